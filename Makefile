@@ -1,0 +1,62 @@
+# lawgov: `make run` to try it, `make test` to check it. See README.md.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint format check setup demo worker beat bench-import bench-progress bench-api clean
+
+$(BIN)/python:
+	@$(PY) -m venv $(VENV) 2>/dev/null || { \
+	  echo "python3 -m venv failed: installing python3-venv (Debian/Ubuntu)"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q python3-venv; \
+	  else sudo apt-get update -q && sudo apt-get install -y -q python3-venv; fi; \
+	  $(PY) -m venv $(VENV); }
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q ".[dev]"
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+## Set up and serve on http://127.0.0.1:8000 with the embedded defaults (SQLite, in-process Celery).
+run: demo
+	@echo "lawgov 已启动: http://$(HOST):$(PORT)/  (Ctrl+C 停止)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## The whole suite. Tests that need Redis or Chromium say so when those are missing
+## (LAWGOV_REQUIRE_SERVICES=1 turns that into a failure, as CI does).
+test: setup
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: setup
+	LAWGOV_ENV=production LAWGOV_SECRET_KEY=check-only-$$(date +%s)-$$(hostname)-not-a-real-secret-key-xxxxxxxx \
+	LAWGOV_ALLOWED_HOSTS=lawgov.example.gov.cn $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+worker: setup
+	$(BIN)/celery -A lawgov worker --loglevel=INFO
+
+beat: setup
+	$(BIN)/celery -A lawgov beat --loglevel=INFO
+
+bench-import: setup
+	$(BIN)/python manage.py import_plan --benchmark
+
+clean:
+	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* staticfiles .pytest_cache

@@ -1,0 +1,30 @@
+"""Back-office admin registrations; the site itself is lawgov.admin_site."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from lawgov.models import Heartbeat, Unit, User
+
+
+@admin.register(Unit)
+class UnitAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "short_name", "kind", "jurisdiction", "parent", "deleted_at")
+    list_filter = ("kind", "jurisdiction")
+    search_fields = ("name", "short_name")
+    filter_horizontal = ("members",)
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "display_name", "role", "unit", "jurisdiction", "is_active")
+    list_filter = ("role", "is_active", "jurisdiction")
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("lawgov", {"fields": ("display_name", "phone", "role", "unit", "jurisdiction")}),
+    )
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ("worker", "seen_at", "beats")

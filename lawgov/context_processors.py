@@ -1,0 +1,45 @@
+"""Navigation by role: a page shows up in the menu only when it exists and the role may open it."""
+
+from django.urls import NoReverseMatch, reverse
+
+from lawgov.models import Role
+
+ALL_ROLES = (Role.LEGAL_OFFICE, Role.REPORTER, Role.LEADER, Role.API_CLIENT)
+STAFF_ROLES = (Role.LEGAL_OFFICE, Role.REPORTER, Role.LEADER)
+
+# (label, url name, roles). Later apps add entries here; a url name that does not resolve is hidden,
+# so the menu never carries a dead link.
+NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("工作台", "home", ALL_ROLES),
+    ("驾驶舱", "dashboard", (Role.LEGAL_OFFICE, Role.LEADER)),
+    ("规划", "plans:list", STAFF_ROLES),
+    ("任务", "tasks:list", STAFF_ROLES),
+    ("考核", "assessment:home", STAFF_ROLES),
+    ("报告", "reports:list", (Role.LEGAL_OFFICE, Role.LEADER)),
+    ("单位", "units", ALL_ROLES),
+    ("接口文档", "api-docs", (Role.LEGAL_OFFICE, Role.API_CLIENT)),
+]
+
+
+def navigation_for(user) -> list[dict]:
+    if not user.is_authenticated:
+        return []
+    items = []
+    for label, name, roles in NAV_ITEMS:
+        if not (user.is_superuser or user.role in roles):
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": label, "url": url, "name": name})
+    if user.is_staff:
+        items.append({"label": "后台管理", "url": reverse("admin:index"), "name": "admin"})
+    return items
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None:
+        return {}
+    return {"nav_items": navigation_for(user)}

@@ -1,0 +1,267 @@
+"""The shared kernel: users, roles, units and their tree.
+
+Every later app asks these models who may see what; visibility lives in one queryset method per model
+(``visible_to``), never in a view.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+class Role(models.TextChoices):
+    """The four kinds of people and systems that use lawgov; the codes are the API's words."""
+
+    LEGAL_OFFICE = "legal_office", "法制办"
+    REPORTER = "reporter", "单位填报员"
+    LEADER = "leader", "领导"
+    API_CLIENT = "api_client", "接口客户端"
+
+
+class UnitKind(models.TextChoices):
+    CITY = "city", "市"
+    DISTRICT = "district", "区(县)"
+    DEPARTMENT = "department", "区级部门"
+    TOWNSHIP = "township", "镇/街道"
+    COURT = "court", "法院/检察院"
+    PARTY = "party", "党委部门"
+    OTHER = "other", "其他单位"
+    GROUP = "group", "单位组(泛称)"
+
+
+JURISDICTION_KINDS = (UnitKind.CITY, UnitKind.DISTRICT)
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self) -> UnitQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def in_jurisdictions(self, jurisdictions: Iterable[Unit]) -> UnitQuerySet:
+        ids = [j.pk for j in jurisdictions]
+        return self.filter(Q(jurisdiction_id__in=ids) | Q(pk__in=ids))
+
+    def in_directory_of(self, user: User) -> UnitQuerySet:
+        """The names everyone signed in may list: their own jurisdiction (and, for a city, its districts).
+
+        A reporter needs the names of the units it works with; what a unit *does* is guarded by
+        ``visible_to``.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.active()
+        return self.active().in_jurisdictions(user.jurisdictions())
+
+    def visible_to(self, user: User) -> UnitQuerySet:
+        """Units whose page and work the user may open: a reporter only their own unit."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.active()
+        if user.role == Role.REPORTER:
+            return self.active().filter(pk=user.unit_id) if user.unit_id else self.none()
+        return self.active().in_jurisdictions(user.jurisdictions())
+
+    def editable_by(self, user: User) -> UnitQuerySet:
+        if user.is_superuser:
+            return self.active()
+        if user.role != Role.LEGAL_OFFICE:
+            return self.none()
+        return self.visible_to(user)
+
+
+class Unit(models.Model):
+    """A department, township, court… or a jurisdiction (市/区) itself, or a group phrase.
+
+    Units form a tree through ``parent``; ``jurisdiction`` points straight at the nearest 市/区 so that
+    "all units of this district" is one indexed filter instead of a walk up the tree. A group phrase
+    (各镇街, 区政府各部门) is a unit of kind GROUP that stands for the units of ``group_kinds`` in its
+    jurisdiction plus any listed in ``members``.
+    """
+
+    name = models.CharField("名称", max_length=120)
+    short_name = models.CharField("简称", max_length=60, blank=True)
+    kind = models.CharField("类型", max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    jurisdiction = models.ForeignKey(
+        "self",
+        verbose_name="所属辖区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jurisdiction_units",
+        limit_choices_to={"kind__in": JURISDICTION_KINDS},
+    )
+    aliases = models.JSONField("别名", default=list, blank=True)
+    group_kinds = models.JSONField(
+        "泛称包含的单位类型", default=list, blank=True, help_text="如 各镇街 → township"
+    )
+    members = models.ManyToManyField(
+        "self", verbose_name="泛称包含的单位", blank=True, symmetrical=False, related_name="groups"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[members])
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["jurisdiction_id", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jurisdiction", "name"],
+                condition=Q(deleted_at__isnull=True),
+                name="unit_unique_name_in_jurisdiction",
+            )
+        ]
+        indexes = [models.Index(fields=["jurisdiction", "kind"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_jurisdiction(self) -> bool:
+        return self.kind in JURISDICTION_KINDS
+
+    @property
+    def is_group(self) -> bool:
+        return self.kind == UnitKind.GROUP
+
+    @property
+    def group_kinds_label(self) -> str:
+        labels = dict(UnitKind.choices)
+        return "、".join("所有" + labels.get(k, k) for k in self.group_kinds)
+
+    def all_names(self) -> list[str]:
+        """Every way a document may print this unit: full name, short name, aliases."""
+        names = [self.name, self.short_name, *self.aliases]
+        return [n for n in dict.fromkeys(names) if n]
+
+    def expand(self) -> UnitQuerySet:
+        """The concrete units a group phrase stands for; a concrete unit stands for itself."""
+        if not self.is_group:
+            return Unit.objects.filter(pk=self.pk)
+        condition = Q(pk__in=self.members.values("pk"))
+        if self.group_kinds:
+            condition |= Q(jurisdiction_id=self.jurisdiction_id, kind__in=self.group_kinds)
+        return Unit.objects.active().filter(condition).exclude(kind=UnitKind.GROUP)
+
+    def soft_delete(self) -> None:
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["deleted_at"])
+
+
+class User(AbstractUser):
+    """A person or system signed in to lawgov.
+
+    A reporter is bound to one ``unit``; the legal office, leaders and API clients to a ``jurisdiction``
+    (a 区, or a 市 whose districts they then see too).
+    """
+
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.REPORTER)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    jurisdiction = models.ForeignKey(
+        Unit,
+        verbose_name="辖区",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="jurisdiction_users",
+        limit_choices_to={"kind__in": JURISDICTION_KINDS},
+    )
+    display_name = models.CharField("姓名", max_length=60, blank=True)
+    phone = models.CharField("电话", max_length=30, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_legal_office(self) -> bool:
+        return self.role == Role.LEGAL_OFFICE
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.role == Role.REPORTER
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def is_api_client(self) -> bool:
+        return self.role == Role.API_CLIENT
+
+    @property
+    def read_only(self) -> bool:
+        """Leaders and API clients look; they never write."""
+        return self.role in (Role.LEADER, Role.API_CLIENT)
+
+    def home_jurisdiction(self) -> Unit | None:
+        if self.jurisdiction_id:
+            return self.jurisdiction
+        if self.unit_id:
+            return self.unit.jurisdiction if not self.unit.is_jurisdiction else self.unit
+        return None
+
+    def jurisdictions(self) -> list[Unit]:
+        """The 市/区 whose data this user may see: their own, plus a city's districts.
+
+        Cached on the instance: every queryset of a request asks for it.
+        """
+        cached = getattr(self, "_jurisdictions", None)
+        if cached is not None:
+            return cached
+        home = self.home_jurisdiction()
+        result: list[Unit] = []
+        if home is not None:
+            result.append(home)
+            if home.kind == UnitKind.CITY:
+                result.extend(Unit.objects.active().filter(parent=home, kind=UnitKind.DISTRICT))
+        self._jurisdictions = result
+        return result
+
+    def units(self) -> UnitQuerySet:
+        """The units whose work this user reports: a reporter's own unit, nothing for the others."""
+        if self.role == Role.REPORTER and self.unit_id:
+            return Unit.objects.filter(pk=self.unit_id)
+        return Unit.objects.none()
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of each Celery worker, written by a scheduled job and read by /health/.
+
+    Operators need to know that reminders and report drafts will actually run, not only that the web
+    process is up.
+    """
+
+    worker = models.CharField(max_length=200, unique=True)
+    seen_at = models.DateTimeField()
+    beats = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "后台任务心跳"
+        verbose_name_plural = "后台任务心跳"
+
+    def __str__(self) -> str:
+        return f"{self.worker} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"

@@ -1,0 +1,105 @@
+"""Writes of the kernel."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lawgov.models import Heartbeat, Role, Unit, UnitKind, User
+
+
+@transaction.atomic
+def heartbeat_record(*, worker: str) -> Heartbeat:
+    """Count one beat for ``worker``; an UPDATE first so two beats at once never lose a count."""
+    now = timezone.now()
+    updated = Heartbeat.objects.filter(worker=worker).update(seen_at=now, beats=F("beats") + 1)
+    if not updated:
+        Heartbeat.objects.get_or_create(worker=worker, defaults={"seen_at": now, "beats": 1})
+    return Heartbeat.objects.get(worker=worker)
+
+
+@dataclass
+class DemoSeedResult:
+    units: int
+    accounts: list[User]
+
+
+@transaction.atomic
+def demo_seed(*, password: str, log: Callable[[str], object] = lambda _: None) -> DemoSeedResult:
+    """Create what is missing of the demo jurisdictions, units and accounts; never duplicates.
+
+    Demo accounts get the password again on every run, so a newcomer can always log in with the one
+    printed. Later apps hook their own demo data (seed plans) in after this.
+    """
+    from lawgov import demo
+
+    count = 0
+    for city_name, districts in demo.JURISDICTIONS.items():
+        city, _ = Unit.objects.get_or_create(
+            name=city_name, jurisdiction=None, defaults={"kind": UnitKind.CITY}
+        )
+        for district_name, units in districts.items():
+            district, _ = Unit.objects.get_or_create(
+                name=district_name, jurisdiction=None, defaults={"kind": UnitKind.DISTRICT, "parent": city}
+            )
+            for name, short, kind, aliases in units:
+                unit_ensure(jurisdiction=district, name=name, kind=kind, short_name=short, aliases=aliases)
+                count += 1
+            for name, aliases, kinds in demo.GROUPS:
+                unit_ensure(
+                    jurisdiction=district, name=name, kind=UnitKind.GROUP, aliases=aliases, group_kinds=kinds
+                )
+                count += 1
+    district = Unit.objects.get(name=demo.DEMO_DISTRICT, kind=UnitKind.DISTRICT)
+    accounts = []
+    for username, role, unit_name, display in demo.ACCOUNTS:
+        user = User.objects.filter(username=username).first() or User(username=username)
+        user.role = role
+        user.display_name = display
+        user.jurisdiction = district
+        user.unit = Unit.objects.get(jurisdiction=district, name=unit_name) if unit_name else None
+        user.set_password(password)
+        user.save()
+        accounts.append(user)
+    admin = User.objects.filter(username="admin").first() or User(username="admin")
+    admin.is_staff = admin.is_superuser = True
+    admin.role = Role.LEGAL_OFFICE
+    admin.display_name = "系统管理员"
+    admin.jurisdiction = district
+    admin.set_password(password)
+    admin.save()
+    accounts.append(admin)
+    log(f"辖区与单位:{count} 个")
+    return DemoSeedResult(units=count, accounts=accounts)
+
+
+def unit_ensure(
+    *,
+    jurisdiction: Unit,
+    name: str,
+    kind: str,
+    short_name: str = "",
+    aliases: list[str] | None = None,
+    group_kinds: list[str] | None = None,
+) -> Unit:
+    """The unit of that name in the jurisdiction, created if missing; aliases are merged, never dropped."""
+    unit, created = Unit.objects.get_or_create(
+        jurisdiction=jurisdiction,
+        name=name,
+        deleted_at=None,
+        defaults={
+            "kind": kind,
+            "parent": jurisdiction,
+            "short_name": short_name,
+            "aliases": list(aliases or []),
+            "group_kinds": list(group_kinds or []),
+        },
+    )
+    if not created:
+        merged = list(dict.fromkeys([*unit.aliases, *(aliases or [])]))
+        if merged != unit.aliases:
+            unit.aliases = merged
+            unit.save(update_fields=["aliases"])
+    return unit

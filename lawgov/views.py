@@ -1,0 +1,75 @@
+"""Pages of the kernel: 工作台 shell, unit directory, unit page, health."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from lawgov.models import Heartbeat, Unit
+from lawgov.selectors import unit_directory
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """工作台: greets the user with role and unit; later apps fill it with their work."""
+    return render(request, "lawgov/home.html", {"jurisdictions": request.user.jurisdictions()})
+
+
+@login_required
+def units(request: HttpRequest) -> HttpResponse:
+    return render(request, "lawgov/units.html", {"directory": unit_directory(user=request.user)})
+
+
+@login_required
+def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit's page. A reporter may open only its own: another unit of the directory is 403, a unit
+    outside the user's jurisdictions is 404, so nothing beyond the directory is revealed."""
+    unit = get_object_or_404(Unit.objects.in_directory_of(request.user), pk=pk)
+    if not Unit.objects.visible_to(request.user).filter(pk=unit.pk).exists():
+        raise PermissionDenied("您只能查看本单位的页面。")
+    return render(
+        request, "lawgov/unit_detail.html", {"unit": unit, "members": unit.expand() if unit.is_group else []}
+    )
+
+
+def health(request: HttpRequest) -> JsonResponse:
+    """For load balancers and operators: database reachable, when a worker was last seen."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    last = Heartbeat.objects.order_by("-seen_at").first()
+    return JsonResponse(
+        {
+            "status": "ok",
+            "database": connection.vendor,
+            "broker": "redis" if settings.REDIS_URL else "in-process",
+            "worker_last_seen_seconds": (timezone.now() - last.seen_at).total_seconds() if last else None,
+        }
+    )
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = str(exception) if exception and str(exception) else "您无权访问此页面。"
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "permission_denied", "message": message, "details": None}}, status=403
+        )
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "not_found", "message": "未找到。", "details": None}}, status=404
+        )
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "server_error", "message": "服务器内部错误。", "details": None}}, status=500
+        )
+    return render(request, "500.html", status=500)

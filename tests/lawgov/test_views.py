@@ -1,0 +1,96 @@
+"""The web shell: login, navigation by role, directory, and the refusals of bad requests."""
+
+import pytest
+from django.urls import reverse
+
+from lawgov.context_processors import navigation_for
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_login_page_is_chinese(client):
+    response = client.get(reverse("login"))
+    assert "登录" in response.content.decode()
+    assert 'lang="zh-Hans"' in response.content.decode()
+
+
+def test_wrong_password_and_unknown_user_get_the_same_message(client, reporter):
+    wrong = client.post(reverse("login"), {"username": "reporter", "password": "nope"})
+    unknown = client.post(reverse("login"), {"username": "nobody", "password": "nope"})
+    for response in (wrong, unknown):
+        assert response.status_code == 200
+        assert "用户名或密码不正确" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_greets_with_role_and_unit(client, reporter):
+    response = client.post(reverse("login"), {"username": "reporter", "password": PASSWORD}, follow=True)
+    body = response.content.decode()
+    assert "单位填报员" in body and "区编办" in body
+
+
+def test_reporter_cannot_open_admin(client, reporter):
+    client.force_login(reporter)
+    response = client.get("/admin/", follow=True)
+    assert response.status_code == 403
+    assert "后台管理仅限系统管理员使用" in response.content.decode()
+
+
+def test_reporter_cannot_open_another_units_page(client, reporter, other_unit, unit):
+    client.force_login(reporter)
+    assert client.get(reverse("unit-detail", args=[unit.pk])).status_code == 200
+    response = client.get(reverse("unit-detail", args=[other_unit.pk]))
+    assert response.status_code == 403
+    assert "您只能查看本单位的页面" in response.content.decode()
+
+
+def test_unit_of_another_district_is_not_found(client, outsider_officer, unit):
+    client.force_login(outsider_officer)
+    assert client.get(reverse("unit-detail", args=[unit.pk])).status_code == 404
+
+
+def test_directory_shows_tree_with_aliases(client, legal_officer, unit, other_unit):
+    client.force_login(legal_officer)
+    body = client.get(reverse("units")).content.decode()
+    assert "区编办" in body and "区委编办" in body and "区财政局" in body
+
+
+@pytest.mark.parametrize(
+    ("fixture", "visible", "hidden"),
+    [
+        ("legal_officer", {"home", "units", "api-docs"}, {"admin"}),
+        ("reporter", {"home", "units"}, {"api-docs", "admin"}),
+        ("leader", {"home", "units"}, {"api-docs", "admin"}),
+        ("api_client_user", {"home", "units", "api-docs"}, {"admin"}),
+    ],
+)
+def test_navigation_by_role(request, fixture, visible, hidden):
+    names = {item["name"] for item in navigation_for(request.getfixturevalue(fixture))}
+    assert visible <= names
+    assert not (hidden & names)
+
+
+def test_health_reports_database(client):
+    data = client.get(reverse("health")).json()
+    assert data["status"] == "ok" and data["database"] in {"sqlite", "postgresql"}
+
+
+def test_api_me_says_who_the_caller_is(client, reporter):
+    client.force_login(reporter)
+    data = client.get("/api/v1/me/").json()
+    assert data["role"] == "reporter"
+    assert data["unit"]["name"] == "区编办"
+    assert data["jurisdiction"]["name"] == "番禺区"
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/me/")
+    assert response.status_code in (401, 403)
+    assert response.json()["error"]["code"] == "not_authenticated"
