@@ -34,9 +34,7 @@ class Pagination(PageNumberPagination):
             try:
                 size = int(raw)
             except ValueError:
-                raise exceptions.ValidationError(
-                    {"page_size": ["page_size 必须是 1 到 500 之间的整数。"]}
-                ) from None
+                raise exceptions.ValidationError({"page_size": ["page_size 必须是 1 到 500 之间的整数。"]}) from None
             if not 1 <= size <= self.max_page_size:
                 raise exceptions.ValidationError({"page_size": ["page_size 必须是 1 到 500 之间的整数。"]})
             return size

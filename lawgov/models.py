@@ -104,9 +104,7 @@ class Unit(models.Model):
         limit_choices_to={"kind__in": JURISDICTION_KINDS},
     )
     aliases = models.JSONField("别名", default=list, blank=True)
-    group_kinds = models.JSONField(
-        "泛称包含的单位类型", default=list, blank=True, help_text="如 各镇街 → township"
-    )
+    group_kinds = models.JSONField("泛称包含的单位类型", default=list, blank=True, help_text="如 各镇街 → township")
     members = models.ManyToManyField(
         "self", verbose_name="泛称包含的单位", blank=True, symmetrical=False, related_name="groups"
     )
@@ -158,6 +156,22 @@ class Unit(models.Model):
         if self.group_kinds:
             condition |= Q(jurisdiction_id=self.jurisdiction_id, kind__in=self.group_kinds)
         return Unit.objects.active().filter(condition).exclude(kind=UnitKind.GROUP)
+
+    def covering_ids(self) -> list[int]:
+        """This unit's id and those of every group phrase that stands for it.
+
+        "Tasks of my unit" are those assigned to the unit itself or to 各镇街 when it is a township;
+        computing the few group ids first keeps that a plain ``unit_id IN (…)`` filter on any database.
+        """
+        if self.is_group or not self.jurisdiction_id:
+            return [self.pk]
+        groups = Unit.objects.active().filter(jurisdiction_id=self.jurisdiction_id, kind=UnitKind.GROUP)
+        member_of = set(self.groups.values_list("pk", flat=True))
+        ids = [self.pk]
+        for group in groups:
+            if self.kind in (group.group_kinds or []) or group.pk in member_of:
+                ids.append(group.pk)
+        return ids
 
     def soft_delete(self) -> None:
         self.deleted_at = timezone.now()

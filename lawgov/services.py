@@ -37,9 +37,7 @@ def demo_seed(*, password: str, log: Callable[[str], object] = lambda _: None) -
 
     count = 0
     for city_name, districts in demo.JURISDICTIONS.items():
-        city, _ = Unit.objects.get_or_create(
-            name=city_name, jurisdiction=None, defaults={"kind": UnitKind.CITY}
-        )
+        city, _ = Unit.objects.get_or_create(name=city_name, jurisdiction=None, defaults={"kind": UnitKind.CITY})
         for district_name, units in districts.items():
             district, _ = Unit.objects.get_or_create(
                 name=district_name, jurisdiction=None, defaults={"kind": UnitKind.DISTRICT, "parent": city}
@@ -48,9 +46,7 @@ def demo_seed(*, password: str, log: Callable[[str], object] = lambda _: None) -
                 unit_ensure(jurisdiction=district, name=name, kind=kind, short_name=short, aliases=aliases)
                 count += 1
             for name, aliases, kinds in demo.GROUPS:
-                unit_ensure(
-                    jurisdiction=district, name=name, kind=UnitKind.GROUP, aliases=aliases, group_kinds=kinds
-                )
+                unit_ensure(jurisdiction=district, name=name, kind=UnitKind.GROUP, aliases=aliases, group_kinds=kinds)
                 count += 1
     district = Unit.objects.get(name=demo.DEMO_DISTRICT, kind=UnitKind.DISTRICT)
     accounts = []

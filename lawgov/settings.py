@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,9 +33,7 @@ PRODUCTION = LAWGOV_ENV == "production"
 if PRODUCTION:
     missing = [name for name in ("LAWGOV_SECRET_KEY", "LAWGOV_ALLOWED_HOSTS") if not os.environ.get(name)]
     if missing:
-        raise ImproperlyConfigured(
-            "LAWGOV_ENV=production needs these environment variables: " + ", ".join(missing)
-        )
+        raise ImproperlyConfigured("LAWGOV_ENV=production needs these environment variables: " + ", ".join(missing))
     SECRET_KEY = os.environ["LAWGOV_SECRET_KEY"]
     ALLOWED_HOSTS = env_list("LAWGOV_ALLOWED_HOSTS")
     DEBUG = env_bool("LAWGOV_DEBUG", False)
@@ -175,7 +174,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lawgov.jobs.worker_heartbeat", "schedule": 60.0},
+    "reminders-daily": {"task": "tasks.jobs.reminders_daily", "schedule": crontab(hour=8, minute=0)},
+    "digest-weekly": {
+        "task": "tasks.jobs.digest_weekly",
+        "schedule": crontab(hour=8, minute=30, day_of_week=1),
+    },
 }
+# Tasks due within this many days are "at risk" and their units are reminded.
+LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
 
 # Demo accounts printed by seed_demo.
 LAWGOV_DEMO_PASSWORD = os.environ.get("LAWGOV_DEMO_PASSWORD", "lawgov-demo-2026")

@@ -13,12 +13,6 @@ from lawgov.selectors import unit_directory
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """工作台: greets the user with role and unit; later apps fill it with their work."""
-    return render(request, "lawgov/home.html", {"jurisdictions": request.user.jurisdictions()})
-
-
-@login_required
 def units(request: HttpRequest) -> HttpResponse:
     return render(request, "lawgov/units.html", {"directory": unit_directory(user=request.user)})
 
@@ -30,9 +24,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.in_directory_of(request.user), pk=pk)
     if not Unit.objects.visible_to(request.user).filter(pk=unit.pk).exists():
         raise PermissionDenied("您只能查看本单位的页面。")
-    return render(
-        request, "lawgov/unit_detail.html", {"unit": unit, "members": unit.expand() if unit.is_group else []}
-    )
+    return render(request, "lawgov/unit_detail.html", {"unit": unit, "members": unit.expand() if unit.is_group else []})
 
 
 def health(request: HttpRequest) -> JsonResponse:
@@ -53,17 +45,13 @@ def health(request: HttpRequest) -> JsonResponse:
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else "您无权访问此页面。"
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": {"code": "permission_denied", "message": message, "details": None}}, status=403
-        )
+        return JsonResponse({"error": {"code": "permission_denied", "message": message, "details": None}}, status=403)
     return render(request, "403.html", {"message": message}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        return JsonResponse(
-            {"error": {"code": "not_found", "message": "未找到。", "details": None}}, status=404
-        )
+        return JsonResponse({"error": {"code": "not_found", "message": "未找到。", "details": None}}, status=404)
     return render(request, "404.html", status=404)
 
 

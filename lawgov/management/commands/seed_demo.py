@@ -1,5 +1,8 @@
 """Load the demo data: seed jurisdictions and units, one account per role, printed as a table."""
 
+from importlib import import_module
+
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -15,9 +18,18 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = settings.LAWGOV_DEMO_PASSWORD
         result = demo_seed(password=password, log=self.stdout.write)
-        self.stdout.write(
-            self.style.SUCCESS(f"演示数据就绪:{result.units} 个单位,{len(result.accounts)} 个账号。")
-        )
+        # Each later app adds its own demo data through <app>.demo.seed_app, in dependency order,
+        # so the kernel never imports the apps that build on it.
+        for config in apps.get_app_configs():
+            try:
+                module = import_module(f"{config.name}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{config.name}.demo":
+                    raise
+                continue
+            if hasattr(module, "seed_app"):
+                module.seed_app(log=self.stdout.write)
+        self.stdout.write(self.style.SUCCESS(f"演示数据就绪:{result.units} 个单位,{len(result.accounts)} 个账号。"))
         if options["quiet_table"]:
             return
         rows = [("用户名", "角色", "单位/辖区", "密码")] + [

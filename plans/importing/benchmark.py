@@ -1,0 +1,90 @@
+"""How long parsing takes, on the five seeds and on a generated 1,000-task plan.
+
+An upload is parsed inside the request that shows the preview, so parsing must stay well under a second
+(the five seeds together: under 0.5 s on a 2-core machine). Run with
+``python -m plans.importing.benchmark fixtures/seeds``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .parser import parse_bytes
+from .reader import chinese_numeral
+
+GENERATED_TASKS = 1000
+_UNITS = ("区编办", "区法制办", "区财政局", "区人力资源和社会保障局", "区市场监管局", "区政务办", "区司法局")
+_VERBS = ("健全", "完善", "深化", "推进", "加强", "落实", "规范", "创新")
+_TOPICS = ("行政审批制度改革", "规范性文件管理", "重大行政决策程序", "行政执法监督", "政务公开", "行政复议")
+
+
+def generated_plan(tasks: int = GENERATED_TASKS, groups: int = 20) -> str:
+    """A plan in the 番禺 shape with ``tasks`` tasks in ``groups`` groups; deterministic, no randomness."""
+    lines = [
+        "某府办〔2024〕1号",
+        "某区人民政府办公室",
+        "2024年3月1日",
+        "某区法治政府建设工作方案(2024—2026年)",
+        "为全面推进依法行政,制定本方案。",
+        "一、总体要求",
+        "到2026年,基本建成法治政府。",
+        "二、主要任务",
+    ]
+    per_group = -(-tasks // groups)
+    number = 0
+    for group in range(1, groups + 1):
+        lines.append(f"({chinese_numeral(group)}){_VERBS[group % len(_VERBS)]}工作机制,提升工作水平。")
+        for _ in range(per_group):
+            number += 1
+            if number > tasks:
+                break
+            lead = _UNITS[number % len(_UNITS)]
+            helper = _UNITS[(number * 3 + 1) % len(_UNITS)]
+            verb = _VERBS[number % len(_VERBS)]
+            topic = _TOPICS[number % len(_TOPICS)]
+            lines.append(
+                f"{number}.{verb}{topic}。每年组织专题培训不少于{number % 5 + 1}次,"
+                f"{2024 + number % 3}年底前完成清理工作(牵头单位:{lead},配合单位:{helper}和各镇、街)。"
+                f"每年3月底前报送上一年度工作总结(牵头单位:{helper})。"
+            )
+    lines += ["三、工作要求", "(一)加强领导。各单位每年1月底前制定工作计划。"]
+    return "\n".join(lines)
+
+
+def _best_of(runs: int, action: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def run(seeds_dir: str | Path, *, runs: int = 5) -> dict[str, float]:
+    """Seconds (best of ``runs``, raw bytes through ``parse_bytes``) for each seed by file name,
+    ``all_seeds`` for the five in a row and ``generated_1000_tasks`` for the generated plan.
+
+    A flat name → seconds mapping, so a management command can print it as a table.
+    """
+    seeds = sorted(Path(seeds_dir).glob("*.txt"))
+    payloads = [(path.name, path.read_bytes()) for path in seeds]
+    for name, data in payloads[:1]:
+        parse_bytes(data, name)  # warm caches (regex compilation, converter tables)
+
+    figures: dict[str, float] = {}
+    for name, data in payloads:
+        figures[name] = _best_of(runs, lambda data=data, name=name: parse_bytes(data, name))
+    figures["all_seeds"] = _best_of(runs, lambda: [parse_bytes(data, name) for name, data in payloads])
+    generated = generated_plan().encode("utf-8")
+    figures[f"generated_{GENERATED_TASKS}_tasks"] = _best_of(
+        max(1, runs // 2), lambda: parse_bytes(generated, "generated.txt")
+    )
+    return {name: round(seconds, 4) for name, seconds in figures.items()}
+
+
+if __name__ == "__main__":
+    print(json.dumps(run(sys.argv[1] if len(sys.argv) > 1 else "fixtures/seeds"), ensure_ascii=False, indent=2))

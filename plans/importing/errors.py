@@ -1,0 +1,37 @@
+"""The one error an import can raise, with a stable code for programs and a Chinese message for people."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Stable English slugs: views, the API and tests switch on these, never on the message text."""
+
+    EMPTY = "empty"
+    BINARY = "binary"
+    TOO_LARGE = "too_large"
+    BAD_DOCX = "bad_docx"
+    ENCODING = "encoding"
+    UNSUPPORTED_TYPE = "unsupported_type"
+    NO_TASKS = "no_tasks"
+
+
+class DocumentError(Exception):
+    """A document that cannot be imported at all.
+
+    ``message`` is shown to the legal-office clerk as is, so it names the problem and, where there is one,
+    the fix (another encoding, save as .docx); ``code`` is what programs compare.
+    """
+
+    def __init__(self, code: ErrorCode | str, message: str) -> None:
+        super().__init__(message)
+        self.code = ErrorCode(code)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        """The JSON body an upload view or the API returns with a 400."""
+        return {"code": str(self.code), "message": self.message}
+
+    def __repr__(self) -> str:
+        return f"DocumentError(code={self.code.value!r}, message={self.message!r})"

@@ -1,0 +1,261 @@
+"""Unit assignments as plans print them: ``(牵头单位:A、B,配合单位:C和各镇、街)``, ``(A牵头,B配合)``,
+``〔责任单位:…〕``.
+
+Names are kept as printed (after normalization): matching them to ``Unit`` rows, aliases and group
+expansion is the importer's job, not the parser's.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Assignment roles; 责任单位 and 负责 name a responsible unit with no lead/helper split."""
+
+    LEAD = "lead"
+    COOPERATING = "cooperating"
+    RESPONSIBLE = "responsible"
+
+
+@dataclass(frozen=True)
+class UnitMention:
+    """A unit named in a clause's parenthesis, with the role the parenthesis gives it."""
+
+    name: str
+    role: Role
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "role": str(self.role)}
+
+
+# Phrases that stand for many units. The canonical spelling is the key the rest of the project matches;
+# the Unit tree knows what each expands to (各镇街 → every township and subdistrict of the district).
+GROUP_PHRASES: frozenset[str] = frozenset(
+    {
+        "各镇街",
+        "各镇街道",
+        "各镇(街道)",
+        "各镇(街)",
+        "各乡镇(街道)",
+        "各乡镇",
+        "各街道",
+        "各镇人民政府",
+        "各街道办事处",
+        "区政府各部门",
+        "区政府有关部门",
+        "区政府相关部门",
+        "区政府各委办局",
+        "区级各部门",
+        "区级相关部门",
+        "区级有关部门",
+        "区直各部门",
+        "区直有关部门",
+        "区属各部门",
+        "各有关部门",
+        "各相关部门",
+        "有关部门",
+        "相关部门",
+        "各部门",
+        "各单位",
+        "各有关单位",
+        "有关单位",
+        "相关单位",
+        "各成员单位",
+        "市级有关部门",
+    }
+)
+_GROUP_RE = re.compile(
+    r"^(?:区政府|区级|区直|区属|市政府|市级|市直|县级|县政府)?"
+    r"(?:各有关|各相关|各|有关|相关|其他有关|其他相关)"
+    r"(?:部门|单位|镇街|镇|街道|乡镇|委办局|成员单位|责任单位|职能部门|执法部门)"
+)
+
+
+def is_group_phrase(name: str) -> bool:
+    """Whether a unit name stands for a set of units (各镇街, 区政府各部门, 区级相关部门 …)."""
+    return name in GROUP_PHRASES or bool(_GROUP_RE.match(name))
+
+
+# Printed variants of one group phrase, rewritten before names are split on 、 (which they contain).
+_GROUP_REWRITES = (
+    ("各镇、街道", "各镇街道"),
+    ("各镇、街", "各镇街"),
+    ("各乡镇、街道", "各乡镇街道"),
+    ("镇、街", "镇街"),
+)
+
+_LABELS = {
+    "牵头单位": Role.LEAD,
+    "牵头部门": Role.LEAD,
+    "主办单位": Role.LEAD,
+    "主责单位": Role.LEAD,
+    "配合单位": Role.COOPERATING,
+    "配合部门": Role.COOPERATING,
+    "协办单位": Role.COOPERATING,
+    "参与单位": Role.COOPERATING,
+    "协同单位": Role.COOPERATING,
+    "责任单位": Role.RESPONSIBLE,
+    "责任部门": Role.RESPONSIBLE,
+    "负责单位": Role.RESPONSIBLE,
+    "实施单位": Role.RESPONSIBLE,
+}
+_LABEL_RE = re.compile("(" + "|".join(_LABELS) + r")\s*:\s*")
+_VERBS = {
+    "牵头负责": Role.LEAD,
+    "牵头": Role.LEAD,
+    "负责": Role.RESPONSIBLE,
+    "配合": Role.COOPERATING,
+    "协助": Role.COOPERATING,
+    "协办": Role.COOPERATING,
+    "参与": Role.COOPERATING,
+    "共同负责": Role.RESPONSIBLE,
+}
+_VERB_RE = re.compile("(" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")$")
+
+# What a unit name ends with; a 和 right after one of these separates two units (区财政局和各镇街),
+# elsewhere it is inside a name (区人力资源和社会保障局, 行政决策起草和主办部门).
+_UNIT_SUFFIXES = (
+    "局", "办", "委", "院", "部", "中心", "街", "镇", "会", "队", "所", "处", "站", "组", "团", "室",
+    "厅", "府", "署", "社", "馆", "单位", "部门", "街道", "乡", "庭", "科", "办公室", "机关", "法院",
+    "检察院", ")",
+)  # fmt: skip
+_CONJUNCTIONS = ("以及", "和", "及", "与")
+_MAX_NAME_LENGTH = 40
+
+
+def parse_assignment(content: str) -> list[UnitMention] | None:
+    """Units and roles from the inside of a parenthesis, or None when it is not a unit parenthesis.
+
+    Recognised: labelled lists (牵头单位:…,配合单位:…; 责任单位:…) and verb lists (A牵头,B配合;
+    A负责). Anything else (a qualifier such as (街道), an aside, a year range) is not an assignment.
+    """
+    content = content.strip()
+    if not content:
+        return None
+    labels = list(_LABEL_RE.finditer(content))
+    mentions: list[UnitMention] = []
+    if labels and not content[: labels[0].start()].strip(" ,;、"):
+        for index, match in enumerate(labels):
+            end = labels[index + 1].start() if index + 1 < len(labels) else len(content)
+            role = _LABELS[match.group(1)]
+            segment = _VERB_RE.sub("", content[match.end() : end].strip(" ,;、。"))
+            mentions.extend(UnitMention(name, role) for name in split_unit_names(segment))
+        return _dedupe(mentions) or None
+
+    parts = [part.strip(" 、。") for part in _split_top_level(content, ",;")]
+    parts = [part for part in parts if part]
+    if not parts:
+        return None
+    for part in parts:
+        verb = _VERB_RE.search(part)
+        if verb is None:
+            return None
+        names = split_unit_names(part[: verb.start()])
+        if not names or any(len(name) > _MAX_NAME_LENGTH for name in names):
+            return None
+        mentions.extend(UnitMention(name, _VERBS[verb.group(1)]) for name in names)
+    return _dedupe(mentions) or None
+
+
+def split_unit_names(segment: str) -> list[str]:
+    """``区法制办和各镇、街`` → [区法制办, 各镇街]; names with 和 inside (区人力资源和社会保障局) stay whole,
+    and so do qualifiers in parentheses (区民政和外事侨务局(民政))."""
+    for printed, canonical in _GROUP_REWRITES:
+        segment = segment.replace(printed, canonical)
+    names: list[str] = []
+    for piece in _split_top_level(segment, "、,;"):
+        for name in _split_conjunctions(piece.strip()):
+            names.extend(_expand_etc(name))
+    return [name for name in names if name]
+
+
+def _expand_etc(name: str) -> list[str]:
+    """``法制办等有关部门`` → [法制办, 有关部门]; a trailing 等 alone is dropped."""
+    name = name.strip(" 、。:").removeprefix("由")
+    name = _VERB_RE.sub("", name)
+    head, sep, tail = name.partition("等")
+    if sep and head and tail and is_group_phrase(tail):
+        return [head, tail]
+    if sep and head and not tail:
+        return [head]
+    return [name]
+
+
+def _split_conjunctions(piece: str) -> list[str]:
+    if not any(conjunction in piece for conjunction in _CONJUNCTIONS):
+        return [piece] if piece else []
+    names: list[str] = []
+    start = 0
+    depth = 0
+    index = 0
+    while index < len(piece):
+        char = piece[index]
+        if char in "(〔":
+            depth += 1
+        elif char in ")〕":
+            depth = max(0, depth - 1)
+        elif depth == 0:
+            for conjunction in _CONJUNCTIONS:
+                if piece.startswith(conjunction, index):
+                    left = piece[start:index]
+                    right = piece[index + len(conjunction) :]
+                    if left.endswith(_UNIT_SUFFIXES) and right.strip():
+                        names.append(left)
+                        start = index + len(conjunction)
+                        index = start - 1
+                    break
+        index += 1
+    names.append(piece[start:])
+    return [name.strip() for name in names if name.strip()]
+
+
+def _split_top_level(text: str, separators: str) -> list[str]:
+    """Split on separators outside parentheses, so 各乡镇(街道) and 区委办(区府办) stay whole."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "(〔":
+            depth += 1
+        elif char in ")〕":
+            depth = max(0, depth - 1)
+        elif depth == 0 and char in separators:
+            parts.append(text[start:index])
+            start = index + 1
+    parts.append(text[start:])
+    return parts
+
+
+def _dedupe(mentions: list[UnitMention]) -> list[UnitMention]:
+    seen: set[tuple[str, Role]] = set()
+    unique = []
+    for mention in mentions:
+        key = (mention.name, mention.role)
+        if key not in seen:
+            seen.add(key)
+            unique.append(mention)
+    return unique
+
+
+def find_groups(text: str) -> list[tuple[int, int, str]]:
+    """Top-level bracket groups of a text as (start, end, inner text), ``()`` and ``〔〕`` alike.
+
+    Scraped text has stray closers (各镇道) lost its opener): a closer with nothing open is ignored,
+    and a group left open at the end of the text is not a group.
+    """
+    groups: list[tuple[int, int, str]] = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char in "(〔":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char in ")〕" and depth:
+            depth -= 1
+            if depth == 0:
+                groups.append((start, index + 1, text[start + 1 : index]))
+    return groups

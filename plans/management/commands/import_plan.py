@@ -1,0 +1,92 @@
+"""Import a plan document from the command line, or print its parse as JSON, or time the parser."""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from lawgov.models import Unit, UnitKind
+from plans import services
+from plans.importing import DocumentError, parse_bytes
+
+
+class Command(BaseCommand):
+    help = "导入规划文件(.txt/.html/.docx):--json 打印解析结果,--dry-run 只检查不保存,--benchmark 测量解析速度。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", nargs="?", help="文件路径")
+        parser.add_argument("--jurisdiction", help="辖区名称,如 番禺区")
+        parser.add_argument("--dry-run", action="store_true", help="只解析和检查,不写入数据库")
+        parser.add_argument("--json", action="store_true", help="以 JSON 打印解析结果(见 docs/import-json.md)")
+        parser.add_argument("--encoding", help="文件编码(默认自动识别)")
+        parser.add_argument("--benchmark", action="store_true", help="解析五份样本和一份1000项任务的规划并计时")
+
+    def handle(self, *args, **options):
+        if options["benchmark"]:
+            return self._benchmark()
+        if not options["path"]:
+            raise CommandError("请给出文件路径。", returncode=2)
+        path = Path(options["path"])
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CommandError(f"无法读取文件 {path}:{exc.strerror}", returncode=2) from exc
+        if options["json"]:
+            try:
+                parsed = parse_bytes(data, path.name, encoding=options["encoding"]).to_dict()
+            except DocumentError as exc:
+                raise CommandError(f"{path.name}:{exc.message}", returncode=2) from exc
+            self.stdout.write(json.dumps(parsed, ensure_ascii=False, indent=2))
+            if not options["jurisdiction"] or options["dry_run"]:
+                return
+        jurisdiction = self._jurisdiction(options["jurisdiction"])
+        if options["dry_run"]:
+            return self._dry_run(data, path.name, jurisdiction, options["encoding"])
+        try:
+            outcome = services.plan_import_bytes(
+                data=data,
+                filename=path.name,
+                jurisdiction=jurisdiction,
+                by=None,
+                encoding=options["encoding"],
+            )
+        except services.PlanImportError as exc:
+            raise CommandError(f"{path.name}:{exc.message}", returncode=2) from exc
+        out = self.stderr if options["json"] else self.stdout
+        for line in outcome.changes:
+            out.write(line)
+
+    def _jurisdiction(self, name: str | None) -> Unit:
+        if not name:
+            raise CommandError("请用 --jurisdiction 指定辖区,如 --jurisdiction 番禺区。", returncode=2)
+        unit = Unit.objects.active().filter(name=name, kind__in=[UnitKind.DISTRICT, UnitKind.CITY]).first()
+        if unit is None:
+            raise CommandError(f"辖区“{name}”不存在(先运行 manage.py seed_demo 或在后台创建)。", returncode=2)
+        return unit
+
+    def _dry_run(self, data: bytes, filename: str, jurisdiction: Unit, encoding: str | None) -> None:
+        try:
+            parsed = parse_bytes(data, filename, encoding=encoding).to_dict()
+        except DocumentError as exc:
+            raise CommandError(f"{filename}:{exc.message}", returncode=2) from exc
+        if parsed["kind"] == "report":
+            self.stdout.write(f"报告:{parsed.get('title')}(将作为参考报告保存)")
+            return
+        names = services.parsed_unit_names(parsed)
+        resolved = services.unit_names_resolve(jurisdiction=jurisdiction, names=names)
+        clauses = sum(len(t["clauses"]) for t in parsed["tasks"])
+        self.stdout.write(f"{parsed['title']}:{len(parsed['tasks'])} 项任务,{clauses} 个分句,{len(names)} 个单位名称")
+        unknown = [n for n, u in resolved.items() if u is None]
+        if unknown:
+            self.stdout.write("将新建单位:" + "、".join(unknown))
+        for warning in parsed.get("warnings", []):
+            self.stdout.write("提示:" + warning["message"])
+        self.stdout.write("(--dry-run:未写入数据库)")
+
+    def _benchmark(self) -> None:
+        from plans.importing import benchmark
+
+        figures = benchmark.run(Path(settings.BASE_DIR) / "fixtures" / "seeds")
+        for name, seconds in figures.items():
+            self.stdout.write(f"{name:<40} {seconds * 1000:8.1f} ms")

@@ -1,0 +1,383 @@
+"""Plans as the document says them: sections, numbered tasks, clauses with their units, deadlines, targets.
+
+Nothing here knows about progress (that is the tasks app, which reads plans; plans never reads it).
+A task's identity inside its plan is its ``path`` (二/(三)/2), not its printed number, because 南海's
+numbering restarts in every section.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from lawgov.models import Role, Unit, User
+
+
+class PlanKind(models.TextChoices):
+    SCHEME = "scheme", "工作方案"
+    OPINION = "opinion", "实施意见"
+    FIVE_YEAR_PLAN = "five_year_plan", "规划"
+    ANNUAL_ARRANGEMENT = "annual_arrangement", "年度工作安排"
+    KEY_POINTS = "key_points", "工作要点"
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", "牵头"
+    COOPERATING = "cooperating", "配合"
+    RESPONSIBLE = "responsible", "责任"
+
+
+class PlanQuerySet(models.QuerySet):
+    def active(self) -> PlanQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: User) -> PlanQuerySet:
+        """Legal office, leaders, API clients: their jurisdictions' plans; a reporter: plans with its work."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.active()
+        if user.role == Role.REPORTER:
+            if not user.unit_id:
+                return self.none()
+            task_ids = Task.objects.visible_to(user).values("plan_id")
+            return self.active().filter(pk__in=task_ids)
+        return self.active().filter(jurisdiction__in=user.jurisdictions())
+
+    def editable_by(self, user: User) -> PlanQuerySet:
+        if user.is_superuser:
+            return self.active()
+        if user.role != Role.LEGAL_OFFICE:
+            return self.none()
+        return self.active().filter(jurisdiction__in=user.jurisdictions())
+
+
+class Plan(models.Model):
+    """A plan document of a jurisdiction (工作方案, 实施意见, 规划, 年度工作安排, 工作要点)."""
+
+    jurisdiction = models.ForeignKey(Unit, verbose_name="辖区", on_delete=models.PROTECT, related_name="plans")
+    title = models.CharField("标题", max_length=200)
+    kind = models.CharField("类型", max_length=30, choices=PlanKind.choices)
+    doc_number = models.CharField("文号", max_length=80, blank=True)
+    issuer = models.CharField("发文机关", max_length=120, blank=True)
+    issued_on = models.DateField("成文日期", null=True, blank=True)
+    period_start = models.PositiveSmallIntegerField("起始年份", null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField("截止年份", null=True, blank=True)
+    source_name = models.CharField("来源文件", max_length=200, blank=True)
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    import_warnings = models.JSONField("导入提示", default=list, blank=True)
+    imported_at = models.DateTimeField(null=True, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "规划"
+        verbose_name_plural = "规划"
+        ordering = ["-issued_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def period_label(self) -> str:
+        if self.period_start and self.period_end and self.period_end != self.period_start:
+            return f"{self.period_start}—{self.period_end}年"
+        if self.period_start:
+            return f"{self.period_start}年"
+        return ""
+
+    @property
+    def year(self) -> int | None:
+        """The year a date without one ("12月20日前") belongs to."""
+        if self.period_start and self.period_start == self.period_end:
+            return self.period_start
+        return self.issued_on.year if self.issued_on else self.period_start
+
+
+class Section(models.Model):
+    """A heading as printed (一、 / (一)); sections nest through ``parent``."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="children")
+    label = models.CharField("序号", max_length=20)
+    title = models.CharField("标题", max_length=300)
+    path = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "章节"
+        verbose_name_plural = "章节"
+        ordering = ["plan_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["plan", "path"], name="section_unique_path")]
+
+    def __str__(self) -> str:
+        return f"{self.label}{self.title}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def active(self) -> TaskQuerySet:
+        return self.filter(deleted_at__isnull=True, plan__deleted_at__isnull=True)
+
+    def visible_to(self, user: User) -> TaskQuerySet:
+        """A reporter sees the tasks where its unit, or a group phrase standing for it, has a part."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.active()
+        if user.role == Role.REPORTER:
+            if not user.unit_id:
+                return self.none()
+            unit_ids = user.unit.covering_ids()
+            return self.active().filter(
+                pk__in=Assignment.objects.active().filter(unit_id__in=unit_ids).values("clause__task_id")
+            )
+        return self.active().filter(plan__jurisdiction__in=user.jurisdictions())
+
+    def editable_by(self, user: User) -> TaskQuerySet:
+        if user.is_superuser:
+            return self.active()
+        if user.role != Role.LEGAL_OFFICE:
+            return self.none()
+        return self.active().filter(plan__jurisdiction__in=user.jurisdictions())
+
+    def with_unit(self, unit_ids: list[int], role: str | None = None) -> TaskQuerySet:
+        assignments = Assignment.objects.active().filter(unit_id__in=unit_ids)
+        if role:
+            assignments = assignments.filter(role=role)
+        return self.filter(pk__in=assignments.values("clause__task_id"))
+
+    def unassigned(self) -> TaskQuerySet:
+        return self.exclude(pk__in=Assignment.objects.active().values("clause__task_id"))
+
+
+class Task(models.Model):
+    """A numbered task as printed; ``path`` is its identity in the plan."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks")
+    section = models.ForeignKey(Section, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    number = models.CharField("序号", max_length=20)
+    path = models.CharField(max_length=120)
+    heading = models.CharField("标题", max_length=300)
+    text = models.TextField("内容")
+    position = models.PositiveIntegerField(default=0)
+    # The earliest one-off deadline; recurring deadlines roll forward from their rule (Deadline.next_due).
+    due_on = models.DateField("完成时限", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务"
+        ordering = ["plan_id", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "path"], condition=Q(deleted_at__isnull=True), name="task_unique_path"
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "due_on"]), models.Index(fields=["updated_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}"
+
+
+class Clause(models.Model):
+    """A stretch of a task followed by its own unit parenthesis (番禺 task 2 has two)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="clauses")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField("内容")
+
+    class Meta:
+        verbose_name = "分句"
+        verbose_name_plural = "分句"
+        ordering = ["task_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["task", "position"], name="clause_unique_position")]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class AssignmentQuerySet(models.QuerySet):
+    def active(self) -> AssignmentQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class Assignment(models.Model):
+    """A unit's part in a clause: lead, cooperating or responsible.
+
+    ``printed_name`` keeps what the document said (区政府法制办) even when it resolved to a unit named
+    otherwise; ``source`` tells imported parts from those the legal office set by hand, which a re-import
+    must never drop.
+    """
+
+    class Source(models.TextChoices):
+        IMPORTED = "imported", "导入"
+        MANUAL = "manual", "手工指定"
+
+    clause = models.ForeignKey(Clause, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="assignments")
+    role = models.CharField("角色", max_length=20, choices=AssignmentRole.choices)
+    printed_name = models.CharField("原文名称", max_length=120, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.IMPORTED)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "责任分工"
+        verbose_name_plural = "责任分工"
+        ordering = ["clause_id", "position", "id"]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.get_role_display()})"
+
+
+class Deadline(models.Model):
+    """A 时限: one-off (到2016年底 → due_on) or recurring (每年第一季度 → recurrence rule)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="deadlines")
+    text = models.CharField("原文", max_length=120)
+    due_on = models.DateField(null=True, blank=True)
+    recurrence = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "时限"
+        verbose_name_plural = "时限"
+
+    def __str__(self) -> str:
+        return self.text
+
+    def next_due(self, *, today: dt.date) -> dt.date | None:
+        """The next date this deadline falls due on or after ``today``; one-off deadlines do not move."""
+        if not self.recurrence:
+            return self.due_on
+        return recurrence_next_due(self.recurrence, today=today)
+
+
+def recurrence_next_due(rule: dict, *, today: dt.date) -> dt.date | None:
+    """Roll a yearly rule (quarter, or month with early/mid/late part) forward to ``today``."""
+    if rule.get("rule") != "yearly":
+        return None
+    for year in (today.year, today.year + 1):
+        if rule.get("quarter"):
+            month = int(rule["quarter"]) * 3
+            day = 30 if month in (6, 9) else 31
+        elif rule.get("month"):
+            month = int(rule["month"])
+            part = rule.get("part")
+            day = {"early": 10, "mid": 20}.get(part) or _month_end(year, month)
+        else:
+            month, day = 12, 31
+        candidate = dt.date(year, month, day)
+        if candidate >= today:
+            return candidate
+    return None
+
+
+def _month_end(year: int, month: int) -> int:
+    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+    return (nxt - dt.timedelta(days=1)).day
+
+
+class Target(models.Model):
+    """A quantitative target (量化目标): 不少于4次 a year, 不少于60学时 per person."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="targets")
+    text = models.CharField("原文", max_length=200)
+    value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    measure = models.CharField("计量单位", max_length=20, blank=True)
+    period = models.CharField("周期", max_length=20, blank=True)
+    per = models.CharField("计量对象", max_length=20, blank=True)
+    comparison = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "量化目标"
+        verbose_name_plural = "量化目标"
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PlanRequirement(models.Model):
+    """A closing duty of the plan (工作要求 / 组织保障): plans due each March, summaries next March…"""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="requirements")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    deadlines = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = "工作要求"
+        verbose_name_plural = "工作要求"
+        ordering = ["plan_id", "position"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class ReferenceReport(models.Model):
+    """A report (not a plan) read by the importer, such as 广州's 2018 法治政府建设情况报告: kept whole as a
+    reference for the annual report drafts, never forced into tasks."""
+
+    jurisdiction = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reference_reports")
+    title = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    parsed = models.JSONField(default=dict)
+    text = models.TextField()
+    source_sha256 = models.CharField(max_length=64, blank=True)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "参考报告"
+        verbose_name_plural = "参考报告"
+        constraints = [models.UniqueConstraint(fields=["jurisdiction", "title"], name="reference_report_unique")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanImport(models.Model):
+    """An uploaded document between parsing and the legal office's confirmation.
+
+    The file is kept (outside static/) so nothing a user sent is lost, and the preview can be reopened.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        CONFIRMED = "confirmed", "已导入"
+        FAILED = "failed", "导入失败"
+
+    jurisdiction = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="plan_imports")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    parsed = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    summary = models.JSONField(default=list, blank=True)
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "导入记录"
+        verbose_name_plural = "导入记录"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,505 @@
+"""Writes of the plans app: importing a parsed document, resolving its unit names, assigning units.
+
+Parsing is pure (plans.importing); everything here touches the database, always inside one
+transaction, so a failed import leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from lawgov.models import Unit, UnitKind, User
+from lawgov.services import unit_ensure
+from plans.importing import DocumentError, parse_bytes
+from plans.importing.units import is_group_phrase
+from plans.models import (
+    Assignment,
+    AssignmentRole,
+    Clause,
+    Deadline,
+    Plan,
+    PlanImport,
+    PlanKind,
+    PlanRequirement,
+    ReferenceReport,
+    Section,
+    Target,
+    Task,
+)
+
+NEW_UNIT = "new"
+SKIP_UNIT = "skip"
+
+
+class PlanImportError(Exception):
+    """A document that cannot be imported; ``message`` is for the person, in Chinese."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass
+class ImportOutcome:
+    plan: Plan | None = None
+    report: ReferenceReport | None = None
+    created: bool = True
+    changes: list[str] = field(default_factory=list)
+    new_units: list[Unit] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Unit names
+
+
+def _name_key(name: str) -> str:
+    return "".join(name.split()).replace("(", "(").replace(")", ")")
+
+
+def unit_name_index(jurisdiction: Unit) -> dict[str, Unit]:
+    """Every printed form (name, short name, alias) of the jurisdiction's units → the unit, one query."""
+    index: dict[str, Unit] = {}
+    units = Unit.objects.active().filter(jurisdiction=jurisdiction).order_by("kind", "id")
+    for unit in units:
+        for name in unit.all_names():
+            index.setdefault(_name_key(name), unit)
+    return index
+
+
+def unit_kind_guess(name: str) -> str:
+    """What a new unit probably is, from how its name ends; the legal office can correct it."""
+    if is_group_phrase(name):
+        return UnitKind.GROUP
+    if name.endswith(("镇", "街道", "街", "街道办事处", "乡")):
+        return UnitKind.TOWNSHIP
+    if name.endswith(("法院", "检察院")):
+        return UnitKind.COURT
+    if name.startswith("区委") or name.endswith(("委员会办公室", "宣传部", "组织部", "政法委")):
+        return UnitKind.PARTY
+    return UnitKind.DEPARTMENT
+
+
+def parsed_unit_names(parsed: dict) -> list[str]:
+    names: list[str] = []
+    for task in parsed.get("tasks", []):
+        for clause in task.get("clauses", []):
+            for unit in clause.get("units", []):
+                names.append(unit["name"])
+    return list(dict.fromkeys(names))
+
+
+def unit_names_resolve(*, jurisdiction: Unit, names: list[str]) -> dict[str, Unit | None]:
+    """Printed name → unit of the jurisdiction, or None when lawgov does not know it yet."""
+    index = unit_name_index(jurisdiction)
+    return {name: index.get(_name_key(name)) for name in names}
+
+
+def _apply_unit_choices(
+    *, jurisdiction: Unit, names: list[str], choices: dict[str, str], by: User | None
+) -> tuple[dict[str, Unit], list[Unit]]:
+    """Resolve every printed name: known ones directly, unknown ones as the legal office chose.
+
+    Choosing an existing unit for an unknown name records that name as an alias, so the next document
+    that prints it (区政府法制办 for 区法制办) resolves without asking again.
+    """
+    resolved = unit_names_resolve(jurisdiction=jurisdiction, names=names)
+    mapping: dict[str, Unit] = {}
+    created: list[Unit] = []
+    allowed = {u.pk: u for u in Unit.objects.active().filter(jurisdiction=jurisdiction)}
+    for name in names:
+        unit = resolved[name]
+        if unit is not None:
+            mapping[name] = unit
+            continue
+        choice = choices.get(name, NEW_UNIT)
+        if choice == SKIP_UNIT:
+            continue
+        if choice == NEW_UNIT:
+            kind = unit_kind_guess(name)
+            unit = unit_ensure(jurisdiction=jurisdiction, name=name, kind=kind)
+            created.append(unit)
+        else:
+            try:
+                unit = allowed[int(choice)]
+            except (ValueError, KeyError):
+                raise PlanImportError("unit_choice", f"“{name}”选择的单位不存在或不属于本辖区。") from None
+            if name not in unit.aliases and name != unit.name:
+                unit.aliases = [*unit.aliases, name]
+                unit.save(update_fields=["aliases"])
+        mapping[name] = unit
+    return mapping, created
+
+
+# ---------------------------------------------------------------------------------------------------
+# Import: preview, confirm, direct
+
+
+def plan_import_preview(
+    *, data: bytes, filename: str, jurisdiction: Unit, by: User, encoding: str | None = None
+) -> PlanImport:
+    """Parse an uploaded document and keep it, with its parse, for the legal office to check.
+
+    Raises PlanImportError (nothing written) when the document cannot be read or holds no task.
+    """
+    try:
+        parsed = parse_bytes(data, filename, encoding=encoding).to_dict()
+    except DocumentError as exc:
+        raise PlanImportError(exc.code, exc.message) from exc
+    sha = hashlib.sha256(data).hexdigest()
+    with transaction.atomic():
+        plan_import = PlanImport(
+            jurisdiction=jurisdiction, original_name=filename[:200], sha256=sha, parsed=parsed, created_by=by
+        )
+        plan_import.file.save(f"{sha[:16]}-{_safe_name(filename)}", ContentFile(data), save=False)
+        plan_import.save()
+    return plan_import
+
+
+def _safe_name(filename: str) -> str:
+    base = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(ch for ch in base if ch.isalnum() or ch in "._-")[-80:] or "document"
+
+
+@transaction.atomic
+def plan_import_confirm(*, plan_import: PlanImport, by: User, unit_choices: dict[str, str]) -> ImportOutcome:
+    """Save a previewed import: all of it or, on any error, nothing."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if locked.status != PlanImport.Status.PREVIEW:
+        raise PlanImportError("already_confirmed", "该文件已经导入过,请勿重复确认。")
+    outcome = document_save(
+        parsed=locked.parsed,
+        jurisdiction=locked.jurisdiction,
+        by=by,
+        unit_choices=unit_choices,
+        source_name=locked.original_name,
+        sha256=locked.sha256,
+    )
+    locked.status = PlanImport.Status.CONFIRMED
+    locked.plan = outcome.plan
+    locked.summary = outcome.changes
+    locked.save(update_fields=["status", "plan", "summary"])
+    return outcome
+
+
+def plan_import_bytes(
+    *, data: bytes, filename: str, jurisdiction: Unit, by: User | None, encoding: str | None = None
+) -> ImportOutcome:
+    """Parse and save in one go, unknown units created: the command line and the demo data."""
+    try:
+        parsed = parse_bytes(data, filename, encoding=encoding).to_dict()
+    except DocumentError as exc:
+        raise PlanImportError(exc.code, exc.message) from exc
+    with transaction.atomic():
+        return document_save(
+            parsed=parsed,
+            jurisdiction=jurisdiction,
+            by=by,
+            unit_choices={},
+            source_name=filename,
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+
+
+def document_save(
+    *,
+    parsed: dict,
+    jurisdiction: Unit,
+    by: User | None,
+    unit_choices: dict[str, str],
+    source_name: str,
+    sha256: str,
+) -> ImportOutcome:
+    """Save a parsed document: a plan (updated in place when imported before) or a reference report."""
+    if parsed.get("kind") == "report":
+        report, created = ReferenceReport.objects.update_or_create(
+            jurisdiction=jurisdiction,
+            title=parsed.get("title") or source_name,
+            defaults={
+                "year": (parsed.get("report") or {}).get("year"),
+                "parsed": parsed,
+                "text": parsed.get("text", ""),
+                "source_sha256": sha256,
+            },
+        )
+        return ImportOutcome(report=report, created=created, changes=["已作为参考报告保存(不拆分任务)。"])
+    names = parsed_unit_names(parsed)
+    unit_map, new_units = _apply_unit_choices(jurisdiction=jurisdiction, names=names, choices=unit_choices, by=by)
+    outcome = _plan_save(parsed=parsed, jurisdiction=jurisdiction, by=by, unit_map=unit_map)
+    plan = outcome.plan
+    plan.source_name = source_name[:200]
+    plan.source_sha256 = sha256
+    plan.save(update_fields=["source_name", "source_sha256"])
+    outcome.new_units = new_units
+    if new_units:
+        outcome.changes.append("新建单位 {} 个:{}".format(len(new_units), "、".join(u.name for u in new_units)))
+    return outcome
+
+
+def _date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _decimal(value) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+def _plan_kind(parsed: dict) -> str:
+    kind = parsed.get("plan_kind")
+    return kind if kind in PlanKind.values else PlanKind.SCHEME
+
+
+def _plan_save(*, parsed: dict, jurisdiction: Unit, by: User | None, unit_map: dict[str, Unit]) -> ImportOutcome:
+    title = (parsed.get("title") or "未命名规划")[:200]
+    doc_number = (parsed.get("doc_number") or "")[:80]
+    existing = Plan.objects.active().filter(jurisdiction=jurisdiction)
+    plan = (existing.filter(doc_number=doc_number).first() if doc_number else None) or existing.filter(
+        title=title
+    ).first()
+    created = plan is None
+    period = parsed.get("period") or {}
+    fields = {
+        "title": title,
+        "kind": _plan_kind(parsed),
+        "doc_number": doc_number,
+        "issuer": (parsed.get("issuer") or "")[:120],
+        "issued_on": _date(parsed.get("issued")),
+        "period_start": period.get("start"),
+        "period_end": period.get("end"),
+        "import_warnings": parsed.get("warnings", []),
+    }
+    changes: list[str] = []
+    if created:
+        plan = Plan(jurisdiction=jurisdiction, **fields)
+    else:
+        changed = [k for k, v in fields.items() if k != "import_warnings" and getattr(plan, k) != v]
+        for key, value in fields.items():
+            setattr(plan, key, value)
+        if changed:
+            changes.append("规划信息更新:" + "、".join(str(Plan._meta.get_field(k).verbose_name) for k in changed))
+    plan.imported_at = timezone.now()
+    plan.imported_by = by
+    if by is not None:
+        plan._history_user = by
+    plan.save()
+
+    sections_by_path = _sections_sync(plan, parsed.get("sections", []))
+    changes.extend(_tasks_sync(plan, parsed.get("tasks", []), sections_by_path, unit_map, by))
+    plan.requirements.all().delete()
+    PlanRequirement.objects.bulk_create(
+        PlanRequirement(plan=plan, position=i, text=r.get("text", ""), deadlines=r.get("deadlines", []))
+        for i, r in enumerate(parsed.get("requirements", []))
+    )
+    if created:
+        changes.insert(0, f"新建规划“{plan.title}”:{plan.tasks.active().count()} 项任务。")
+    elif not changes:
+        changes.append("与上次导入的内容相同,没有变化。")
+    return ImportOutcome(plan=plan, created=created, changes=changes)
+
+
+def _sections_sync(plan: Plan, sections: list[dict]) -> dict[str, Section]:
+    existing = {s.path: s for s in plan.sections.all()}
+    seen: dict[str, Section] = {}
+    position = 0
+
+    def walk(items: list[dict], parent: Section | None) -> None:
+        nonlocal position
+        for item in items:
+            path = item.get("path") or item.get("label", "")
+            section = existing.get(path) or Section(plan=plan, path=path)
+            section.parent = parent
+            section.label = item.get("label", "")[:20]
+            section.title = (item.get("title") or "")[:300]
+            section.position = position
+            position += 1
+            section.save()
+            seen[path] = section
+            walk(item.get("children", []), section)
+
+    walk(sections, None)
+    for path, section in existing.items():
+        if path not in seen:
+            section.delete()
+    return seen
+
+
+def _tasks_sync(
+    plan: Plan, tasks: list[dict], sections: dict[str, Section], unit_map: dict[str, Unit], by: User | None
+) -> list[str]:
+    existing = {t.path: t for t in plan.tasks.filter(deleted_at__isnull=True)}
+    added, updated, assignment_changes = [], [], 0
+    seen: set[str] = set()
+    for position, item in enumerate(tasks):
+        path = item["path"]
+        seen.add(path)
+        deadlines = item.get("deadlines", [])
+        one_off = sorted(d for d in (_date(x.get("due")) for x in deadlines if not x.get("recurrence")) if d)
+        recurring = sorted(d for d in (_date(x.get("next_due")) for x in deadlines if x.get("recurrence")) if d)
+        values = {
+            "number": str(item.get("number", ""))[:20],
+            "heading": (item.get("heading") or item.get("text", ""))[:300],
+            "text": item.get("text", ""),
+            "position": position,
+            "section": sections.get(item.get("section_path") or ""),
+            "due_on": (one_off or recurring or [None])[0],
+        }
+        task = existing.get(path)
+        if task is None:
+            task = Task(plan=plan, path=path, **values)
+            added.append(task)
+        else:
+            if any(getattr(task, k) != v for k, v in values.items() if k not in ("position",)):
+                updated.append(task)
+            for key, value in values.items():
+                setattr(task, key, value)
+        if by is not None:
+            task._history_user = by
+        task.save()
+        assignment_changes += _clauses_sync(task, item.get("clauses", []), unit_map, by)
+        task.deadlines.all().delete()
+        Deadline.objects.bulk_create(
+            Deadline(
+                task=task,
+                text=d.get("text", "")[:120],
+                due_on=_date(d.get("due")),
+                recurrence=d.get("recurrence"),
+            )
+            for d in deadlines
+        )
+        task.targets.all().delete()
+        Target.objects.bulk_create(
+            Target(
+                task=task,
+                text=t.get("text", "")[:200],
+                value=_decimal(t.get("value")),
+                measure=(t.get("measure") or "")[:20],
+                period=(t.get("period") or "")[:20],
+                per=(t.get("per") or "")[:20],
+                comparison=(t.get("comparison") or "")[:20],
+            )
+            for t in item.get("targets", [])
+        )
+    removed = [t for p, t in existing.items() if p not in seen]
+    now = timezone.now()
+    for task in removed:
+        task.deleted_at = now
+        if by is not None:
+            task._history_user = by
+        task.save(update_fields=["deleted_at"])
+    changes = []
+    if existing and added:
+        changes.append(f"新增任务 {len(added)} 项:" + "、".join(t.number for t in added))
+    if updated:
+        changes.append(f"更新任务 {len(updated)} 项:" + "、".join(t.number for t in updated))
+    if removed:
+        changes.append(f"删除任务 {len(removed)} 项:" + "、".join(t.number for t in removed))
+    if existing and assignment_changes:
+        changes.append(f"责任分工变化 {assignment_changes} 处。")
+    return changes
+
+
+def _clauses_sync(task: Task, clauses: list[dict], unit_map: dict[str, Unit], by: User | None) -> int:
+    """Sync clauses by position and their imported assignments; manual assignments are kept."""
+    existing = {c.position: c for c in task.clauses.all()}
+    changes = 0
+    for position, item in enumerate(clauses):
+        clause = existing.pop(position, None) or Clause(task=task, position=position)
+        clause.text = item.get("text", "")
+        clause.save()
+        wanted: list[tuple[int, str, str]] = []
+        for unit_item in item.get("units", []):
+            unit = unit_map.get(unit_item["name"])
+            role = unit_item.get("role")
+            if unit is not None and role in AssignmentRole.values:
+                wanted.append((unit.pk, role, unit_item["name"]))
+        current = {
+            (a.unit_id, a.role): a for a in clause.assignments.active().filter(source=Assignment.Source.IMPORTED)
+        }
+        for order, (unit_id, role, printed) in enumerate(wanted):
+            assignment = current.pop((unit_id, role), None)
+            if assignment is None:
+                assignment = Assignment(clause=clause, unit_id=unit_id, role=role, printed_name=printed[:120])
+                changes += 1
+            assignment.position = order
+            if by is not None:
+                assignment._history_user = by
+            assignment.save()
+        for assignment in current.values():
+            _assignment_soft_delete(assignment, by)
+            changes += 1
+    for clause in existing.values():
+        # A clause the document no longer has: drop it unless the legal office assigned units to it.
+        if clause.assignments.active().filter(source=Assignment.Source.MANUAL).exists():
+            continue
+        for assignment in clause.assignments.active():
+            _assignment_soft_delete(assignment, by)
+            changes += 1
+        clause.delete()
+    return changes
+
+
+def _assignment_soft_delete(assignment: Assignment, by: User | None) -> None:
+    assignment.deleted_at = timezone.now()
+    if by is not None:
+        assignment._history_user = by
+    assignment.save(update_fields=["deleted_at"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Assignments set by the legal office (大兴's tasks name no units)
+
+
+@transaction.atomic
+def assignment_add(*, clause: Clause, unit: Unit, role: str, by: User) -> Assignment:
+    """Assign a unit to a clause by hand; kept across re-imports and in the history."""
+    if role not in AssignmentRole.values:
+        raise PlanImportError("role", "分工角色无效。")
+    if unit.jurisdiction_id != clause.task.plan.jurisdiction_id:
+        raise PlanImportError("unit", "只能指定本辖区的单位。")
+    duplicate = clause.assignments.active().filter(unit=unit, role=role).first()
+    if duplicate:
+        return duplicate
+    assignment = Assignment(
+        clause=clause,
+        unit=unit,
+        role=role,
+        printed_name=unit.name,
+        source=Assignment.Source.MANUAL,
+        position=clause.assignments.count(),
+    )
+    assignment._history_user = by
+    assignment.save()
+    Task.objects.filter(pk=clause.task_id).update(updated_at=timezone.now())
+    return assignment
+
+
+@transaction.atomic
+def assignment_remove(*, assignment: Assignment, by: User) -> None:
+    """Soft delete: the history keeps who removed which unit when."""
+    _assignment_soft_delete(assignment, by)
+    Task.objects.filter(pk=assignment.clause.task_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def group_phrase_replace(*, assignment: Assignment, units: list[Unit], by: User) -> list[Assignment]:
+    """Replace an unresolved phrase (区政府有关部门) in a clause by the concrete units it meant."""
+    created = [assignment_add(clause=assignment.clause, unit=u, role=assignment.role, by=by) for u in units]
+    assignment_remove(assignment=assignment, by=by)
+    return created

@@ -1,0 +1,209 @@
+"""Pages of the plans app: list, plan tree, task, unit's clauses, and the import upload → preview → confirm."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from lawgov.models import Role, Unit
+from lawgov.permissions import role_required
+from plans import selectors, services
+from plans.forms import AssignmentForm, PlanUploadForm
+from plans.models import Assignment, AssignmentRole, Clause, Plan, PlanImport, Task
+
+
+@login_required
+def plan_list(request: HttpRequest) -> HttpResponse:
+    can_import = request.user.is_superuser or request.user.role == Role.LEGAL_OFFICE
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": selectors.plan_list(user=request.user), "can_import": can_import},
+    )
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("jurisdiction"), pk=pk)
+    units = (
+        Unit.objects.in_directory_of(request.user).filter(jurisdiction=plan.jurisdiction_id).order_by("kind", "name")
+    )
+    unit = None
+    if request.GET.get("unit"):
+        unit = units.filter(pk=request.GET["unit"]).first() if request.GET["unit"].isdigit() else None
+        if unit is None:
+            messages.error(request, "筛选的单位不存在,已显示全部任务。")
+    role = request.GET.get("role") if request.GET.get("role") in AssignmentRole.values else None
+    unassigned = request.GET.get("unassigned") == "1"
+    tree = selectors.plan_tree(plan=plan, user=request.user, unit=unit, role=role, unassigned=unassigned)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "tree": tree,
+            "units": units,
+            "selected_unit": unit,
+            "selected_role": role,
+            "unassigned": unassigned,
+            "roles": AssignmentRole.choices,
+            "requirements": list(plan.requirements.all()),
+        },
+    )
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(selectors.tasks_with_parts(Task.objects.visible_to(request.user)), pk=pk)
+    can_assign = Task.objects.editable_by(request.user).filter(pk=task.pk).exists()
+    history = (
+        Assignment.history.filter(clause__task=task)
+        .select_related("history_user", "unit")
+        .order_by("-history_date")[:50]
+        if can_assign or request.user.role == Role.LEADER
+        else []
+    )
+    return render(
+        request,
+        "plans/task_detail.html",
+        {
+            "task": task,
+            "can_assign": can_assign,
+            "assign_form": AssignmentForm(jurisdiction=task.plan.jurisdiction) if can_assign else None,
+            "history": history,
+            "task_history": task.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def clause_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    clause = get_object_or_404(
+        Clause.objects.select_related("task__plan"), pk=pk, task__in=Task.objects.editable_by(request.user)
+    )
+    form = AssignmentForm(request.POST, jurisdiction=clause.task.plan.jurisdiction)
+    if form.is_valid():
+        try:
+            services.assignment_add(
+                clause=clause, unit=form.cleaned_data["unit"], role=form.cleaned_data["role"], by=request.user
+            )
+            messages.success(
+                request,
+                f"已将{form.cleaned_data['unit']}指定为该分句的{dict(AssignmentRole.choices)[form.cleaned_data['role']]}单位。",
+            )
+        except services.PlanImportError as exc:
+            messages.error(request, exc.message)
+    else:
+        messages.error(request, "请选择单位和分工。")
+    return redirect("plans:task", pk=clause.task_id)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        Assignment.objects.active().select_related("clause", "unit"),
+        pk=pk,
+        clause__task__in=Task.objects.editable_by(request.user),
+    )
+    services.assignment_remove(assignment=assignment, by=request.user)
+    messages.success(request, f"已移除{assignment.unit}。")
+    return redirect("plans:task", pk=assignment.clause.task_id)
+
+
+@login_required
+def unit_tasks(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = get_object_or_404(Unit.objects.in_directory_of(request.user), pk=pk)
+    if not Unit.objects.visible_to(request.user).filter(pk=unit.pk).exists():
+        raise PermissionDenied("您只能查看本单位的任务。")
+    grouped = selectors.unit_assignments(unit=unit, user=request.user)
+    return render(
+        request,
+        "plans/unit_tasks.html",
+        {"unit": unit, "grouped": grouped, "labels": dict(AssignmentRole.choices)},
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    jurisdiction = request.user.home_jurisdiction()
+    if jurisdiction is None:
+        raise PermissionDenied("您的账号未绑定辖区,不能导入规划。")
+    form = PlanUploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                plan_import = services.plan_import_preview(
+                    data=upload.read(),
+                    filename=upload.name,
+                    jurisdiction=jurisdiction,
+                    by=request.user,
+                    encoding=form.cleaned_data.get("encoding") or None,
+                )
+            except services.PlanImportError as exc:
+                form.add_error("file", exc.message)
+            else:
+                return redirect("plans:import-preview", pk=plan_import.pk)
+        status = 400
+    recent = PlanImport.objects.filter(jurisdiction=jurisdiction).select_related("plan", "created_by")[:10]
+    return render(
+        request,
+        "plans/import_upload.html",
+        {"form": form, "recent": recent, "jurisdiction": jurisdiction},
+        status=status,
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    plan_import = get_object_or_404(
+        PlanImport.objects.select_related("jurisdiction"),
+        pk=pk,
+        jurisdiction__in=request.user.jurisdictions(),
+    )
+    parsed = plan_import.parsed
+    names = services.parsed_unit_names(parsed)
+    resolved = services.unit_names_resolve(jurisdiction=plan_import.jurisdiction, names=names)
+    if request.method == "POST":
+        if plan_import.status != PlanImport.Status.PREVIEW:
+            messages.error(request, "该文件已经导入过,请勿重复确认。")
+            return redirect("plans:import-preview", pk=pk)
+        choices = {
+            name: request.POST.get(f"unit:{name}", services.NEW_UNIT) for name, unit in resolved.items() if unit is None
+        }
+        try:
+            outcome = services.plan_import_confirm(plan_import=plan_import, by=request.user, unit_choices=choices)
+        except services.PlanImportError as exc:
+            messages.error(request, exc.message)
+            return redirect("plans:import-preview", pk=pk)
+        for line in outcome.changes:
+            messages.success(request, line)
+        if outcome.plan:
+            return redirect("plans:detail", pk=outcome.plan.pk)
+        return redirect("plans:list")
+    units = Unit.objects.active().filter(jurisdiction=plan_import.jurisdiction).order_by("kind", "name")
+    unknown = [n for n, u in resolved.items() if u is None]
+    existing_plan = None
+    if parsed.get("kind") != "report":
+        plans = Plan.objects.active().filter(jurisdiction=plan_import.jurisdiction)
+        existing_plan = (
+            plans.filter(doc_number=parsed.get("doc_number")).first() if parsed.get("doc_number") else None
+        ) or plans.filter(title=parsed.get("title")).first()
+    return render(
+        request,
+        "plans/import_preview.html",
+        {
+            "plan_import": plan_import,
+            "parsed": parsed,
+            "resolved": resolved,
+            "unknown": unknown,
+            "units": units,
+            "existing_plan": existing_plan,
+            "guess": {n: services.unit_kind_guess(n) for n in unknown},
+        },
+    )

@@ -1,0 +1,227 @@
+"""The Excel round trip offices live in: a plan's task list out, the same sheet back in with progress.
+
+Import is all-or-nothing: every row is checked first and the errors are reported by row number; only
+a sheet without errors is saved, in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.db import transaction
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from lawgov.models import Role, Unit, User
+from plans.models import AssignmentRole, Plan, Task
+from tasks import selectors, services
+from tasks.models import ProgressReport
+from tasks.status import TaskStatus
+
+HEADERS = [
+    "任务ID",
+    "章节",
+    "编号",
+    "任务",
+    "牵头单位",
+    "配合单位",
+    "责任单位",
+    "时限",
+    "状态",
+    "最新进展",
+    "填报单位",
+    "进展日期",
+    "进展情况",
+    "完成比例(%)",
+    "申请完成(是/否)",
+]
+FILL_FROM = HEADERS.index("填报单位")
+SHEET_TITLE = "任务进展"
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+
+class SheetErrors(Exception):
+    def __init__(self, errors: list[RowError]):
+        super().__init__(f"{len(errors)} errors")
+        self.errors = errors
+
+
+def plan_tasks_export(*, plan: Plan, user: User, today: dt.date) -> bytes:
+    """The task list as offices lay it out; grey columns are the plan, white ones are for the unit."""
+    tasks = selectors.task_list(user=user, today=today).filter(plan=plan).order_by("position")
+    latest = {
+        r.task_id: r
+        for r in ProgressReport.objects.visible_to(user)
+        .filter(task__plan=plan)
+        .exclude(status="draft")
+        .order_by("task_id", "reported_on", "id")
+    }
+    labels = dict(TaskStatus.choices)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET_TITLE
+    ws.append(HEADERS)
+    head_font = Font(bold=True)
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    for cell in ws[1]:
+        cell.font = head_font
+        cell.alignment = Alignment(wrap_text=True, vertical="center")
+    own_unit = user.unit.name if user.role == Role.REPORTER and user.unit_id else ""
+    for task in tasks:
+        units: dict[str, list[str]] = {r: [] for r in AssignmentRole.values}
+        for clause in task.clauses.all():
+            for a in clause.assignments.all():
+                if a.unit.name not in units[a.role]:
+                    units[a.role].append(a.unit.name)
+        last = latest.get(task.pk)
+        ws.append(
+            [
+                task.pk,
+                f"{task.section.label}{task.section.title}" if task.section else "",
+                task.number,
+                task.heading,
+                "、".join(units["lead"]),
+                "、".join(units["cooperating"]),
+                "、".join(units["responsible"]),
+                task.due_on.isoformat() if task.due_on else "",
+                labels[task.status],
+                f"{last.reported_on:%Y-%m-%d} {last.unit.name}:{last.text[:100]}" if last else "",
+                own_unit,
+                None,
+                None,
+                None,
+                None,
+            ]
+        )
+    for row in ws.iter_rows(min_row=2):
+        for cell in row[:FILL_FROM]:
+            cell.fill = grey
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [8, 20, 6, 50, 18, 18, 18, 12, 8, 40, 16, 12, 50, 10, 12]
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "E2"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _parse_date(value) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip().replace("/", "-").replace(".", "-")
+    for fmt in ("%Y-%m-%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> list[ProgressReport]:
+    """Read the filled sheet; rows with 进展情况 become submitted reports. Raises SheetErrors, saving nothing."""
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, ValueError… for a wrong file
+        raise SheetErrors([RowError(0, "文件不是有效的 .xlsx 表格,请使用导出的任务进展表填写后上传。")]) from exc
+    ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.active
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows or [str(h or "").strip() for h in rows[0][: len(HEADERS)]] != HEADERS:
+        missing = [h for h in HEADERS if h not in [str(c or "").strip() for c in (rows[0] if rows else [])]]
+        raise SheetErrors(
+            [
+                RowError(
+                    1,
+                    "表头与导出的任务进展表不一致" + (f",缺少列:{'、'.join(missing)}" if missing else "") + "。",
+                )
+            ]
+        )
+    visible = {t.pk: t for t in Task.objects.visible_to(user).filter(plan=plan).select_related("plan")}
+    units_by_name: dict[str, Unit] = {}
+    for unit in Unit.objects.active().filter(jurisdiction=plan.jurisdiction_id):
+        for name in unit.all_names():
+            units_by_name.setdefault(name, unit)
+    errors: list[RowError] = []
+    planned: list[dict] = []
+    col = {h: i for i, h in enumerate(HEADERS)}
+    for number, row in enumerate(rows[1:], start=2):
+        row = list(row) + [None] * (len(HEADERS) - len(row))
+        text = str(row[col["进展情况"]] or "").strip()
+        if not text:
+            continue
+        task_id = row[col["任务ID"]]
+        task = visible.get(int(task_id)) if isinstance(task_id, int | float) else None
+        if task is None:
+            errors.append(RowError(number, "任务ID不属于该规划或您无权填报该任务。"))
+            continue
+        unit_name = str(row[col["填报单位"]] or "").strip()
+        if user.role == Role.REPORTER:
+            unit = user.unit
+            if unit_name and units_by_name.get(unit_name) != unit:
+                errors.append(RowError(number, f"只能为本单位({unit})填报,表中写的是“{unit_name}”。"))
+                continue
+        else:
+            unit = units_by_name.get(unit_name)
+            if unit is None:
+                errors.append(RowError(number, f"填报单位“{unit_name or '(空)'}”不是本辖区的单位。"))
+                continue
+        reported_on = _parse_date(row[col["进展日期"]]) if row[col["进展日期"]] else today
+        if reported_on is None:
+            errors.append(RowError(number, f"进展日期“{row[col['进展日期']]}”无法识别,应为 2026-11-22。"))
+            continue
+        raw_percent = row[col["完成比例(%)"]]
+        try:
+            percent = int(raw_percent) if raw_percent not in (None, "") else 0
+            if float(raw_percent or 0) != percent:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors.append(RowError(number, f"完成比例“{raw_percent}”不是0到100之间的整数。"))
+            continue
+        claim = str(row[col["申请完成(是/否)"]] or "").strip() in {"是", "Y", "y", "yes", "1", "完成"}
+        planned.append(
+            {
+                "row": number,
+                "task": task,
+                "unit": unit,
+                "reported_on": reported_on,
+                "text": text,
+                "percent": percent,
+                "claims_completion": claim,
+            }
+        )
+    if not planned and not errors:
+        errors.append(RowError(0, "表中没有填写任何进展(“进展情况”列为空)。"))
+    if errors:
+        raise SheetErrors(errors)
+    # The remaining rules (future dates, percent range, the unit's part in the task) are the services'
+    # own; a row that breaks one rolls back every row saved before it.
+    created: list[ProgressReport] = []
+    with transaction.atomic():
+        for item in planned:
+            try:
+                created.append(
+                    services.progress_report_create(
+                        task=item["task"],
+                        unit=item["unit"],
+                        by=user,
+                        reported_on=item["reported_on"],
+                        text=item["text"],
+                        percent=item["percent"],
+                        claims_completion=item["claims_completion"],
+                        today=today,
+                    )
+                )
+            except services.ProgressError as exc:
+                errors.append(RowError(item["row"], exc.message))
+        if errors:
+            raise SheetErrors(errors)
+    return created

@@ -1,0 +1,94 @@
+"""One FilterSet for task lists: the HTML list, the exports and the API all filter through it."""
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from lawgov.models import Unit
+from plans.models import Assignment, AssignmentRole, Plan, Section, Task
+from tasks.status import TaskStatus, status_filter
+
+
+class TaskFilterSet(django_filters.FilterSet):
+    plan = django_filters.ModelChoiceFilter(label="规划", queryset=Plan.objects.none(), empty_label="全部规划")
+    section = django_filters.ModelChoiceFilter(label="章节", queryset=Section.objects.none(), method="filter_section")
+    unit = django_filters.ModelChoiceFilter(
+        label="单位", queryset=Unit.objects.none(), method="filter_unit", empty_label="全部单位"
+    )
+    role = django_filters.ChoiceFilter(
+        label="分工", choices=AssignmentRole.choices, method="filter_role", empty_label="全部分工"
+    )
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=TaskStatus.choices, method="filter_status")
+    due_before = django_filters.DateFilter(
+        label="时限早于",
+        field_name="due_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_after = django_filters.DateFilter(
+        label="时限晚于",
+        field_name="due_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(label="已逾期", method="filter_overdue")
+    updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", field_name="updated_at", lookup_expr="gte")
+    search = django_filters.CharFilter(label="搜索", method="filter_search")
+    ordering = django_filters.OrderingFilter(
+        fields=(("due_on", "due_on"), ("updated_at", "updated_at"), ("position", "position"), ("id", "id")),
+        label="排序",
+    )
+
+    class Meta:
+        model = Task
+        fields: list[str] = []
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, today=None):
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.today = today or timezone.localdate()
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            plans = Plan.objects.visible_to(user)
+            self.filters["plan"].queryset = plans
+            self.filters["section"].queryset = Section.objects.filter(plan__in=plans)
+            self.filters["unit"].queryset = Unit.objects.in_directory_of(user)
+
+    def filter_section(self, queryset, name, value):
+        descendants = [value.pk]
+        frontier = [value.pk]
+        # Sections nest two or three levels at most: walk down without loading the plan.
+        while frontier:
+            frontier = list(Section.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+            descendants.extend(frontier)
+        return queryset.filter(section_id__in=descendants)
+
+    def filter_unit(self, queryset, name, value):
+        role = self.form.cleaned_data.get("role") or None
+        ids = value.covering_ids() if not value.is_group else [value.pk]
+        return queryset.with_unit(ids, role)
+
+    def filter_role(self, queryset, name, value):
+        if self.form.cleaned_data.get("unit"):
+            return queryset  # applied together with the unit
+        return queryset.filter(pk__in=Assignment.objects.active().filter(role=value).values("clause__task_id"))
+
+    def filter_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        condition = Q()
+        for status in value:
+            condition |= status_filter(status, today=self.today)
+        return queryset.filter(condition)
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        overdue = status_filter(TaskStatus.OVERDUE, today=self.today)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    def filter_search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(heading__icontains=value) | Q(text__icontains=value))

@@ -1,0 +1,220 @@
+"""The work done on plan tasks through the year: progress reports, evidence, review, notifications.
+
+This app reads plans; plans never reads it. A task's status is derived (tasks.status), never typed in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from lawgov.models import Role, Unit, User
+from plans.models import Task
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    RESUBMITTED = "resubmitted", "已重新提交"
+    ACCEPTED = "accepted", "已采纳"
+
+
+WAITING_FOR_REVIEW = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
+EDITABLE_BY_UNIT = (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def active(self) -> ProgressReportQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+    def visible_to(self, user: User) -> ProgressReportQuerySet:
+        """The legal office and leaders: every report of their jurisdictions (the legal office sees soft
+        deleted ones too, through ``with_deleted_for``). A reporter: its own unit's reports, and, where its
+        unit leads a task, the helpers' reports on that task (not their drafts)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.active()
+        if user.role == Role.REPORTER:
+            if not user.unit_id:
+                return self.none()
+            led = Task.objects.active().with_unit(user.unit.covering_ids(), "lead")
+            return self.active().filter(Q(unit_id=user.unit_id) | (Q(task__in=led) & ~Q(status=ReportStatus.DRAFT)))
+        if user.role == Role.API_CLIENT or user.role == Role.LEADER:
+            return (
+                self.active()
+                .filter(task__plan__jurisdiction__in=user.jurisdictions())
+                .exclude(status=ReportStatus.DRAFT)
+            )
+        return self.active().filter(task__plan__jurisdiction__in=user.jurisdictions())
+
+    def with_deleted_for(self, user: User) -> ProgressReportQuerySet:
+        """Soft-deleted reports stay visible to the legal office (and only to it)."""
+        if user.is_superuser:
+            return self.all()
+        if user.role != Role.LEGAL_OFFICE:
+            return self.visible_to(user)
+        return self.filter(task__plan__jurisdiction__in=user.jurisdictions())
+
+    def editable_by(self, user: User) -> ProgressReportQuerySet:
+        """Who may change a report's content: its own unit's reporters while draft or returned; the legal
+        office for reports it entered on a unit's behalf (代填). Never another unit."""
+        if not user.is_authenticated or user.read_only:
+            return self.none()
+        base = self.active().filter(status__in=EDITABLE_BY_UNIT)
+        if user.is_superuser:
+            return base
+        if user.role == Role.REPORTER:
+            return base.filter(unit_id=user.unit_id) if user.unit_id else self.none()
+        return base.filter(task__plan__jurisdiction__in=user.jurisdictions(), on_behalf=True)
+
+    def reviewable_by(self, user: User) -> ProgressReportQuerySet:
+        if user.is_superuser:
+            return self.active()
+        if user.role != Role.LEGAL_OFFICE:
+            return self.none()
+        return self.active().filter(task__plan__jurisdiction__in=user.jurisdictions())
+
+
+class ProgressReport(models.Model):
+    """What a unit did on a task: dated text, a percent as the unit reported it, evidence files.
+
+    ``version`` is bumped on every save by the services; an edit posted with an older version is refused
+    (two people editing the same report never overwrite each other silently).
+    """
+
+    task = models.ForeignKey(Task, verbose_name="任务", on_delete=models.PROTECT, related_name="progress_reports")
+    unit = models.ForeignKey(Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="progress_reports")
+    reported_on = models.DateField("进展日期")
+    text = models.TextField("进展情况")
+    percent = models.PositiveSmallIntegerField("完成比例(%)")
+    claims_completion = models.BooleanField("申请完成", default=False)
+    status = models.CharField("状态", max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    return_reason = models.TextField("退回理由", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+"
+    )
+    on_behalf = models.BooleanField("代填", default=False, help_text="法制办根据电话或纸质材料代单位填报")
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "进展报告"
+        verbose_name_plural = "进展报告"
+        ordering = ["-reported_on", "-id"]
+        indexes = [
+            models.Index(fields=["task", "reported_on"]),
+            models.Index(fields=["unit", "reported_on"]),
+            models.Index(fields=["status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100), name="report_percent_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.task.number} · {self.reported_on}"
+
+    @property
+    def waiting_for_review(self) -> bool:
+        return self.status in WAITING_FOR_REVIEW
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    # The stored name never comes from the user: no path tricks, no clashes.
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"evidence/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file backing a progress report; stored under MEDIA_ROOT, served only through a checked view."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TaskProgress(models.Model):
+    """The facts about a task that progress establishes, kept beside it (plans must not know them).
+
+    ``completed_on`` is set when the legal office accepts a completion claim from the lead unit;
+    ``last_report_on`` is the date of the latest submitted report. Status is computed from these and
+    the task's due date (tasks.status), never stored.
+    """
+
+    task = models.OneToOneField(Task, primary_key=True, on_delete=models.CASCADE, related_name="progress")
+    last_report_on = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True)
+    completed_by = models.ForeignKey(ProgressReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "任务进度"
+        verbose_name_plural = "任务进度"
+        indexes = [models.Index(fields=["completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.completed_on or '-'}"
+
+
+class Notification(models.Model):
+    """An in-app message (the bell). ``key`` makes reminders idempotent: one per task, unit, kind and day."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", "即将到期"
+        OVERDUE = "overdue", "已逾期"
+        RETURNED = "returned", "进展被退回"
+        DIGEST = "digest", "每周汇总"
+        REVIEWED = "reviewed", "进展已审核"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,333 @@
+"""Reads of the tasks app: statuses, rollups, 工作台 and reminder lists, all aggregated in SQL.
+
+Every function here issues a fixed number of queries whatever the number of tasks or reports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.urls import reverse
+
+from lawgov.models import Role, Unit, UnitKind, User
+from plans.models import Assignment, AssignmentRole, Plan, Section, Task
+from plans.selectors import plan_tree, tasks_with_parts
+from tasks.models import WAITING_FOR_REVIEW, Evidence, Notification, ProgressReport, ReportStatus
+from tasks.status import TaskStatus, status_expression, status_filter, warn_days
+
+
+def with_status(tasks: QuerySet[Task], *, today: dt.date) -> QuerySet[Task]:
+    """Annotate ``status`` (tasks.status rule in SQL) and the latest report date."""
+    return tasks.annotate(status=status_expression(today=today)).select_related("progress")
+
+
+@dataclass
+class Rollup:
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    at_risk: int = 0
+
+    @property
+    def rate(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+    def add(self, other: Rollup) -> None:
+        self.total += other.total
+        self.done += other.done
+        self.overdue += other.overdue
+        self.at_risk += other.at_risk
+
+
+def _rollup_counts(today: dt.date) -> dict:
+    return {
+        "total": Count("id"),
+        "done": Count("id", filter=status_filter(TaskStatus.DONE, today=today)),
+        "overdue": Count("id", filter=status_filter(TaskStatus.OVERDUE, today=today)),
+        "at_risk": Count("id", filter=status_filter(TaskStatus.AT_RISK, today=today)),
+    }
+
+
+def rollup(tasks: QuerySet[Task], *, today: dt.date) -> Rollup:
+    return Rollup(**tasks.aggregate(**_rollup_counts(today)))
+
+
+def rollup_by(tasks: QuerySet[Task], key: str, *, today: dt.date) -> dict:
+    """One GROUP BY query: ``key`` → Rollup (key e.g. "section_id", "plan_id")."""
+    rows = tasks.order_by().values(key).annotate(**_rollup_counts(today))
+    return {row[key]: Rollup(row["total"], row["done"], row["overdue"], row["at_risk"]) for row in rows}
+
+
+def rollup_by_unit(tasks: QuerySet[Task], *, today: dt.date, role: str | None = None) -> list[tuple[Unit, Rollup]]:
+    """Per unit with a part in the tasks (through their assignments), most overdue first."""
+    assignments = Assignment.objects.active().filter(clause__task__in=tasks)
+    if role:
+        assignments = assignments.filter(role=role)
+    rows = (
+        assignments.order_by()
+        .values("unit_id")
+        .annotate(
+            total=Count("clause__task", distinct=True),
+            done=Count(
+                "clause__task",
+                distinct=True,
+                filter=status_filter(TaskStatus.DONE, today=today, prefix="clause__task__"),
+            ),
+            overdue=Count(
+                "clause__task",
+                distinct=True,
+                filter=status_filter(TaskStatus.OVERDUE, today=today, prefix="clause__task__"),
+            ),
+            at_risk=Count(
+                "clause__task",
+                distinct=True,
+                filter=status_filter(TaskStatus.AT_RISK, today=today, prefix="clause__task__"),
+            ),
+        )
+    )
+    data = {r["unit_id"]: Rollup(r["total"], r["done"], r["overdue"], r["at_risk"]) for r in rows}
+    units = Unit.objects.in_bulk(list(data))
+    return sorted(((units[k], v) for k, v in data.items()), key=lambda p: (-p[1].overdue, -p[1].total, p[0].name))
+
+
+@dataclass
+class ProgressSection:
+    section: Section | None
+    rollup: Rollup = field(default_factory=Rollup)
+    children: list[ProgressSection] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+
+    @property
+    def task_count(self) -> int:
+        return self.rollup.total
+
+
+def plan_progress(
+    *,
+    plan: Plan,
+    user: User,
+    today: dt.date,
+    unit: Unit | None = None,
+    role: str | None = None,
+    status: str | None = None,
+) -> tuple[ProgressSection, Rollup]:
+    """The plan's section tree with per-section completion computed in SQL and each task's status."""
+    tasks = Task.objects.visible_to(user).filter(plan=plan)
+    if unit is not None:
+        tasks = tasks.with_unit(unit.covering_ids() if not unit.is_group else [unit.pk], role)
+    elif role:
+        tasks = tasks.filter(pk__in=Assignment.objects.active().filter(role=role).values("clause__task_id"))
+    if status in TaskStatus.values:
+        tasks = tasks.filter(status_filter(status, today=today))
+    by_section = rollup_by(tasks, "section_id", today=today)
+    listed = with_status(tasks, today=today).order_by("position")
+    tree = plan_tree(plan=plan, user=user, tasks=listed)
+
+    def convert(node) -> ProgressSection:
+        out = ProgressSection(section=node.section, tasks=node.tasks)
+        out.rollup.add(by_section.get(node.section.pk if node.section else None, Rollup()))
+        for child in node.children:
+            converted = convert(child)
+            out.children.append(converted)
+            out.rollup.add(converted.rollup)
+        return out
+
+    root = convert(tree)
+    return root, root.rollup
+
+
+def task_timeline(*, task: Task, user: User) -> list[ProgressReport]:
+    """The progress reports of a task the user may see, newest first, with evidence; deleted ones only for
+    the legal office."""
+    reports = (
+        ProgressReport.objects.with_deleted_for(user)
+        if user.role == Role.LEGAL_OFFICE
+        else (ProgressReport.objects.visible_to(user))
+    )
+    return list(
+        reports.filter(task=task)
+        .select_related("unit", "entered_by", "reviewed_by", "deleted_by")
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(deleted_at=None)))
+        .order_by("-reported_on", "-id")
+    )
+
+
+def reporter_workbench(*, user: User, today: dt.date) -> dict:
+    """A reporter's 工作台: its unit's tasks by status, due soon first; its returned reports on top."""
+    tasks = (
+        with_status(Task.objects.visible_to(user), today=today)
+        .select_related("plan")
+        .order_by("due_on", "plan_id", "position")
+    )
+    returned = list(
+        ProgressReport.objects.visible_to(user)
+        .filter(unit_id=user.unit_id, status=ReportStatus.RETURNED)
+        .select_related("task")
+        .order_by("-reviewed_at")
+    )
+    drafts = list(
+        ProgressReport.objects.visible_to(user)
+        .filter(unit_id=user.unit_id, status=ReportStatus.DRAFT)
+        .select_related("task")
+    )
+    groups: dict[str, list[Task]] = {s: [] for s in TaskStatus.values}
+    for task in tasks:
+        groups[task.status].append(task)
+    order = [
+        TaskStatus.OVERDUE,
+        TaskStatus.AT_RISK,
+        TaskStatus.IN_PROGRESS,
+        TaskStatus.NOT_STARTED,
+        TaskStatus.DONE,
+    ]
+    labels = dict(TaskStatus.choices)
+    return {
+        "returned": returned,
+        "drafts": drafts,
+        "groups": [(s, labels[s], groups[s]) for s in order],
+        "total": sum(len(v) for v in groups.values()),
+    }
+
+
+def silent_units(*, user: User, today: dt.date) -> QuerySet[Unit]:
+    """Units of the jurisdiction with work assigned that have sent no report this month."""
+    month_start = today.replace(day=1)
+    jurisdictions = user.jurisdictions()
+    reported = ProgressReport.objects.active().filter(
+        unit=OuterRef("pk"),
+        reported_on__gte=month_start,
+        status__in=[*WAITING_FOR_REVIEW, ReportStatus.ACCEPTED],
+    )
+    working = Assignment.objects.active().filter(
+        unit=OuterRef("pk"), clause__task__deleted_at=None, clause__task__plan__deleted_at=None
+    )
+    return (
+        Unit.objects.active()
+        .filter(jurisdiction__in=jurisdictions)
+        .exclude(kind=UnitKind.GROUP)
+        .filter(Exists(working))
+        .exclude(Exists(reported))
+        .order_by("kind", "name")
+    )
+
+
+def legal_office_workbench(*, user: User, today: dt.date) -> dict:
+    waiting = (
+        ProgressReport.objects.reviewable_by(user)
+        .filter(status__in=WAITING_FOR_REVIEW)
+        .select_related("task__plan", "unit", "entered_by")
+        .order_by("submitted_at")
+    )
+    overdue = (
+        with_status(Task.objects.visible_to(user), today=today)
+        .filter(status_filter(TaskStatus.OVERDUE, today=today))
+        .select_related("plan")
+        .order_by("due_on")
+    )
+    return {
+        "waiting": list(waiting[:50]),
+        "waiting_count": waiting.count(),
+        "overdue": list(overdue[:50]),
+        "overdue_count": overdue.count(),
+        "silent": list(silent_units(user=user, today=today)[:100]),
+    }
+
+
+def legal_office_digest(*, user: User, today: dt.date) -> dict:
+    return {
+        "waiting": ProgressReport.objects.reviewable_by(user).filter(status__in=WAITING_FOR_REVIEW).count(),
+        "overdue": Task.objects.visible_to(user).filter(status_filter(TaskStatus.OVERDUE, today=today)).count(),
+        "silent_units": silent_units(user=user, today=today).count(),
+    }
+
+
+@dataclass
+class ReminderItem:
+    kind: str
+    task_id: int
+    unit_id: int
+    users: list[User]
+    title: str
+    body: str
+    url: str
+
+
+def reminder_items(*, today: dt.date, days: int | None = None) -> Iterator[ReminderItem]:
+    """What each unit must hear today: tasks due within ``days``, overdue tasks, returned reports."""
+    days = warn_days() if days is None else days
+    open_tasks = Task.objects.active().filter(progress__completed_on__isnull=True) | Task.objects.active().filter(
+        progress__isnull=True
+    )
+    due_soon = Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))
+    overdue = Q(due_on__lt=today)
+    relevant = open_tasks.filter(due_soon | overdue).values("pk")
+    assignments = (
+        Assignment.objects.active()
+        .filter(clause__task__in=relevant)
+        .select_related("unit", "clause__task")
+        .order_by("clause__task_id")
+    )
+    users_by_unit: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(role=Role.REPORTER, is_active=True).exclude(unit=None):
+        users_by_unit[user.unit_id].append(user)
+    group_members: dict[int, list[int]] = {}
+    seen: set[tuple[int, int]] = set()
+    for a in assignments:
+        unit_ids = [a.unit_id]
+        if a.unit.kind == UnitKind.GROUP:
+            if a.unit_id not in group_members:
+                group_members[a.unit_id] = list(a.unit.expand().values_list("pk", flat=True))
+            unit_ids = group_members[a.unit_id]
+        task = a.clause.task
+        kind = Notification.Kind.OVERDUE if task.due_on < today else Notification.Kind.DUE_SOON
+        for unit_id in unit_ids:
+            if (task.pk, unit_id) in seen or not users_by_unit.get(unit_id):
+                continue
+            seen.add((task.pk, unit_id))
+            if kind == Notification.Kind.OVERDUE:
+                title = f"任务已逾期 {(today - task.due_on).days} 天:{task.number}. {task.heading[:40]}"
+            else:
+                title = f"任务将于 {task.due_on:%m月%d日} 到期:{task.number}. {task.heading[:40]}"
+            yield ReminderItem(
+                kind=kind,
+                task_id=task.pk,
+                unit_id=unit_id,
+                users=users_by_unit[unit_id],
+                title=title,
+                body=f"时限:{task.due_on:%Y-%m-%d}。请及时填报进展。",
+                url=reverse("tasks:detail", args=[task.pk]),
+            )
+    returned = ProgressReport.objects.active().filter(status=ReportStatus.RETURNED).select_related("task")
+    for report in returned:
+        if not users_by_unit.get(report.unit_id):
+            continue
+        yield ReminderItem(
+            kind=Notification.Kind.RETURNED,
+            task_id=report.task_id,
+            unit_id=report.unit_id,
+            users=users_by_unit[report.unit_id],
+            title=f"有被退回的进展待修改:{report.task.number}. {report.task.heading[:40]}",
+            body=f"退回理由:{report.return_reason}",
+            url=reverse("tasks:detail", args=[report.task_id]),
+        )
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(user=user, read_at=None).count()
+
+
+def latest_report_dates(tasks: QuerySet[Task]) -> dict[int, dt.date]:
+    rows = ProgressReport.objects.active().filter(task__in=tasks).values("task_id").annotate(last=Max("reported_on"))
+    return {r["task_id"]: r["last"] for r in rows}
+
+
+ROLE_LABELS = dict(AssignmentRole.choices)
+
+
+def task_list(*, user: User, today: dt.date) -> QuerySet[Task]:
+    """The base of every task list (HTML, API, export): visible tasks with status and their parts."""
+    return tasks_with_parts(with_status(Task.objects.visible_to(user), today=today))

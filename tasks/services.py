@@ -1,0 +1,436 @@
+"""Writes of the tasks app: progress reports through their states, evidence, review, reminders.
+
+Every rule (who may write for which unit, which state may go where, stale edits) is checked here, so the
+browser views, the Excel import and the API all get the same answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from lawgov.models import Role, Unit, User
+from plans.models import Assignment, AssignmentRole, Task
+from tasks.models import (
+    EDITABLE_BY_UNIT,
+    WAITING_FOR_REVIEW,
+    Evidence,
+    Notification,
+    ProgressReport,
+    ReportStatus,
+    TaskProgress,
+)
+
+EVIDENCE_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".zip"}
+# Magic numbers: the content must be what the name says (an .exe renamed .pdf is refused).
+EVIDENCE_MAGIC = {
+    ".pdf": (b"%PDF",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".zip": (b"PK\x03\x04", b"PK\x05\x06"),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+
+
+class ProgressError(Exception):
+    """A refused write. ``status`` is the HTTP status that fits (400 bad input, 403 not yours, 409 conflict)."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+def evidence_max_bytes() -> int:
+    return settings.LAWGOV_MAX_UPLOAD_MB * 1024 * 1024
+
+
+def unit_roles_on_task(*, task: Task, unit: Unit) -> set[str]:
+    """The roles a unit holds on a task, directly or through a group phrase standing for it."""
+    return set(
+        Assignment.objects.active()
+        .filter(clause__task=task, unit_id__in=unit.covering_ids())
+        .values_list("role", flat=True)
+    )
+
+
+def _check_writer(*, task: Task, unit: Unit, by: User) -> bool:
+    """May ``by`` write progress for ``unit`` on ``task``? Returns whether it is 代填 (on the unit's behalf)."""
+    if by.read_only:
+        raise ProgressError("read_only", "只读角色不能填报进展。", 403)
+    if by.role == Role.REPORTER and not by.is_superuser:
+        if by.unit_id != unit.pk:
+            raise ProgressError("not_your_unit", "只能为本单位填报进展。", 403)
+        on_behalf = False
+    else:
+        jurisdictions = {j.pk for j in by.jurisdictions()}
+        if not by.is_superuser and task.plan.jurisdiction_id not in jurisdictions:
+            raise ProgressError("not_your_jurisdiction", "该任务不属于您的辖区。", 403)
+        on_behalf = True
+    if not unit_roles_on_task(task=task, unit=unit):
+        raise ProgressError("no_part", f"{unit}不是该任务的牵头、配合或责任单位,不能填报。", 403)
+    return on_behalf
+
+
+def _check_fields(*, reported_on: dt.date, percent: int, today: dt.date) -> None:
+    if percent is None or not 0 <= int(percent) <= 100:
+        raise ProgressError("percent", f"完成比例必须在0到100之间(填写的是{percent})。")
+    if reported_on > today:
+        raise ProgressError("future_date", f"进展日期不能晚于今天({today:%Y-%m-%d})。")
+
+
+def _check_claim(*, task: Task, unit: Unit, claims_completion: bool) -> None:
+    if claims_completion and not unit_roles_on_task(task=task, unit=unit) & {
+        AssignmentRole.LEAD,
+        AssignmentRole.RESPONSIBLE,
+    }:
+        raise ProgressError("claim_not_lead", "只有牵头单位(或责任单位)可以申请任务完成。")
+
+
+def evidence_check(upload: UploadedFile) -> str:
+    """Type by name and content, size by the documented limit. Returns the lowercase suffix."""
+    name = upload.name or ""
+    suffix = PurePath(name).suffix.lower()
+    if suffix not in EVIDENCE_SUFFIXES:
+        raise ProgressError("file_type", f"“{name}”的文件类型不允许。可上传 pdf、doc/docx、xls/xlsx、jpg/png、zip。")
+    if upload.size > evidence_max_bytes():
+        raise ProgressError(
+            "file_size",
+            f"“{name}”超过{settings.LAWGOV_MAX_UPLOAD_MB} MB的上限(实际{upload.size / 1024 / 1024:.1f} MB)。",
+        )
+    head = upload.read(8)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in EVIDENCE_MAGIC[suffix]):
+        raise ProgressError("file_content", f"“{name}”的内容与扩展名{suffix}不符,可能已损坏或改了扩展名。")
+    return suffix
+
+
+def _evidence_save(*, report: ProgressReport, files: Iterable[UploadedFile], by: User) -> None:
+    for upload in files:
+        Evidence.objects.create(
+            report=report,
+            file=upload,
+            original_name=(upload.name or "file")[:200],
+            size=upload.size,
+            uploaded_by=by,
+        )
+
+
+def _touch_task(task_id: int) -> None:
+    # updated_at feeds the API's updated_since: a new report is a change to the task for a puller.
+    Task.objects.filter(pk=task_id).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def progress_report_create(
+    *,
+    task: Task,
+    unit: Unit,
+    by: User,
+    reported_on: dt.date,
+    text: str,
+    percent: int,
+    claims_completion: bool = False,
+    files: Iterable[UploadedFile] = (),
+    submit: bool = True,
+    today: dt.date | None = None,
+) -> ProgressReport:
+    """Log progress for a unit on a task: by its own reporter, or by the legal office on its behalf (代填)."""
+    today = today or timezone.localdate()
+    files = list(files)
+    on_behalf = _check_writer(task=task, unit=unit, by=by)
+    _check_fields(reported_on=reported_on, percent=percent, today=today)
+    _check_claim(task=task, unit=unit, claims_completion=claims_completion)
+    if not (text or "").strip():
+        raise ProgressError("text", "请填写进展情况。")
+    for upload in files:
+        evidence_check(upload)
+    report = ProgressReport(
+        task=task,
+        unit=unit,
+        reported_on=reported_on,
+        text=text.strip(),
+        percent=int(percent),
+        claims_completion=claims_completion,
+        entered_by=by,
+        on_behalf=on_behalf,
+        status=ReportStatus.SUBMITTED if submit else ReportStatus.DRAFT,
+        submitted_at=timezone.now() if submit else None,
+    )
+    report._history_user = by
+    report.save()
+    _evidence_save(report=report, files=files, by=by)
+    if submit:
+        _progress_note_report(report)
+    _touch_task(task.pk)
+    return report
+
+
+@transaction.atomic
+def progress_report_update(
+    *,
+    report: ProgressReport,
+    by: User,
+    expected_version: int,
+    reported_on: dt.date,
+    text: str,
+    percent: int,
+    claims_completion: bool = False,
+    files: Iterable[UploadedFile] = (),
+    today: dt.date | None = None,
+) -> ProgressReport:
+    """Edit a draft or returned report. An edit based on an older version is refused (409), never merged."""
+    today = today or timezone.localdate()
+    files = list(files)
+    if not ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists():
+        if report.status not in EDITABLE_BY_UNIT:
+            raise ProgressError("not_editable", f"该进展{report.get_status_display()},不能再修改。", 409)
+        raise ProgressError("not_yours", "只能修改本单位的进展。", 403)
+    _check_fields(reported_on=reported_on, percent=percent, today=today)
+    _check_claim(task=report.task, unit=report.unit, claims_completion=claims_completion)
+    for upload in files:
+        evidence_check(upload)
+    updated = ProgressReport.objects.filter(pk=report.pk, version=expected_version, deleted_at=None).update(
+        reported_on=reported_on,
+        text=text.strip(),
+        percent=int(percent),
+        claims_completion=claims_completion,
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    if not updated:
+        raise ProgressError("stale", "该进展已被他人修改,您的修改未保存。请刷新页面查看最新内容后再改。", 409)
+    report.refresh_from_db()
+    report._history_user = by
+    # simple-history records on save(); the row is already updated, this save only writes history.
+    report.save(update_fields=["updated_at"])
+    _evidence_save(report=report, files=files, by=by)
+    _touch_task(report.task_id)
+    return report
+
+
+def _transition(report: ProgressReport, *, allowed: tuple[str, ...], by: User, **changes) -> ProgressReport:
+    """Move a report between states with a conditional UPDATE: two reviewers at once cannot both win."""
+    done = ProgressReport.objects.filter(pk=report.pk, status__in=allowed, deleted_at=None).update(
+        version=F("version") + 1, updated_at=timezone.now(), **changes
+    )
+    if not done:
+        report.refresh_from_db()
+        raise ProgressError(
+            "state", f"该进展当前为“{report.get_status_display()}”,不能执行此操作(可能已被他人处理)。", 409
+        )
+    report.refresh_from_db()
+    report._history_user = by
+    report.save(update_fields=["updated_at"])
+    return report
+
+
+@transaction.atomic
+def progress_report_submit(*, report: ProgressReport, by: User) -> ProgressReport:
+    if not ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists():
+        raise ProgressError("not_yours", "只能提交本单位的进展。", 403)
+    new_status = ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
+    report = _transition(report, allowed=EDITABLE_BY_UNIT, by=by, status=new_status, submitted_at=timezone.now())
+    _progress_note_report(report)
+    _touch_task(report.task_id)
+    return report
+
+
+@transaction.atomic
+def progress_report_accept(*, report: ProgressReport, by: User) -> ProgressReport:
+    """Accept a report; a completion claim from the lead (or responsible) unit completes the task."""
+    if not ProgressReport.objects.reviewable_by(by).filter(pk=report.pk).exists():
+        raise ProgressError("not_reviewer", "只有本辖区法制办可以审核进展。", 403)
+    report = _transition(
+        report,
+        allowed=WAITING_FOR_REVIEW,
+        by=by,
+        status=ReportStatus.ACCEPTED,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+        return_reason="",
+    )
+    roles = unit_roles_on_task(task=report.task, unit=report.unit)
+    if report.claims_completion and roles & {AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE}:
+        progress, _ = TaskProgress.objects.get_or_create(task_id=report.task_id)
+        if not progress.completed_on:
+            progress.completed_on = report.reported_on
+            progress.completed_by = report
+            progress._history_user = by
+            progress.save()
+    _notify_unit(report, Notification.Kind.REVIEWED, f"进展已采纳:{report.task.number}. {report.task.heading[:40]}")
+    _touch_task(report.task_id)
+    return report
+
+
+@transaction.atomic
+def progress_report_return(*, report: ProgressReport, by: User, reason: str) -> ProgressReport:
+    if not ProgressReport.objects.reviewable_by(by).filter(pk=report.pk).exists():
+        raise ProgressError("not_reviewer", "只有本辖区法制办可以审核进展。", 403)
+    if not (reason or "").strip():
+        raise ProgressError("reason", "退回时请写明理由。")
+    report = _transition(
+        report,
+        allowed=WAITING_FOR_REVIEW,
+        by=by,
+        status=ReportStatus.RETURNED,
+        reviewed_by=by,
+        reviewed_at=timezone.now(),
+        return_reason=reason.strip(),
+    )
+    _notify_unit(
+        report,
+        Notification.Kind.RETURNED,
+        f"进展被退回:{report.task.number}. {report.task.heading[:40]}",
+        body=f"退回理由:{report.return_reason}",
+    )
+    _touch_task(report.task_id)
+    return report
+
+
+@transaction.atomic
+def progress_report_delete(*, report: ProgressReport, by: User) -> None:
+    """Soft delete: gone from the unit's lists, still shown to the legal office with who deleted it."""
+    can = (
+        ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists()
+        or ProgressReport.objects.reviewable_by(by).filter(pk=report.pk).exists()
+    )
+    if not can:
+        raise ProgressError("not_yours", "不能删除该进展。", 403)
+    if report.status == ReportStatus.ACCEPTED and by.role != Role.LEGAL_OFFICE and not by.is_superuser:
+        raise ProgressError("accepted", "已采纳的进展不能删除。", 409)
+    _transition(report, allowed=tuple(ReportStatus.values), by=by, deleted_at=timezone.now(), deleted_by=by)
+    _touch_task(report.task_id)
+
+
+def _progress_note_report(report: ProgressReport) -> None:
+    progress, _ = TaskProgress.objects.get_or_create(task_id=report.task_id)
+    if not progress.last_report_on or report.reported_on > progress.last_report_on:
+        TaskProgress.objects.filter(pk=progress.pk).update(last_report_on=report.reported_on)
+
+
+def _notify_unit(report: ProgressReport, kind: str, title: str, body: str = "") -> None:
+    url = reverse("tasks:detail", args=[report.task_id])
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    for user in User.objects.filter(unit_id=report.unit_id, is_active=True):
+        Notification.objects.create(
+            user=user, kind=kind, key=f"{kind}:report:{report.pk}:{stamp}", title=title, body=body, url=url
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reminders
+
+
+@dataclass
+class ReminderResult:
+    created: int
+    skipped: int
+    emailed: int
+
+
+def notification_send(*, user: User, kind: str, key: str, title: str, body: str = "", url: str = "") -> bool:
+    """Create a notification once per (user, key); email it when the user has an address. Idempotent:
+    a second call with the same key does nothing and returns False."""
+    try:
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                user=user, kind=kind, key=key, title=title[:200], body=body, url=url
+            )
+    except IntegrityError:
+        return False
+    if user.email:
+        send_mail(title, f"{body}\n\n{url}".strip(), None, [user.email], fail_silently=True)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return True
+
+
+def reminders_send(*, today: dt.date, days: int | None = None) -> ReminderResult:
+    """Daily: each unit's users hear of tasks due within ``days``, overdue tasks and returned reports.
+
+    The key holds task, unit, kind and day, so running twice the same day sends nothing new.
+    """
+    from tasks import selectors
+
+    created = skipped = emailed_before = 0
+    emailed_before = Notification.objects.exclude(emailed_at=None).count()
+    for item in selectors.reminder_items(today=today, days=days):
+        for user in item.users:
+            key = f"{item.kind}:{item.task_id}:{item.unit_id}:{today:%Y-%m-%d}"
+            if notification_send(user=user, kind=item.kind, key=key, title=item.title, body=item.body, url=item.url):
+                created += 1
+            else:
+                skipped += 1
+    emailed = Notification.objects.exclude(emailed_at=None).count() - emailed_before
+    return ReminderResult(created=created, skipped=skipped, emailed=emailed)
+
+
+def weekly_digest_send(*, today: dt.date) -> ReminderResult:
+    """Weekly, to each legal office: reports waiting for review, overdue tasks, silent units."""
+    from tasks import selectors
+
+    year, week, _ = today.isocalendar()
+    created = skipped = 0
+    for officer in User.objects.filter(role=Role.LEGAL_OFFICE, is_active=True).exclude(jurisdiction=None):
+        digest = selectors.legal_office_digest(user=officer, today=today)
+        body = (
+            f"待审核进展 {digest['waiting']} 条;逾期任务 {digest['overdue']} 项;"
+            f"本月未报送进展的单位 {digest['silent_units']} 个。"
+        )
+        key = f"digest:{officer.jurisdiction_id}:{year}-W{week:02d}"
+        if notification_send(
+            user=officer,
+            kind=Notification.Kind.DIGEST,
+            key=key,
+            title=f"{year}年第{week}周法治政府建设工作汇总",
+            body=body,
+            url=reverse("home"),
+        ):
+            created += 1
+        else:
+            skipped += 1
+    return ReminderResult(created=created, skipped=skipped, emailed=0)
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    qs = Notification.objects.filter(user=user, read_at=None)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def recurring_deadlines_roll(*, today: dt.date) -> int:
+    """Move each task's due date to the next occurrence of its recurring deadline (每年第一季度).
+
+    A task with a one-off deadline keeps it; only tasks whose deadlines are all recurring roll.
+    """
+    from plans.models import Deadline
+
+    rolled = 0
+    tasks = Task.objects.active().filter(deadlines__recurrence__isnull=False).distinct().prefetch_related("deadlines")
+    for task in tasks:
+        deadlines = list(task.deadlines.all())
+        if any(not d.recurrence and d.due_on for d in deadlines):
+            continue
+        dates = [d for d in (Deadline.next_due(x, today=today) for x in deadlines) if d]
+        nxt = min(dates) if dates else None
+        if nxt and nxt != task.due_on:
+            Task.objects.filter(pk=task.pk).update(due_on=nxt, updated_at=timezone.now())
+            rolled += 1
+    return rolled

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from tasks import views
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("", views.task_list, name="list"),
+    path("<int:pk>/", views.task_detail, name="detail"),
+    path("<int:pk>/reports/", views.report_create, name="report-create"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),
+    path("reports/<int:pk>/review/", views.report_review, name="report-review"),
+    path("reports/<int:pk>/delete/", views.report_delete, name="report-delete"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("plans/<int:pk>/", views.plan_progress, name="plan"),
+    path("plans/<int:pk>/export.xlsx", views.plan_export, name="plan-export"),
+    path("plans/<int:pk>/import/", views.plan_import_progress, name="plan-import"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification-open"),
+    path("notifications/bell/", views.bell, name="bell"),
+]

@@ -1,0 +1,447 @@
+"""Pages of the tasks app: 工作台, task list, task page with progress, review, evidence, notifications,
+the plan's progress page and the Excel round trip."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from lawgov.models import Role, Unit
+from lawgov.permissions import role_required
+from plans.models import Assignment, AssignmentRole, Plan, Task
+from plans.selectors import tasks_with_parts
+from tasks import excel, selectors, services
+from tasks.filtersets import TaskFilterSet
+from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
+from tasks.models import Evidence, Notification, ProgressReport, TaskProgress
+from tasks.status import TaskStatus
+
+
+def _error_response(request: HttpRequest, exc: services.ProgressError, redirect_to: str) -> HttpResponse:
+    """A refused write: the message in Chinese, the status that fits, nothing saved."""
+    if request.htmx:
+        return HttpResponse(f'<p class="error" role="alert">{exc.message}</p>', status=exc.status)
+    if exc.status == 403:
+        raise PermissionDenied(exc.message)
+    messages.error(request, exc.message)
+    response = redirect(redirect_to)
+    return response
+
+
+@login_required
+def workbench(request: HttpRequest) -> HttpResponse:
+    """工作台: what this person has to do today."""
+    user = request.user
+    today = timezone.localdate()
+    context: dict = {"jurisdictions": user.jurisdictions(), "today": today}
+    if user.role == Role.REPORTER and user.unit_id:
+        context["reporter"] = selectors.reporter_workbench(user=user, today=today)
+    elif user.role == Role.LEGAL_OFFICE or user.is_superuser:
+        context["office"] = selectors.legal_office_workbench(user=user, today=today)
+    if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
+        plans = Plan.objects.visible_to(user).order_by("-issued_on")
+        rollups = selectors.rollup_by(Task.objects.visible_to(user), "plan_id", today=today)
+        context["plans"] = [(p, rollups.get(p.pk, selectors.Rollup())) for p in plans]
+    return render(request, "tasks/workbench.html", context)
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    if request.user.role == Role.API_CLIENT:
+        raise PermissionDenied("接口客户端请使用 /api/v1/tasks/。")
+    today = timezone.localdate()
+    base = selectors.task_list(user=request.user, today=today).order_by("due_on", "plan_id", "position")
+    filterset = TaskFilterSet(request.GET or None, queryset=base, request=request, today=today)
+    status = 200
+    if filterset.is_bound and not filterset.is_valid():
+        status = 400
+        tasks = base.none()
+    else:
+        tasks = filterset.qs
+    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tasks/task_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "status_labels": dict(TaskStatus.choices),
+        },
+        status=status,
+    )
+
+
+def _task_for(user, pk: int) -> Task:
+    today = timezone.localdate()
+    return get_object_or_404(tasks_with_parts(selectors.with_status(Task.objects.visible_to(user), today=today)), pk=pk)
+
+
+def _units_for_logging(user, task: Task):
+    """Whom this user may log progress for on this task: a reporter its unit; the legal office any unit
+    with a part in the task (代填)."""
+    if user.read_only:
+        return None
+    if user.role == Role.REPORTER:
+        return None
+    unit_ids = Assignment.objects.active().filter(clause__task=task).values("unit_id")
+    units = Unit.objects.active().filter(pk__in=unit_ids)
+    # A group phrase stands for units: the legal office logs for one of them, not for "各镇街".
+    groups = [u for u in units if u.is_group]
+    ids = [u.pk for u in units if not u.is_group]
+    for group in groups:
+        ids.extend(group.expand().values_list("pk", flat=True))
+    return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request.user, pk)
+    user = request.user
+    units = _units_for_logging(user, task)
+    can_log = not user.read_only and (
+        (units is not None and units.exists())
+        or (user.role == Role.REPORTER and user.unit_id and services.unit_roles_on_task(task=task, unit=user.unit))
+    )
+    form = (
+        ProgressReportForm(units=units, initial={"reported_on": timezone.localdate(), "percent": 0})
+        if can_log
+        else None
+    )
+    return render(request, "tasks/task_detail.html", _task_context(request, task, form=form))
+
+
+def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
+    user = request.user
+    timeline = selectors.task_timeline(task=task, user=user)
+    editable = set(ProgressReport.objects.editable_by(user).filter(task=task).values_list("pk", flat=True))
+    reviewable = set(ProgressReport.objects.reviewable_by(user).filter(task=task).values_list("pk", flat=True))
+    history = []
+    if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
+        history = _history(task)
+    progress = TaskProgress.objects.filter(task=task).select_related("completed_by__unit").first()
+    return {
+        "task": task,
+        "form": form,
+        "timeline": timeline,
+        "editable": editable,
+        "reviewable": reviewable,
+        "return_form": ReturnForm(),
+        "history": history,
+        "progress": progress,
+        "status_label": dict(TaskStatus.choices)[task.status],
+        "can_assign": Task.objects.editable_by(user).filter(pk=task.pk).exists(),
+        "roles": AssignmentRole.choices,
+        "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
+    }
+
+
+def _history(task: Task) -> list[dict]:
+    """Who changed what on the task, its assignments and its reports, newest first."""
+    entries = []
+    labels = {"+": "新增", "~": "修改", "-": "删除"}
+    for record in task.history.select_related("history_user").order_by("-history_date")[:30]:
+        delta = ""
+        if record.prev_record:
+            changes = record.diff_against(record.prev_record).changes
+            delta = ";".join(f"{c.field}:{c.old} → {c.new}" for c in changes)[:300]
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": f"任务{labels[record.history_type]}",
+                "delta": delta,
+            }
+        )
+    for record in (
+        Assignment.history.filter(clause__task=task)
+        .select_related("history_user", "unit")
+        .order_by("-history_date")[:50]
+    ):
+        action = "移除" if record.deleted_at else labels[record.history_type]
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": f"分工{action}",
+                "delta": f"{record.unit.name}({record.get_role_display()})",
+            }
+        )
+    for record in (
+        ProgressReport.history.filter(task=task).select_related("history_user", "unit").order_by("-history_date")[:80]
+    ):
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": f"进展{labels[record.history_type]}",
+                "delta": f"{record.unit.name} · {record.get_status_display()} · {record.percent}%"
+                + (" · 已删除" if record.deleted_at else ""),
+            }
+        )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+@login_required
+@require_POST
+def report_create(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request.user, pk)
+    units = _units_for_logging(request.user, task)
+    form = ProgressReportForm(request.POST, request.FILES, units=units)
+    if not form.is_valid():
+        return _render_form_errors(request, task, form)
+    data = form.cleaned_data
+    unit = data.get("unit") or request.user.unit
+    if unit is None:
+        raise PermissionDenied("您的账号未绑定单位,不能填报进展。")
+    try:
+        report = services.progress_report_create(
+            task=task,
+            unit=unit,
+            by=request.user,
+            reported_on=data["reported_on"],
+            text=data["text"],
+            percent=data["percent"],
+            claims_completion=data["claims_completion"],
+            files=data["files"],
+            submit=request.POST.get("action") != "draft",
+        )
+    except services.ProgressError as exc:
+        if exc.status == 403:
+            raise PermissionDenied(exc.message) from exc
+        form.add_error(None, exc.message)
+        return _render_form_errors(request, task, form, status=exc.status)
+    verb = "已保存草稿" if report.status == "draft" else "已提交"
+    who = f"(代{unit}填报)" if report.on_behalf else ""
+    messages.success(request, f"进展{verb}{who}。")
+    return redirect("tasks:detail", pk=task.pk)
+
+
+def _render_form_errors(request, task, form, status: int = 400) -> HttpResponse:
+    return render(request, "tasks/task_detail.html", _task_context(request, task, form=form), status=status)
+
+
+def _report_for(request: HttpRequest, pk: int) -> ProgressReport:
+    return get_object_or_404(ProgressReport.objects.visible_to(request.user).select_related("task", "unit"), pk=pk)
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    if not ProgressReport.objects.editable_by(request.user).filter(pk=report.pk).exists():
+        raise PermissionDenied("该进展不能由您修改(只能修改本单位草稿或被退回的进展)。")
+    form = ProgressReportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={
+            "reported_on": report.reported_on,
+            "percent": report.percent,
+            "text": report.text,
+            "claims_completion": report.claims_completion,
+            "version": report.version,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.progress_report_update(
+                    report=report,
+                    by=request.user,
+                    expected_version=data.get("version") or 0,
+                    reported_on=data["reported_on"],
+                    text=data["text"],
+                    percent=data["percent"],
+                    claims_completion=data["claims_completion"],
+                    files=data["files"],
+                )
+                if request.POST.get("action") == "submit":
+                    report.refresh_from_db()
+                    services.progress_report_submit(report=report, by=request.user)
+                    messages.success(request, "进展已修改并重新提交。")
+                else:
+                    messages.success(request, "进展已保存。")
+                return redirect("tasks:detail", pk=report.task_id)
+            except services.ProgressError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+        else:
+            status = 400
+    return render(request, "tasks/report_edit.html", {"report": report, "form": form}, status=status)
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    try:
+        services.progress_report_submit(report=report, by=request.user)
+        messages.success(request, "进展已提交,等待法制办审核。")
+    except services.ProgressError as exc:
+        return _error_response(request, exc, f"/tasks/{report.task_id}/")
+    return redirect("tasks:detail", pk=report.task_id)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "accept":
+            services.progress_report_accept(report=report, by=request.user)
+            done = TaskProgress.objects.filter(task_id=report.task_id, completed_by=report).exists()
+            messages.success(request, "已采纳该进展" + (",任务已确认完成。" if done else "。"))
+        elif action == "return":
+            form = ReturnForm(request.POST)
+            if not form.is_valid():
+                raise services.ProgressError("reason", "退回时请写明理由。")
+            services.progress_report_return(report=report, by=request.user, reason=form.cleaned_data["reason"])
+            messages.success(request, "已退回该进展,单位将收到通知。")
+        else:
+            raise services.ProgressError("action", "未知的审核操作。")
+    except services.ProgressError as exc:
+        return _error_response(request, exc, f"/tasks/{report.task_id}/")
+    return redirect("tasks:detail", pk=report.task_id)
+
+
+@login_required
+@require_POST
+def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_for(request, pk)
+    try:
+        services.progress_report_delete(report=report, by=request.user)
+        messages.success(request, "进展已删除(法制办仍可查看删除记录)。")
+    except services.ProgressError as exc:
+        return _error_response(request, exc, f"/tasks/{report.task_id}/")
+    return redirect("tasks:detail", pk=report.task_id)
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """Evidence goes out only to those who may see its report; never from a public URL."""
+    evidence = get_object_or_404(Evidence.objects.filter(deleted_at=None).select_related("report"), pk=pk)
+    visible = (
+        ProgressReport.objects.with_deleted_for(request.user)
+        if request.user.role == Role.LEGAL_OFFICE
+        else ProgressReport.objects.visible_to(request.user)
+    )
+    if not visible.filter(pk=evidence.report_id).exists():
+        raise Http404
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
+
+
+@login_required
+def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The plan page with completion bars per section, filterable by unit, role and status."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("jurisdiction"), pk=pk)
+    today = timezone.localdate()
+    units = (
+        Unit.objects.in_directory_of(request.user).filter(jurisdiction=plan.jurisdiction_id).order_by("kind", "name")
+    )
+    unit = None
+    raw_unit = request.GET.get("unit", "")
+    if raw_unit:
+        unit = units.filter(pk=raw_unit).first() if raw_unit.isdigit() else None
+        if unit is None:
+            messages.error(request, "筛选的单位不存在,已显示全部任务。")
+    role = request.GET.get("role") if request.GET.get("role") in AssignmentRole.values else None
+    status = request.GET.get("status") if request.GET.get("status") in TaskStatus.values else None
+    tree, total = selectors.plan_progress(
+        plan=plan, user=request.user, today=today, unit=unit, role=role, status=status
+    )
+    return render(
+        request,
+        "tasks/plan_progress.html",
+        {
+            "plan": plan,
+            "tree": tree,
+            "total": total,
+            "units": units,
+            "selected_unit": unit,
+            "selected_role": role,
+            "selected_status": status,
+            "roles": AssignmentRole.choices,
+            "statuses": TaskStatus.choices,
+            "status_labels": dict(TaskStatus.choices),
+        },
+    )
+
+
+@login_required
+def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    content = excel.plan_tasks_export(plan=plan, user=request.user, today=timezone.localdate())
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"{plan.title[:40]}-任务进展表.xlsx"
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+def plan_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the filled sheet: every row checked first; all rows saved, or none with errors by row."""
+    plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
+    if request.user.read_only:
+        raise PermissionDenied("只读角色不能导入进展。")
+    form = ProgressImportForm(request.POST or None, request.FILES or None)
+    errors: list[excel.RowError] = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created = excel.progress_import(
+                    plan=plan,
+                    user=request.user,
+                    data=form.cleaned_data["file"].read(),
+                    today=timezone.localdate(),
+                )
+            except excel.SheetErrors as exc:
+                errors = exc.errors
+                status = 400
+            else:
+                messages.success(request, f"已导入 {len(created)} 条进展。")
+                return redirect("tasks:plan", pk=plan.pk)
+        else:
+            status = 400
+    return render(request, "tasks/progress_import.html", {"plan": plan, "form": form, "errors": errors}, status=status)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        services.notifications_mark_read(user=request.user)
+        messages.success(request, "已全部标为已读。")
+        return redirect("tasks:notifications")
+    items = Notification.objects.filter(user=request.user)[:100]
+    return render(request, "tasks/notifications.html", {"items": items})
+
+
+@login_required
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    notification = get_object_or_404(Notification, pk=pk, user=request.user)
+    services.notifications_mark_read(user=request.user, ids=[notification.pk])
+    return redirect(notification.url or "tasks:notifications")
+
+
+@login_required
+def bell(request: HttpRequest) -> HttpResponse:
+    """The unread count, polled by HTMX from every page."""
+    return render(request, "tasks/_bell.html", {"unread": selectors.unread_count(request.user)})
