@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint format check setup demo worker beat bench-import bench-progress bench-api clean
+.PHONY: run test lint format check setup demo worker beat bench-import bench-progress bench-api clean
 
 $(BIN)/python:
 	@$(PY) -m venv $(VENV) 2>/dev/null || { \
@@ -60,3 +60,10 @@ bench-import: setup
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* staticfiles .pytest_cache
+
+# Benchmarks run on PostgreSQL in their own database (created if missing, reused when present).
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+bench-progress: setup
+	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_progress" 2>/dev/null
+	DATABASE_URL=$(BENCH_PG)/lawgov_bench_progress $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PG)/lawgov_bench_progress $(BIN)/python manage.py bench_progress

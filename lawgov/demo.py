@@ -106,18 +106,23 @@ JURISDICTIONS: dict[str, dict[str, list[tuple[str, str, str, list[str]]]]] = {
 # Group phrases every district's documents use: name, aliases, the unit kinds they stand for.
 # An empty kind list is an unresolved phrase: the legal office names its members.
 GROUPS: list[tuple[str, list[str], list[str]]] = [
-    ("各镇街", ["各镇、街", "各镇(街)", "各镇(街道)", "各镇街道", "各镇、街道"], [T]),
+    ("各镇街", ["各镇、街", "各镇(街)", "各镇(街道)", "各镇街道", "各镇、街道", "各乡镇(街道)", "各乡镇"], [T]),
     ("区政府各部门", ["区府直属各单位", "区直各部门"], [D]),
     ("区级相关部门", ["区级有关部门"], []),
     ("区政府有关部门", [], []),
-    ("各有关部门", ["各相关部门"], []),
+    ("各有关部门", ["各相关部门", "有关部门"], []),
 ]
 
-# One account per role in 番禺区, whose plan is the fullest; (username, role, unit, display name).
-ACCOUNTS: list[tuple[str, str, str | None, str]] = [
-    ("fzb_panyu", Role.LEGAL_OFFICE, "区法制办", "番禺区法制办 王科长"),
-    ("reporter_panyu", Role.REPORTER, "区编办", "区编办 李填报"),
-    ("leader_panyu", Role.LEADER, None, "番禺区 张区长"),
-    ("api_panyu", Role.API_CLIENT, None, "番禺区督查平台"),
+# One account per role in 番禺区, whose plan is the fullest, and the 昭化区 accounts the assessment
+# walk-through needs (a department and a township); (username, role, district, unit, display name).
+ACCOUNTS: list[tuple[str, str, str, str | None, str]] = [
+    ("fzb_panyu", Role.LEGAL_OFFICE, "番禺区", "区法制办", "番禺区法制办 王科长"),
+    ("reporter_panyu", Role.REPORTER, "番禺区", "区编办", "区编办 李填报"),
+    ("leader_panyu", Role.LEADER, "番禺区", None, "番禺区 张区长"),
+    ("api_panyu", Role.API_CLIENT, "番禺区", None, "番禺区督查平台"),
+    ("fzb_zhaohua", Role.LEGAL_OFFICE, "昭化区", "区政府法制办", "昭化区法制办 陈主任"),
+    ("dept_zhaohua", Role.REPORTER, "昭化区", "区发改局", "区发改局 赵填报"),
+    ("town_zhaohua", Role.REPORTER, "昭化区", "元坝镇", "元坝镇 孙填报"),
+    ("leader_zhaohua", Role.LEADER, "昭化区", None, "昭化区 刘区长"),
 ]
 DEMO_DISTRICT = "番禺区"

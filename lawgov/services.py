@@ -48,9 +48,10 @@ def demo_seed(*, password: str, log: Callable[[str], object] = lambda _: None) -
             for name, aliases, kinds in demo.GROUPS:
                 unit_ensure(jurisdiction=district, name=name, kind=UnitKind.GROUP, aliases=aliases, group_kinds=kinds)
                 count += 1
-    district = Unit.objects.get(name=demo.DEMO_DISTRICT, kind=UnitKind.DISTRICT)
+    districts = {u.name: u for u in Unit.objects.filter(kind=UnitKind.DISTRICT)}
     accounts = []
-    for username, role, unit_name, display in demo.ACCOUNTS:
+    for username, role, district_name, unit_name, display in demo.ACCOUNTS:
+        district = districts[district_name]
         user = User.objects.filter(username=username).first() or User(username=username)
         user.role = role
         user.display_name = display
@@ -59,6 +60,7 @@ def demo_seed(*, password: str, log: Callable[[str], object] = lambda _: None) -
         user.set_password(password)
         user.save()
         accounts.append(user)
+    district = districts[demo.DEMO_DISTRICT]
     admin = User.objects.filter(username="admin").first() or User(username="admin")
     admin.is_staff = admin.is_superuser = True
     admin.role = Role.LEGAL_OFFICE

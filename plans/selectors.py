@@ -27,7 +27,7 @@ def tasks_with_parts(tasks: QuerySet[Task]) -> QuerySet[Task]:
             queryset=Clause.objects.order_by("position").prefetch_related(
                 Prefetch(
                     "assignments",
-                    queryset=Assignment.objects.active().select_related("unit").order_by("role", "position"),
+                    queryset=Assignment.objects.active().select_related("unit").order_by("-role", "position"),
                 )
             ),
         ),

@@ -64,14 +64,38 @@ def _name_key(name: str) -> str:
     return "".join(name.split()).replace("(", "(").replace(")", ")")
 
 
+def _name_variants(name: str) -> list[str]:
+    """A district's documents print its units with or without the 区 prefix (南海: 发展规划和统计局(发改)
+    beside 区发展规划和统计局(发改)); both forms are the same unit."""
+    key = _name_key(name)
+    variants = [key]
+    if key.startswith("区") and len(key) > 3:
+        variants.append(key[1:])
+    return variants
+
+
 def unit_name_index(jurisdiction: Unit) -> dict[str, Unit]:
-    """Every printed form (name, short name, alias) of the jurisdiction's units → the unit, one query."""
+    """Every printed form (name, short name, alias) of the jurisdiction's units → the unit, one query.
+
+    Exact names win over prefix-less variants: they are indexed first.
+    """
     index: dict[str, Unit] = {}
-    units = Unit.objects.active().filter(jurisdiction=jurisdiction).order_by("kind", "id")
+    units = list(Unit.objects.active().filter(jurisdiction=jurisdiction).order_by("kind", "id"))
     for unit in units:
         for name in unit.all_names():
             index.setdefault(_name_key(name), unit)
+    for unit in units:
+        for name in unit.all_names():
+            for variant in _name_variants(name)[1:]:
+                index.setdefault(variant, unit)
     return index
+
+
+def _index_lookup(index: dict[str, Unit], name: str) -> Unit | None:
+    for variant in _name_variants(name):
+        if variant in index:
+            return index[variant]
+    return None
 
 
 def unit_kind_guess(name: str) -> str:
@@ -87,6 +111,16 @@ def unit_kind_guess(name: str) -> str:
     return UnitKind.DEPARTMENT
 
 
+def group_kinds_guess(name: str) -> list[str]:
+    """What a new group phrase stands for: 各乡镇(街道) → every township; 区直各部门 → every department;
+    区政府有关部门 → nobody yet (the legal office names them)."""
+    if any(ch in name for ch in "镇街乡"):
+        return [UnitKind.TOWNSHIP]
+    if "各" in name and "有关" not in name and "相关" not in name and ("部门" in name or "委办局" in name):
+        return [UnitKind.DEPARTMENT]
+    return []
+
+
 def parsed_unit_names(parsed: dict) -> list[str]:
     names: list[str] = []
     for task in parsed.get("tasks", []):
@@ -99,7 +133,10 @@ def parsed_unit_names(parsed: dict) -> list[str]:
 def unit_names_resolve(*, jurisdiction: Unit, names: list[str]) -> dict[str, Unit | None]:
     """Printed name → unit of the jurisdiction, or None when lawgov does not know it yet."""
     index = unit_name_index(jurisdiction)
-    return {name: index.get(_name_key(name)) for name in names}
+    resolved: dict[str, Unit | None] = {}
+    for name in names:
+        resolved[name] = _index_lookup(index, name)
+    return resolved
 
 
 def _apply_unit_choices(
@@ -123,9 +160,13 @@ def _apply_unit_choices(
         if choice == SKIP_UNIT:
             continue
         if choice == NEW_UNIT:
-            kind = unit_kind_guess(name)
-            unit = unit_ensure(jurisdiction=jurisdiction, name=name, kind=kind)
-            created.append(unit)
+            # Two unknown spellings of one new unit in the same document (with and without 区) become one.
+            unit = next((u for u in created if _name_key(name) in _name_variants(u.name)), None)
+            if unit is None:
+                kind = unit_kind_guess(name)
+                group_kinds = group_kinds_guess(name) if kind == UnitKind.GROUP else []
+                unit = unit_ensure(jurisdiction=jurisdiction, name=name, kind=kind, group_kinds=group_kinds)
+                created.append(unit)
         else:
             try:
                 unit = allowed[int(choice)]

@@ -24,13 +24,13 @@ class TaskFilterSet(django_filters.FilterSet):
         label="时限早于",
         field_name="due_on",
         lookup_expr="lte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     due_after = django_filters.DateFilter(
         label="时限晚于",
         field_name="due_on",
         lookup_expr="gte",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     overdue = django_filters.BooleanFilter(label="已逾期", method="filter_overdue")
     updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", field_name="updated_at", lookup_expr="gte")

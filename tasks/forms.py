@@ -36,7 +36,7 @@ class ProgressReportForm(forms.Form):
     unit = forms.ModelChoiceField(label="填报单位", queryset=Unit.objects.none(), required=False, empty_label=None)
     reported_on = forms.DateField(
         label="进展日期",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
             "invalid": "日期格式不正确,应为 2026-11-22 这样的格式。",
             "required": "请填写进展日期。",

@@ -1,0 +1,61 @@
+"""Timing requests in-process (the server's time, without a network): median and p95 of repeated GETs."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection, reset_queries
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+
+@dataclass
+class Timing:
+    name: str
+    median_ms: float
+    p95_ms: float
+    queries: int
+    rows: str = ""
+
+    def line(self) -> str:
+        extra = f"  {self.rows}" if self.rows else ""
+        return (
+            f"{self.name:<34} median {self.median_ms:7.1f} ms   p95 {self.p95_ms:7.1f} ms   "
+            f"{self.queries:3d} queries{extra}"
+        )
+
+
+def time_call(name: str, call: Callable[[], object], *, runs: int = 30, warmup: int = 3) -> Timing:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - started) * 1000)
+    # The query log is a bounded deque: once full, CaptureQueriesContext would see no growth. Empty it first.
+    reset_queries()
+    with CaptureQueriesContext(connection) as ctx:
+        call()
+    queries = len(ctx)  # read before the log is emptied: the context reads it lazily
+    reset_queries()
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return Timing(name=name, median_ms=statistics.median(samples), p95_ms=p95, queries=queries)
+
+
+def time_get(name: str, client: Client, url: str, **kw) -> Timing:
+    headers = {k: v for k, v in kw.items() if k not in ("runs", "warmup")}
+
+    def call():
+        response = client.get(url, **headers)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        return response
+
+    return time_call(name, call, **{k: v for k, v in kw.items() if k in ("runs", "warmup")})
