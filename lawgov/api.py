@@ -65,6 +65,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         code = "invalid"
     elif isinstance(details, dict) and "detail" in details:
         message = str(details["detail"])
+        if code in MESSAGES and code not in ("permission_denied",) and not isinstance(exc, ServiceError):
+            message = MESSAGES[code] if message.isascii() else message
         details = None
     else:
         message = MESSAGES.get(code, "请求出错。")
@@ -72,3 +74,11 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = MESSAGES["not_found"]
     response.data = {"error": {"code": code, "message": message, "details": details}}
     return response
+
+
+class ServiceError(exceptions.APIException):
+    """A refusal from a service (its own code, Chinese message and HTTP status) as an API error."""
+
+    def __init__(self, *, code: str, message: str, status_code: int = 400):
+        super().__init__(detail=message, code=code)
+        self.status_code = status_code

@@ -17,6 +17,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("考核", "assessment:home", STAFF_ROLES),
     ("报告", "reports:list", (Role.LEGAL_OFFICE, Role.LEADER)),
     ("单位", "units", ALL_ROLES),
+    ("接口令牌", "api-clients", (Role.LEGAL_OFFICE,)),
     ("接口文档", "api-docs", (Role.LEGAL_OFFICE, Role.API_CLIENT)),
 ]
 

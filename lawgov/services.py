@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from lawgov.models import Heartbeat, Role, Unit, UnitKind, User
 
@@ -101,3 +102,15 @@ def unit_ensure(
             unit.aliases = merged
             unit.save(update_fields=["aliases"])
     return unit
+
+
+def api_token_issue(*, user: User) -> Token:
+    """The user's API token, created if missing. One token per client: revoking and issuing again
+    gives a new key, so a leaked key is dead the moment it is revoked."""
+    token, _ = Token.objects.get_or_create(user=user)
+    return token
+
+
+def api_token_revoke(*, user: User) -> bool:
+    deleted, _ = Token.objects.filter(user=user).delete()
+    return bool(deleted)

@@ -183,20 +183,45 @@ CELERY_BEAT_SCHEDULE = {
 # Tasks due within this many days are "at risk" and their units are reminded.
 LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
 
+# The cache holds API throttling counters: shared through Redis when there is one, so every gunicorn
+# worker counts the same client.
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
 # Demo accounts printed by seed_demo.
 LAWGOV_DEMO_PASSWORD = os.environ.get("LAWGOV_DEMO_PASSWORD", "lawgov-demo-2026")
 
 REST_FRAMEWORK = {
+    # Token first: an API call without valid credentials gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "lawgov.permissions.RoleWritePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    # Per client (token or user): a data screen polling every few minutes is far below this.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("LAWGOV_API_RATE", "1200/min"),
+        "anon": os.environ.get("LAWGOV_API_ANON_RATE", "60/min"),
+    },
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "lawgov.api.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "lawgov.api.Pagination",
     "PAGE_SIZE": 100,
+    # ?format= is ours (csv/xlsx exports), not DRF's renderer override.
+    "URL_FORMAT_OVERRIDE": None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "lawgov API",
@@ -206,6 +231,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "lawgov.models.UnitKind",
+        "PlanKindEnum": "plans.models.PlanKind",
+        "TaskStatusEnum": "tasks.status.TaskStatus",
+        "ReportStatusEnum": "tasks.models.ReportStatus",
+    },
 }
 
 EMAIL_BACKEND = os.environ.get("LAWGOV_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -4,17 +4,28 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
 
 from lawgov import views
-from lawgov.api_views import MeView
+from lawgov.api_views import MeView, UnitViewSet
+from plans.api.views import PlanViewSet, SectionViewSet
 from tasks import views as tasks_views
+from tasks.api.views import ProgressReportViewSet, TaskViewSet
 
 handler403 = "lawgov.views.permission_denied"
 handler404 = "lawgov.views.page_not_found"
 handler500 = "lawgov.views.server_error"
 
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="api-unit")
+router.register("plans", PlanViewSet, basename="api-plan")
+router.register("sections", SectionViewSet, basename="api-section")
+router.register("tasks", TaskViewSet, basename="api-task")
+router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")
+
 api_v1 = [
     path("me/", MeView.as_view(), name="api-me"),
+    *router.urls,
 ]
 
 urlpatterns = [
@@ -25,8 +36,11 @@ urlpatterns = [
     path("units/", views.units, name="units"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("health/", views.health, name="health"),
+    path("api-clients/", views.api_clients, name="api-clients"),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("assessment/", include("assessment.urls")),
+    path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,15 +1,19 @@
 """Pages of the kernel: 工作台 shell, unit directory, unit page, health."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
-from lawgov.models import Heartbeat, Unit
+from lawgov.models import Heartbeat, Role, Unit, User
+from lawgov.permissions import role_required
 from lawgov.selectors import unit_directory
+from lawgov.services import api_token_issue, api_token_revoke
 
 
 @login_required
@@ -61,3 +65,41 @@ def server_error(request: HttpRequest) -> HttpResponse:
             {"error": {"code": "server_error", "message": "服务器内部错误。", "details": None}}, status=500
         )
     return render(request, "500.html", status=500)
+
+
+@role_required(Role.LEGAL_OFFICE)
+def api_clients(request: HttpRequest) -> HttpResponse:
+    """The legal office creates API clients of its jurisdiction and issues or revokes their tokens."""
+    jurisdiction = request.user.home_jurisdiction()
+    clients = User.objects.filter(role=Role.API_CLIENT, jurisdiction__in=request.user.jurisdictions()).order_by(
+        "username"
+    )
+    shown_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            username = request.POST.get("username", "").strip()
+            if not username or not username.isascii() or User.objects.filter(username=username).exists():
+                messages.error(request, "用户名须为字母、数字组成且未被占用。")
+            else:
+                client = User.objects.create_user(
+                    username=username,
+                    role=Role.API_CLIENT,
+                    jurisdiction=jurisdiction,
+                    display_name=request.POST.get("display_name", "").strip()[:60],
+                )
+                client.set_unusable_password()
+                client.save()
+                shown_key = (client, api_token_issue(user=client).key)
+                messages.success(request, f"已创建接口客户端 {username}。")
+        else:
+            client = get_object_or_404(clients, pk=request.POST.get("client") or 0)
+            if action == "issue":
+                api_token_revoke(user=client)
+                shown_key = (client, api_token_issue(user=client).key)
+                messages.success(request, f"已为 {client.username} 生成新令牌,旧令牌立即失效。")
+            elif action == "revoke":
+                api_token_revoke(user=client)
+                messages.success(request, f"已撤销 {client.username} 的令牌。")
+    tokens = set(Token.objects.filter(user__in=clients).values_list("user_id", flat=True))
+    return render(request, "lawgov/api_clients.html", {"clients": clients, "tokens": tokens, "shown_key": shown_key})

@@ -4,17 +4,33 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from lawgov.models import Unit
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from tasks.status import TaskStatus, status_filter
 
+# Model choices are ids on the wire; tell the OpenAPI schema so.
+id_filter = extend_schema_field(OpenApiTypes.INT)
+
 
 class TaskFilterSet(django_filters.FilterSet):
-    plan = django_filters.ModelChoiceFilter(label="规划", queryset=Plan.objects.none(), empty_label="全部规划")
-    section = django_filters.ModelChoiceFilter(label="章节", queryset=Section.objects.none(), method="filter_section")
-    unit = django_filters.ModelChoiceFilter(
-        label="单位", queryset=Unit.objects.none(), method="filter_unit", empty_label="全部单位"
+    jurisdiction = id_filter(
+        django_filters.ModelChoiceFilter(
+            label="辖区", field_name="plan__jurisdiction", queryset=Unit.objects.none(), empty_label="全部辖区"
+        )
+    )
+    plan = id_filter(
+        django_filters.ModelChoiceFilter(label="规划", queryset=Plan.objects.none(), empty_label="全部规划")
+    )
+    section = id_filter(
+        django_filters.ModelChoiceFilter(label="章节", queryset=Section.objects.none(), method="filter_section")
+    )
+    unit = id_filter(
+        django_filters.ModelChoiceFilter(
+            label="单位", queryset=Unit.objects.none(), method="filter_unit", empty_label="全部单位"
+        )
     )
     role = django_filters.ChoiceFilter(
         label="分工", choices=AssignmentRole.choices, method="filter_role", empty_label="全部分工"
@@ -32,7 +48,10 @@ class TaskFilterSet(django_filters.FilterSet):
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    overdue = django_filters.BooleanFilter(label="已逾期", method="filter_overdue")
+    # Strict true/false: an unknown value is a 400, not silently "no filter".
+    overdue = django_filters.ChoiceFilter(
+        label="已逾期", choices=[("true", "是"), ("false", "否")], method="filter_overdue", empty_label="不限"
+    )
     updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", field_name="updated_at", lookup_expr="gte")
     search = django_filters.CharFilter(label="搜索", method="filter_search")
     ordering = django_filters.OrderingFilter(
@@ -53,6 +72,7 @@ class TaskFilterSet(django_filters.FilterSet):
             self.filters["plan"].queryset = plans
             self.filters["section"].queryset = Section.objects.filter(plan__in=plans)
             self.filters["unit"].queryset = Unit.objects.in_directory_of(user)
+            self.filters["jurisdiction"].queryset = Unit.objects.filter(pk__in=[j.pk for j in user.jurisdictions()])
 
     def filter_section(self, queryset, name, value):
         descendants = [value.pk]
@@ -82,10 +102,10 @@ class TaskFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        if value is None:
+        if not value:
             return queryset
         overdue = status_filter(TaskStatus.OVERDUE, today=self.today)
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

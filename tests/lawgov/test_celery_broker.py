@@ -74,15 +74,25 @@ def celery_worker_process():
     )
     old = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
     app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL, task_always_eager=False)
+    _forget_connections()
     try:
         yield queue, proc
     finally:
         app.conf.update(old)
+        _forget_connections()
         proc.terminate()
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def _forget_connections() -> None:
+    """Celery caches its result backend and producer pool on first use (an earlier eager job may have
+    made them for the in-process settings); drop them so the new broker settings take effect."""
+    app._local.__dict__.pop("backend", None)
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def test_heartbeat_job_runs_in_a_real_worker(celery_worker_process):

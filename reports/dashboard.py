@@ -1,0 +1,196 @@
+"""The leaders' dashboard (驾驶舱): every figure an aggregate query, a fixed number of queries in all.
+
+It lives in reports, the top of the dependency chain, because it shows tasks, progress and (once a cycle
+is approved) assessment results side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncMonth
+
+from lawgov.models import Unit, UnitKind, User
+from plans.models import Plan, Task
+from tasks.models import ProgressReport, TaskProgress
+from tasks.selectors import Rollup, rollup, rollup_by, rollup_by_unit, with_status
+from tasks.status import TaskStatus, status_filter
+
+
+@dataclass
+class Chart:
+    """One chart: its rows are the table behind it and the .xlsx download."""
+
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+    links: list[str]  # the task-list URL behind each row (same filters as the task list)
+
+
+def _months_back(today: dt.date, n: int) -> list[dt.date]:
+    months = []
+    year, month = today.year, today.month
+    for _ in range(n):
+        months.append(dt.date(year, month, 1))
+        month -= 1
+        if month == 0:
+            year, month = year - 1, 12
+    return list(reversed(months))
+
+
+def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
+    """All the dashboard's figures for the user's jurisdictions (a city's leader sees every district)."""
+    tasks = Task.objects.visible_to(user)
+    total = rollup(tasks, today=today)
+    jurisdictions = user.jurisdictions()
+    charts: list[Chart] = []
+
+    # Completion by plan.
+    plans = list(
+        Plan.objects.visible_to(user).select_related("jurisdiction").order_by("jurisdiction__name", "-issued_on")
+    )
+    by_plan = rollup_by(tasks, "plan_id", today=today)
+    rows, links = [], []
+    for p in plans:
+        r = by_plan.get(p.pk, Rollup())
+        rows.append([p.title, r.total, r.done, r.rate, r.overdue, r.at_risk])
+        links.append(f"?plan={p.pk}")
+    charts.append(
+        Chart("plans", "各规划完成情况", ["规划", "任务数", "已完成", "完成率(%)", "逾期", "即将到期"], rows, links)
+    )
+
+    # By district, for a city.
+    if len(jurisdictions) > 1:
+        by_district = rollup_by(tasks, "plan__jurisdiction_id", today=today)
+        names = {j.pk: j.name for j in jurisdictions}
+        rows, links = [], []
+        for jid, r in sorted(by_district.items(), key=lambda kv: names.get(kv[0], "")):
+            rows.append([names.get(jid, str(jid)), r.total, r.done, r.rate, r.overdue, r.at_risk])
+            links.append(f"?jurisdiction={jid}")
+        charts.append(
+            Chart(
+                "districts", "各区完成情况", ["辖区", "任务数", "已完成", "完成率(%)", "逾期", "即将到期"], rows, links
+            )
+        )
+
+    # By section of one plan.
+    if plan is not None:
+        by_section = rollup_by(tasks.filter(plan=plan), "section_id", today=today)
+        rows, links = [], []
+        for section in plan.sections.filter(pk__in=[k for k in by_section if k]).order_by("position"):
+            r = by_section[section.pk]
+            rows.append([f"{section.label}{section.title}", r.total, r.done, r.rate, r.overdue, r.at_risk])
+            links.append(f"?plan={plan.pk}&section={section.pk}")
+        charts.append(
+            Chart(
+                "sections",
+                f"{plan.title}:各部分完成情况",
+                ["部分", "任务数", "已完成", "完成率(%)", "逾期", "即将到期"],
+                rows,
+                links,
+            )
+        )
+
+    # Units ranked by overdue count.
+    units = rollup_by_unit(tasks, today=today)
+    units = [(u, r) for u, r in units if u.kind != UnitKind.GROUP and r.overdue][:15]
+    charts.append(
+        Chart(
+            "units_overdue",
+            "逾期任务最多的单位",
+            ["单位", "逾期", "任务数", "已完成"],
+            [[u.name, r.overdue, r.total, r.done] for u, r in units],
+            [f"?unit={u.pk}&status=overdue" for u, _ in units],
+        )
+    )
+
+    # Reporting activity in the last 30 days.
+    since = today - dt.timedelta(days=30)
+    activity = list(
+        ProgressReport.objects.active()
+        .filter(task__in=tasks, reported_on__gte=since)
+        .exclude(status="draft")
+        .values("unit_id", "unit__name")
+        .annotate(n=Count("id"))
+        .order_by("-n", "unit__name")[:15]
+    )
+    charts.append(
+        Chart(
+            "units_activity",
+            "近30天报送进展最多的单位",
+            ["单位", "进展条数"],
+            [[a["unit__name"], a["n"]] for a in activity],
+            [f"?unit={a['unit_id']}" for a in activity],
+        )
+    )
+
+    # Completion month by month (cumulative share of tasks done at each month's end): the 12 months up to
+    # the latest completion, so an older plan (番禺 2016—2018) shows its own years, not a flat line.
+    latest = TaskProgress.objects.filter(task__in=tasks).aggregate(latest=Max("completed_on"))["latest"]
+    months = _months_back(min(latest, today) if latest else today, 12)
+    done_before = TaskProgress.objects.filter(task__in=tasks, completed_on__lt=months[0]).count()
+    per_month = {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
+        for row in TaskProgress.objects.filter(task__in=tasks, completed_on__gte=months[0])
+        .annotate(month=TruncMonth("completed_on"))
+        .values("month")
+        .annotate(n=Count("task_id"))
+    }
+    rows, running = [], done_before
+    for month in months:
+        running += per_month.get(month, 0)
+        rows.append([f"{month:%Y-%m}", running, round(100 * running / total.total, 1) if total.total else 0])
+    charts.append(
+        Chart("trend", "完成率月度趋势", ["月份", "累计完成", "完成率(%)"], rows, ["?status=done"] * len(rows))
+    )
+
+    # Overdue and at-risk tasks, and the next 30 days' deadlines.
+    risky = list(
+        with_status(tasks, today=today)
+        .filter(status_filter(TaskStatus.OVERDUE, today=today) | status_filter(TaskStatus.AT_RISK, today=today))
+        .select_related("plan")
+        .prefetch_related("clauses__assignments__unit")
+        .order_by("due_on")[:30]
+    )
+    upcoming = list(
+        with_status(tasks, today=today)
+        .filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=30))
+        .exclude(status_filter(TaskStatus.DONE, today=today))
+        .select_related("plan")
+        .order_by("due_on")[:30]
+    )
+    for task in risky:
+        task.days_late = (today - task.due_on).days if task.due_on and task.due_on < today else 0
+        task.lead_units = sorted(
+            {
+                a.unit.name
+                for c in task.clauses.all()
+                for a in c.assignments.all()
+                if a.role != "cooperating" and a.deleted_at is None
+            }
+        )
+    return {
+        "total": total,
+        "charts": charts,
+        "risky": risky,
+        "upcoming": upcoming,
+        "plans": plans,
+        "selected_plan": plan,
+        "jurisdictions": jurisdictions,
+        "unit_count": Unit.objects.active().filter(jurisdiction__in=jurisdictions).exclude(kind=UnitKind.GROUP).count(),
+        "status_links": {
+            "done": "?status=done",
+            "overdue": "?status=overdue",
+            "at_risk": "?status=at_risk",
+            "open": "?status=not_started&status=in_progress&status=at_risk&status=overdue",
+        },
+        "counts": tasks.aggregate(
+            reports_30d=Count(
+                "progress_reports",
+                filter=Q(progress_reports__reported_on__gte=since, progress_reports__deleted_at=None),
+            )
+        ),
+    }

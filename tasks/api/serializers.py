@@ -1,0 +1,115 @@
+"""API shapes of tasks and progress reports.
+
+Task lists are built as plain dicts by ``tasks.selectors.task_rows`` (fast, constant queries); these
+serializers describe that shape for the OpenAPI schema and validate what clients send.
+"""
+
+from rest_framework import serializers
+
+from plans.models import AssignmentRole
+from tasks.models import ReportStatus
+from tasks.status import TaskStatus
+
+
+class RefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class PlanRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class SectionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    label = serializers.CharField()
+    title = serializers.CharField()
+    path = serializers.CharField()
+
+
+class ClauseUnitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    role = serializers.ChoiceField(choices=AssignmentRole.choices)
+    printed_name = serializers.CharField()
+
+
+class ClauseSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    text = serializers.CharField()
+    units = ClauseUnitSerializer(many=True)
+
+
+class DeadlineSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    recurrence = serializers.JSONField(allow_null=True)
+
+
+class TargetSerializer(serializers.Serializer):
+    text = serializers.CharField()
+    value = serializers.FloatField(allow_null=True)
+    measure = serializers.CharField()
+    period = serializers.CharField()
+
+
+class ProgressReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    task = serializers.IntegerField()
+    unit = RefSerializer(read_only=True)
+    reported_on = serializers.DateField()
+    text = serializers.CharField()
+    percent = serializers.IntegerField()
+    claims_completion = serializers.BooleanField()
+    status = serializers.ChoiceField(choices=ReportStatus.choices, read_only=True)
+    on_behalf = serializers.BooleanField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    reviewed_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    return_reason = serializers.CharField(read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = PlanRefSerializer()
+    section = SectionRefSerializer(allow_null=True)
+    number = serializers.CharField()
+    path = serializers.CharField()
+    heading = serializers.CharField()
+    text = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=TaskStatus.choices)
+    completed_on = serializers.DateField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    clauses = ClauseSerializer(many=True)
+    deadlines = DeadlineSerializer(many=True)
+    targets = TargetSerializer(many=True)
+    latest_progress = ProgressReportSerializer(allow_null=True)
+
+
+class TaskDetailSerializer(TaskSerializer):
+    progress_reports = ProgressReportSerializer(many=True)
+
+
+class ProgressReportCreateSerializer(serializers.Serializer):
+    """What a client sends to log progress. ``unit`` is required for the legal office (代填) and must be the
+    caller's own unit for a reporter (or omitted)."""
+
+    task = serializers.IntegerField()
+    unit = serializers.IntegerField(required=False)
+    reported_on = serializers.DateField()
+    text = serializers.CharField()
+    percent = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "min_value": "完成比例不能小于0。",
+            "max_value": "完成比例不能大于100。",
+            "invalid": "完成比例必须是整数。",
+        },
+    )
+    claims_completion = serializers.BooleanField(default=False)
+    submit = serializers.BooleanField(default=True)

@@ -1,0 +1,194 @@
+"""Tasks and progress reports over the API: the HTML list's FilterSet, rows built by selectors."""
+
+import csv
+import io
+from urllib.parse import quote
+
+import django_filters
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from openpyxl import Workbook
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
+from rest_framework.response import Response
+
+from lawgov.api import ServiceError
+from lawgov.models import Role, Unit
+from lawgov.permissions import RoleWritePermission
+from plans.models import Task
+from tasks import selectors, services
+from tasks.api.serializers import (
+    ProgressReportCreateSerializer,
+    ProgressReportSerializer,
+    TaskDetailSerializer,
+    TaskSerializer,
+)
+from tasks.filtersets import TaskFilterSet
+from tasks.models import ProgressReport, ReportStatus
+from tasks.status import TaskStatus
+
+
+class TaskViewSet(viewsets.ReadOnlyModelViewSet):
+    """Tasks the caller may see, with clauses, units and roles, deadlines, targets, status and latest progress."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    filterset_class = TaskFilterSet
+    serializer_class = TaskSerializer
+
+    def get_queryset(self):
+        return Task.objects.visible_to(self.request.user).order_by("due_on", "id")
+
+    def get_serializer_class(self):
+        return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer
+
+    def list(self, request, *args, **kwargs):
+        ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        page = self.paginate_queryset(ids)
+        rows = selectors.task_rows(ids=list(page), user=request.user, today=timezone.localdate())
+        return self.get_paginated_response(rows)
+
+    def retrieve(self, request, *args, **kwargs):
+        task = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
+        rows = selectors.task_rows(ids=[task.pk], user=request.user, today=timezone.localdate(), with_reports=True)
+        return Response(rows[0])
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="文件格式")],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, url_path="export", pagination_class=None)
+    def export(self, request, *args, **kwargs):
+        """The filtered task list as CSV (UTF-8 with BOM, opens in Excel) or .xlsx; up to 20,000 rows."""
+        fmt = request.query_params.get("format", "csv")
+        if fmt not in ("csv", "xlsx"):
+            raise ServiceError(code="format", message="format 只能是 csv 或 xlsx。")
+        ids = list(self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)[:20000])
+        header = [
+            "任务ID",
+            "规划",
+            "章节",
+            "编号",
+            "任务",
+            "牵头单位",
+            "配合单位",
+            "责任单位",
+            "时限",
+            "状态",
+            "最新进展",
+        ]
+        labels = dict(TaskStatus.choices)
+        table = [header]
+        for start in range(0, len(ids), 1000):
+            for t in selectors.task_rows(ids=ids[start : start + 1000], user=request.user, today=timezone.localdate()):
+                roles = {"lead": [], "cooperating": [], "responsible": []}
+                for clause in t["clauses"]:
+                    for u in clause["units"]:
+                        if u["name"] not in roles[u["role"]]:
+                            roles[u["role"]].append(u["name"])
+                last = t["latest_progress"]
+                table.append(
+                    [
+                        t["id"],
+                        t["plan"]["title"],
+                        f"{t['section']['label']}{t['section']['title']}" if t["section"] else "",
+                        t["number"],
+                        t["heading"],
+                        "、".join(roles["lead"]),
+                        "、".join(roles["cooperating"]),
+                        "、".join(roles["responsible"]),
+                        t["due_on"] or "",
+                        labels[t["status"]],
+                        f"{last['reported_on']} {last['unit']['name']}:{last['text'][:100]}" if last else "",
+                    ]
+                )
+        filename = f"任务清单-{timezone.localdate():%Y%m%d}.{fmt}"
+        if fmt == "csv":
+            buffer = io.StringIO()
+            buffer.write("\ufeff")
+            csv.writer(buffer).writerows(table)
+            response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        else:
+            wb = Workbook(write_only=True)
+            ws = wb.create_sheet("任务清单")
+            for row in table:
+                ws.append(row)
+            out = io.BytesIO()
+            wb.save(out)
+            response = HttpResponse(
+                out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            )
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+        return response
+
+
+class ProgressReportFilterSet(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id")
+    unit = django_filters.NumberFilter(field_name="unit_id")
+    status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    reported_after = django_filters.DateFilter(field_name="reported_on", lookup_expr="gte")
+
+    class Meta:
+        model = ProgressReport
+        fields: list[str] = []
+
+
+class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Progress reports the caller may see; reporters (their unit) and the legal office (代填) may create."""
+
+    lookup_value_regex = r"[0-9]+"
+
+    filterset_class = ProgressReportFilterSet
+    serializer_class = ProgressReportSerializer
+    permission_classes = [RoleWritePermission]
+
+    def get_queryset(self):
+        return ProgressReport.objects.visible_to(self.request.user).order_by("-reported_on", "-id")
+
+    def list(self, request, *args, **kwargs):
+        ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
+        page = self.paginate_queryset(ids)
+        rows = ProgressReport.objects.filter(pk__in=list(page)).values(*selectors.REPORT_FIELDS)
+        by_id = {r["id"]: selectors.report_row(r) for r in rows}
+        return self.get_paginated_response([by_id[i] for i in page if i in by_id])
+
+    def retrieve(self, request, *args, **kwargs):
+        report = get_object_or_404(self.get_queryset().values(*selectors.REPORT_FIELDS), pk=kwargs["pk"])
+        return Response(selectors.report_row(report))
+
+    @extend_schema(request=ProgressReportCreateSerializer, responses={201: ProgressReportSerializer})
+    def create(self, request, *args, **kwargs):
+        incoming = ProgressReportCreateSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        user = request.user
+        task = Task.objects.visible_to(user).filter(pk=data["task"]).first()
+        if task is None:
+            raise ServiceError(code="task_not_found", message="任务不存在,或不属于您的单位/辖区。", status_code=404)
+        if user.role == Role.REPORTER:
+            if data.get("unit") not in (None, user.unit_id):
+                raise ServiceError(code="not_your_unit", message="只能为本单位填报进展。", status_code=403)
+            unit = user.unit
+        else:
+            unit = Unit.objects.in_directory_of(user).filter(pk=data.get("unit") or 0).first()
+            if unit is None:
+                raise ServiceError(code="unit", message="请用 unit 指定填报单位(本辖区的单位ID)。")
+        try:
+            report = services.progress_report_create(
+                task=task,
+                unit=unit,
+                by=user,
+                reported_on=data["reported_on"],
+                text=data["text"],
+                percent=data["percent"],
+                claims_completion=data["claims_completion"],
+                submit=data["submit"],
+            )
+        except services.ProgressError as exc:
+            raise ServiceError(code=exc.code, message=exc.message, status_code=exc.status) from exc
+        row = ProgressReport.objects.filter(pk=report.pk).values(*selectors.REPORT_FIELDS).get()
+        return Response(selectors.report_row(row), status=status.HTTP_201_CREATED)

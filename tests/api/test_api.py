@@ -1,0 +1,261 @@
+"""The REST API: tokens, visibility, the shared FilterSet, pagination limits, JSON errors, writes by role."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from rest_framework.throttling import UserRateThrottle
+
+from lawgov.services import api_token_issue
+from plans.models import Task
+from tasks import services
+from tasks.models import ProgressReport
+from tests.factories import plan_factory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def tasks(district, unit, other_unit):
+    """Two overdue tasks led by 区编办, three future tasks led by 区财政局."""
+    a = plan_factory(
+        jurisdiction=district, tasks=2, lead=unit, cooperating=other_unit, due_on=TODAY - dt.timedelta(days=3)
+    )
+    b = plan_factory(jurisdiction=district, tasks=3, lead=other_unit, due_on=TODAY + dt.timedelta(days=90))
+    return a, b
+
+
+def token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
+    return client
+
+
+def error(response) -> dict:
+    body = response.json()
+    assert set(body) == {"error"} and {"code", "message"} <= set(body["error"]), body
+    return body["error"]
+
+
+def test_api_client_pulls_overdue_tasks_of_one_unit_then_changes(api_client_user, tasks, unit, reporter):
+    client = token_client(api_client_user)
+    response = client.get("/api/v1/tasks/", {"unit": unit.pk, "role": "lead", "overdue": "true"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 2
+    task = body["results"][0]
+    assert task["status"] == "overdue"
+    assert {u["role"] for c in task["clauses"] for u in c["units"]} == {"lead", "cooperating"}
+    assert task["plan"]["title"] and task["latest_progress"] is None
+    since = timezone.now().isoformat()
+    changed = Task.objects.get(pk=task["id"])
+    services.progress_report_create(task=changed, unit=unit, by=reporter, reported_on=TODAY, text="新进展", percent=20)
+    response = client.get("/api/v1/tasks/", {"updated_since": since})
+    ids = [t["id"] for t in response.json()["results"]]
+    assert ids == [changed.pk]
+    assert response.json()["results"][0]["latest_progress"]["text"] == "新进展"
+
+
+def test_each_caller_sees_only_its_own(api_client_user, outsider_officer, reporter, tasks):
+    assert token_client(api_client_user).get("/api/v1/tasks/").json()["count"] == 5
+    other = token_client(outsider_officer)
+    assert other.get("/api/v1/tasks/").json()["count"] == 0
+    some = Task.objects.first()
+    assert other.get(f"/api/v1/tasks/{some.pk}/").status_code == 404
+    assert token_client(reporter).get("/api/v1/tasks/").json()["count"] == 2
+
+
+def test_revoked_and_bad_tokens_get_401(api_client_user, tasks):
+    client = token_client(api_client_user)
+    Token.objects.filter(user=api_client_user).delete()
+    response = client.get("/api/v1/tasks/")
+    assert response.status_code == 401 and error(response)["code"] == "authentication_failed"
+    anonymous = APIClient()
+    response = anonymous.get("/api/v1/tasks/")
+    assert response.status_code == 401 and error(response)["code"] == "not_authenticated"
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"status": "finished"},
+        {"page_size": "100000"},
+        {"page_size": "0"},
+        {"page_size": "abc"},
+        {"due_before": "2026-13-45"},
+        {"updated_since": "yesterday"},
+        {"plan": "999999"},
+        {"unit": "abc"},
+        {"overdue": "maybe"},
+        {"ordering": "password"},
+    ],
+)
+def test_bad_filters_are_400_json(api_client_user, tasks, query):
+    response = token_client(api_client_user).get("/api/v1/tasks/", query)
+    assert response.status_code == 400
+    assert error(response)["code"] == "invalid"
+
+
+def test_page_size_up_to_500(api_client_user, tasks):
+    body = token_client(api_client_user).get("/api/v1/tasks/", {"page_size": 500}).json()
+    assert body["count"] == 5 and len(body["results"]) == 5
+    body = token_client(api_client_user).get("/api/v1/tasks/", {"page_size": 2, "page": 2}).json()
+    assert len(body["results"]) == 2 and body["previous"]
+
+
+def test_filters_status_search_ordering(api_client_user, tasks, other_unit):
+    client = token_client(api_client_user)
+    assert client.get("/api/v1/tasks/", {"status": ["overdue", "not_started"]}).json()["count"] == 5
+    assert client.get("/api/v1/tasks/", {"status": "done"}).json()["count"] == 0
+    assert client.get("/api/v1/tasks/", {"search": "任务1"}).json()["count"] == 2
+    dues = [t["due_on"] for t in client.get("/api/v1/tasks/", {"ordering": "-due_on"}).json()["results"]]
+    assert dues == sorted(dues, reverse=True)
+    assert client.get("/api/v1/tasks/", {"due_after": (TODAY + dt.timedelta(days=1)).isoformat()}).json()["count"] == 3
+
+
+def test_read_only_clients_cannot_write(api_client_user, leader, tasks):
+    task = Task.objects.first()
+    for user in (api_client_user, leader):
+        response = token_client(user).post(
+            "/api/v1/progress-reports/",
+            {"task": task.pk, "reported_on": TODAY, "text": "x", "percent": 5},
+            format="json",
+        )
+        assert response.status_code == 403 and error(response)["code"] == "permission_denied"
+    assert not ProgressReport.objects.exists()
+
+
+def test_reporter_creates_progress_through_the_api(reporter, tasks, other_unit):
+    client = token_client(reporter)
+    mine = Task.objects.visible_to(reporter).first()
+    response = client.post(
+        "/api/v1/progress-reports/",
+        {"task": mine.pk, "reported_on": TODAY.isoformat(), "text": "接口填报", "percent": 50},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["unit"]["name"] == "区编办" and response.json()["status"] == "submitted"
+    bad = client.post(
+        "/api/v1/progress-reports/",
+        {"task": mine.pk, "reported_on": TODAY.isoformat(), "text": "x", "percent": 140},
+        format="json",
+    )
+    assert bad.status_code == 400 and "percent" in error(bad)["details"]
+    foreign = Task.objects.exclude(pk__in=Task.objects.visible_to(reporter)).first()
+    response = client.post(
+        "/api/v1/progress-reports/",
+        {"task": foreign.pk, "reported_on": TODAY.isoformat(), "text": "x", "percent": 5},
+        format="json",
+    )
+    assert response.status_code == 404
+    response = client.post(
+        "/api/v1/progress-reports/",
+        {"task": mine.pk, "unit": other_unit.pk, "reported_on": TODAY.isoformat(), "text": "x", "percent": 5},
+        format="json",
+    )
+    assert response.status_code == 403
+    future = client.post(
+        "/api/v1/progress-reports/",
+        {"task": mine.pk, "reported_on": "2999-01-01", "text": "x", "percent": 5},
+        format="json",
+    )
+    assert future.status_code == 400 and error(future)["code"] == "future_date"
+    assert ProgressReport.objects.count() == 1
+
+
+def test_task_detail_carries_its_reports(legal_officer, reporter, tasks, unit):
+    task = Task.objects.visible_to(reporter).first()
+    for n in range(3):
+        services.progress_report_create(
+            task=task, unit=unit, by=reporter, reported_on=TODAY - dt.timedelta(days=n), text=f"进展{n}", percent=10 * n
+        )
+    body = token_client(legal_officer).get(f"/api/v1/tasks/{task.pk}/").json()
+    assert [r["text"] for r in body["progress_reports"]] == ["进展0", "进展1", "进展2"]
+    assert body["latest_progress"]["text"] == "进展0"
+
+
+def test_task_list_query_count_is_flat(api_client_user, district, unit, other_unit):
+    """Queries: token auth, count, ids page, tasks+status+latest report id, clauses, assignments+units,
+    deadlines, targets, latest reports; the same for 3 tasks as for 60."""
+    client = token_client(api_client_user)
+    plan_factory(jurisdiction=district, tasks=3, lead=unit, cooperating=other_unit)
+    client.get("/api/v1/tasks/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/api/v1/tasks/")
+    plan_factory(jurisdiction=district, tasks=60, lead=unit, cooperating=other_unit)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get("/api/v1/tasks/")
+    assert response.json()["count"] == 63
+    assert len(many) == len(few)
+
+
+def test_me_units_plans_sections(api_client_user, tasks, district):
+    client = token_client(api_client_user)
+    me = client.get("/api/v1/me/").json()
+    assert me["role"] == "api_client" and me["jurisdiction"]["name"] == "番禺区" and me["unit"] is None
+    assert {u["name"] for u in client.get("/api/v1/units/").json()["results"]} >= {"区编办", "区财政局"}
+    plans = client.get("/api/v1/plans/").json()["results"]
+    assert sorted(p["task_count"] for p in plans) == [2, 3]
+    assert client.get("/api/v1/sections/", {"plan": plans[0]["id"]}).json()["count"] == 1
+
+
+def test_export_csv_and_xlsx(api_client_user, tasks, unit):
+    client = token_client(api_client_user)
+    response = client.get("/api/v1/tasks/export/", {"format": "csv", "unit": unit.pk, "role": "lead"})
+    text = response.content.decode("utf-8-sig")
+    assert response.status_code == 200 and text.count("\n") == 3 and "区编办" in text
+    response = client.get("/api/v1/tasks/export/", {"format": "xlsx"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert len(rows) == 6 and rows[0][0] == "任务ID"
+    assert client.get("/api/v1/tasks/export/", {"format": "pdf"}).status_code == 400
+
+
+def test_throttling_per_client(api_client_user, tasks, monkeypatch):
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", {"user": "3/min", "anon": "3/min"})
+    from django.core.cache import cache
+
+    cache.clear()
+    client = token_client(api_client_user)
+    codes = [client.get("/api/v1/me/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert error(client.get("/api/v1/me/"))["code"] == "throttled"
+    cache.clear()
+
+
+def test_schema_and_docs_are_served_locally(client, legal_officer):
+    client.force_login(legal_officer)
+    schema = client.get("/api/schema/")
+    assert schema.status_code == 200 and b"/api/v1/tasks/" in schema.content
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs and "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_api_token_command(api_client_user):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("api_token", "api", stdout=out)
+    key = out.getvalue().strip()
+    assert Token.objects.get(user=api_client_user).key == key
+    call_command("api_token", "api", "--revoke", stdout=StringIO())
+    assert not Token.objects.filter(user=api_client_user).exists()
+
+
+def test_legal_office_manages_tokens_in_the_ui(client, legal_officer, api_client_user, reporter):
+    client.force_login(legal_officer)
+    page = client.post("/api-clients/", {"action": "issue", "client": api_client_user.pk}).content.decode()
+    key = Token.objects.get(user=api_client_user).key
+    assert key in page
+    client.post("/api-clients/", {"action": "revoke", "client": api_client_user.pk})
+    assert not Token.objects.filter(user=api_client_user).exists()
+    client.force_login(reporter)
+    assert client.get("/api-clients/").status_code == 403

@@ -1,0 +1,81 @@
+"""The leaders' dashboard: aggregates right, numbers link to the task list, .xlsx behind each chart."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tasks import services
+from tests.factories import plan_factory
+
+pytestmark = pytest.mark.django_db
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def data(district, unit, other_unit, reporter, legal_officer):
+    late = plan_factory(jurisdiction=district, tasks=3, lead=unit, due_on=TODAY - dt.timedelta(days=10))
+    plan_factory(jurisdiction=district, tasks=2, lead=other_unit, due_on=TODAY + dt.timedelta(days=5))
+    task = late.tasks.first()
+    report = services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
+    )
+    services.progress_report_accept(report=report, by=legal_officer)
+    return late
+
+
+def test_leader_sees_the_figures(client, leader, data):
+    client.force_login(leader)
+    response = client.get("/dashboard/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-kpi="total"' in body
+    charts = {c["key"]: c for c in response.context["charts_json"]}
+    plans = charts["plans"]["rows"]
+    assert sorted((r[1], r[2], r[4], r[5]) for r in plans) == [(2, 0, 0, 2), (3, 1, 2, 0)]
+    assert charts["units_overdue"]["rows"] == [["区编办", 2, 3, 1]]
+    assert charts["units_activity"]["rows"] == [["区编办", 1]]
+    assert charts["trend"]["rows"][-1][1] == 1
+    # Every number leads to the tasks behind it through the task list's own filters.
+    assert charts["units_overdue"]["links"][0].endswith("&status=overdue")
+    assert "/tasks/?status=overdue" in body
+
+
+def test_numbers_click_through_to_the_same_tasks(client, leader, data, unit):
+    client.force_login(leader)
+    charts = {c["key"]: c for c in client.get("/dashboard/").context["charts_json"]}
+    link = charts["units_overdue"]["links"][0]
+    listed = client.get("/tasks/" + link)
+    assert "共 2 项" in listed.content.decode()
+
+
+def test_download_behind_each_chart(client, leader, data):
+    client.force_login(leader)
+    response = client.get("/dashboard/", {"download": "plans"})
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "规划" and len(rows) == 3
+    assert client.get("/dashboard/", {"download": "nope"}).status_code == 404
+
+
+def test_reporters_do_not_get_the_dashboard(client, reporter):
+    client.force_login(reporter)
+    assert client.get("/dashboard/").status_code == 403
+
+
+def test_dashboard_query_count_is_constant(client, leader, district, unit, other_unit):
+    client.force_login(leader)
+    plan_factory(jurisdiction=district, tasks=2, lead=unit, due_on=TODAY)
+    client.get("/dashboard/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/dashboard/")
+    for _ in range(3):
+        plan_factory(
+            jurisdiction=district, tasks=20, lead=other_unit, cooperating=unit, due_on=TODAY - dt.timedelta(days=1)
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get("/dashboard/")
+    assert len(many) == len(few)
