@@ -67,3 +67,8 @@ bench-progress: setup
 	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_progress" 2>/dev/null
 	DATABASE_URL=$(BENCH_PG)/lawgov_bench_progress $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_PG)/lawgov_bench_progress $(BIN)/python manage.py bench_progress
+
+bench-api: setup
+	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_api" 2>/dev/null
+	DATABASE_URL=$(BENCH_PG)/lawgov_bench_api $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PG)/lawgov_bench_api $(BIN)/python manage.py bench_api

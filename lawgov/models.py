@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -165,13 +165,14 @@ class Unit(models.Model):
         """
         if self.is_group or not self.jurisdiction_id:
             return [self.pk]
-        groups = Unit.objects.active().filter(jurisdiction_id=self.jurisdiction_id, kind=UnitKind.GROUP)
-        member_of = set(self.groups.values_list("pk", flat=True))
-        ids = [self.pk]
-        for group in groups:
-            if self.kind in (group.group_kinds or []) or group.pk in member_of:
-                ids.append(group.pk)
-        return ids
+        member_of = Unit.members.through.objects.filter(from_unit=OuterRef("pk"), to_unit=self.pk)
+        groups = (
+            Unit.objects.active()
+            .filter(jurisdiction_id=self.jurisdiction_id, kind=UnitKind.GROUP)
+            .annotate(is_member=Exists(member_of))
+            .values_list("pk", "group_kinds", "is_member")
+        )
+        return [self.pk] + [pk for pk, kinds, is_member in groups if is_member or self.kind in (kinds or [])]
 
     def soft_delete(self) -> None:
         self.deleted_at = timezone.now()

@@ -199,7 +199,7 @@ LAWGOV_DEMO_PASSWORD = os.environ.get("LAWGOV_DEMO_PASSWORD", "lawgov-demo-2026"
 REST_FRAMEWORK = {
     # Token first: an API call without valid credentials gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "lawgov.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": [

@@ -10,14 +10,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from lawgov.models import Role, Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Clause, Deadline, Plan, Section, Target, Task
 from plans.selectors import plan_tree, tasks_with_parts
 from tasks.models import WAITING_FOR_REVIEW, Evidence, Notification, ProgressReport, ReportStatus
-from tasks.status import TaskStatus, status_expression, status_filter, warn_days
+from tasks.status import TaskStatus, status_expression, status_filter, task_status, warn_days
 
 
 def with_status(tasks: QuerySet[Task], *, today: dt.date) -> QuerySet[Task]:
@@ -342,40 +342,48 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def task_rows(*, ids: list[int], user: User, today: dt.date, with_reports: bool = False) -> list[dict]:
-    """The API's task objects for ``ids`` (already filtered and paged), in the order given."""
-    if not ids:
-        return []
-    latest = (
+TASK_ROW_FIELDS = (
+    "id",
+    "plan_id",
+    "plan__title",
+    "section_id",
+    "section__label",
+    "section__title",
+    "section__path",
+    "number",
+    "path",
+    "heading",
+    "text",
+    "due_on",
+    "updated_at",
+    "progress__completed_on",
+    "progress__last_report_on",
+    "latest_report_id",
+)
+
+
+def task_values(tasks: QuerySet[Task], *, user: User, today: dt.date) -> QuerySet:
+    """The filtered, ordered task queryset as the rows the API needs, so that paging it (COUNT, then one
+    LIMIT query) already fetches each task's own fields, status and the id of its latest visible report."""
+    # Status is computed per row in Python by the same rule (tasks.status.task_status): cheaper than the SQL
+    # CASE on a page, and the SQL form stays where it is needed, in filters and rollups.
+    reports = (
         ProgressReport.objects.visible_to(user)
-        .filter(task=OuterRef("pk"))
-        .order_by("-reported_on", "-id")
-        .values("id")[:1]
+        if user.role == Role.REPORTER
+        else (ProgressReport.objects.filter(deleted_at=None).exclude(status=ReportStatus.DRAFT))
     )
-    rows = (
-        Task.objects.filter(pk__in=ids)
-        .annotate(status=status_expression(today=today), latest_report_id=Subquery(latest))
-        .values(
-            "id",
-            "plan_id",
-            "plan__title",
-            "section_id",
-            "section__label",
-            "section__title",
-            "section__path",
-            "number",
-            "path",
-            "heading",
-            "text",
-            "due_on",
-            "updated_at",
-            "status",
-            "progress__completed_on",
-            "latest_report_id",
-        )
-    )
+    latest = reports.filter(task=OuterRef("pk")).order_by("-reported_on", "-id").values("id")[:1]
+    return tasks.annotate(latest_report_id=Subquery(latest)).values(*TASK_ROW_FIELDS)
+
+
+def task_rows_for(
+    *, rows: list[dict], user: User, today: dt.date, with_reports: bool = False, with_targets: bool = False
+) -> list[dict]:
+    """Complete a page of ``task_values`` rows with clauses and units, deadlines, the latest report (and,
+    for one task, all its reports and targets): three to five more queries whatever the page size."""
     tasks: dict[int, dict] = {}
     report_ids = []
+    warn = warn_days()
     for r in rows:
         tasks[r["id"]] = {
             "id": r["id"],
@@ -395,52 +403,68 @@ def task_rows(*, ids: list[int], user: User, today: dt.date, with_reports: bool 
             "heading": r["heading"],
             "text": r["text"],
             "due_on": _iso(r["due_on"]),
-            "status": r["status"],
+            "status": task_status(
+                due_on=r["due_on"],
+                completed_on=r["progress__completed_on"],
+                last_report_on=r["progress__last_report_on"],
+                today=today,
+                warn=warn,
+            ).value,
             "completed_on": _iso(r["progress__completed_on"]),
             "updated_at": _iso(r["updated_at"]),
             "clauses": [],
             "deadlines": [],
-            "targets": [],
             "latest_progress": None,
         }
         if r["latest_report_id"]:
             report_ids.append(r["latest_report_id"])
-    clauses: dict[int, dict] = {}
-    for c in (
+    if not tasks:
+        return []
+    ids = list(tasks)
+    # Clauses and their live assignments in one LEFT JOIN: a clause without units (大兴) still comes back.
+    clause_rows = (
         Clause.objects.filter(task_id__in=ids)
-        .order_by("task_id", "position")
-        .values("id", "task_id", "position", "text")
-    ):
-        clause = {"id": c["id"], "position": c["position"], "text": c["text"], "units": []}
-        clauses[c["id"]] = clause
-        tasks[c["task_id"]]["clauses"].append(clause)
-    assignments = (
-        Assignment.objects.filter(clause__task_id__in=ids, deleted_at=None)
-        .order_by("clause_id", "-role", "position")
-        .values("clause_id", "unit_id", "unit__name", "role", "printed_name")
-    )
-    for a in assignments:
-        clauses[a["clause_id"]]["units"].append(
-            {"id": a["unit_id"], "name": a["unit__name"], "role": a["role"], "printed_name": a["printed_name"]}
+        .annotate(live=FilteredRelation("assignments", condition=Q(assignments__deleted_at__isnull=True)))
+        .order_by("task_id", "position", "live__position", "live__id")
+        .values(
+            "id", "task_id", "position", "text", "live__unit_id", "live__unit__name", "live__role", "live__printed_name"
         )
+    )
+    clauses: dict[int, dict] = {}
+    for c in clause_rows:
+        clause = clauses.get(c["id"])
+        if clause is None:
+            clause = clauses[c["id"]] = {"id": c["id"], "position": c["position"], "text": c["text"], "units": []}
+            tasks[c["task_id"]]["clauses"].append(clause)
+        if c["live__unit_id"]:
+            clause["units"].append(
+                {
+                    "id": c["live__unit_id"],
+                    "name": c["live__unit__name"],
+                    "role": c["live__role"],
+                    "printed_name": c["live__printed_name"],
+                }
+            )
     for d in Deadline.objects.filter(task_id__in=ids).order_by("id").values("task_id", "text", "due_on", "recurrence"):
         tasks[d["task_id"]]["deadlines"].append(
             {"text": d["text"], "due_on": _iso(d["due_on"]), "recurrence": d["recurrence"]}
         )
-    for t in (
-        Target.objects.filter(task_id__in=ids).order_by("id").values("task_id", "text", "value", "measure", "period")
-    ):
-        tasks[t["task_id"]]["targets"].append(
-            {
-                "text": t["text"],
-                "value": float(t["value"]) if t["value"] is not None else None,
-                "measure": t["measure"],
-                "period": t["period"],
-            }
-        )
-    if report_ids:
-        for p in ProgressReport.objects.filter(pk__in=report_ids).values(*REPORT_FIELDS):
-            tasks[p["task_id"]]["latest_progress"] = report_row(p)
+    if with_targets:
+        for task in tasks.values():
+            task["targets"] = []
+        for t in (
+            Target.objects.filter(task_id__in=ids)
+            .order_by("id")
+            .values("task_id", "text", "value", "measure", "period")
+        ):
+            tasks[t["task_id"]]["targets"].append(
+                {
+                    "text": t["text"],
+                    "value": float(t["value"]) if t["value"] is not None else None,
+                    "measure": t["measure"],
+                    "period": t["period"],
+                }
+            )
     if with_reports:
         for task in tasks.values():
             task["progress_reports"] = []
@@ -451,8 +475,23 @@ def task_rows(*, ids: list[int], user: User, today: dt.date, with_reports: bool 
             .values(*REPORT_FIELDS)
         )
         for p in reports:
-            tasks[p["task_id"]]["progress_reports"].append(report_row(p))
-    return [tasks[i] for i in ids if i in tasks]
+            row = report_row(p)
+            tasks[p["task_id"]]["progress_reports"].append(row)
+            if p["id"] in report_ids:
+                tasks[p["task_id"]]["latest_progress"] = row
+    elif report_ids:
+        for p in ProgressReport.objects.filter(pk__in=report_ids).values(*REPORT_FIELDS):
+            tasks[p["task_id"]]["latest_progress"] = report_row(p)
+    return [tasks[r["id"]] for r in rows]
+
+
+def task_rows(*, ids: list[int], user: User, today: dt.date, with_reports: bool = False) -> list[dict]:
+    """Rows for known task ids, in the order given (exports walk a long list in chunks this way)."""
+    if not ids:
+        return []
+    by_id = {r["id"]: r for r in task_values(Task.objects.filter(pk__in=ids), user=user, today=today)}
+    rows = [by_id[i] for i in ids if i in by_id]
+    return task_rows_for(rows=rows, user=user, today=today, with_reports=with_reports, with_targets=with_reports)
 
 
 REPORT_FIELDS = (

@@ -86,11 +86,11 @@ class TaskSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     clauses = ClauseSerializer(many=True)
     deadlines = DeadlineSerializer(many=True)
-    targets = TargetSerializer(many=True)
     latest_progress = ProgressReportSerializer(allow_null=True)
 
 
 class TaskDetailSerializer(TaskSerializer):
+    targets = TargetSerializer(many=True)
     progress_reports = ProgressReportSerializer(many=True)
 
 

@@ -46,15 +46,15 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer
 
     def list(self, request, *args, **kwargs):
-        ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
-        page = self.paginate_queryset(ids)
-        rows = selectors.task_rows(ids=list(page), user=request.user, today=timezone.localdate())
+        tasks = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(selectors.task_values(tasks, user=request.user, today=timezone.localdate()))
+        rows = selectors.task_rows_for(rows=list(page), user=request.user, today=timezone.localdate())
         return self.get_paginated_response(rows)
 
     def retrieve(self, request, *args, **kwargs):
-        task = get_object_or_404(self.get_queryset(), pk=kwargs["pk"])
-        rows = selectors.task_rows(ids=[task.pk], user=request.user, today=timezone.localdate(), with_reports=True)
-        return Response(rows[0])
+        values = selectors.task_values(self.get_queryset(), user=request.user, today=timezone.localdate())
+        row = get_object_or_404(values, pk=kwargs["pk"])
+        return Response(selectors.task_rows_for(rows=[row], user=request.user, with_reports=True, with_targets=True)[0])
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="文件格式")],

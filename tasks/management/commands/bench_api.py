@@ -1,0 +1,302 @@
+"""The API at city scale (../shared/bench/CITY_DATASET.md): lawgov's server time beside the floor.
+
+For each of the dataset's three queries it prints lawgov's median and p95 server time (the request run
+in-process through the whole middleware, token auth, filtering and serialisation) beside the floor: the
+same rows fetched with hand-written SQL and encoded to JSON in the same process. Then the dashboard's
+time, and requests per second for the task list under 32 concurrent clients against gunicorn.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import override_settings
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from lawgov.models import Role, User
+from lawgov.services import api_token_issue
+from plans.models import Assignment, Plan, Task
+from tasks.benchdata import Shape, city_build
+from tasks.benchtiming import time_call, time_get
+
+OPEN = "status=not_started&status=in_progress&status=at_risk&status=overdue"
+
+
+def _floor_rows(cursor, where: str, params: list, order_limit: str) -> list[dict]:
+    """Hand-written SQL for the same rows the API returns: tasks, their clauses and units, latest report."""
+    cursor.execute(
+        f"""
+        SELECT t.id, t.plan_id, p.title, t.section_id, s.label, s.title, s.path, t.number, t.path, t.heading,
+               t.text, t.due_on, t.updated_at, tp.completed_on, tp.last_report_on
+        FROM plans_task t
+        JOIN plans_plan p ON p.id = t.plan_id
+        LEFT JOIN plans_section s ON s.id = t.section_id
+        LEFT JOIN tasks_taskprogress tp ON tp.task_id = t.id
+        WHERE t.deleted_at IS NULL AND {where}
+        {order_limit}
+        """,
+        params,
+    )
+    tasks = {}
+    order = []
+    for r in cursor.fetchall():
+        order.append(r[0])
+        tasks[r[0]] = {
+            "id": r[0],
+            "plan": {"id": r[1], "title": r[2]},
+            "section": {"id": r[3], "label": r[4], "title": r[5], "path": r[6]} if r[3] else None,
+            "number": r[7],
+            "path": r[8],
+            "heading": r[9],
+            "text": r[10],
+            "due_on": r[11].isoformat() if r[11] else None,
+            "updated_at": r[12].isoformat(),
+            "completed_on": r[13].isoformat() if r[13] else None,
+            "clauses": {},
+            "latest_progress": None,
+        }
+    if not order:
+        return []
+    cursor.execute(
+        """
+        SELECT c.task_id, c.id, c.position, c.text, a.unit_id, u.name, a.role, a.printed_name
+        FROM plans_clause c
+        LEFT JOIN plans_assignment a ON a.clause_id = c.id AND a.deleted_at IS NULL
+        LEFT JOIN lawgov_unit u ON u.id = a.unit_id
+        WHERE c.task_id = ANY(%s) ORDER BY c.task_id, c.position, a.position
+        """,
+        [order],
+    )
+    for task_id, clause_id, position, text, unit_id, name, role, printed in cursor.fetchall():
+        clause = tasks[task_id]["clauses"].setdefault(
+            clause_id, {"id": clause_id, "position": position, "text": text, "units": []}
+        )
+        if unit_id:
+            clause["units"].append({"id": unit_id, "name": name, "role": role, "printed_name": printed})
+    cursor.execute(
+        """
+        SELECT DISTINCT ON (r.task_id) r.task_id, r.id, r.unit_id, u.name, r.reported_on, r.text, r.percent,
+               r.status
+        FROM tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id
+        WHERE r.task_id = ANY(%s) AND r.deleted_at IS NULL AND r.status <> 'draft'
+        ORDER BY r.task_id, r.reported_on DESC, r.id DESC
+        """,
+        [order],
+    )
+    for task_id, rid, unit_id, name, day, text, percent, status in cursor.fetchall():
+        tasks[task_id]["latest_progress"] = {
+            "id": rid,
+            "unit": {"id": unit_id, "name": name},
+            "reported_on": day.isoformat(),
+            "text": text,
+            "percent": percent,
+            "status": status,
+        }
+    result = []
+    for task_id in order:
+        task = tasks[task_id]
+        task["clauses"] = list(task["clauses"].values())
+        result.append(task)
+    return result
+
+
+class Command(BaseCommand):
+    help = "接口性能测试:生成全市规模数据(10万任务、约100万条进展),比较接口耗时与手写SQL下限,并测驾驶舱和并发吞吐。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=40)
+        parser.add_argument("--tasks", type=int, default=100_000)
+        parser.add_argument("--skip-load", action="store_true", help="不做并发吞吐测试")
+        parser.add_argument("--load-seconds", type=int, default=10)
+
+    def handle(self, *args, **opts):
+        if connection.vendor != "postgresql":
+            raise CommandError("bench_api 需要 PostgreSQL(设置 DATABASE_URL),见 make bench-api。")
+        self.stdout.write(f"数据库:{connection.settings_dict['NAME']}")
+        existing = Task.objects.count()
+        if existing and existing != opts["tasks"]:
+            raise CommandError(f"数据库里已有 {existing} 项任务(不是 {opts['tasks']} 项):请用一个空的数据库。")
+        if not existing:
+            built = city_build(Shape(tasks=opts["tasks"]), log=lambda m: self.stdout.write("  " + m))
+            self.stdout.write(
+                f"生成:{built.districts} 个区,{built.units} 个单位,{built.plans} 个规划,{built.tasks} 项任务,"
+                f"{built.assignments} 条分工,{built.reports} 条进展,用时 {built.seconds:.0f} 秒"
+            )
+        # The benchmark measures the server, not the throttle.
+        UserRateThrottle.THROTTLE_RATES = AnonRateThrottle.THROTTLE_RATES = {"user": None, "anon": None}
+        client_user = User.objects.filter(role=Role.API_CLIENT).order_by("id").first()
+        token = api_token_issue(user=client_user).key
+        district = client_user.jurisdiction
+        plan = Plan.objects.filter(jurisdiction=district).order_by("id").first()
+        # The unit leading most tasks of that plan: the dataset's "one plan + one lead unit" (≈27 rows).
+        lead = (
+            Assignment.objects.filter(role="lead", clause__task__plan=plan)
+            .values("unit_id")
+            .annotate(n=Count("id"))
+            .order_by("-n")
+            .first()["unit_id"]
+        )
+        task = Task.objects.filter(plan=plan, progress_reports__isnull=False).order_by("id").first()
+        auth = {"HTTP_AUTHORIZATION": f"Token {token}"}
+        api = Client()
+        runs = opts["runs"]
+        queries = [
+            (
+                "1 规划+牵头单位,未完成",
+                f"/api/v1/tasks/?plan={plan.pk}&unit={lead}&role=lead&{OPEN}&page_size=100",
+                "t.plan_id = %s AND (tp.completed_on IS NULL) AND EXISTS (SELECT 1 FROM plans_assignment a JOIN "
+                "plans_clause c ON c.id = a.clause_id WHERE c.task_id = t.id AND a.unit_id = %s AND a.role = 'lead' "
+                "AND a.deleted_at IS NULL)",
+                [plan.pk, lead],
+                "ORDER BY t.due_on, t.id LIMIT 100",
+            ),
+            (
+                "2a 牵头单位,按时限排序,前100",
+                f"/api/v1/tasks/?unit={lead}&role=lead&ordering=due_on&page_size=100",
+                "p.jurisdiction_id = %s AND EXISTS (SELECT 1 FROM plans_assignment a JOIN plans_clause c ON "
+                "c.id = a.clause_id WHERE c.task_id = t.id AND a.unit_id = %s AND a.role = 'lead' AND "
+                "a.deleted_at IS NULL)",
+                [district.pk, lead],
+                "ORDER BY t.due_on, t.id LIMIT 100",
+            ),
+            (
+                "2b 任一分工,按时限排序,前100",
+                f"/api/v1/tasks/?unit={lead}&ordering=due_on&page_size=100",
+                "p.jurisdiction_id = %s AND EXISTS (SELECT 1 FROM plans_assignment a JOIN plans_clause c ON "
+                "c.id = a.clause_id WHERE c.task_id = t.id AND a.unit_id = %s AND a.deleted_at IS NULL)",
+                [district.pk, lead],
+                "ORDER BY t.due_on, t.id LIMIT 100",
+            ),
+        ]
+        lines = []
+        with override_settings(ALLOWED_HOSTS=["testserver", "127.0.0.1"], DEBUG=False):
+            for name, url, where, params, order in queries:
+                timing = time_get(name, api, url, runs=runs, **auth)
+                count = api.get(url, **auth).json()["count"]
+                with connection.cursor() as cursor:
+                    floor = time_call(
+                        "floor",
+                        lambda w=where, p=params, o=order: json.dumps(_floor_rows(cursor, w, p, o), ensure_ascii=False),
+                        runs=runs,
+                    )
+                lines.append((timing, floor, f"{count} 行"))
+            # 3: one task with its progress reports.
+            url = f"/api/v1/tasks/{task.pk}/"
+            timing = time_get("3 单个任务及其进展", api, url, runs=runs, **auth)
+
+            def floor_task():
+                with connection.cursor() as cursor:
+                    rows = _floor_rows(cursor, "t.id = %s", [task.pk], "")
+                    cursor.execute(
+                        "SELECT r.id, r.unit_id, u.name, r.reported_on, r.text, r.percent, r.status FROM "
+                        "tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id WHERE r.task_id = %s AND "
+                        "r.deleted_at IS NULL AND r.status <> 'draft' ORDER BY r.reported_on DESC, r.id DESC",
+                        [task.pk],
+                    )
+                    rows[0]["progress_reports"] = [
+                        {
+                            "id": r[0],
+                            "unit": {"id": r[1], "name": r[2]},
+                            "reported_on": r[3].isoformat(),
+                            "text": r[4],
+                            "percent": r[5],
+                            "status": r[6],
+                        }
+                        for r in cursor.fetchall()
+                    ]
+                    return json.dumps(rows[0], ensure_ascii=False)
+
+            floor = time_call("floor", floor_task, runs=runs)
+            reports = len(api.get(url, **auth).json()["progress_reports"])
+            lines.append((timing, floor, f"{reports} 条进展"))
+            leader = User.objects.filter(role=Role.LEADER, jurisdiction=district).first()
+            browser = Client()
+            browser.force_login(leader)
+            dashboard = time_get("驾驶舱(区领导)", browser, "/dashboard/", runs=max(10, runs // 2))
+        self.stdout.write("")
+        self.stdout.write(
+            f"{'查询':<30}{'lawgov 中位数':>14}{'p95':>10}{'下限 中位数':>14}{'p95':>10}{'倍数':>8}  查询数"
+        )
+        for timing, floor, rows in lines:
+            ratio = timing.median_ms / floor.median_ms if floor.median_ms else 0
+            flag = "OK " if ratio <= 3 else "SLOW"
+            self.stdout.write(
+                f"{flag} {timing.name:<26}{timing.median_ms:11.1f} ms{timing.p95_ms:7.1f} ms"
+                f"{floor.median_ms:11.1f} ms{floor.p95_ms:7.1f} ms{ratio:8.2f}  {timing.queries:3d}  {rows}"
+            )
+        flag = "OK " if dashboard.median_ms < 300 else "SLOW"
+        self.stdout.write(f"{flag} {dashboard.line()}  (预算 300 ms)")
+        self.stdout.write("预算:每个查询不超过下限的 3 倍")
+        if not opts["skip_load"]:
+            self._load(queries[1][1], token, opts["load_seconds"])
+
+    def _load(self, path: str, token: str, seconds: int) -> None:
+        """Requests per second for the task list with 32 concurrent clients against gunicorn (4 workers)."""
+        wrk = shutil.which("wrk")
+        if not wrk:
+            self.stdout.write("(未安装 wrk,跳过并发测试:apt-get install wrk)")
+            return
+        port = "8765"
+        env = {
+            **os.environ,
+            "LAWGOV_ENV": "production",
+            "LAWGOV_SECRET_KEY": "bench-" + "x" * 60,
+            "LAWGOV_ALLOWED_HOSTS": "127.0.0.1",
+            "LAWGOV_SSL_REDIRECT": "0",
+            "LAWGOV_API_RATE": "1000000/min",
+            "DATABASE_URL": os.environ.get("DATABASE_URL", ""),
+        }
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "lawgov.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "4",
+                "--log-level",
+                "warning",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            time.sleep(4)
+            result = subprocess.run(
+                [
+                    wrk,
+                    "-t4",
+                    "-c32",
+                    f"-d{seconds}s",
+                    "--latency",
+                    "-H",
+                    f"Authorization: Token {token}",
+                    f"http://127.0.0.1:{port}{path}",
+                ],
+                capture_output=True,
+                text=True,
+                timeout=seconds + 60,
+            )
+            rps = next((line for line in result.stdout.splitlines() if "Requests/sec" in line), "?")
+            p50 = next((line.strip() for line in result.stdout.splitlines() if line.strip().startswith("50%")), "")
+            non2xx = next((line.strip() for line in result.stdout.splitlines() if "Non-2xx" in line), "")
+            self.stdout.write(
+                f"并发 32,gunicorn 4 进程,任务列表(前100):{rps.split(':')[-1].strip()} 请求/秒,"
+                f"延迟中位数 {p50.split()[-1] if p50 else '?'} {non2xx}"
+            )
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
