@@ -54,7 +54,10 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     def retrieve(self, request, *args, **kwargs):
         values = selectors.task_values(self.get_queryset(), user=request.user, today=timezone.localdate())
         row = get_object_or_404(values, pk=kwargs["pk"])
-        return Response(selectors.task_rows_for(rows=[row], user=request.user, with_reports=True, with_targets=True)[0])
+        rows = selectors.task_rows_for(
+            rows=[row], user=request.user, today=timezone.localdate(), with_reports=True, with_targets=True
+        )
+        return Response(rows[0])
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="文件格式")],
