@@ -59,7 +59,7 @@ bench-import: setup
 	$(BIN)/python manage.py import_plan --benchmark
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-db.sqlite3* staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 .test-db* staticfiles .pytest_cache
 
 # Benchmarks run on PostgreSQL in their own database (created if missing, reused when present).
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432

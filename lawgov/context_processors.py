@@ -18,7 +18,7 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("报告", "reports:list", (Role.LEGAL_OFFICE, Role.LEADER)),
     ("单位", "units", ALL_ROLES),
     ("接口令牌", "api-clients", (Role.LEGAL_OFFICE,)),
-    ("接口文档", "api-docs", (Role.LEGAL_OFFICE, Role.API_CLIENT)),
+    ("接口文档", "api-docs", (Role.API_CLIENT,)),
 ]
 
 

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 
-from lawgov.models import Unit, UnitKind, User
+from lawgov.models import Role, Unit, UnitKind, User
 
 
 def unit_directory(*, user: User) -> list[dict]:
@@ -26,9 +26,14 @@ def unit_directory(*, user: User) -> list[dict]:
         by_jurisdiction[unit.jurisdiction_id].setdefault(unit.kind, []).append(unit)
     labels = dict(UnitKind.choices)
     order = [k for k, _ in UnitKind.choices]
+    openable = set(Unit.objects.visible_to(user).values_list("pk", flat=True)) if user.role == Role.REPORTER else None
     result = []
     for j in jurisdictions:
         kinds = by_jurisdiction[j.pk]
         groups = [(labels[k], kinds[k]) for k in order if k in kinds]
+        for _, group_units in groups:
+            for unit in group_units:
+                # A reporter opens only its own unit's page: the others are listed, not linked (no dead links).
+                unit.openable = openable is None or unit.pk in openable
         result.append({"jurisdiction": j, "groups": groups, "count": sum(len(v) for v in kinds.values())})
     return result

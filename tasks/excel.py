@@ -200,28 +200,36 @@ def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> l
         )
     if not planned and not errors:
         errors.append(RowError(0, "表中没有填写任何进展(“进展情况”列为空)。"))
-    if errors:
-        raise SheetErrors(errors)
-    # The remaining rules (future dates, percent range, the unit's part in the task) are the services'
-    # own; a row that breaks one rolls back every row saved before it.
+    # The remaining rules (future dates, percent range, the unit's part in the task) are the services' own.
+    # Every row goes through them, even when others already failed, so that one upload lists every error;
+    # any error rolls back every row saved before it.
     created: list[ProgressReport] = []
-    with transaction.atomic():
-        for item in planned:
-            try:
-                created.append(
-                    services.progress_report_create(
-                        task=item["task"],
-                        unit=item["unit"],
-                        by=user,
-                        reported_on=item["reported_on"],
-                        text=item["text"],
-                        percent=item["percent"],
-                        claims_completion=item["claims_completion"],
-                        today=today,
-                    )
-                )
-            except services.ProgressError as exc:
-                errors.append(RowError(item["row"], exc.message))
-        if errors:
-            raise SheetErrors(errors)
+
+    class _Rollback(Exception):
+        pass
+
+    try:
+        with transaction.atomic():
+            for item in planned:
+                try:
+                    with transaction.atomic():
+                        created.append(
+                            services.progress_report_create(
+                                task=item["task"],
+                                unit=item["unit"],
+                                by=user,
+                                reported_on=item["reported_on"],
+                                text=item["text"],
+                                percent=item["percent"],
+                                claims_completion=item["claims_completion"],
+                                today=today,
+                            )
+                        )
+                except services.ProgressError as exc:
+                    errors.append(RowError(item["row"], exc.message))
+            if errors:
+                raise _Rollback
+    except _Rollback:
+        errors.sort(key=lambda e: e.row)
+        raise SheetErrors(errors) from None
     return created

@@ -35,7 +35,9 @@ class TaskFilterSet(django_filters.FilterSet):
     role = django_filters.ChoiceFilter(
         label="分工", choices=AssignmentRole.choices, method="filter_role", empty_label="全部分工"
     )
-    status = django_filters.MultipleChoiceFilter(label="状态", choices=TaskStatus.choices, method="filter_status")
+    status = django_filters.MultipleChoiceFilter(
+        label="状态", choices=TaskStatus.choices, method="filter_status", widget=forms.CheckboxSelectMultiple
+    )
     due_before = django_filters.DateFilter(
         label="时限早于",
         field_name="due_on",

@@ -66,6 +66,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
     else:
         tasks = filterset.qs
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
+    for task in page:
+        # One badge per unit however many clauses name it; cooperating units are on the task page.
+        task.lead_units = list(
+            dict.fromkeys(
+                a.unit.name for c in task.clauses.all() for a in c.assignments.all() if a.role != "cooperating"
+            )
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -169,7 +169,11 @@ def split_unit_names(segment: str) -> list[str]:
     for piece in _split_top_level(segment, "、,;"):
         for name in _split_conjunctions(piece.strip()):
             names.extend(_expand_etc(name))
-    return [name for name in names if name]
+    # A time limit written inside the unit parenthesis (牵头单位:区司法局,2026年12月底前完成) is not a unit.
+    return [name for name in names if name and not _DEADLINE_RE.search(name)]
+
+
+_DEADLINE_RE = re.compile(r"\d+\s*(年|月|日|季度)|(年底|月底|年内|上半年|下半年)|前完成$|完成$|^(每年|每月|每季度)")
 
 
 def _expand_etc(name: str) -> list[str]:

@@ -30,12 +30,13 @@
         option = {
           textStyle: { fontFamily: font },
           tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-          grid: { left: 8, right: 40, top: 16, bottom: 24, containLabel: true },
-          xAxis: { type: "value", max: rate >= 0 ? 100 : null, name: chart.columns[col] },
+          grid: { left: 8, right: 48, top: 16, bottom: 40, containLabel: true },
+          xAxis: { type: "value", max: rate >= 0 ? 100 : null, minInterval: 1, name: chart.columns[col],
+                   nameLocation: "middle", nameGap: 26 },
           yAxis: { type: "category", data: labels, inverse: true,
                    axisLabel: { width: 260, overflow: "truncate" } },
           series: [{ type: "bar", data: chart.rows.map(function (r) { return r[col]; }),
-                     label: { show: true, position: "right" },
+                     label: { show: true, position: "right", formatter: rate >= 0 ? "{c}%" : "{c}" },
                      itemStyle: { color: rate >= 0 ? "#1a7f37" : "#b3261e" } }]
         };
       }

@@ -7,7 +7,7 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 EXPECTED = {
-    "legal_officer": ({"home", "units", "api-docs"}, "法制办"),
+    "legal_officer": ({"home", "units", "api-clients", "dashboard", "plans:list", "tasks:list"}, "法制办"),
     "reporter": ({"home", "units"}, "单位填报员"),
     "leader": ({"home", "units"}, "领导"),
     "api_client_user": ({"home", "units", "api-docs"}, "接口客户端"),

@@ -65,7 +65,7 @@ def test_directory_shows_tree_with_aliases(client, legal_officer, unit, other_un
 @pytest.mark.parametrize(
     ("fixture", "visible", "hidden"),
     [
-        ("legal_officer", {"home", "units", "api-docs"}, {"admin"}),
+        ("legal_officer", {"home", "units", "api-clients", "dashboard"}, {"admin"}),
         ("reporter", {"home", "units"}, {"api-docs", "admin"}),
         ("leader", {"home", "units"}, {"api-docs", "admin"}),
         ("api_client_user", {"home", "units", "api-docs"}, {"admin"}),

@@ -107,3 +107,20 @@ def test_upload_page_reports_errors_with_400(client, plan, reporter):
     assert "第 2 行" in response.content.decode()
     response = client.post(reverse("tasks:plan-import", args=[plan.pk]), {"file": SimpleUploadedFile("a.xlsx", b"no")})
     assert response.status_code == 400 and "不是有效的 .xlsx" in response.content.decode()
+
+
+def test_every_row_error_is_listed_in_one_upload(plan, reporter):
+    """Regression (walkthrough): a malformed row used to hide the rule errors of the other rows."""
+    content = excel.plan_tasks_export(plan=plan, user=reporter, today=TODAY)
+    data = filled(
+        content,
+        {
+            2: {"进展情况": "比例过大", "完成比例(%)": 140},
+            3: {"进展情况": "比例不是数字", "完成比例(%)": "abc"},
+            4: {"进展情况": "日期在将来", "完成比例(%)": 10, "进展日期": "2099-01-01"},
+        },
+    )
+    with pytest.raises(excel.SheetErrors) as exc:
+        excel.progress_import(plan=plan, user=reporter, data=data, today=TODAY)
+    assert [e.row for e in exc.value.errors] == [2, 3, 4]
+    assert not ProgressReport.objects.exists()
