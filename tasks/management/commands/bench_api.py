@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -248,7 +249,9 @@ class Command(BaseCommand):
         if not wrk:
             self.stdout.write("(未安装 wrk,跳过并发测试:apt-get install wrk)")
             return
-        port = "8765"
+        with socket.socket() as probe:  # a free port, so a left-over server never answers instead
+            probe.bind(("127.0.0.1", 0))
+            port = str(probe.getsockname()[1])
         env = {
             **os.environ,
             "LAWGOV_ENV": "production",
