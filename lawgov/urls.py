@@ -39,6 +39,7 @@ urlpatterns = [
     path("api-clients/", views.api_clients, name="api-clients"),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
+    path("assessment/", include("assessment.urls")),
     path("", include("reports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),

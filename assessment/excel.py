@@ -1,0 +1,415 @@
+"""The spreadsheets of the assessment, in the layout of the 昭化 annexes offices already use.
+
+A rubric goes out and comes back as 考核事项 / 考核内容 / 评分标准 / 分值 (round-tripping: the rules are read
+from the 评分标准 text by the same parser as the document import). A unit's score sheet adds 自评得分 and
+得分; the cycle's summary table lists every unit by rank with its category subtotals.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from assessment import parsing, scoring
+from plans.importing.normalize import normalize_line
+
+if TYPE_CHECKING:
+    from assessment.models import AssessmentCycle, Rubric
+    from assessment.selectors import KindRanking, Sheet
+
+RUBRIC_HEADERS = ["考核事项", "考核内容", "评分标准", "分值"]
+SHEET_HEADERS = [*RUBRIC_HEADERS, "自评得分", "得分", "扣分说明"]
+ADJUST_CATEGORY = "特别加分和扣分"
+CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_XLSX_BYTES = 5 * 1024 * 1024
+
+_THIN = Side(style="thin", color="999999")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
+_WRAP = Alignment(wrap_text=True, vertical="center")
+_CN = "一二三四五六七八九十"
+
+
+class SheetError(Exception):
+    """A spreadsheet that cannot be read as a rubric; ``details`` lists the problems by row."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = details or []
+
+
+def _points_text(value: Decimal | None) -> str:
+    return f"{Decimal(value).normalize():f}" if value is not None else ""
+
+
+def _number(value: Decimal | None) -> Any:
+    """Points as numbers Excel can add up: 10 stays 10, 4.8 stays 4.8."""
+    if value is None:
+        return None
+    value = Decimal(value)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _save(wb: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def _style_table(ws, first_row: int, last_row: int, columns: int) -> None:
+    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=columns):
+        for cell in row:
+            cell.border = _BORDER
+            cell.alignment = _WRAP
+
+
+def _head(ws, row: int, headers: list[str]) -> None:
+    for col, text in enumerate(headers, start=1):
+        cell = ws.cell(row=row, column=col, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _title(ws, text: str, columns: int) -> None:
+    ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=14)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
+    ws.row_dimensions[1].height = 28
+
+
+def category_cell(label: str, name: str, max_points: Decimal | None) -> str:
+    return f"{label}、{name}({_points_text(max_points)}分)"
+
+
+# --- rubric export and import ------------------------------------------------------------------------
+
+
+def rubric_to_xlsx(parsed: parsing.ParsedRubric) -> bytes:
+    """A rubric as offices lay it out; the category cell spans its items, as in the annex."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "考核评分细则"
+    _title(ws, parsed.title, 4)
+    _head(ws, 2, RUBRIC_HEADERS)
+    row = 3
+    for category in parsed.categories:
+        start = row
+        for item in category.items:
+            ws.cell(row=row, column=2, value=f"{item.number}.{item.name}")
+            ws.cell(row=row, column=3, value=item.standard)
+            ws.cell(row=row, column=4, value=_number(item.max_points))
+            row += 1
+        ws.cell(row=start, column=1, value=category_cell(category.label, category.name, category.max_points))
+        if row - 1 > start:
+            ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
+    if parsed.bonus_text or parsed.special_text:
+        start = row
+        label = _CN[len(parsed.categories)] if len(parsed.categories) < len(_CN) else "十"
+        ws.cell(row=row, column=1, value=f"{label}、{ADJUST_CATEGORY}")
+        for head, text in ((parsing.BONUS_HEAD, parsed.bonus_text), (parsing.SPECIAL_HEAD, parsed.special_text)):
+            if text:
+                ws.cell(row=row, column=2, value=head)
+                ws.cell(row=row, column=3, value=text)
+                row += 1
+        if row - 1 > start:
+            ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
+    _style_table(ws, 2, row - 1, 4)
+    if parsed.notes:
+        ws.cell(row=row, column=1, value=f"备注:{parsed.notes}").alignment = _WRAP
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
+        ws.row_dimensions[row].height = 90
+    for col, width in zip("ABCD", (22, 30, 70, 8), strict=True):
+        ws.column_dimensions[col].width = width
+    return _save(wb)
+
+
+_CONTENT_RE = re.compile(r"^(?:(?P<num>\d{1,2})\s*[.、]\s*)?(?P<name>.+?)\s*(?:\(?(?P<pts>\d+(?:\.\d+)?)分\))?$")
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return normalize_line(str(value))
+
+
+def _header_map(cells: list[str]) -> dict[str, int]:
+    found = {}
+    for index, text in enumerate(cells):
+        key = re.sub(r"\s", "", text)
+        for header in RUBRIC_HEADERS:
+            if key == header and header not in found:
+                found[header] = index
+    return found
+
+
+@dataclass
+class _Reader:
+    rubric: parsing.ParsedRubric
+    errors: list[str] = field(default_factory=list)
+
+
+def rubric_from_xlsx(data: bytes, *, title: str | None = None) -> parsing.ParsedRubric:
+    """Read a rubric sheet: every row checked, problems reported by row; merged category cells carry down."""
+    if len(data) > MAX_XLSX_BYTES:
+        raise SheetError(f"文件超过{MAX_XLSX_BYTES // 1024 // 1024} MB的上限。")
+    try:
+        wb = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise SheetError("不是有效的Excel(.xlsx)文件,请用Excel另存为.xlsx后再上传。") from exc
+    ws = wb.worksheets[0]
+    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    header_row = next(
+        (i for i, cells in enumerate(rows[:10]) if "考核事项" in [re.sub(r"\s", "", c) for c in cells]), None
+    )
+    if header_row is None:
+        raise SheetError("没有找到表头行:第一张工作表的前10行中应有“考核事项 / 考核内容 / 评分标准 / 分值”。")
+    columns = _header_map(rows[header_row])
+    missing = [h for h in RUBRIC_HEADERS if h not in columns]
+    if missing:
+        raise SheetError(
+            f"缺少列:{'、'.join(missing)}(表头应为 考核事项 / 考核内容 / 评分标准 / 分值)。", details=missing
+        )
+    sheet_title = title or next((c for cells in rows[:header_row] for c in cells if c), "") or ws.title
+    reader = _Reader(
+        parsing.ParsedRubric(
+            title=sheet_title,
+            year=parsing.year_from_title(sheet_title),
+            unit_kind=parsing.unit_kind_from_title(sheet_title),
+        )
+    )
+    category: parsing.ParsedCategory | None = None
+    adjusting = False
+    for offset, cells in enumerate(rows[header_row + 1 :], start=header_row + 2):
+        cells = cells + [""] * (max(columns.values()) + 1 - len(cells))
+        head, content, standard, points = (cells[columns[h]] for h in RUBRIC_HEADERS)
+        if not any((head, content, standard, points)):
+            continue
+        if head.startswith("备注"):
+            reader.rubric.notes = head.split(":", 1)[1].strip() if ":" in head else head
+            continue
+        if head:
+            if ADJUST_CATEGORY in head or re.search(r"特别(加分|扣分)", head):
+                adjusting, category = True, None
+            else:
+                adjusting = False
+                match = parsing.CATEGORY_RE.match(head)
+                if match is None:
+                    reader.errors.append(f"第{offset}行:考核事项“{head[:30]}”应写作“一、类别名称(15分)”")
+                    category = None
+                    continue
+                pts = Decimal(match.group("pts")) if match.group("pts") else None
+                category = parsing.ParsedCategory(label=match.group("label"), name=match.group("name"), max_points=pts)
+                reader.rubric.categories.append(category)
+        if adjusting:
+            if content.startswith(parsing.BONUS_HEAD):
+                reader.rubric.bonus_text += standard
+            elif content.startswith(parsing.SPECIAL_HEAD):
+                reader.rubric.special_text += standard
+            elif content or standard:
+                reader.errors.append(f"第{offset}行:特别加分和扣分的考核内容应为“特别加分”或“特别扣分”")
+            continue
+        if category is None:
+            if not head:
+                reader.errors.append(f"第{offset}行:没有所属的考核事项")
+            continue
+        if not content:
+            reader.errors.append(f"第{offset}行:考核内容为空")
+            continue
+        entry = _CONTENT_RE.match(content)
+        name = entry.group("name").rstrip("。") if entry else content
+        number = entry.group("num") if entry and entry.group("num") else str(len(category.items) + 1)
+        try:
+            value = Decimal(points)
+        except InvalidOperation:
+            reader.errors.append(f"第{offset}行:“{name[:20]}”的分值“{points}”不是数字")
+            continue
+        if not value.is_finite() or value <= 0 or value > 100:
+            reader.errors.append(f"第{offset}行:“{name[:20]}”的分值应大于0且不超过100(填写的是{points})")
+            continue
+        printed = entry.group("pts") if entry else None
+        if printed and Decimal(printed) != value:
+            reader.errors.append(f"第{offset}行:“{name[:20]}”考核内容中写{printed}分,分值列却是{points}分")
+            continue
+        category.items.append(
+            parsing.ParsedItem(
+                number=number,
+                name=name,
+                max_points=value,
+                standard=standard,
+                rules=parsing.item_rules(standard, value),
+            )
+        )
+    if reader.errors:
+        raise SheetError("评分细则表有错误,未导入:" + ";".join(reader.errors[:10]) + "。", details=reader.errors)
+    reader.rubric.adjustment_rules = parsing.parse_rules(
+        reader.rubric.bonus_text, max_points=None, scope=scoring.RuleScope.BONUS
+    ) + parsing.parse_rules(reader.rubric.special_text, max_points=None, scope=scoring.RuleScope.SPECIAL)
+    return reader.rubric
+
+
+# --- score sheet per unit ----------------------------------------------------------------------------
+
+
+def score_sheet_xlsx(*, sheet: Sheet, rank_text: str = "") -> bytes:
+    """One unit's score sheet laid out like the annex, with 自评得分 and 得分 filled."""
+    submission = sheet.submission
+    cycle = submission.cycle
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "考核评分表"
+    _title(ws, f"{submission.rubric.title}(得分表)", len(SHEET_HEADERS))
+    ws.cell(row=2, column=1, value=f"被考核单位:{submission.unit.name}")
+    ws.cell(row=2, column=3, value=f"状态:{submission.get_status_display()}" + (f" · {rank_text}" if rank_text else ""))
+    ws.cell(row=2, column=5, value=f"{cycle.year}年度")
+    _head(ws, 3, SHEET_HEADERS)
+    row = 4
+    for block in sheet.blocks:
+        start = row
+        for item_row in block.rows:
+            item = item_row.item
+            notes = [item_row.result.note] if item_row.result and item_row.result.note else []
+            notes += [
+                f"{r.rule.condition}:{r.reason}" for r in item_row.rules if r.reason and r.rule.kind == "discretionary"
+            ]
+            if item_row.comment:
+                notes.append(item_row.comment)
+            own = item_row.self_result.score if item_row.self_result else item_row.score.self_score
+            ws.cell(row=row, column=2, value=f"{item.number}.{item.name}")
+            ws.cell(row=row, column=3, value=item.standard)
+            ws.cell(row=row, column=4, value=_number(item.max_points))
+            ws.cell(row=row, column=5, value=_number(own))
+            ws.cell(row=row, column=6, value=_number(item_row.result.score if item_row.result else None))
+            ws.cell(row=row, column=7, value=";".join(notes))
+            row += 1
+        category = block.category
+        ws.cell(row=start, column=1, value=category_cell(category.label, category.name, category.max_points))
+        if row - 1 > start:
+            ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
+    start = row
+    label = _CN[len(sheet.blocks)] if len(sheet.blocks) < len(_CN) else "十"
+    ws.cell(row=row, column=1, value=f"{label}、{ADJUST_CATEGORY}")
+    for scope, head, amount in (
+        (scoring.RuleScope.BONUS, parsing.BONUS_HEAD, sheet.total.bonus),
+        (scoring.RuleScope.SPECIAL, parsing.SPECIAL_HEAD, sheet.total.special),
+    ):
+        applied = [r for r in sheet.adjustments if r.rule.scope == scope]
+        text = ";".join(r.rule.text for r in applied)
+        grounds = ";".join(
+            f"{r.rule.condition}:{r.reason}"
+            for r in applied
+            if r.reason and scoring.rule_amount(r.rule.spec(), r.value)
+        )
+        ws.cell(row=row, column=2, value=head)
+        ws.cell(row=row, column=3, value=text)
+        ws.cell(row=row, column=6, value=_number(amount if scope == scoring.RuleScope.BONUS else -amount))
+        ws.cell(row=row, column=7, value=grounds)
+        row += 1
+    ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
+    totals = [
+        ("合计(基础分)", submission.rubric.total_points, sheet.self_total, sheet.total.base),
+        ("总分(含特别加分和扣分)", None, None, sheet.total.final),
+        (
+            f"折算得分(按综合目标考核{_points_text(cycle.weight)}分折算)",
+            None,
+            None,
+            scoring.converted(sheet.total.final, cycle.weight),
+        ),
+    ]
+    for label_text, full, own, value in totals:
+        ws.cell(row=row, column=1, value=label_text)
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
+        ws.cell(row=row, column=4, value=_number(full))
+        ws.cell(row=row, column=5, value=_number(own))
+        ws.cell(row=row, column=6, value=_number(value)).font = Font(bold=True)
+        row += 1
+    _style_table(ws, 3, row - 1, len(SHEET_HEADERS))
+    for col, width in zip("ABCDEFG", (22, 28, 60, 8, 10, 10, 36), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A4"
+    return _save(wb)
+
+
+# --- summary table of a cycle ------------------------------------------------------------------------
+
+
+def cycle_summary_xlsx(
+    *,
+    cycle: AssessmentCycle,
+    rankings: list[KindRanking],
+    categories: dict[int, list[tuple[int, str]]],
+    category_scores: dict[int, dict[int, Decimal]],
+) -> bytes:
+    """One sheet per unit kind: rank, unit, category subtotals (as the annex's 考核事项), totals, converted.
+
+    ``categories``: rubric id → [(category id, header)]; ``category_scores``: submission id → category id →
+    reviewed points.
+    """
+    wb = Workbook()
+    wb.remove(wb.active)
+    for ranking in rankings:
+        rubric = cycle.rubric_for(ranking.kind)
+        columns = categories.get(rubric.pk, [])
+        headers = [
+            "名次",
+            "单位",
+            "自评得分",
+            *[label for _, label in columns],
+            "基础得分",
+            "特别加分",
+            "特别扣分",
+            "总分",
+            f"折算得分({_points_text(cycle.weight)}分)",
+            "状态",
+        ]
+        ws = wb.create_sheet(ranking.label)
+        _title(ws, f"{cycle.title} · {ranking.label}考核结果汇总表", len(headers))
+        ws.cell(
+            row=2,
+            column=1,
+            value=("已审定发布" if cycle.approved else "初步结果(未审定)")
+            + f" · 评分细则:{rubric.title} · 已审核{ranking.reviewed}/{ranking.total}个单位",
+        )
+        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
+        _head(ws, 3, headers)
+        row = 4
+        for entry in ranking.rows:
+            s = entry.submission
+            scores = category_scores.get(s.pk, {})
+            values = [
+                entry.rank,
+                s.unit.name,
+                _number(s.self_total),
+                *[_number(scores.get(cid)) if s.final_total is not None else None for cid, _ in columns],
+                _number(s.reviewed_base),
+                _number(s.bonus) if s.final_total is not None else None,
+                _number(s.special) if s.final_total is not None else None,
+                _number(s.final_total),
+                _number(entry.converted),
+                s.get_status_display(),
+            ]
+            for col, value in enumerate(values, start=1):
+                ws.cell(row=row, column=col, value=value)
+            row += 1
+        _style_table(ws, 3, row - 1, len(headers))
+        widths = [6, 18, 10, *[14] * len(columns), 10, 10, 10, 10, 12, 10]
+        for col, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col)].width = width
+        ws.freeze_panes = "C4"
+    return _save(wb)
+
+
+def rubric_export(rubric: Rubric) -> bytes:
+    from assessment.services import rubric_to_parsed
+
+    return rubric_to_xlsx(rubric_to_parsed(rubric))

@@ -1,0 +1,712 @@
+"""Reads of the assessment app: the self-assessment and review sheets, facts the platform holds, the review
+queue, ranking and distribution, a cycle's scoreboard, history.
+
+Each function issues a fixed number of queries whatever the number of units or items; the points shown
+are computed by ``assessment.scoring`` from the stored facts, never read from anywhere else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import ExtractMonth
+
+from assessment import parsing, scoring
+from assessment.models import (
+    AssessedKind,
+    AssessmentCycle,
+    Category,
+    Item,
+    ItemEvidence,
+    ItemScore,
+    Rule,
+    Submission,
+    SubmissionStatus,
+    WindowExtension,
+)
+from assessment.services import RubricRules, _typed
+from lawgov.models import Unit, User
+from plans.models import Task
+from tasks.models import Evidence, ProgressReport, ReportStatus
+from tasks.status import TaskStatus, status_filter
+
+SENT_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED, ReportStatus.ACCEPTED)
+
+
+# --- facts the platform holds --------------------------------------------------------------------------
+
+
+@dataclass
+class PlatformFacts:
+    """What lawgov already knows about a unit's year, offered as the value of rules that ask for it."""
+
+    reports_per_month: list[int]
+    tasks_total: int
+    tasks_done: int
+    tasks_overdue: int
+    has_summary: bool
+    as_of: dt.date
+
+    def value_for(self, source: str, rule: Rule) -> Any:
+        if source == parsing.SOURCE_REPORTS_PER_MONTH and int(rule.params.get("periods", 0)) == 12:
+            return list(self.reports_per_month)
+        if source == parsing.SOURCE_SUMMARY_MISSING:
+            return not self.has_summary
+        if source == parsing.SOURCE_OVERDUE_TASKS:
+            return self.tasks_overdue
+        return None
+
+
+def platform_facts(*, submission: Submission, today: dt.date) -> PlatformFacts:
+    """Progress reports the unit sent per month of the cycle's year, and its tasks overdue at the year's end
+    (or today, if earlier): three queries."""
+    year = submission.cycle.year
+    as_of = min(today, dt.date(year, 12, 31))
+    months = [0] * 12
+    rows = (
+        ProgressReport.objects.active()
+        .filter(unit_id=submission.unit_id, reported_on__year=year, status__in=SENT_STATUSES)
+        .annotate(month=ExtractMonth("reported_on"))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        months[row["month"] - 1] = row["n"]
+    unit = submission.unit
+    tasks = Task.objects.active().filter(plan__jurisdiction_id=submission.cycle.jurisdiction_id)
+    tasks = tasks.with_unit(unit.covering_ids())
+    counts = tasks.aggregate(
+        total=Count("id"),
+        done=Count("id", filter=status_filter(TaskStatus.DONE, today=as_of)),
+        overdue=Count("id", filter=status_filter(TaskStatus.OVERDUE, today=as_of)),
+    )
+    return PlatformFacts(
+        reports_per_month=months,
+        tasks_total=counts["total"],
+        tasks_done=counts["done"],
+        tasks_overdue=counts["overdue"],
+        has_summary=submission.has_summary,
+        as_of=as_of,
+    )
+
+
+# --- the sheets ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class RuleRow:
+    rule: Rule
+    value: Any  # what the form shows
+    reason: str = ""
+    platform: Any = None  # the platform's value, for rules with a source
+    self_value: Any = None  # the unit's claim, shown beside the reviewer's input
+    self_reason: str = ""
+    locked: bool = False  # set by the platform, not typed by the unit (未报送工作总结)
+
+    @property
+    def from_platform(self) -> bool:
+        return self.platform is not None and self.value == self.platform
+
+    @property
+    def months(self) -> list[tuple[int, Any]]:
+        values = self.value if isinstance(self.value, list) else []
+        return [(m, values[m - 1] if m - 1 < len(values) else "") for m in self.rule.months]
+
+    @property
+    def platform_text(self) -> str:
+        if self.platform is None:
+            return ""
+        if isinstance(self.platform, list):
+            return "、".join(str(v) for v in self.platform)
+        if isinstance(self.platform, bool):
+            return "是" if self.platform else "否"
+        return str(self.platform)
+
+    @property
+    def self_text(self) -> str:
+        return _fact_text(self.rule, self.self_value)
+
+
+def _fact_text(rule: Rule, value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        quota = int(rule.params.get("quota", 0))
+        missing = sum(max(0, quota - int(v or 0)) for v in value)
+        return f"{'、'.join(str(v) for v in value)}(少{missing})"
+    if rule.kind == scoring.RuleKind.DISCRETIONARY:
+        return f"扣{value}分" if Decimal(value) else "不扣"
+    return f"{value}次"
+
+
+@dataclass
+class ItemRow:
+    item: Item
+    score: ItemScore
+    rules: list[RuleRow]
+    result: scoring.ItemResult | None
+    self_result: scoring.ItemResult | None = None
+    overflow: Decimal | None = None
+    explanation: str = ""
+    comment: str = ""
+    evidence: list[ItemEvidence] = field(default_factory=list)
+    cited: list[Evidence] = field(default_factory=list)
+    cited_ids: set[int] = field(default_factory=set)
+    error: str = ""
+
+
+@dataclass
+class CategoryBlock:
+    category: Category
+    rows: list[ItemRow] = field(default_factory=list)
+
+    @property
+    def score(self) -> Decimal:
+        return sum((r.result.score for r in self.rows if r.result), Decimal(0))
+
+    @property
+    def self_score(self) -> Decimal:
+        return sum((r.self_result.score for r in self.rows if r.self_result), Decimal(0))
+
+
+@dataclass
+class Sheet:
+    """A submission laid out as the annex: categories, items, rules with the values shown, scores."""
+
+    submission: Submission
+    mode: str  # self (the unit fills) · review (the legal office fills) · view
+    blocks: list[CategoryBlock]
+    adjustments: list[RuleRow]
+    total: scoring.Total
+    self_total: Decimal
+    platform: PlatformFacts | None = None
+    evidence_options: list[Evidence] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[ItemRow]:
+        return [row for block in self.blocks for row in block.rows]
+
+
+def _shown(rules: list[Rule], stored: Mapping[str, Any] | None, raw: Mapping[str, Any] | None, max_points):
+    """The facts to show: what was posted (when re-showing a refused form) or what is stored, typed."""
+    typed = _typed(rules, stored)
+    if raw is None:
+        return typed, None
+    error = None
+    for rule in rules:
+        try:
+            typed[rule.key] = scoring.fact_clean(
+                rule.spec(), raw.get(rule.key), max_points=max_points, what=rule.condition
+            )
+        except scoring.FactError as exc:
+            error = error or exc.message
+            typed[rule.key] = raw.get(rule.key)
+    return typed, error
+
+
+def submission_sheet(
+    *,
+    submission: Submission,
+    mode: str,
+    today: dt.date,
+    posted: Mapping[int, Any] | None = None,
+    posted_adjust: Mapping[str, Any] | None = None,
+    summary_present: bool | None = None,
+) -> Sheet:
+    """The sheet a page renders. ``posted`` (item id → ItemInput/ReviewInput) re-shows a refused form or
+    previews unsaved values; the score beside each item is ``scoring.item_score`` of what is shown."""
+    rules = RubricRules.load(submission.rubric_id)
+    scores = {
+        s.item_id: s
+        for s in ItemScore.objects.filter(submission=submission).prefetch_related(
+            Prefetch("evidence", queryset=ItemEvidence.objects.filter(deleted_at=None)),
+            Prefetch("progress_evidence", queryset=Evidence.objects.select_related("report__task")),
+        )
+    }
+    platform = platform_facts(submission=submission, today=today) if mode in ("self", "review") else None
+    if summary_present is None:
+        summary_present = submission.has_summary
+    categories: dict[int, CategoryBlock] = {}
+    for item in rules.items:
+        block = categories.setdefault(item.category_id, CategoryBlock(category=item.category))
+        score = scores.get(item.pk) or ItemScore(submission=submission, item=item)
+        item_rules = rules.by_item.get(item.pk, [])
+        entry = posted.get(item.pk) if posted else None
+        raw = dict(entry.facts) if entry is not None else None
+        if mode == "self":
+            stored = score.self_facts if score.self_score is not None else None
+        elif mode == "review":
+            stored = score.review_facts if score.review_facts is not None else score.self_facts
+        else:
+            stored = score.review_facts if score.review_facts is not None else score.self_facts
+        shown, error = _shown(item_rules, stored, raw, item.max_points)
+        never_saved = score.self_score is None and score.review_facts is None
+        if platform is not None and raw is None and never_saved:
+            # Facts the platform holds fill an item nobody has saved yet (marked as such on the page).
+            for rule in item_rules:
+                value = platform.value_for(rule.source, rule) if rule.source else None
+                if value is not None:
+                    shown[rule.key] = value
+        if mode == "self":
+            for rule in item_rules:
+                if rule.source == parsing.SOURCE_SUMMARY_MISSING:
+                    shown[rule.key] = not summary_present
+        reasons_src = score.self_reasons if mode == "self" else (score.review_reasons or {})
+        if entry is not None:
+            reasons_src = dict(entry.reasons)
+        self_typed = _typed(item_rules, score.self_facts) if mode != "self" else None
+        rule_rows = [
+            RuleRow(
+                rule=rule,
+                value=shown.get(rule.key),
+                reason=(reasons_src or {}).get(rule.key, ""),
+                platform=(
+                    platform.value_for(rule.source, rule)
+                    if (platform and rule.source and rule.source != parsing.SOURCE_SUMMARY_MISSING)
+                    else None
+                ),
+                self_value=self_typed.get(rule.key) if self_typed is not None else None,
+                self_reason=(score.self_reasons or {}).get(rule.key, ""),
+                locked=mode == "self" and rule.source == parsing.SOURCE_SUMMARY_MISSING,
+            )
+            for rule in item_rules
+        ]
+        result = None
+        if error is None:
+            result = scoring.item_score(item.max_points, [r.spec() for r in item_rules], shown)
+        self_result = (
+            scoring.item_score(item.max_points, [r.spec() for r in item_rules], self_typed)
+            if self_typed is not None
+            else None
+        )
+        cited = list(score.progress_evidence.all()) if score.pk else []
+        row = ItemRow(
+            item=item,
+            score=score,
+            rules=rule_rows,
+            result=result,
+            self_result=self_result,
+            overflow=scoring.printed_overflow(item.max_points, [r.spec() for r in item_rules]),
+            explanation=(
+                entry.explanation if entry is not None and hasattr(entry, "explanation") else score.explanation
+            ),
+            comment=(entry.comment if entry is not None and hasattr(entry, "comment") else score.review_comment),
+            evidence=list(score.evidence.all()) if score.pk else [],
+            cited=cited,
+            cited_ids={e.pk for e in cited},
+            error=error or "",
+        )
+        if entry is not None and getattr(entry, "evidence_ids", None) is not None:
+            row.cited_ids = {int(i) for i in entry.evidence_ids}
+        block.rows.append(row)
+    adjust_stored = submission.adjust_facts
+    adjust_shown, adjust_error = _shown(rules.adjustments, adjust_stored, posted_adjust, None)
+    grounds = submission.adjust_grounds or {}
+    adjustments = [
+        RuleRow(rule=rule, value=adjust_shown.get(rule.key), reason=grounds.get(rule.key, ""))
+        for rule in rules.adjustments
+    ]
+    adjust = (
+        scoring.adjustments([r.spec() for r in rules.adjustments], adjust_shown)
+        if adjust_error is None
+        else scoring.AdjustmentResult(bonus=Decimal(0), special=Decimal(0))
+    )
+    blocks = list(categories.values())
+    items_scores = [row.result.score for block in blocks for row in block.rows if row.result]
+    total = scoring.submission_total(items_scores, bonus=adjust.bonus, special=adjust.special)
+    if mode == "self":
+        total = scoring.submission_total(items_scores)
+    self_total = sum(
+        (row.self_result.score if row.self_result else (row.result.score if row.result else Decimal(0)))
+        for block in blocks
+        for row in block.rows
+    )
+    evidence_options: list[Evidence] = []
+    if mode == "self":
+        evidence_options = list(
+            Evidence.objects.filter(
+                deleted_at=None,
+                report__unit_id=submission.unit_id,
+                report__deleted_at=None,
+                report__reported_on__year=submission.cycle.year,
+            )
+            .select_related("report__task")
+            .order_by("-report__reported_on", "id")[:200]
+        )
+    errors = [
+        f"{row.item.category.label}.{row.item.number}{row.item.name}:{row.error}"
+        for b in blocks
+        for row in b.rows
+        if row.error
+    ]
+    if adjust_error:
+        errors.append(f"特别加分和扣分:{adjust_error}")
+    return Sheet(
+        submission=submission,
+        mode=mode,
+        blocks=blocks,
+        adjustments=adjustments,
+        total=total,
+        self_total=scoring.q(self_total),
+        platform=platform,
+        evidence_options=evidence_options,
+        errors=errors,
+    )
+
+
+# --- review queue and ranking ------------------------------------------------------------------------
+
+QUEUE_ORDER = {
+    SubmissionStatus.SUBMITTED: 0,
+    SubmissionStatus.RESUBMITTED: 0,
+    SubmissionStatus.RETURNED: 1,
+    SubmissionStatus.DRAFT: 2,
+    SubmissionStatus.REVIEWED: 3,
+}
+
+
+@dataclass
+class Queue:
+    rows: list[Submission]
+    counts: dict[str, int]
+    extensions: dict[int, WindowExtension]
+    status: str | None
+
+    @property
+    def waiting(self) -> int:
+        return self.counts.get(SubmissionStatus.SUBMITTED, 0) + self.counts.get(SubmissionStatus.RESUBMITTED, 0)
+
+
+def review_queue(*, cycle: AssessmentCycle, status: str | None = None) -> Queue:
+    """The legal office's queue: waiting first (oldest first), then returned, not submitted, reviewed.
+
+    Three queries whatever the number of units: the submissions with their units, the counts by status,
+    the window extensions.
+    """
+    base = Submission.objects.filter(cycle=cycle)
+    counts = {row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("id"))}
+    rows = base.select_related("unit")
+    if status == "waiting":
+        rows = rows.filter(status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED])
+    elif status in SubmissionStatus.values:
+        rows = rows.filter(status=status)
+    listed = sorted(
+        rows,
+        key=lambda s: (QUEUE_ORDER[s.status], s.submitted_at or s.created_at, s.unit.kind, s.unit.name),
+    )
+    extensions = {e.unit_id: e for e in WindowExtension.objects.filter(cycle=cycle)}
+    for submission in listed:
+        submission.extension = extensions.get(submission.unit_id)
+    return Queue(rows=listed, counts=counts, extensions=extensions, status=status)
+
+
+@dataclass
+class RankRow:
+    submission: Submission
+    rank: int | None
+    converted: Decimal | None
+
+
+@dataclass
+class KindRanking:
+    kind: str
+    label: str
+    rows: list[RankRow]
+    bands: list[scoring.Band]
+    reviewed: int
+    total: int
+
+    @property
+    def max_band(self) -> int:
+        return max((b.count for b in self.bands), default=0) or 1
+
+    @property
+    def average(self) -> Decimal | None:
+        scores = [r.submission.final_total for r in self.rows if r.submission.final_total is not None]
+        return scoring.q(sum(scores) / len(scores)) if scores else None
+
+
+def ranking(*, cycle: AssessmentCycle) -> list[KindRanking]:
+    """Ranking within each unit kind by the stored final totals (written by the scoring function), ties
+    sharing a rank, and the distribution by 10-point bands. One query."""
+    submissions = list(Submission.objects.filter(cycle=cycle).select_related("unit").order_by("unit__name", "pk"))
+    out = []
+    for kind, label in AssessedKind.choices:
+        mine = [s for s in submissions if s.unit.kind == kind]
+        ranked = scoring.rank((s, s.final_total) for s in mine)
+        rows = [RankRow(r.key, r.rank, scoring.converted(r.score, cycle.weight)) for r in ranked]
+        rows += [RankRow(s, None, None) for s in mine if s.final_total is None]
+        out.append(
+            KindRanking(
+                kind=kind,
+                label=label,
+                rows=rows,
+                bands=scoring.distribution((s.pk, s.final_total) for s in mine),
+                reviewed=sum(1 for s in mine if s.status == SubmissionStatus.REVIEWED),
+                total=len(mine),
+            )
+        )
+    return out
+
+
+@dataclass
+class UnitResult:
+    rank: int
+    of: int
+    final: Decimal
+    converted: Decimal | None
+
+
+def unit_result(*, submission: Submission) -> UnitResult | None:
+    """A unit's own result and rank within its kind, once the results are published (two queries)."""
+    if not submission.cycle.approved or submission.final_total is None:
+        return None
+    same_kind = Submission.objects.filter(
+        cycle_id=submission.cycle_id, unit__kind=submission.unit.kind, final_total__isnull=False
+    )
+    better = same_kind.filter(final_total__gt=submission.final_total).count()
+    return UnitResult(
+        rank=better + 1,
+        of=same_kind.count(),
+        final=submission.final_total,
+        converted=submission.converted,
+    )
+
+
+# --- the whole cycle at once -------------------------------------------------------------------------
+
+
+@dataclass
+class BoardEntry:
+    submission_id: int
+    unit_id: int
+    kind: str
+    status: str
+    self_total: Decimal | None
+    total: scoring.Total | None  # None until the legal office has reviewed anything
+    item_scores: dict[int, Decimal] = field(default_factory=dict)
+
+
+def cycle_scoreboard(*, cycle: AssessmentCycle, with_items: bool = False) -> dict[int, BoardEntry]:
+    """Every submission of a cycle scored from its stored facts by ``scoring``: four queries and pure Python
+    (the benchmark times this with the ranking: 300 units × 30 items in well under a second)."""
+    rubric_ids = [cycle.department_rubric_id, cycle.township_rubric_id]
+    items: dict[int, tuple[int, Decimal]] = {
+        pk: (rubric_id, max_points)
+        for pk, rubric_id, max_points in Item.objects.filter(rubric_id__in=rubric_ids).values_list(
+            "pk", "rubric_id", "max_points"
+        )
+    }
+    specs: dict[int, list[scoring.RuleSpec]] = defaultdict(list)
+    adjust: dict[int, list[scoring.RuleSpec]] = defaultdict(list)
+    for rule in Rule.objects.filter(rubric_id__in=rubric_ids).order_by("position"):
+        (specs[rule.item_id] if rule.item_id else adjust[rule.rubric_id]).append(rule.spec())
+    typer = _FactTyper()
+    board: dict[int, BoardEntry] = {}
+    adjust_facts: dict[int, tuple[int, dict]] = {}
+    for pk, unit_id, kind, rubric_id, status, self_total, facts in Submission.objects.filter(cycle=cycle).values_list(
+        "pk", "unit_id", "unit__kind", "rubric_id", "status", "self_total", "adjust_facts"
+    ):
+        board[pk] = BoardEntry(pk, unit_id, kind, status, self_total, None)
+        adjust_facts[pk] = (rubric_id, facts or {})
+    self_sums: dict[int, Decimal] = defaultdict(Decimal)
+    review_sums: dict[int, Decimal] = defaultdict(Decimal)
+    reviewed: set[int] = set()
+    saved: set[int] = set()
+    rows = ItemScore.objects.filter(submission__cycle=cycle).values_list(
+        "submission_id", "item_id", "self_facts", "review_facts", "self_score"
+    )
+    for submission_id, item_id, self_facts, review_facts, self_score in rows.iterator(chunk_size=2000):
+        max_points = items[item_id][1]
+        item_specs = specs.get(item_id, [])
+        own = scoring.item_score(max_points, item_specs, typer.typed(item_specs, self_facts))
+        self_sums[submission_id] += own.score
+        if self_score is not None:
+            saved.add(submission_id)
+        if review_facts is not None:
+            reviewed.add(submission_id)
+            checked = scoring.item_score(max_points, item_specs, typer.typed(item_specs, review_facts))
+        else:
+            checked = own
+        review_sums[submission_id] += checked.score
+        if with_items:
+            board[submission_id].item_scores[item_id] = checked.score
+    for pk, entry in board.items():
+        if pk in saved or entry.status != SubmissionStatus.DRAFT:
+            entry.self_total = scoring.q(self_sums[pk])
+        if pk in reviewed or entry.status == SubmissionStatus.REVIEWED:
+            rubric_id, facts = adjust_facts[pk]
+            rules = adjust.get(rubric_id, [])
+            extra = scoring.adjustments(rules, typer.typed(rules, facts))
+            entry.total = scoring.submission_total([review_sums[pk]], bonus=extra.bonus, special=extra.special)
+    return board
+
+
+class _FactTyper:
+    """JSON facts → typed facts, as ``services._typed`` does, without re-checking what the services already
+    checked when they stored them (this runs 9,000 times in a cycle)."""
+
+    def typed(self, specs: list[scoring.RuleSpec], stored: Mapping[str, Any] | None) -> dict[str, Any]:
+        stored = stored or {}
+        out: dict[str, Any] = {}
+        for spec in specs:
+            value = stored.get(spec.key)
+            if value is None:
+                continue
+            if spec.kind == scoring.RuleKind.DISCRETIONARY:
+                out[spec.key] = Decimal(str(value))
+            else:
+                out[spec.key] = value
+        return out
+
+
+def rank_cycle(*, cycle: AssessmentCycle) -> dict[str, list[scoring.Ranked]]:
+    """Score a whole cycle from its facts and rank each unit kind (what the benchmark times)."""
+    board = cycle_scoreboard(cycle=cycle)
+    out: dict[str, list[scoring.Ranked]] = {}
+    for kind, _ in AssessedKind.choices:
+        out[kind] = scoring.rank(
+            (e.submission_id, e.total.final if e.total else None) for e in board.values() if e.kind == kind
+        )
+    return out
+
+
+# --- history -----------------------------------------------------------------------------------------
+
+_HISTORY_LABELS = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+def _or_dash(value) -> str:
+    return "—" if value is None else str(value)
+
+
+def submission_history(*, submission: Submission, limit: int = 80) -> list[dict]:
+    """Who changed what on a submission, its item scores and the unit's window, newest first (3 queries)."""
+    entries = []
+    for record in submission.history.select_related("history_user").order_by("-history_date")[:limit]:
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": f"自评{_HISTORY_LABELS[record.history_type]}",
+                "delta": f"{record.get_status_display()} · 自评{_or_dash(record.self_total)}"
+                f" · 总分{_or_dash(record.final_total)}"
+                + (f" · 退回理由:{record.return_reason}" if record.status == SubmissionStatus.RETURNED else ""),
+            }
+        )
+    items = {i.pk: i for i in Item.objects.filter(rubric_id=submission.rubric_id).select_related("category")}
+    for record in (
+        ItemScore.history.filter(submission_id=submission.pk)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    ):
+        item = items.get(record.item_id)
+        label = f"{item.category.label}.{item.number}{item.name}" if item else "评分项"
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": "评分项" + _HISTORY_LABELS[record.history_type],
+                "delta": f"{label}:自评{record.self_score if record.self_score is not None else '—'}"
+                f" · 核定{record.reviewed_score if record.reviewed_score is not None else '—'}",
+            }
+        )
+    for record in WindowExtension.history.filter(
+        cycle_id=submission.cycle_id, unit_id=submission.unit_id
+    ).select_related("history_user"):
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": "延长自评时间",
+                "delta": f"延长至{record.until:%Y-%m-%d}:{record.reason}",
+            }
+        )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+def cycle_history(*, cycle: AssessmentCycle, limit: int = 50) -> list[dict]:
+    entries = []
+    for record in cycle.history.select_related("history_user").order_by("-history_date")[:limit]:
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": f"考核周期{_HISTORY_LABELS[record.history_type]}",
+                "delta": f"自评{record.self_start:%Y-%m-%d}至{record.self_end:%Y-%m-%d} · 分值{record.weight}"
+                f" · {record.get_status_display()}",
+            }
+        )
+    for record in WindowExtension.history.filter(cycle_id=cycle.pk).select_related("history_user", "unit"):
+        entries.append(
+            {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": "延长自评时间",
+                "delta": f"{record.unit.name}:延长至{record.until:%Y-%m-%d}({record.reason})",
+            }
+        )
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+def home_for(*, user: User) -> dict:
+    """What the 考核 page shows each role: the legal office its cycles and rubrics; a leader the cycles;
+    a reporter its unit's submissions (with result and rank once published)."""
+    cycles = list(
+        AssessmentCycle.objects.visible_to(user)
+        .select_related("jurisdiction", "department_rubric", "township_rubric")
+        .annotate(
+            units=Count("submissions"),
+            waiting=Count(
+                "submissions",
+                filter=Q(submissions__status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED]),
+            ),
+            reviewed=Count("submissions", filter=Q(submissions__status=SubmissionStatus.REVIEWED)),
+        )
+        .order_by("-year", "pk")
+    )
+    context: dict[str, Any] = {"cycles": cycles}
+    if user.role == "reporter" and user.unit_id:
+        own = list(Submission.objects.visible_to(user).select_related("cycle", "unit").order_by("-cycle__year"))
+        context["own"] = [(s, unit_result(submission=s)) for s in own]
+    return context
+
+
+def unit_label(unit: Unit) -> str:
+    return dict(AssessedKind.choices).get(unit.kind, unit.get_kind_display())
+
+
+def workbench_items(*, user: User, today: dt.date) -> list[dict]:
+    """What the 工作台 could show about the assessment (for the tasks app to include; two queries at most):
+    a reporter's submissions to fill or correct, the legal office's submissions waiting for review."""
+    items: list[dict] = []
+    if user.role == "reporter" and user.unit_id:
+        for s in Submission.objects.editable_by(user).select_related("cycle"):
+            if s.status == SubmissionStatus.RETURNED:
+                items.append({"submission": s, "title": f"{s.cycle.title}:自评被退回,请修改后重新提交", "urgent": True})
+            elif s.cycle.self_start <= today <= s.cycle.self_end:
+                items.append(
+                    {"submission": s, "title": f"{s.cycle.title}:请于{s.cycle.self_end:%m月%d日}前完成自查自评"}
+                )
+    elif user.role == "legal_office":
+        waiting = (
+            Submission.objects.reviewable_by(user)
+            .filter(status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED])
+            .values("cycle_id", "cycle__title")
+            .annotate(n=Count("id"))
+            .order_by("cycle_id")
+        )
+        items = [{"cycle_id": w["cycle_id"], "title": f"{w['cycle__title']}:待审核自评{w['n']}份"} for w in waiting]
+    return items

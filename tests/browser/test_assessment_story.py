@@ -1,0 +1,288 @@
+"""The assessment story of the issue, walked in Chromium on the demo data (昭化, 2017):
+the legal office opens the 2017 cycle (the two imported rubrics) and sets its window; a department and a
+township fill and submit, with scores computed live; the township is returned and resubmits; the legal
+office reviews, adds a 市级示范单位 bonus, scores the units that never submitted, approves; the ranking and
+the .xlsx sheets are right to 0.1 point; leaders see the distribution, units their own rank."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.utils import timezone
+from docx import Document
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+
+from assessment.demo import seed_app as seed_assessment
+from assessment.models import AssessmentCycle, Submission, SubmissionStatus
+from assessment.services import RubricRules
+from lawgov.services import demo_seed
+from plans.demo import seed_app as seed_plans
+from tests.browser.test_login import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "demo-pass-1234"
+
+
+@pytest.fixture
+def demo_data():
+    demo_seed(password=PASSWORD)
+    seed_plans(log=lambda _: None)
+    seed_assessment(log=lambda _: None)
+
+
+def logout(page):
+    page.click("button:has-text('退出')")
+    page.wait_for_url("**/login/")
+
+
+class Sheet:
+    """Item and rule ids of a submission's rubric by the annex's numbering (三.2, rule 0)."""
+
+    def __init__(self, submission: Submission):
+        self.rules = RubricRules.load(submission.rubric_id)
+
+    def item(self, path: str) -> int:
+        label, position = path.split(".")
+        return [i for i in self.rules.items if i.category.label == label][int(position) - 1].pk
+
+    def rule(self, path: str, position: int) -> int:
+        return self.rules.by_item[self.item(path)][position].pk
+
+    def adjust(self, position: int) -> int:
+        return self.rules.adjustments[position].pk
+
+
+def fill_months(page, rule_id: int, counts: list[int]) -> None:
+    for month, count in enumerate(counts, start=1):
+        page.fill(f"input[name='f-{rule_id}-{month}']", str(count))
+
+
+def score(page, item_id: int):
+    return page.locator(f"#score-{item_id}")
+
+
+def test_assessment_story(page, live_server, demo_data, tmp_path):
+    cycle = AssessmentCycle.objects.get(jurisdiction__name="昭化区", year=2017)
+    dept = Submission.objects.get(cycle=cycle, unit__name="区发改局")
+    town = Submission.objects.get(cycle=cycle, unit__name="元坝镇")
+    d, t = Sheet(dept), Sheet(town)
+    today = timezone.localdate()
+    base = live_server.url
+
+    # 1. The legal office opens the 2017 cycle (the two imported rubrics) and sets the window to now.
+    login(page, live_server, "fzb_zhaohua", PASSWORD)
+    page.click("nav [data-nav='assessment:home']")
+    rubrics = page.locator("[data-rubrics]").inner_text()
+    assert (
+        "区级各部门2017年度法治政府建设考核评分细则" in rubrics
+        and "各乡镇(街道)2017年度法治政府建设考核评分细则" in rubrics
+    )
+    page.click("[data-cycles] a:has-text('昭化区2017年度法治政府建设考核')")
+    assert "2017-12-01 至 2017-12-10" in page.locator("[data-window]").inner_text()
+    assert "已截止" in page.locator("[data-window]").inner_text()
+    page.click("[data-edit-cycle]")
+    page.fill("input[name=self_start]", (today - dt.timedelta(days=1)).isoformat())
+    page.fill("input[name=self_end]", (today + dt.timedelta(days=9)).isoformat())
+    page.click("[data-cycle-form] button[type=submit]")
+    assert "考核周期已修改" in page.locator(".messages").inner_text()
+    assert "进行中" in page.locator("[data-window]").inner_text()
+    logout(page)
+
+    # 2. 区发改局 fills its self-assessment; the score follows the facts as they are typed.
+    login(page, live_server, "dept_zhaohua", PASSWORD)
+    page.click("nav [data-nav='assessment:home']")
+    page.click(f"[data-submission='{dept.pk}'] [data-open-submission]")
+    info = d.item("三.2")
+    assert page.locator(f"[data-platform='{d.rule('三.2', 0)}']").inner_text() == "平台数据"
+    expect(score(page, info)).to_have_text("0.2")  # no progress reports on the platform for 2017: 24 missing
+    fill_months(page, d.rule("三.2", 0), [2, 1, 2, 2, 2, 2, 1, 2, 2, 3, 2, 2])
+    expect(score(page, info)).to_have_text("4.6")
+    service = d.item("二.2")
+    page.fill(f"input[name='f-{d.rule('二.2', 0)}']", "1")  # 被行业主管部门通报批评 once
+    expect(score(page, service)).to_have_text("3.0")
+    page.fill(f"input[name='f-{d.rule('二.2', 1)}']", "2.5")
+    expect(page.locator(f"#note-{service}")).to_contain_text("次数必须是整数(填写的是2.5)")
+    page.fill(f"input[name='f-{d.rule('二.2', 1)}']", "0")
+    expect(score(page, service)).to_have_text("3.0")
+    expect(score(page, d.item("六.2"))).to_have_text("3.0")  # no summary yet: 未报送工作总结 −3
+    page.fill("textarea[name=summary_text]", "2017年区发改局法治政府建设工作总结:建立重大行政决策目录……")
+    expect(score(page, d.item("六.2"))).to_have_text("6.0")
+    expect(page.locator("#total-base")).to_have_text("97.6")
+    evidence = tmp_path / "重大行政决策目录.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% evidence\n")
+    page.set_input_files(f"input[name='files-{d.item('一.1')}']", str(evidence))
+    page.fill(f"textarea[name='e-{d.item('一.1')}']", "已印发年度重大行政决策目录。")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-submit]")
+    assert "自评已提交" in page.locator(".messages").inner_text()
+    assert page.locator("[data-status-badge]").inner_text() == "已提交"
+    assert page.locator("[data-evidence]").first.inner_text() == "重大行政决策目录.pdf"
+    dept.refresh_from_db()
+    assert (dept.status, str(dept.self_total)) == (SubmissionStatus.SUBMITTED, "97.6")
+    # A second submission is refused: nothing to click, and a forged POST gets 409.
+    assert page.locator("[data-submit]").count() == 0
+    forged = page.request.post(f"{base}/assessment/submissions/{dept.pk}/submit/", headers={"X-CSRFToken": _csrf(page)})
+    assert forged.status == 409 and "不能再修改或重复提交" in forged.text()
+    logout(page)
+
+    # 3. 元坝镇 fills and submits.
+    login(page, live_server, "town_zhaohua", PASSWORD)
+    page.goto(f"{base}/assessment/submissions/{town.pk}/")
+    fill_months(page, t.rule("二.2", 0), [2] * 12)
+    page.fill(f"input[name='f-{t.rule('三.1', 0)}']", "1")  # 不出庭应诉 once: 一次扣5分
+    page.fill("textarea[name=summary_text]", "2017年元坝镇法治政府建设工作总结。")
+    expect(page.locator("#total-base")).to_have_text("95.0")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-submit]")
+    assert "自评已提交" in page.locator(".messages").inner_text()
+    logout(page)
+
+    # 4. The legal office returns 元坝镇 with a reason.
+    login(page, live_server, "fzb_zhaohua", PASSWORD)
+    page.goto(f"{base}/assessment/cycles/{cycle.pk}/queue/?status=waiting")
+    assert page.locator("[data-queue] [data-submission]").count() == 2
+    row = page.locator(f"[data-queue] [data-submission='{town.pk}']")
+    row.locator("input[name=reason]").fill("请核实行政复议案件情况并如实填报。")
+    row.locator("[data-return-form] button").click()
+    assert "已退回元坝镇" in page.locator(".messages").inner_text()
+    logout(page)
+
+    # 5. 元坝镇 sees the reason, corrects and resubmits.
+    login(page, live_server, "town_zhaohua", PASSWORD)
+    page.click("nav [data-nav='assessment:home']")
+    assert "请核实行政复议案件情况" in page.locator("[data-own]").inner_text()
+    page.click(f"[data-submission='{town.pk}'] [data-open-submission]")
+    assert "请核实行政复议案件情况" in page.locator("[data-return-reason]").inner_text()
+    page.fill(f"input[name='f-{t.rule('三.2', 0)}']", "1")  # 复议中被撤销 once: 出现一起扣3分
+    expect(page.locator("#total-base")).to_have_text("92.0")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-submit]")
+    assert page.locator("[data-status-badge]").inner_text() == "已重新提交"
+    logout(page)
+
+    # 6. The legal office reviews 区发改局 beside its self scores and adds the 市级示范单位 bonus.
+    login(page, live_server, "fzb_zhaohua", PASSWORD)
+    page.goto(f"{base}/assessment/cycles/{cycle.pk}/queue/")
+    page.click(f"[data-submission='{dept.pk}'] [data-review-link]")
+    assert page.locator(f"[data-self-score='{info}']").inner_text() == "4.6"
+    page.check(f"input[name='f-{d.rule('四.1', 2)}']")  # 未组织案卷评查的,扣2分
+    page.fill(f"input[name='f-{d.rule('一.2', 0)}']", "0.5")
+    page.fill(f"input[name='r-{d.rule('一.2', 0)}']", "一件规范性文件未按时报备")
+    page.fill(f"input[name='c-{d.item('四.1')}']", "现场查阅:未开展案卷评查")
+    expect(page.locator("#total-base")).to_have_text("95.1")
+    page.check(f"input[name='a-{d.adjust(1)}']")  # 市级依法行政示范单位 加3分
+    page.fill(f"input[name='g-{d.adjust(1)}']", "广元市2017年市级依法行政示范单位命名文件")
+    expect(page.locator("#total-final")).to_have_text("98.1")
+    page.click("[data-finish-review]")
+    assert "审核完成" in page.locator(".messages").inner_text()
+    page.goto(f"{base}/assessment/submissions/{town.pk}/review/")
+    expect(page.locator("#total-final")).to_have_text("92.0")
+    page.click("[data-finish-review]")
+
+    # 7. The window closes; the units that never submitted are scored on site as they stand.
+    page.goto(f"{base}/assessment/cycles/{cycle.pk}/edit/")
+    page.fill("input[name=self_start]", (today - dt.timedelta(days=10)).isoformat())
+    page.fill("input[name=self_end]", (today - dt.timedelta(days=1)).isoformat())
+    page.click("[data-cycle-form] button[type=submit]")
+    # Approval is refused while units are not reviewed (409, the units named).
+    page.goto(f"{base}/assessment/cycles/{cycle.pk}/ranking/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-approve-form] button[type=submit]")
+    assert "未审核完毕" in page.locator("[role=alert]").inner_text()
+    for pending in Submission.objects.filter(cycle=cycle, status=SubmissionStatus.DRAFT):
+        page.goto(f"{base}/assessment/submissions/{pending.pk}/review/")
+        page.click("[data-finish-review]")
+        assert "审核完成" in page.locator(".messages").inner_text()
+
+    # 8. Approval publishes the results; the ranking is right to 0.1 point.
+    page.goto(f"{base}/assessment/cycles/{cycle.pk}/ranking/")
+    page.fill("input[name=note]", "区政府常务会议审定")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-approve-form] button[type=submit]")
+    assert "已审定发布" in page.locator("[data-approved]").inner_text()
+    departments = _ranking(page, "department")
+    townships = _ranking(page, "township")
+    assert departments[0] == ("区发改局", "1", "98.1", "9.8")
+    assert all(r[1:] == ("2", "92.2", "9.2") for r in departments[1:]) and len(departments) == 10
+    assert townships[-1] == ("元坝镇", "6", "92.0", "9.2")
+    assert all(r[1:] == ("1", "92.2", "9.2") for r in townships[:-1]) and len(townships) == 6
+
+    # The summary table and the unit's score sheet, downloaded and read back.
+    with page.expect_download() as download:
+        page.click("[data-summary-export]")
+    book = load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    ws = book["区级部门"]
+    head = [c.value for c in ws[3]]
+    first = [c.value for c in ws[4]]
+    assert (first[0], first[1]) == (1, "区发改局")
+    assert first[head.index("自评得分")] == pytest.approx(97.6, abs=0.05)
+    assert first[head.index("基础得分")] == pytest.approx(95.1, abs=0.05)
+    assert first[head.index("特别加分")] == pytest.approx(3, abs=0.05)
+    assert first[head.index("总分")] == pytest.approx(98.1, abs=0.05)
+    assert first[head.index("折算得分(10分)")] == pytest.approx(9.8, abs=0.05)
+    assert first[head.index("三、加强政务公开(10分)")] == pytest.approx(9.6, abs=0.05)
+    categories = [h for h in head if h and "分)" in h and h[0] in "一二三四五六"]
+    assert sum(first[head.index(h)] for h in categories) == pytest.approx(95.1, abs=0.05)
+    town_rows = [[c.value for c in r] for r in book["乡镇(街道)"].iter_rows(min_row=4)]
+    assert town_rows[-1][1] == "元坝镇" and town_rows[-1][0] == 6
+
+    page.goto(f"{base}/assessment/submissions/{dept.pk}/review/")
+    with page.expect_download() as download:
+        page.click("[data-sheet-export]")
+    ws = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    rows = {r[1].value: [c.value for c in r] for r in ws.iter_rows(min_row=4) if r[1].value}
+    assert rows["2.报送法治政府建设信息"][3:6] == [5, pytest.approx(4.6), pytest.approx(4.6)]
+    assert rows["1.规范行政执法行为"][5] == pytest.approx(13)
+    assert rows["2.规范性文件审查、报备"][5] == pytest.approx(4.5)
+    totals = {
+        r[0].value: r[5].value
+        for r in ws.iter_rows(min_row=4)
+        if r[0].value and r[0].value[:2] in ("合计", "总分", "折算")
+    }
+    assert totals["合计(基础分)"] == pytest.approx(95.1, abs=0.05)
+    assert totals["总分(含特别加分和扣分)"] == pytest.approx(98.1, abs=0.05)
+    logout(page)
+
+    # 9. A leader sees the ranking and the distribution on a tablet.
+    login(page, live_server, "leader_zhaohua", PASSWORD)
+    page.goto(f"{base}/assessment/cycles/{cycle.pk}/ranking/")
+    bands = page.locator("[data-distribution='department'] [data-band-count]").all_inner_texts()
+    assert bands == ["10个", "0个", "0个", "0个", "0个"]
+    assert page.locator("[data-approve]").count() == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    logout(page)
+
+    # 10. The department sees its own result and rank, and prints its responsibility statement.
+    login(page, live_server, "dept_zhaohua", PASSWORD)
+    page.click("nav [data-nav='assessment:home']")
+    assert page.locator("[data-own-final]").inner_text() == "98.1"
+    assert page.locator("[data-own-rank]").inner_text() == "1"
+    page.click(f"[data-submission='{dept.pk}'] [data-open-submission]")
+    assert "现场查阅:未开展案卷评查" in page.content()  # reviewed scores are shown once published
+    with page.expect_download() as download:
+        page.click("[data-statement]")
+    doc = Document(download.value.path())
+    assert doc.paragraphs[0].text == "广元市昭化区2017年部门法治政府建设目标责任书"
+    assert "责任单位:区发改局" in "\n".join(p.text for p in doc.paragraphs)
+    # Another unit's submission stays closed to it.
+    other = page.request.get(f"{base}/assessment/submissions/{town.pk}/")
+    assert other.status == 403
+    page.screenshot(path=str(tmp_path / "assessment.png"), full_page=True)
+
+
+def _csrf(page) -> str:
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")
+
+
+def _ranking(page, kind: str) -> list[tuple[str, str, str, str]]:
+    rows = page.locator(f"[data-ranking='{kind}'] [data-rank-row]")
+    return [
+        (
+            rows.nth(i).get_attribute("data-unit"),
+            rows.nth(i).get_attribute("data-rank"),
+            rows.nth(i).get_attribute("data-final"),
+            rows.nth(i).get_attribute("data-converted"),
+        )
+        for i in range(rows.count())
+    ]
