@@ -6,6 +6,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lawgov.filters import IdFilter
 from lawgov.models import Unit, UnitKind, User
 
 
@@ -45,7 +46,7 @@ class MeView(APIView):
 
 class UnitFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
-    jurisdiction = django_filters.NumberFilter(field_name="jurisdiction_id")
+    jurisdiction = IdFilter(field_name="jurisdiction_id")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
 
     class Meta:

@@ -3,6 +3,7 @@
 import django_filters
 from rest_framework import viewsets
 
+from lawgov.filters import IdFilter
 from plans.api.serializers import PlanSerializer, SectionSerializer
 from plans.models import Plan, PlanKind, Section
 from plans.selectors import plan_list
@@ -10,7 +11,7 @@ from plans.selectors import plan_list
 
 class PlanFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=PlanKind.choices)
-    jurisdiction = django_filters.NumberFilter(field_name="jurisdiction_id")
+    jurisdiction = IdFilter(field_name="jurisdiction_id")
 
     class Meta:
         model = Plan
@@ -27,7 +28,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class SectionFilterSet(django_filters.FilterSet):
-    plan = django_filters.NumberFilter(field_name="plan_id")
+    plan = IdFilter(field_name="plan_id")
 
     class Meta:
         model = Section

@@ -16,6 +16,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from lawgov.api import ServiceError
+from lawgov.filters import IdFilter
 from lawgov.models import Role, Unit
 from lawgov.permissions import RoleWritePermission
 from plans.models import Task
@@ -129,8 +130,8 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ProgressReportFilterSet(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
-    unit = django_filters.NumberFilter(field_name="unit_id")
+    task = IdFilter(field_name="task_id")
+    unit = IdFilter(field_name="unit_id")
     status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
     updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
     reported_after = django_filters.DateFilter(field_name="reported_on", lookup_expr="gte")

@@ -259,3 +259,17 @@ def test_legal_office_manages_tokens_in_the_ui(client, legal_officer, api_client
     assert not Token.objects.filter(user=api_client_user).exists()
     client.force_login(reporter)
     assert client.get("/api-clients/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/units/?jurisdiction=-4.890607168104062e%2B139",  # found by schemathesis: was a 500
+        "/api/v1/sections/?plan=1e400",
+        "/api/v1/progress-reports/?task=99999999999999999999",
+        "/api/v1/tasks/?plan=99999999999999999999",
+    ],
+)
+def test_absurd_ids_are_400_not_500(api_client_user, url):
+    response = token_client(api_client_user).get(url)
+    assert response.status_code == 400 and error(response)["code"] == "invalid"
