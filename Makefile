@@ -72,3 +72,11 @@ bench-api: setup
 	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_api" 2>/dev/null
 	DATABASE_URL=$(BENCH_PG)/lawgov_bench_api $(BIN)/python manage.py migrate --noinput -v0
 	DATABASE_URL=$(BENCH_PG)/lawgov_bench_api $(BIN)/python manage.py bench_api
+
+bench-report: setup
+	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_report" 2>/dev/null
+	DATABASE_URL=$(BENCH_PG)/lawgov_bench_report $(BIN)/python manage.py migrate --noinput -v0
+	DATABASE_URL=$(BENCH_PG)/lawgov_bench_report $(BIN)/python manage.py bench_report
+
+bench-assessment: setup
+	$(BIN)/python manage.py bench_assessment

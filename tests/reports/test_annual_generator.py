@@ -1,0 +1,332 @@
+"""Issue 6: the annual report's generator — what it gathers for a jurisdiction-year and the draft it writes.
+
+The builders here make a small district-year by hand (the other test_annual_* modules import them): a plan
+with three themes, accepted and unaccepted progress, an overdue task, a silent task, a quantitative target
+and figures, so every kind of sentence of the draft has a fact behind it.
+"""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from lawgov.models import Role, Unit, UnitKind, User
+from plans.models import Assignment, Clause, Plan, PlanKind, Section, Target, Task
+from reports import generator, services
+from reports.generator import gather, wording_for, write
+from reports.models import Indicator, Statistic, ThemeList, WordingTemplate
+from tasks.models import ProgressReport, ReportStatus, TaskProgress
+from tests.conftest import make_unit
+
+YEAR = 2025
+TODAY = dt.date(2026, 2, 1)
+
+
+def add_task(plan, section, number, heading, *, lead, due_on=None, text=None):
+    task = Task.objects.create(
+        plan=plan,
+        section=section,
+        number=str(number),
+        path=f"{section.path}/{number}",
+        heading=heading,
+        text=text or f"{heading}。",
+        position=number,
+        due_on=due_on,
+    )
+    clause = Clause.objects.create(task=task, position=0, text=task.text)
+    Assignment.objects.create(clause=clause, unit=lead, role="lead", printed_name=lead.name)
+    return task
+
+
+def accept(task, unit, day, text, by, status=ReportStatus.ACCEPTED):
+    return ProgressReport.objects.create(
+        task=task, unit=unit, reported_on=day, text=text, percent=50, status=status, entered_by=by
+    )
+
+
+def build_year(district: Unit) -> dict:
+    """A district's 2025: three themes, four tasks, progress of every kind, two figures and a target."""
+    justice = make_unit(district, "区司法局")
+    city_mgmt = make_unit(district, "区城管局")
+    street = make_unit(district, "桥南街道", kind=UnitKind.TOWNSHIP)
+    officer = User.objects.filter(role=Role.LEGAL_OFFICE, jurisdiction=district).first() or User.objects.create_user(
+        username="fzb_builder", password="x-pass-1234", role=Role.LEGAL_OFFICE, jurisdiction=district
+    )
+    plan = Plan.objects.create(
+        jurisdiction=district,
+        title=f"{district.name}{YEAR}年法治政府建设工作要点",
+        kind=PlanKind.KEY_POINTS,
+        doc_number="番府办〔2025〕3号",
+        issued_on=dt.date(YEAR, 3, 1),
+        period_start=YEAR,
+        period_end=YEAR,
+    )
+    s1 = Section.objects.create(plan=plan, label="一、", title="加强行政复议工作", path="一", position=1)
+    s2 = Section.objects.create(plan=plan, label="二、", title="推进严格规范公正文明执法", path="二", position=2)
+    s3 = Section.objects.create(plan=plan, label="三、", title="深化政务公开", path="三", position=3)
+    t1 = add_task(plan, s1, 1, "做好行政复议案件办理", lead=justice)
+    t2 = add_task(plan, s2, 2, "推行行政执法公示制度", lead=city_mgmt, due_on=dt.date(YEAR, 3, 31))
+    t3 = add_task(plan, s2, 3, "落实会前学法制度", lead=justice, text="区政府每年安排常务会会前学法不少于4次。")
+    t4 = add_task(plan, s3, 4, "推进基层政务公开", lead=street)
+    Target.objects.create(task=t3, text="会前学法不少于4次", value=Decimal(4), measure="次", period="year")
+    r1 = accept(t1, justice, dt.date(YEAR, 3, 10), "组织开展行政复议案件评查,发现问题已整改。", officer)
+    r2 = accept(t1, justice, dt.date(YEAR, 6, 20), "区司法局建成行政复议网上受理平台。", officer)
+    r3 = accept(t2, city_mgmt, dt.date(YEAR, 5, 5), "在门户网站公示执法主体和执法依据。", officer)
+    r4 = accept(t3, justice, dt.date(YEAR, 9, 1), "全年安排会前学法三次。", officer)
+    accept(t1, justice, dt.date(YEAR, 7, 1), "草稿:不应出现。", officer, status=ReportStatus.DRAFT)
+    accept(t1, justice, dt.date(YEAR, 8, 1), "退回:不应出现。", officer, status=ReportStatus.RETURNED)
+    accept(t1, justice, dt.date(YEAR - 1, 12, 1), "上一年的进展:不应出现。", officer)
+    TaskProgress.objects.create(
+        task=t1, completed_on=dt.date(YEAR, 6, 30), completed_by=r2, last_report_on=r2.reported_on
+    )
+    for t, r in ((t2, r3), (t3, r4)):
+        TaskProgress.objects.create(task=t, last_report_on=r.reported_on)
+    services.catalogue_ensure()
+    shared = {i.name: i for i in Indicator.objects.filter(jurisdiction__isnull=True)}
+    complaints = Statistic.objects.create(
+        indicator=shared["行政复议申请"], unit=justice, jurisdiction=district, year=YEAR, value=Decimal(120)
+    )
+    study = Statistic.objects.create(
+        indicator=shared["政府常务会议会前学法"], unit=district, jurisdiction=district, year=YEAR, value=Decimal(3)
+    )
+    return {
+        "plan": plan,
+        "sections": (s1, s2, s3),
+        "tasks": (t1, t2, t3, t4),
+        "reports": (r1, r2, r3, r4),
+        "units": (justice, city_mgmt, street),
+        "officer": officer,
+        "statistics": (complaints, study),
+    }
+
+
+@pytest.fixture
+def year_data(district, legal_officer):
+    return build_year(district)
+
+
+def draft(district, theme_list=None, today=TODAY, year=YEAR):
+    data = gather(jurisdiction=district, year=year, theme_list=theme_list, today=today)
+    return data, write(data, wording_for(district.pk))
+
+
+def paragraphs(body):
+    return {p["key"]: p for s in body["sections"] for p in s["paragraphs"]}
+
+
+def test_the_draft_has_the_shape_of_guangzhou_report(district, year_data):
+    _, body = draft(district)
+    assert body["title"] == f"广州市番禺区人民政府关于我区{YEAR}年法治政府建设情况的报告"
+    kinds = [s["kind"] for s in body["sections"]]
+    assert kinds == ["opening", "theme", "theme", "theme", "shortcomings", "next_steps"]
+    # The plan's own sections are the themes, in order.
+    assert [s["title"] for s in body["sections"] if s["kind"] == "theme"] == [
+        "加强行政复议工作",
+        "推进严格规范公正文明执法",
+        "深化政务公开",
+    ]
+    opening = paragraphs(body)["opening"]["text"]
+    plan = f"《{district.name}{YEAR}年法治政府建设工作要点》(番府办〔2025〕3号)"
+    assert opening.startswith(f"{YEAR}年,我区认真落实{plan}")
+    assert "全年列入工作计划的任务4项,年内完成1项,逾期未完成1项" in opening
+    assert "2个单位报送并经审核采纳工作进展4条,涉及任务3项" in opening
+
+
+def test_each_paragraph_is_the_years_work_with_its_units_and_sources(district, year_data):
+    t1 = year_data["tasks"][0]
+    r1, r2 = year_data["reports"][:2]
+    _, body = draft(district)
+    p1 = paragraphs(body)[f"task-{t1.pk}"]
+    assert p1["title"] == "做好行政复议案件办理"
+    # The unit's accepted reports of the year, oldest first, its name not repeated; then completion; then
+    # the figure that shares the task's words.
+    assert p1["text"] == (
+        "区司法局组织开展行政复议案件评查,发现问题已整改。建成行政复议网上受理平台。"
+        f"该项任务已于{YEAR}年6月30日完成。全年收到行政复议申请120件。"
+    )
+    assert p1["sources"]["tasks"] == [t1.pk]
+    assert sorted(p1["sources"]["reports"]) == sorted([r1.pk, r2.pk])
+    assert p1["sources"]["statistics"] == [year_data["statistics"][0].pk]
+    # Drafts, returned reports and last year's never reach the draft.
+    text = " ".join(p["text"] for p in paragraphs(body).values())
+    assert "不应出现" not in text
+
+
+def test_targets_are_checked_against_the_figures(district, year_data):
+    t3 = year_data["tasks"][2]
+    data, body = draft(district)
+    (check,) = data.targets
+    assert check.figure.name == "政府常务会议会前学法" and check.met is False
+    p3 = paragraphs(body)[f"task-{t3.pk}"]
+    assert "对照“会前学法不少于4次”的量化目标,全年实际为3次,未达到目标。" in p3["text"]
+    shortcomings = paragraphs(body)["shortcomings"]["text"]
+    assert "“会前学法不少于4次”的量化目标全年实际完成3次,未达到要求" in shortcomings
+
+
+def test_shortcomings_come_from_overdue_and_silent_tasks(district, year_data):
+    _, t2, _, t4 = year_data["tasks"]
+    _, body = draft(district)
+    p = paragraphs(body)["shortcomings"]
+    assert p["text"].startswith(f"{YEAR}年,我区法治政府建设虽然取得了一定成绩,但仍存在一些不足,主要表现在:一是")
+    assert "“推行行政执法公示制度”1项任务未在时限内完成(牵头单位:区城管局)" in p["text"]
+    assert "“推进基层政务公开”1项任务全年没有经审核采纳的工作进展" in p["text"]
+    assert {t2.pk, t4.pk} <= set(p["sources"]["tasks"])
+    # The silent theme says so instead of being skipped.
+    (empty,) = [s for s in body["sections"] if s["title"] == "深化政务公开"]
+    assert empty["paragraphs"][0]["text"] == "本年度该方面1项任务暂无经审核采纳的工作进展。"
+
+
+def test_next_steps_from_next_years_plan(district, year_data):
+    nxt = Plan.objects.create(
+        jurisdiction=district,
+        title=f"{district.name}{YEAR + 1}年法治政府建设工作要点",
+        kind=PlanKind.KEY_POINTS,
+        issued_on=dt.date(YEAR + 1, 3, 1),
+        period_start=YEAR + 1,
+        period_end=YEAR + 1,
+    )
+    for n, title in enumerate(["深入推进依法行政", "加强行政执法监督"], start=1):
+        section = Section.objects.create(plan=nxt, label=f"{n}", title=title, path=str(n), position=n)
+        add_task(nxt, section, n, f"任务{n}", lead=year_data["units"][0])
+    data, body = draft(district)
+    text = paragraphs(body)["next-steps"]["text"]
+    assert f"下一步,我区将按照《{nxt.title}》的部署" in text
+    assert "一是深入推进依法行政。二是加强行政执法监督。" in text
+    # Next year's plan is not this year's: its tasks are not counted.
+    assert len(data.tasks) == 4
+
+
+def test_next_steps_without_next_years_plan_are_the_open_work(district, year_data):
+    _, body = draft(district)
+    text = paragraphs(body)["next-steps"]["text"]
+    assert "一是围绕“推进严格规范公正文明执法”,继续推进" in text
+    assert "“推行行政执法公示制度”“落实会前学法制度”2项尚未完成的任务" in text
+
+
+def test_a_year_without_data_says_so_section_by_section(district, legal_officer):
+    data, body = draft(district, year=2019)
+    assert not data.has_data
+    opening = paragraphs(body)["opening"]["text"]
+    assert "在本平台没有法治政府建设工作计划、工作进展和统计数据" in opening
+    themes = [s for s in body["sections"] if s["kind"] == "theme"]
+    # Without a plan the shape is 广州's 8 themes, each saying it has no data.
+    assert [s["title"] for s in themes] == [t["title"] for t in generator.GUANGZHOU_THEMES]
+    assert all(s["paragraphs"][0]["text"] == "本年度该方面暂无工作计划和工作进展数据。" for s in themes)
+    assert paragraphs(body)["shortcomings"]["text"] == "2019年,本平台数据中没有逾期未完成的任务和未达到的量化目标。"
+
+
+def test_a_theme_list_groups_tasks_by_keywords(district, year_data):
+    t1, t2, t3, _ = year_data["tasks"]
+    themes = ThemeList.objects.create(name="广州", themes=generator.GUANGZHOU_THEMES)
+    _, body = draft(district, theme_list=themes)
+    where = {p["key"]: s["title"] for s in body["sections"] for p in s["paragraphs"]}
+    assert where[f"task-{t1.pk}"] == "强化权力制约监督,依法化解社会矛盾纠纷"  # 复议
+    assert where[f"task-{t2.pk}"] == "深化体制改革,加强行政执法规范化建设"  # 执法
+    assert where[f"task-{t3.pk}"] == "加强组织领导,全面推进法治政府建设"  # 学法
+
+
+def test_wording_is_the_legal_offices_template(district, year_data):
+    WordingTemplate.objects.create(
+        jurisdiction=district, key="title", text="{{ government }}{{ year }}年度法治政府建设工作报告"
+    )
+    WordingTemplate.objects.create(
+        jurisdiction=district,
+        key="paragraph",
+        text="{% for u in task.units %}{{ u.name }}:{{ u.text }}{% endfor %}",
+    )
+    t2 = year_data["tasks"][1]
+    _, body = draft(district)
+    assert body["title"] == f"广州市番禺区人民政府{YEAR}年度法治政府建设工作报告"
+    assert paragraphs(body)[f"task-{t2.pk}"]["text"] == "区城管局:在门户网站公示执法主体和执法依据。"
+
+
+def test_a_broken_wording_template_is_reported_by_name(district, year_data):
+    WordingTemplate.objects.create(jurisdiction=district, key="opening", text="{% if %}")
+    data = gather(jurisdiction=district, year=YEAR, theme_list=None, today=TODAY)
+    with pytest.raises(generator.WordingError) as caught:
+        write(data, wording_for(district.pk))
+    assert caught.value.key == "opening"
+
+
+def test_figures_sum_the_units_unless_the_jurisdiction_reported_its_own(district, year_data):
+    justice, city_mgmt, _ = year_data["units"]
+    shared = {i.name: i for i in Indicator.objects.filter(jurisdiction__isnull=True)}
+    fines = shared["行政处罚案件"]
+    Statistic.objects.create(indicator=fines, unit=justice, jurisdiction=district, year=YEAR, value=Decimal(10))
+    Statistic.objects.create(indicator=fines, unit=city_mgmt, jurisdiction=district, year=YEAR, value=Decimal(25))
+    rate = shared["行政诉讼败诉率"]
+    Statistic.objects.create(indicator=rate, unit=justice, jurisdiction=district, year=YEAR, value=Decimal("4.5"))
+    Statistic.objects.create(indicator=rate, unit=city_mgmt, jurisdiction=district, year=YEAR, value=Decimal("2"))
+    figures = {f.name: f for f in generator.gather_figures(jurisdiction=district, year=YEAR)}
+    assert figures["行政处罚案件"].value == 35
+    assert figures["行政处罚案件"].parts == [("区司法局", "10件"), ("区城管局", "25件")]
+    assert "行政诉讼败诉率" not in figures  # rates of two units are never added up
+    Statistic.objects.create(indicator=fines, unit=district, jurisdiction=district, year=YEAR, value=Decimal(40))
+    figures = {f.name: f for f in generator.gather_figures(jurisdiction=district, year=YEAR)}
+    assert figures["行政处罚案件"].value == 40 and figures["行政处罚案件"].sentence == "办理行政处罚案件40件"
+
+
+def test_gather_costs_the_same_queries_for_a_bigger_year(district, year_data):
+    with CaptureQueriesContext(connection) as small:
+        gather(jurisdiction=district, year=YEAR, theme_list=None, today=TODAY)
+    plan, justice = year_data["plan"], year_data["units"][0]
+    section = year_data["sections"][0]
+    officer = year_data["officer"]
+    for n in range(10, 40):
+        task = add_task(plan, section, n, f"任务{n}", lead=justice)
+        Target.objects.create(task=task, text="不少于2次", value=Decimal(2), measure="次")
+        for k in range(3):
+            accept(task, justice, dt.date(YEAR, 1 + k, 1), f"进展{n}-{k}。", officer)
+    with CaptureQueriesContext(connection) as big:
+        gather(jurisdiction=district, year=YEAR, theme_list=None, today=TODAY)
+    # plans, sections, tasks, assignments, reports, assessment cycle, indicators, statistics, targets,
+    # next year's plans: the same list whatever the size.
+    assert len(big) == len(small)
+
+
+def test_an_approved_assessment_is_cited_and_its_weakest_category_is_a_shortcoming(district, year_data):
+    from assessment.models import AssessmentCycle, Category, Item, ItemScore, Rubric, Submission
+
+    justice, city_mgmt, _ = year_data["units"]
+    rubrics = {
+        kind: Rubric.objects.create(jurisdiction=district, year=YEAR, unit_kind=kind, title=f"{kind}细则")
+        for kind in (UnitKind.DEPARTMENT, UnitKind.TOWNSHIP)
+    }
+    cycle = AssessmentCycle.objects.create(
+        jurisdiction=district,
+        year=YEAR,
+        title=f"{district.name}{YEAR}年度法治政府建设考核",
+        department_rubric=rubrics[UnitKind.DEPARTMENT],
+        township_rubric=rubrics[UnitKind.TOWNSHIP],
+        self_start=dt.date(YEAR, 12, 1),
+        self_end=dt.date(YEAR, 12, 10),
+        status="approved",
+    )
+    rubric = rubrics[UnitKind.DEPARTMENT]
+    weak = Category.objects.create(rubric=rubric, label="一", name="依法科学民主决策", max_points=Decimal(20))
+    strong = Category.objects.create(rubric=rubric, label="二", name="严格规范公正文明执法", max_points=Decimal(20))
+    items = [
+        Item.objects.create(rubric=rubric, category=c, number="1", name=c.name, max_points=Decimal(20))
+        for c in (weak, strong)
+    ]
+    for unit, total, scores in ((justice, "92.5", (12, 19)), (city_mgmt, "85", (10, 18))):
+        sub = Submission.objects.create(cycle=cycle, unit=unit, rubric=rubric, final_total=Decimal(total))
+        for item, score in zip(items, scores, strict=True):
+            ItemScore.objects.create(submission=sub, item=item, reviewed_score=Decimal(score))
+    data, body = draft(district)
+    assert data.assessment.units == 2 and data.assessment.average == "88.8"
+    assert f"在{cycle.title}中,2个单位参加考核,平均得分88.8分。" in paragraphs(body)["opening"]["text"]
+    assessment = paragraphs(body)["assessment"]
+    assert "区级部门中,区司法局(92.5分)、区城管局(85分)得分位居前列。" in assessment["text"]
+    assert "年度考核中“依法科学民主决策”(得分率55%)" in paragraphs(body)["shortcomings"]["text"]
+    # An open cycle is not a result.
+    cycle.status = "open"
+    cycle.save()
+    data, body = draft(district)
+    assert data.assessment is None and "assessment" not in paragraphs(body)
+
+
+def test_ordinals():
+    assert [generator.ordinal(n) for n in (1, 9, 10, 11, 20, 23)] == ["一", "九", "十", "十一", "二十", "二十三"]

@@ -1,0 +1,123 @@
+"""Issue 6: the report job through a real Redis broker and a real Celery worker.
+
+The worker is a separate process on its own queue, pointed at the test database (the pattern of
+tests/lawgov/test_celery_broker.py), so the draft, its .docx and the job's stages come back through the
+database and the media folder, as in production. ``celery_worker`` is also what the browser story uses.
+"""
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from lawgov.celery import app
+from reports import services
+from reports.jobs import annual_report_generate
+from reports.models import JobStatus, ReportJob
+from tests.conftest import TEST_REDIS_URL, service_missing
+from tests.lawgov.test_celery_broker import _forget_connections, database_url, redis_available
+from tests.reports.test_annual_generator import TODAY, YEAR, build_year
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@contextlib.contextmanager
+def broker(queue: str, settings):
+    """Point this process's Celery at the test Redis, report jobs at ``queue`` (no worker yet)."""
+    if not redis_available(TEST_REDIS_URL):
+        service_missing(f"Redis is not reachable at {TEST_REDIS_URL}")
+    old = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
+    app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL, task_always_eager=False)
+    settings.LAWGOV_REPORT_QUEUE = queue
+    _forget_connections()
+    try:
+        yield queue
+    finally:
+        app.conf.update(old)
+        _forget_connections()
+
+
+@contextlib.contextmanager
+def celery_worker(queue: str, media_root: Path):
+    """A real worker process consuming ``queue``; its uploads go to ``media_root`` like the web process's."""
+    env = {
+        **os.environ,
+        "REDIS_URL": TEST_REDIS_URL,
+        "DATABASE_URL": database_url(),
+        "LAWGOV_MEDIA_ROOT": str(media_root),
+    }
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "lawgov",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--without-gossip",
+            "--without-mingle",
+            "--loglevel=WARNING",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def wait_for(job_id: int, proc, timeout: float = 90) -> ReportJob:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        job = ReportJob.objects.get(pk=job_id)
+        if not job.active:
+            return job
+        time.sleep(0.3)
+    proc.terminate()
+    output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+    pytest.fail(f"the worker did not finish the report job: {output[-3000:]}")
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def test_the_report_job_runs_in_a_real_worker(district, legal_officer, settings, media):
+    build_year(district)
+    queue = f"test-reports-{uuid.uuid4().hex[:8]}"
+    with broker(queue, settings), celery_worker(queue, media) as proc:
+        started = time.monotonic()
+        requested = services.report_generation_request(jurisdiction=district, year=YEAR, by=legal_officer, today=TODAY)
+        # The request returned at once: the job waits in Redis for the worker.
+        assert requested.job.status == JobStatus.QUEUED
+        job = wait_for(requested.job.pk, proc)
+        assert job.status == JobStatus.SUCCEEDED, job.error
+        assert job.celery_id and job.attempts == 1
+        version = job.version
+        assert version.number == 1 and version.body["title"].endswith(f"{YEAR}年法治政府建设情况的报告")
+        # The worker wrote the .docx where the web process reads it.
+        assert (Path(media) / version.docx.name).read_bytes()[:2] == b"PK"
+        # The same job delivered again (a duplicate message) does nothing.
+        assert annual_report_generate.apply_async(args=[job.pk], queue=queue).get(timeout=60) is None
+        assert job.report.versions.count() == 1
+        assert time.monotonic() - started < 90
