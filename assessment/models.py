@@ -389,7 +389,8 @@ RETURNABLE = (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED, Submissi
 class SubmissionQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> SubmissionQuerySet:
         """A reporter: its own unit's submissions only, before and after publication (after it, with its
-        result and rank). The legal office and leaders: every submission of their jurisdictions."""
+        result and rank). The legal office and leaders: every submission of their jurisdictions. An API
+        client (a 督查 platform, a data screen): the results once approved and published, never drafts."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -398,6 +399,8 @@ class SubmissionQuerySet(models.QuerySet):
             return self.filter(unit_id=user.unit_id) if user.unit_id else self.none()
         if user.role in (Role.LEGAL_OFFICE, Role.LEADER):
             return self.filter(cycle__jurisdiction_id__in=_jurisdiction_ids(user))
+        if user.role == Role.API_CLIENT:
+            return self.filter(cycle__jurisdiction_id__in=_jurisdiction_ids(user), cycle__status=CycleStatus.APPROVED)
         return self.none()
 
     def editable_by(self, user: User) -> SubmissionQuerySet:

@@ -3,10 +3,12 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Count, QuerySet, Window
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 MESSAGES = {
@@ -39,6 +41,42 @@ class Pagination(PageNumberPagination):
                 raise exceptions.ValidationError({"page_size": ["page_size 必须是 1 到 500 之间的整数。"]})
             return size
         return self.page_size
+
+    def paginate_counted(self, queryset: QuerySet, request) -> list:
+        """A page and the total in one query: ``COUNT(*) OVER ()`` rides along with the rows.
+
+        Django's paginator sends a separate COUNT first, which for the task list (the API's busiest call)
+        costs as much as fetching the page. Only a page past the end still needs the separate count, to
+        tell "no such page" (404, as DRF says it) from an empty list. Call ``counted_response`` after.
+        """
+        self.request = request
+        size = self.get_page_size(request)
+        raw = request.query_params.get(self.page_query_param, "1")
+        try:
+            number = int(raw)
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise exceptions.NotFound(f"页码 {raw} 无效。")
+        offset = (number - 1) * size
+        rows = list(queryset.annotate(_total=Window(Count("*")))[offset : offset + size])
+        total = rows[0]["_total"] if rows else queryset.count()
+        if not rows and number > 1:
+            raise exceptions.NotFound(f"页码 {raw} 无效:共 {total} 条。")
+        self._counted = (number, size, total)
+        return rows
+
+    def counted_response(self, results: list) -> Response:
+        number, size, total = self._counted
+        url = self.request.build_absolute_uri()
+        following = replace_query_param(url, self.page_query_param, number + 1) if number * size < total else None
+        if number == 1:
+            previous = None
+        elif number == 2:
+            previous = remove_query_param(url, self.page_query_param)
+        else:
+            previous = replace_query_param(url, self.page_query_param, number - 1)
+        return Response({"count": total, "next": following, "previous": previous, "results": results})
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

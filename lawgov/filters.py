@@ -1,5 +1,7 @@
 """Filters shared by the apps' FilterSets."""
 
+import copy
+
 import django_filters
 from django import forms
 
@@ -19,3 +21,32 @@ class IdFilter(django_filters.NumberFilter):
     -4.9e+139 must not reach SQL as an overflowing number)."""
 
     field_class = IdField
+
+
+class _FilterCopies(dict):
+    """The filters of a FilterSet class, copied filter by filter for each request.
+
+    django-filter deep-copies every filter (with its querysets, choices and widgets) on each FilterSet it
+    builds: some 600 object copies, a tenth of a task-list API call. A shallow copy per filter, with its own
+    ``extra`` and no cached form field, is all a request needs: the per-request querysets set after it land
+    on the copy, never on the class's filter.
+    """
+
+    def __deepcopy__(self, memo):
+        copies = {}
+        for name, original in self.items():
+            clone = copy.copy(original)
+            clone.extra = dict(original.extra)
+            clone.__dict__.pop("_field", None)
+            if clone.method is not None:
+                clone.method = original.method  # rebinds the FilterMethod to the copy (and its parent)
+            copies[name] = clone
+        return copies
+
+
+class FilterSet(django_filters.FilterSet):
+    """The apps' FilterSet base: cheap per-request copies of its filters (see ``_FilterCopies``)."""
+
+    @classmethod
+    def get_filters(cls):
+        return _FilterCopies(super().get_filters())

@@ -6,9 +6,11 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from assessment.api.views import CycleViewSet, SubmissionViewSet
 from lawgov import views
 from lawgov.api_views import MeView, UnitViewSet
 from plans.api.views import PlanViewSet, SectionViewSet
+from reports.api.views import AnnualReportViewSet
 from tasks import views as tasks_views
 from tasks.api.views import ProgressReportViewSet, TaskViewSet
 
@@ -22,6 +24,9 @@ router.register("plans", PlanViewSet, basename="api-plan")
 router.register("sections", SectionViewSet, basename="api-section")
 router.register("tasks", TaskViewSet, basename="api-task")
 router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")
+router.register("assessment-cycles", CycleViewSet, basename="api-assessment-cycle")
+router.register("submissions", SubmissionViewSet, basename="api-submission")
+router.register("annual-reports", AnnualReportViewSet, basename="api-annual-report")
 
 api_v1 = [
     path("me/", MeView.as_view(), name="api-me"),

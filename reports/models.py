@@ -317,11 +317,14 @@ class ReportStatus(models.TextChoices):
 
 class AnnualReportQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> AnnualReportQuerySet:
-        """The legal office (who writes) and leaders (who read) of the jurisdiction; nobody else."""
+        """The legal office (who writes) and leaders (who read) of the jurisdiction; an API client only the
+        published reports; nobody else."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
+        if user.role == Role.API_CLIENT:
+            return self.filter(jurisdiction_id__in=_jurisdiction_ids(user), status=ReportStatus.PUBLISHED)
         if user.role not in (Role.LEGAL_OFFICE, Role.LEADER):
             return self.none()
         return self.filter(jurisdiction_id__in=_jurisdiction_ids(user))

@@ -47,8 +47,33 @@ def time_call(name: str, call: Callable[[], object], *, runs: int = 30, warmup: 
     return Timing(name=name, median_ms=statistics.median(samples), p95_ms=p95, queries=queries)
 
 
-def time_get(name: str, client: Client, url: str, **kw) -> Timing:
-    headers = {k: v for k, v in kw.items() if k not in ("runs", "warmup")}
+def time_pair(
+    first: tuple[str, Callable[[], object]], second: tuple[str, Callable[[], object]], *, runs: int = 30
+) -> tuple[Timing, Timing]:
+    """Two calls timed in alternation (A, B, A, B…), so that a noisy neighbour slows both alike and their
+    ratio stays fair; each gets its own median, p95 and query count."""
+    samples: tuple[list[float], list[float]] = ([], [])
+    for round_ in range(runs + 3):
+        for index, (_, call) in enumerate((first, second)):
+            started = time.perf_counter()
+            call()
+            if round_ >= 3:  # the first rounds warm caches and connections
+                samples[index].append((time.perf_counter() - started) * 1000)
+    timings = []
+    for (name, call), taken in zip((first, second), samples, strict=True):
+        reset_queries()
+        with CaptureQueriesContext(connection) as ctx:
+            call()
+        queries = len(ctx)
+        reset_queries()
+        taken.sort()
+        p95 = taken[min(len(taken) - 1, round(0.95 * (len(taken) - 1)))]
+        timings.append(Timing(name=name, median_ms=statistics.median(taken), p95_ms=p95, queries=queries))
+    return timings[0], timings[1]
+
+
+def get_call(client: Client, url: str, **headers) -> Callable[[], object]:
+    """A GET through the whole Django stack that fails loudly on anything but 200."""
 
     def call():
         response = client.get(url, **headers)
@@ -58,4 +83,9 @@ def time_get(name: str, client: Client, url: str, **kw) -> Timing:
             b"".join(response.streaming_content)
         return response
 
-    return time_call(name, call, **{k: v for k, v in kw.items() if k in ("runs", "warmup")})
+    return call
+
+
+def time_get(name: str, client: Client, url: str, **kw) -> Timing:
+    headers = {k: v for k, v in kw.items() if k not in ("runs", "warmup")}
+    return time_call(name, get_call(client, url, **headers), **{k: v for k, v in kw.items() if k in ("runs", "warmup")})

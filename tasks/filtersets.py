@@ -7,6 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from lawgov.filters import FilterSet
 from lawgov.models import Unit
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from tasks.status import TaskStatus, status_filter
@@ -15,7 +16,7 @@ from tasks.status import TaskStatus, status_filter
 id_filter = extend_schema_field(OpenApiTypes.INT)
 
 
-class TaskFilterSet(django_filters.FilterSet):
+class TaskFilterSet(FilterSet):
     jurisdiction = id_filter(
         django_filters.ModelChoiceFilter(
             label="辖区", field_name="plan__jurisdiction", queryset=Unit.objects.none(), empty_label="全部辖区"

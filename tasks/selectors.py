@@ -6,15 +6,18 @@ Every function here issues a fixed number of queries whatever the number of task
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, FilteredRelation, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.urls import reverse
+from django.utils import timezone
 
 from lawgov.models import Role, Unit, UnitKind, User
-from plans.models import Assignment, AssignmentRole, Clause, Deadline, Plan, Section, Target, Task
+from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from plans.selectors import plan_tree, tasks_with_parts
 from tasks.models import WAITING_FOR_REVIEW, Evidence, Notification, ProgressReport, ReportStatus
 from tasks.status import TaskStatus, status_expression, status_filter, task_status, warn_days
@@ -342,6 +345,24 @@ def _iso(value) -> str | None:
     return value.isoformat() if value else None
 
 
+# The task list's follow-up queries are plain SQL (a page of the list is the API's busiest call and the ORM's
+# compilation cost more than the queries themselves); these turn a driver's values into what the ORM gives.
+def _date(value) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _moment(value) -> dt.datetime | None:
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, dt.UTC)  # SQLite keeps UTC without an offset
+    return value
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
 TASK_ROW_FIELDS = (
     "id",
     "plan_id",
@@ -362,9 +383,10 @@ TASK_ROW_FIELDS = (
 )
 
 
-def task_values(tasks: QuerySet[Task], *, user: User, today: dt.date) -> QuerySet:
-    """The filtered, ordered task queryset as the rows the API needs, so that paging it (COUNT, then one
-    LIMIT query) already fetches each task's own fields, status and the id of its latest visible report."""
+def task_values(tasks: QuerySet[Task], *, user: User, today: dt.date, latest: bool = True) -> QuerySet:
+    """The filtered, ordered task queryset as the rows the API needs, so that paging it already fetches
+    each task's own fields, status and the id of its latest visible report (``latest=False`` leaves that
+    out, for one task whose reports are all fetched anyway)."""
     # Status is computed per row in Python by the same rule (tasks.status.task_status): cheaper than the SQL
     # CASE on a page, and the SQL form stays where it is needed, in filters and rollups.
     reports = (
@@ -372,8 +394,10 @@ def task_values(tasks: QuerySet[Task], *, user: User, today: dt.date) -> QuerySe
         if user.role == Role.REPORTER
         else (ProgressReport.objects.filter(deleted_at=None).exclude(status=ReportStatus.DRAFT))
     )
-    latest = reports.filter(task=OuterRef("pk")).order_by("-reported_on", "-id").values("id")[:1]
-    return tasks.annotate(latest_report_id=Subquery(latest)).values(*TASK_ROW_FIELDS)
+    if not latest:
+        return tasks.values(*TASK_ROW_FIELDS[:-1])
+    newest = reports.filter(task=OuterRef("pk")).order_by("-reported_on", "-id").values("id")[:1]
+    return tasks.annotate(latest_report_id=Subquery(newest)).values(*TASK_ROW_FIELDS)
 
 
 def task_rows_for(
@@ -416,55 +440,59 @@ def task_rows_for(
             "deadlines": [],
             "latest_progress": None,
         }
-        if r["latest_report_id"]:
+        if r.get("latest_report_id"):
             report_ids.append(r["latest_report_id"])
     if not tasks:
         return []
     ids = list(tasks)
-    # Clauses and their live assignments in one LEFT JOIN: a clause without units (大兴) still comes back.
-    clause_rows = (
-        Clause.objects.filter(task_id__in=ids)
-        .annotate(live=FilteredRelation("assignments", condition=Q(assignments__deleted_at__isnull=True)))
-        .order_by("task_id", "position", "live__position", "live__id")
-        .values(
-            "id", "task_id", "position", "text", "live__unit_id", "live__unit__name", "live__role", "live__printed_name"
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        # Clauses and their live assignments in one LEFT JOIN: a clause without units (大兴) still comes back.
+        cursor.execute(
+            f"""
+            SELECT c.id, c.task_id, c.position, c.text, a.unit_id, u.name, a.role, a.printed_name
+            FROM plans_clause c
+            LEFT JOIN plans_assignment a ON a.clause_id = c.id AND a.deleted_at IS NULL
+            LEFT JOIN lawgov_unit u ON u.id = a.unit_id
+            WHERE c.task_id IN ({marks})
+            ORDER BY c.task_id, c.position, a.position, a.id
+            """,
+            ids,
         )
-    )
-    clauses: dict[int, dict] = {}
-    for c in clause_rows:
-        clause = clauses.get(c["id"])
-        if clause is None:
-            clause = clauses[c["id"]] = {"id": c["id"], "position": c["position"], "text": c["text"], "units": []}
-            tasks[c["task_id"]]["clauses"].append(clause)
-        if c["live__unit_id"]:
-            clause["units"].append(
-                {
-                    "id": c["live__unit_id"],
-                    "name": c["live__unit__name"],
-                    "role": c["live__role"],
-                    "printed_name": c["live__printed_name"],
-                }
+        clauses: dict[int, dict] = {}
+        for clause_id, task_id, position, text, unit_id, name, role, printed_name in cursor.fetchall():
+            clause = clauses.get(clause_id)
+            if clause is None:
+                clause = clauses[clause_id] = {"id": clause_id, "position": position, "text": text, "units": []}
+                tasks[task_id]["clauses"].append(clause)
+            if unit_id:
+                clause["units"].append({"id": unit_id, "name": name, "role": role, "printed_name": printed_name})
+        cursor.execute(
+            f"SELECT task_id, text, due_on, recurrence FROM plans_deadline WHERE task_id IN ({marks}) ORDER BY id",
+            ids,
+        )
+        for task_id, text, due_on, recurrence in cursor.fetchall():
+            tasks[task_id]["deadlines"].append(
+                {"text": text, "due_on": _iso(_date(due_on)), "recurrence": _json(recurrence)}
             )
-    for d in Deadline.objects.filter(task_id__in=ids).order_by("id").values("task_id", "text", "due_on", "recurrence"):
-        tasks[d["task_id"]]["deadlines"].append(
-            {"text": d["text"], "due_on": _iso(d["due_on"]), "recurrence": d["recurrence"]}
-        )
     if with_targets:
         for task in tasks.values():
             task["targets"] = []
-        for t in (
-            Target.objects.filter(task_id__in=ids)
-            .order_by("id")
-            .values("task_id", "text", "value", "measure", "period")
-        ):
-            tasks[t["task_id"]]["targets"].append(
-                {
-                    "text": t["text"],
-                    "value": float(t["value"]) if t["value"] is not None else None,
-                    "measure": t["measure"],
-                    "period": t["period"],
-                }
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT task_id, text, value, measure, period FROM plans_target WHERE task_id IN ({marks}) "
+                "ORDER BY id",
+                ids,
             )
+            for task_id, text, value, measure, period in cursor.fetchall():
+                tasks[task_id]["targets"].append(
+                    {
+                        "text": text,
+                        "value": float(value) if value is not None else None,
+                        "measure": measure,
+                        "period": period,
+                    }
+                )
     if with_reports:
         for task in tasks.values():
             task["progress_reports"] = []
@@ -474,14 +502,18 @@ def task_rows_for(
             .order_by("-reported_on", "-id")
             .values(*REPORT_FIELDS)
         )
+        # The latest progress is the newest of these that the list would show: a reporter's own drafts
+        # count for it (as in ``task_values``), nobody else's drafts do.
+        drafts_count = user.role == Role.REPORTER
         for p in reports:
             row = report_row(p)
-            tasks[p["task_id"]]["progress_reports"].append(row)
-            if p["id"] in report_ids:
-                tasks[p["task_id"]]["latest_progress"] = row
+            task = tasks[p["task_id"]]
+            task["progress_reports"].append(row)
+            if task["latest_progress"] is None and (drafts_count or p["status"] != ReportStatus.DRAFT):
+                task["latest_progress"] = row
     elif report_ids:
-        for p in ProgressReport.objects.filter(pk__in=report_ids).values(*REPORT_FIELDS):
-            tasks[p["task_id"]]["latest_progress"] = report_row(p)
+        for p in reports_by_id(report_ids):
+            tasks[p["task"]]["latest_progress"] = p
     return [tasks[r["id"]] for r in rows]
 
 
@@ -511,6 +543,45 @@ REPORT_FIELDS = (
     "updated_at",
     "version",
 )
+
+
+def reports_by_id(ids: list[int]) -> list[dict]:
+    """``report_row`` dicts for known report ids, in one plain SQL query (the task list's latest reports)."""
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            SELECT r.id, r.task_id, r.unit_id, u.name, r.reported_on, r.text, r.percent, r.claims_completion,
+                   r.status, r.on_behalf, r.submitted_at, r.reviewed_at, r.return_reason, r.updated_at, r.version
+            FROM tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id
+            WHERE r.id IN ({marks})
+            """,
+            ids,
+        )
+        return [
+            report_row(
+                {
+                    "id": r[0],
+                    "task_id": r[1],
+                    "unit_id": r[2],
+                    "unit__name": r[3],
+                    "reported_on": _date(r[4]),
+                    "text": r[5],
+                    "percent": r[6],
+                    "claims_completion": bool(r[7]),
+                    "status": r[8],
+                    "on_behalf": bool(r[9]),
+                    "submitted_at": _moment(r[10]),
+                    "reviewed_at": _moment(r[11]),
+                    "return_reason": r[12],
+                    "updated_at": _moment(r[13]),
+                    "version": r[14],
+                }
+            )
+            for r in cursor.fetchall()
+        ]
 
 
 def report_row(p: dict) -> dict:

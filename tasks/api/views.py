@@ -47,13 +47,14 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer
 
     def list(self, request, *args, **kwargs):
+        today = timezone.localdate()
         tasks = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(selectors.task_values(tasks, user=request.user, today=timezone.localdate()))
-        rows = selectors.task_rows_for(rows=list(page), user=request.user, today=timezone.localdate())
-        return self.get_paginated_response(rows)
+        page = self.paginator.paginate_counted(selectors.task_values(tasks, user=request.user, today=today), request)
+        rows = selectors.task_rows_for(rows=page, user=request.user, today=today)
+        return self.paginator.counted_response(rows)
 
     def retrieve(self, request, *args, **kwargs):
-        values = selectors.task_values(self.get_queryset(), user=request.user, today=timezone.localdate())
+        values = selectors.task_values(self.get_queryset(), user=request.user, today=timezone.localdate(), latest=False)
         row = get_object_or_404(values, pk=kwargs["pk"])
         rows = selectors.task_rows_for(
             rows=[row], user=request.user, today=timezone.localdate(), with_reports=True, with_targets=True
