@@ -273,3 +273,28 @@ def test_legal_office_manages_tokens_in_the_ui(client, legal_officer, api_client
 def test_absurd_ids_are_400_not_500(api_client_user, url):
     response = token_client(api_client_user).get(url)
     assert response.status_code == 400 and error(response)["code"] == "invalid"
+
+
+def test_the_token_lookup_loads_what_the_orm_would(reporter, api_client_user, unit):
+    """lawgov.authentication reads token, user, jurisdiction and unit in one hand-built statement: every
+    field must come back as the ORM gives it (SQLite dates made aware, JSON decoded)."""
+    from lawgov.authentication import token_with_user
+    from lawgov.models import Unit
+
+    Unit.objects.filter(pk=unit.pk).update(aliases=["编办", "区委编办"])
+    for user in (reporter, api_client_user):
+        key = api_token_issue(user=user).key
+        expected = Token.objects.select_related("user__jurisdiction", "user__unit").get(key=key)
+        loaded = token_with_user(key)
+        assert loaded.created == expected.created and timezone.is_aware(loaded.created)
+        for field in type(user)._meta.concrete_fields:
+            assert getattr(loaded.user, field.attname) == getattr(expected.user, field.attname), field.name
+        for name in ("jurisdiction", "unit"):
+            mine, theirs = getattr(loaded.user, name), getattr(expected.user, name)
+            assert (mine is None) == (theirs is None)
+            if theirs is not None:
+                for field in Unit._meta.concrete_fields:
+                    assert getattr(mine, field.attname) == getattr(theirs, field.attname), (name, field.name)
+    assert loaded.user.unit is None and loaded.user.jurisdiction.name
+    assert token_with_user(api_token_issue(user=reporter).key).user.unit.aliases == ["编办", "区委编办"]
+    assert token_with_user("not-a-token") is None
