@@ -110,6 +110,26 @@ def test_page_size_up_to_500(api_client_user, tasks):
     assert len(body["results"]) == 2 and body["previous"]
 
 
+def test_pages_walk_the_whole_list_with_the_total_on_each(api_client_user, tasks):
+    """The page and the total come from one query (COUNT(*) OVER ()): the total, the links and the rows
+    must still be those of a classic paginator, and a page past the end a JSON 404."""
+    client = token_client(api_client_user)
+    seen, url, pages = [], "/api/v1/tasks/?page_size=2&ordering=id", 0
+    while url:
+        body = client.get(url).json()
+        assert body["count"] == 5
+        seen += [t["id"] for t in body["results"]]
+        pages += 1
+        assert (body["previous"] is None) == (pages == 1)
+        url = body["next"]
+    assert pages == 3 and seen == sorted(Task.objects.values_list("pk", flat=True))
+    for page in (4, 0, "last"):
+        response = client.get("/api/v1/tasks/", {"page_size": 2, "page": page})
+        assert response.status_code == 404 and error(response)["code"] == "not_found"
+    empty = client.get("/api/v1/tasks/", {"search": "没有这样的任务"}).json()
+    assert (empty["count"], empty["results"], empty["next"]) == (0, [], None)
+
+
 def test_filters_status_search_ordering(api_client_user, tasks, other_unit):
     client = token_client(api_client_user)
     assert client.get("/api/v1/tasks/", {"status": ["overdue", "not_started"]}).json()["count"] == 5
@@ -182,8 +202,9 @@ def test_task_detail_carries_its_reports(legal_officer, reporter, tasks, unit):
 
 
 def test_task_list_query_count_is_flat(api_client_user, district, unit, other_unit):
-    """Queries: token auth, count, ids page, tasks+status+latest report id, clauses, assignments+units,
-    deadlines, targets, latest reports; the same for 3 tasks as for 60."""
+    """Four queries, for 3 tasks as for 60: the token with its user, the page with its total and each
+    task's latest report id, clauses with units, deadlines (a fifth fetches the latest reports, when a task
+    of the page has one)."""
     client = token_client(api_client_user)
     plan_factory(jurisdiction=district, tasks=3, lead=unit, cooperating=other_unit)
     client.get("/api/v1/tasks/")
@@ -193,7 +214,7 @@ def test_task_list_query_count_is_flat(api_client_user, district, unit, other_un
     with CaptureQueriesContext(connection) as many:
         response = client.get("/api/v1/tasks/")
     assert response.json()["count"] == 63
-    assert len(many) == len(few)
+    assert len(many) == len(few) == 4
 
 
 def test_me_units_plans_sections(api_client_user, tasks, district):
