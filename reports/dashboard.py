@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 from django.db.models.functions import TruncMonth
+from django.urls import reverse
 
+from assessment import selectors as assessment_selectors
+from assessment.models import AssessmentCycle, Submission
 from lawgov.models import Unit, UnitKind, User
 from plans.models import Plan, Task
 from tasks.models import ProgressReport, TaskProgress
@@ -27,7 +30,9 @@ class Chart:
     title: str
     columns: list[str]
     rows: list[list]
-    links: list[str]  # the task-list URL behind each row (same filters as the task list)
+    # Behind each row: a task-list query string ("?status=overdue", the same filters as the task list), or
+    # a path of its own ("/assessment/…") for the charts that are not about tasks.
+    links: list[str]
 
 
 def _months_back(today: dt.date, n: int) -> list[dt.date]:
@@ -179,6 +184,8 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
                 if a.role != "cooperating" and a.deleted_at is None
             }
         )
+    charts += assessment_charts(user=user)
+
     return {
         "total": total,
         "charts": charts,
@@ -196,3 +203,49 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         },
         "counts": {"reports_30d": reports_30d},
     }
+
+
+def assessment_charts(*, user: User) -> list[Chart]:
+    """The latest assessment with results: ranking within departments and within townships, and the
+    spread of scores in 10-point bands. Two queries (the cycle, then its ranking)."""
+    scored = Submission.objects.filter(cycle=OuterRef("pk"), final_total__isnull=False)
+    cycle = (
+        AssessmentCycle.objects.visible_to(user)
+        .filter(Exists(scored))
+        .select_related("jurisdiction")
+        .order_by("-year", "jurisdiction__name")
+        .first()
+    )
+    if cycle is None:
+        return []
+    link = reverse("assessment:ranking", args=[cycle.pk])
+    state = "已审定" if cycle.approved else "审核中,未发布"
+    charts = []
+    bands: dict[str, list[int]] = {}
+    kinds = assessment_selectors.ranking(cycle=cycle)
+    for position, block in enumerate(kinds):
+        rows = [
+            [r.submission.unit.name, float(r.submission.final_total), r.rank] for r in block.rows if r.rank is not None
+        ]
+        charts.append(
+            Chart(
+                f"assessment-{block.kind}",
+                f"{cycle.year}年度考核排名 · {block.label}({state})",
+                ["单位", "总分", "名次"],
+                rows,
+                [link] * len(rows),
+            )
+        )
+        for band in block.bands:
+            bands.setdefault(band.label, [0] * len(kinds))[position] = band.count
+    rows = [[label, sum(counts), *counts] for label, counts in bands.items()]
+    charts.append(
+        Chart(
+            "assessment-bands",
+            f"{cycle.year}年度考核得分分布({state})",
+            ["分数段", "单位数", *(block.label for block in kinds)],
+            rows,
+            [link] * len(rows),
+        )
+    )
+    return charts

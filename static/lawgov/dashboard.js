@@ -24,7 +24,7 @@
           series: [{ type: "line", smooth: true, data: chart.rows.map(function (r) { return r[2]; }), areaStyle: {} }]
         };
       } else {
-        // Rate charts show 完成率; ranking charts show their first number.
+        // Rate charts show 完成率; ranking charts (overdue counts, assessment totals) their first number.
         var rate = chart.columns.indexOf("完成率(%)");
         var col = rate >= 0 ? rate : 1;
         option = {
@@ -37,13 +37,14 @@
                    axisLabel: { width: 260, overflow: "truncate" } },
           series: [{ type: "bar", data: chart.rows.map(function (r) { return r[col]; }),
                      label: { show: true, position: "right", formatter: rate >= 0 ? "{c}%" : "{c}" },
-                     itemStyle: { color: rate >= 0 ? "#1a7f37" : "#b3261e" } }]
+                     itemStyle: { color: rate >= 0 ? "#1a7f37" :
+                                  (chart.key.indexOf("assessment") === 0 ? "#1f5fa8" : "#b3261e") } }]
         };
       }
       ec.setOption(option);
       ec.on("click", function (params) {
         var link = chart.links[params.dataIndex];
-        if (link) { window.location.href = taskList + link; }
+        if (link) { window.location.href = link.charAt(0) === "/" ? link : taskList + link; }
       });
       window.addEventListener("resize", function () { ec.resize(); });
     });

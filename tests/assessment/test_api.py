@@ -10,26 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from assessment import services as assessment_services
 from assessment.models import Submission
 from tests.api.test_api import error, token_client
-from tests.assessment.helpers import adjust_facts
-from tests.assessment.test_services import AFTER, submit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def approved(cycle, reporter, town_reporter, legal_officer):
-    """The 2017 cycle reviewed and approved: 区编办 103.0 (bonus), 元坝镇 95.0, the other two 100.0."""
-    submission = Submission.objects.get(cycle=cycle, unit=reporter.unit)
-    town = Submission.objects.get(cycle=cycle, unit=town_reporter.unit)
-    submit(submission, reporter)
-    submit(town, town_reporter, {"三.1": {0: "1"}})
-    for s in Submission.objects.filter(cycle=cycle):
-        assessment_services.review_save(submission=s, by=legal_officer, items={}, finish=True, today=AFTER)
-    facts, grounds = adjust_facts(submission, {1: "1"}, {1: "市级示范单位"})
-    assessment_services.review_save(
-        submission=submission, by=legal_officer, items={}, adjust_facts=facts, adjust_grounds=grounds, today=AFTER
-    )
-    return cycle
 
 
 def test_cycles_list_with_counts_for_the_office_and_leader(cycle, legal_officer, leader, outsider_officer):
