@@ -201,6 +201,40 @@ def test_task_detail_carries_its_reports(legal_officer, reporter, tasks, unit):
     assert body["latest_progress"]["text"] == "进展0"
 
 
+def test_list_and_detail_agree_on_the_latest_progress(legal_officer, reporter, tasks, unit):
+    """The list takes the latest report from a subquery, the detail from the task's reports: the same rule
+    either way (a reporter's own draft counts for it, nobody else's draft does)."""
+    task = Task.objects.visible_to(reporter).order_by("id").first()
+    services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY - dt.timedelta(days=2), text="已报送", percent=30
+    )
+    services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY, text="草稿", percent=40, submit=False
+    )
+    for user, expected in ((reporter, "草稿"), (legal_officer, "已报送")):
+        client = token_client(user)
+        listed = next(t for t in client.get("/api/v1/tasks/").json()["results"] if t["id"] == task.pk)
+        detail = client.get(f"/api/v1/tasks/{task.pk}/").json()
+        assert listed["latest_progress"] == detail["latest_progress"]
+        assert detail["latest_progress"]["text"] == expected
+
+
+def test_task_detail_query_count_is_flat(legal_officer, reporter, tasks, unit):
+    """Six queries however many reports: token, task, clauses, deadlines, targets, reports."""
+    task = Task.objects.visible_to(reporter).first()
+    client = token_client(legal_officer)
+    counts = []
+    for n in (1, 12):
+        for day in range(n):
+            services.progress_report_create(
+                task=task, unit=unit, by=reporter, reported_on=TODAY - dt.timedelta(days=day), text="进展", percent=5
+            )
+        with CaptureQueriesContext(connection) as ctx:
+            assert len(client.get(f"/api/v1/tasks/{task.pk}/").json()["progress_reports"]) in (1, 13)
+        counts.append(len(ctx))
+    assert counts == [6, 6]
+
+
 def test_task_list_query_count_is_flat(api_client_user, district, unit, other_unit):
     """Four queries, for 3 tasks as for 60: the token with its user, the page with its total and each
     task's latest report id, clauses with units, deadlines (a fifth fetches the latest reports, when a task
