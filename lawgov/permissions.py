@@ -37,6 +37,12 @@ def role_required(*roles: str) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
+def people_only(view: ViewFunc) -> ViewFunc:
+    """Pages for people (legal office, reporters, leaders); an API client account reads through the API
+    and its docs, as its menu says, and gets 403 here."""
+    return role_required(Role.LEGAL_OFFICE, Role.REPORTER, Role.LEADER)(view)
+
+
 def writers_only(view: ViewFunc) -> ViewFunc:
     """Leaders and API clients read; any request that writes needs another role."""
     return role_required(Role.LEGAL_OFFICE, Role.REPORTER)(view)

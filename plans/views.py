@@ -1,20 +1,19 @@
 """Pages of the plans app: list, plan tree, task, unit's clauses, and the import upload → preview → confirm."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from lawgov.models import Role, Unit
-from lawgov.permissions import role_required
+from lawgov.permissions import people_only, role_required
 from plans import selectors, services
 from plans.forms import AssignmentForm, PlanUploadForm
 from plans.models import Assignment, AssignmentRole, Clause, Plan, PlanImport, Task
 
 
-@login_required
+@people_only
 def plan_list(request: HttpRequest) -> HttpResponse:
     can_import = request.user.is_superuser or request.user.role == Role.LEGAL_OFFICE
     return render(
@@ -24,7 +23,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@people_only
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("jurisdiction"), pk=pk)
     units = (
@@ -54,7 +53,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@people_only
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(selectors.tasks_with_parts(Task.objects.visible_to(request.user)), pk=pk)
     can_assign = Task.objects.editable_by(request.user).filter(pk=task.pk).exists()
@@ -114,7 +113,7 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("plans:task", pk=assignment.clause.task_id)
 
 
-@login_required
+@people_only
 def unit_tasks(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(Unit.objects.in_directory_of(request.user), pk=pk)
     if not Unit.objects.visible_to(request.user).filter(pk=unit.pk).exists():

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from lawgov.models import Role, Unit
-from lawgov.permissions import role_required
+from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services
@@ -52,7 +52,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
     return render(request, "tasks/workbench.html", context)
 
 
-@login_required
+@people_only
 def task_list(request: HttpRequest) -> HttpResponse:
     if request.user.role == Role.API_CLIENT:
         raise PermissionDenied("接口客户端请使用 /api/v1/tasks/。")
@@ -110,7 +110,7 @@ def _units_for_logging(user, task: Task):
     return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
 
 
-@login_required
+@people_only
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request.user, pk)
     user = request.user
@@ -199,7 +199,7 @@ def _history(task: Task) -> list[dict]:
     return entries
 
 
-@login_required
+@people_only
 @require_POST
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_for(request.user, pk)
@@ -242,7 +242,7 @@ def _report_for(request: HttpRequest, pk: int) -> ProgressReport:
     return get_object_or_404(ProgressReport.objects.visible_to(request.user).select_related("task", "unit"), pk=pk)
 
 
-@login_required
+@people_only
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
     if not ProgressReport.objects.editable_by(request.user).filter(pk=report.pk).exists():
@@ -288,7 +288,7 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "tasks/report_edit.html", {"report": report, "form": form}, status=status)
 
 
-@login_required
+@people_only
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
@@ -323,7 +323,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tasks:detail", pk=report.task_id)
 
 
-@login_required
+@people_only
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_for(request, pk)
@@ -335,7 +335,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tasks:detail", pk=report.task_id)
 
 
-@login_required
+@people_only
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence goes out only to those who may see its report; never from a public URL."""
     evidence = get_object_or_404(Evidence.objects.filter(deleted_at=None).select_related("report"), pk=pk)
@@ -353,7 +353,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=evidence.original_name)
 
 
-@login_required
+@people_only
 def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The plan page with completion bars per section, filterable by unit, role and status."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("jurisdiction"), pk=pk)
@@ -390,7 +390,7 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@people_only
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
     content = excel.plan_tasks_export(plan=plan, user=request.user, today=timezone.localdate())
@@ -402,7 +402,7 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
+@people_only
 def plan_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload the filled sheet: every row checked first; all rows saved, or none with errors by row."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)

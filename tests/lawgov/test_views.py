@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from lawgov.context_processors import navigation_for
 from tests.conftest import PASSWORD
+from tests.factories import plan_factory
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +95,18 @@ def test_api_errors_are_json(client):
     response = client.get("/api/v1/me/")
     assert response.status_code in (401, 403)
     assert response.json()["error"]["code"] == "not_authenticated"
+
+
+def test_an_api_client_account_reads_through_the_api_not_the_pages(client, api_client_user, district, unit):
+    """Its menu shows 工作台, 单位 and 接口文档; the task and plan pages answer 403 (in Chinese), and no
+    page it can open offers a button to them."""
+    plan = plan_factory(jurisdiction=district, tasks=1, lead=unit)
+    task = plan.tasks.first()
+    client.force_login(api_client_user)
+    for url in ("/tasks/", f"/tasks/{task.pk}/", "/plans/", f"/plans/{plan.pk}/", f"/tasks/plans/{plan.pk}/"):
+        response = client.get(url)
+        assert response.status_code == 403, url
+        assert "接口客户端" in response.content.decode()
+    page = client.get(reverse("unit-detail", args=[unit.pk])).content.decode()
+    assert reverse("plans:unit-tasks", args=[unit.pk]) not in page
+    assert client.get("/").status_code == 200 and client.get("/api/v1/tasks/").status_code == 200
