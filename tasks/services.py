@@ -273,7 +273,11 @@ def progress_report_accept(*, report: ProgressReport, by: User) -> ProgressRepor
             progress.completed_by = report
             progress._history_user = by
             progress.save()
-    _notify_unit(report, Notification.Kind.REVIEWED, f"进展已采纳:{report.task.number}. {report.task.heading[:40]}")
+    _notify_unit(
+        report,
+        Notification.Kind.REVIEWED,
+        f"{_day(report.reported_on)}的进展已采纳:{report.task.number}. {report.task.heading[:40]}",
+    )
     _touch_task(report.task_id)
     return report
 
@@ -296,7 +300,7 @@ def progress_report_return(*, report: ProgressReport, by: User, reason: str) -> 
     _notify_unit(
         report,
         Notification.Kind.RETURNED,
-        f"进展被退回:{report.task.number}. {report.task.heading[:40]}",
+        f"{_day(report.reported_on)}的进展被退回:{report.task.number}. {report.task.heading[:40]}",
         body=f"退回理由:{report.return_reason}",
     )
     _touch_task(report.task_id)
@@ -324,7 +328,13 @@ def _progress_note_report(report: ProgressReport) -> None:
         TaskProgress.objects.filter(pk=progress.pk).update(last_report_on=report.reported_on)
 
 
+def _day(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
 def _notify_unit(report: ProgressReport, kind: str, title: str, body: str = "") -> None:
+    """Tell the unit's reporters. The title names the report's date: a unit that reports weekly on one task
+    must tell its acceptances apart in the bell."""
     url = reverse("tasks:detail", args=[report.task_id])
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     for user in User.objects.filter(unit_id=report.unit_id, is_active=True):

@@ -100,3 +100,16 @@ def test_recurring_deadline_rolls_forward(district, unit):
     assert services.recurring_deadlines_roll(today=TODAY) == 1
     task.refresh_from_db()
     assert task.due_on == dt.date(2027, 3, 31)
+
+
+def test_review_notices_name_the_report_they_are_about(district, unit, reporter, legal_officer):
+    """Two weekly reports on one task accepted: the bell shows two titles a reporter can tell apart."""
+    task = plan_factory(jurisdiction=district, tasks=1, lead=unit).tasks.get()
+    for day in (TODAY - dt.timedelta(days=7), TODAY):
+        report = services.progress_report_create(
+            task=task, unit=unit, by=reporter, reported_on=day, text="本周进展", percent=10
+        )
+        services.progress_report_accept(report=report, by=legal_officer)
+    titles = list(Notification.objects.filter(user=reporter, kind="reviewed").values_list("title", flat=True))
+    assert len(titles) == len(set(titles)) == 2
+    assert any(title.startswith(f"{TODAY.month}月{TODAY.day}日的进展已采纳") for title in titles)
