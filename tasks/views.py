@@ -20,7 +20,7 @@ from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services
 from tasks.filtersets import TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
-from tasks.models import Evidence, Notification, ProgressReport, TaskProgress
+from tasks.models import EDITABLE_BY_UNIT, Evidence, Notification, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
 
 
@@ -141,6 +141,9 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "form": form,
         "timeline": timeline,
         "editable": editable,
+        # A draft or returned report of the user's own is offered first: a second, blank form above it
+        # led reporters to type the same progress twice.
+        "pending": [r for r in timeline if r.pk in editable and not r.deleted_at and r.status in EDITABLE_BY_UNIT],
         "reviewable": reviewable,
         "return_form": ReturnForm(),
         "history": history,

@@ -195,3 +195,17 @@ def test_bell_counts_unread(client, reporter, task, unit, legal_officer):
     assert "data-unread>1<" in client.get(reverse("tasks:bell")).content.decode()
     client.post(reverse("tasks:notifications"))
     assert "data-unread" not in client.get(reverse("tasks:bell")).content.decode()
+
+
+def test_a_saved_draft_is_offered_before_a_new_form(client, reporter, task):
+    """A reporter coming back to a task finds its draft first (继续修改/提交); the blank form folds away."""
+    client.force_login(reporter)
+    assert post_report(client, task, action="draft", text="写了一半的进展").status_code == 302
+    draft = ProgressReport.objects.get()
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert f'data-pending="{draft.pk}"' in page and "您有一份未提交的草稿" in page
+    assert page.index("data-pending") < page.index("data-new-report") < page.index("data-report-form")
+    assert reverse("tasks:report-edit", args=[draft.pk]) in page
+    client.post(reverse("tasks:report-submit", args=[draft.pk]))
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert "data-pending" not in page and "data-new-report" not in page and "data-report-form" in page
