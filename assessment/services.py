@@ -16,6 +16,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from assessment import parsing, scoring
@@ -40,8 +41,8 @@ from assessment.models import (
 )
 from lawgov.models import Role, Unit, UnitKind, User
 from plans.importing import DocumentError
-from tasks.models import Evidence
-from tasks.services import ProgressError, evidence_check
+from tasks.models import Evidence, Notification
+from tasks.services import ProgressError, evidence_check, notification_send
 
 
 class AssessmentError(Exception):
@@ -1005,7 +1006,22 @@ def submission_return(*, submission: Submission, by: User, reason: str) -> Submi
         returned_by=by,
     )
     _record(submission, by)
+    _notify_reporters(
+        submission,
+        kind=Notification.Kind.ASSESSMENT_RETURNED,
+        key=f"assessment_returned:{submission.pk}:{submission.returned_at:%Y%m%d%H%M%S%f}",
+        title=f"{submission.cycle.year}年度考核自评被退回,请修改后重新提交",
+        body=f"退回理由:{submission.return_reason}",
+    )
     return submission
+
+
+def _notify_reporters(submission: Submission, *, kind: str, key: str, title: str, body: str = "") -> None:
+    """The unit's reporters hear it in the bell (and by email when they have one), with a link to the
+    self-assessment: nobody should learn of a return or a result by phone."""
+    url = reverse("assessment:submission", args=[submission.pk])
+    for user in User.objects.filter(role=Role.REPORTER, unit_id=submission.unit_id, is_active=True):
+        notification_send(user=user, kind=kind, key=key, title=title, body=body, url=url)
 
 
 @transaction.atomic
@@ -1041,6 +1057,14 @@ def cycle_approve(*, cycle: AssessmentCycle, by: User, note: str = "", today: dt
     if not done:
         raise AssessmentError("approved", "考核结果已审定发布。", 409)
     _record(cycle, by)
+    for submission in Submission.objects.filter(cycle=cycle).select_related("cycle"):
+        _notify_reporters(
+            submission,
+            kind=Notification.Kind.ASSESSMENT_PUBLISHED,
+            key=f"assessment_published:{submission.pk}",
+            title=f"{cycle.year}年度法治政府建设考核结果已发布:总分 {submission.final_total} 分",
+            body="请在考核页面查看本单位的得分、核定意见和名次。",
+        )
     return cycle
 
 

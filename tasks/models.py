@@ -198,6 +198,8 @@ class Notification(models.Model):
         RETURNED = "returned", "进展被退回"
         DIGEST = "digest", "每周汇总"
         REVIEWED = "reviewed", "进展已审核"
+        ASSESSMENT_RETURNED = "assessment_returned", "考核自评被退回"
+        ASSESSMENT_PUBLISHED = "assessment_published", "考核结果已发布"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=20, choices=Kind.choices)

@@ -22,7 +22,7 @@ from assessment.models import (
 )
 from assessment.services import AssessmentError
 from lawgov.models import Role, UnitKind
-from tasks.models import Evidence, ProgressReport, ReportStatus, TaskProgress
+from tasks.models import Evidence, Notification, ProgressReport, ReportStatus, TaskProgress
 from tests.assessment.conftest import SEED, TODAY
 from tests.assessment.helpers import adjust_facts, review_inputs, self_inputs
 from tests.conftest import make_unit, make_user
@@ -668,3 +668,18 @@ def test_workbench_items(cycle, submission, reporter, legal_officer):
     assert selectors.workbench_items(user=legal_officer, today=TODAY)[0]["title"].endswith("待审核自评1份")
     services.submission_return(submission=submission, by=legal_officer, reason="补充")
     assert selectors.workbench_items(user=reporter, today=AFTER)[0]["urgent"]
+
+
+def test_returns_and_the_published_results_ring_the_units_bell(approved, reporter, town_reporter, legal_officer):
+    submission = Submission.objects.get(cycle=approved, unit=reporter.unit)
+    services.submission_return(submission=submission, by=legal_officer, reason="佐证材料不全")
+    notice = Notification.objects.get(user=reporter, kind="assessment_returned")
+    assert "退回" in notice.title and notice.body == "退回理由:佐证材料不全"
+    assert notice.url == f"/assessment/submissions/{submission.pk}/"
+    assert not Notification.objects.filter(user=town_reporter, kind="assessment_returned").exists()
+    submit(submission, reporter)
+    services.review_save(submission=submission, by=legal_officer, items={}, finish=True, today=AFTER)
+    services.cycle_approve(cycle=approved, by=legal_officer)
+    town = Notification.objects.get(user=town_reporter, kind="assessment_published")
+    assert town.title == "2017年度法治政府建设考核结果已发布:总分 95.0 分"
+    assert Notification.objects.filter(kind="assessment_published").count() == 2  # one reporter per unit here
