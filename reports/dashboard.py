@@ -207,7 +207,8 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
 
 def assessment_charts(*, user: User) -> list[Chart]:
     """The latest assessment with results: ranking within departments and within townships, and the
-    spread of scores in 10-point bands. Two queries (the cycle, then its ranking)."""
+    spread of scores in 10-point bands. Two queries (the cycle, then its ranking); without results, the
+    latest cycle as an empty chart that says so."""
     scored = Submission.objects.filter(cycle=OuterRef("pk"), final_total__isnull=False)
     cycle = (
         AssessmentCycle.objects.visible_to(user)
@@ -217,7 +218,11 @@ def assessment_charts(*, user: User) -> list[Chart]:
         .first()
     )
     if cycle is None:
-        return []
+        # A cycle under way with nothing reviewed yet: say so rather than leave the leader guessing.
+        cycle = AssessmentCycle.objects.visible_to(user).order_by("-year", "jurisdiction__name").first()
+        if cycle is None:
+            return []
+        return [Chart("assessment", f"{cycle.year}年度考核排名(尚无核定得分)", ["单位", "总分", "名次"], [], [])]
     link = reverse("assessment:ranking", args=[cycle.pk])
     state = "已审定" if cycle.approved else "审核中,未发布"
     charts = []

@@ -39,5 +39,12 @@ def test_assessment_charts_cost_two_queries(leader, approved):
     assert len(ctx) == 2 and len(charts) == 3
 
 
-def test_no_assessment_no_charts(leader, cycle):
+def test_a_cycle_without_results_says_so(client, leader, cycle):
+    charts = assessment_charts(user=leader)
+    assert [(c.title, c.rows) for c in charts] == [("2017年度考核排名(尚无核定得分)", [])]
+    client.force_login(leader)
+    assert "2017年度考核排名(尚无核定得分)" in client.get("/dashboard/").content.decode()
+
+
+def test_no_cycle_no_chart(leader):
     assert assessment_charts(user=leader) == []
