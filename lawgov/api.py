@@ -57,12 +57,12 @@ class Pagination(PageNumberPagination):
         except ValueError:
             number = 0
         if number < 1:
-            raise exceptions.NotFound(f"页码 {raw} 无效。")
+            raise ServiceError(code="page", message=f"页码 {raw} 无效:页码从 1 开始。", status_code=404)
         offset = (number - 1) * size
         rows = list(queryset.annotate(_total=Window(Count("*")))[offset : offset + size])
         total = rows[0]["_total"] if rows else queryset.count()
         if not rows and number > 1:
-            raise exceptions.NotFound(f"页码 {raw} 无效:共 {total} 条。")
+            raise ServiceError(code="page", message=f"没有第 {raw} 页:共 {total} 条,每页 {size} 条。", status_code=404)
         self._counted = (number, size, total)
         return rows
 
@@ -108,7 +108,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         details = None
     else:
         message = MESSAGES.get(code, "请求出错。")
-    if response.status_code == status.HTTP_404_NOT_FOUND:
+    if response.status_code == status.HTTP_404_NOT_FOUND and not isinstance(exc, ServiceError):
         message = MESSAGES["not_found"]
     response.data = {"error": {"code": code, "message": message, "details": details}}
     return response

@@ -19,18 +19,36 @@ id_filter = extend_schema_field(OpenApiTypes.INT)
 class TaskFilterSet(FilterSet):
     jurisdiction = id_filter(
         django_filters.ModelChoiceFilter(
-            label="辖区", field_name="plan__jurisdiction", queryset=Unit.objects.none(), empty_label="全部辖区"
+            label="辖区",
+            field_name="plan__jurisdiction",
+            queryset=Unit.objects.none(),
+            empty_label="全部辖区",
+            error_messages={"invalid_choice": "没有这个辖区,或您无权查看(请填写辖区的单位ID)。"},
         )
     )
     plan = id_filter(
-        django_filters.ModelChoiceFilter(label="规划", queryset=Plan.objects.none(), empty_label="全部规划")
+        django_filters.ModelChoiceFilter(
+            label="规划",
+            queryset=Plan.objects.none(),
+            empty_label="全部规划",
+            error_messages={"invalid_choice": "没有这个规划,或它不在您的辖区(请填写规划ID)。"},
+        )
     )
     section = id_filter(
-        django_filters.ModelChoiceFilter(label="章节", queryset=Section.objects.none(), method="filter_section")
+        django_filters.ModelChoiceFilter(
+            label="章节",
+            queryset=Section.objects.none(),
+            method="filter_section",
+            error_messages={"invalid_choice": "没有这个章节,或它不在您的辖区(请填写章节ID)。"},
+        )
     )
     unit = id_filter(
         django_filters.ModelChoiceFilter(
-            label="单位", queryset=Unit.objects.none(), method="filter_unit", empty_label="全部单位"
+            label="单位",
+            queryset=Unit.objects.none(),
+            method="filter_unit",
+            empty_label="全部单位",
+            error_messages={"invalid_choice": "没有这个单位,或它不在您的辖区(请填写单位ID)。"},
         )
     )
     role = django_filters.ChoiceFilter(

@@ -16,6 +16,7 @@ from lawgov.services import api_token_issue
 from plans.models import Task
 from tasks import services
 from tasks.models import ProgressReport
+from tests.conftest import make_unit
 from tests.factories import plan_factory
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,13 @@ def test_bad_filters_are_400_json(api_client_user, tasks, query):
     assert error(response)["code"] == "invalid"
 
 
+def test_a_unit_of_another_jurisdiction_is_named_in_the_error(api_client_user, tasks, other_district):
+    foreign = make_unit(other_district, "外区编办")
+    response = token_client(api_client_user).get("/api/v1/tasks/", {"unit": foreign.pk})
+    assert response.status_code == 400
+    assert error(response)["details"] == {"unit": ["没有这个单位,或它不在您的辖区(请填写单位ID)。"]}
+
+
 def test_page_size_up_to_500(api_client_user, tasks):
     body = token_client(api_client_user).get("/api/v1/tasks/", {"page_size": 500}).json()
     assert body["count"] == 5 and len(body["results"]) == 5
@@ -125,7 +133,10 @@ def test_pages_walk_the_whole_list_with_the_total_on_each(api_client_user, tasks
     assert pages == 3 and seen == sorted(Task.objects.values_list("pk", flat=True))
     for page in (4, 0, "last"):
         response = client.get("/api/v1/tasks/", {"page_size": 2, "page": page})
-        assert response.status_code == 404 and error(response)["code"] == "not_found"
+        assert response.status_code == 404 and error(response)["code"] == "page"
+    assert (
+        error(client.get("/api/v1/tasks/", {"page_size": 2, "page": 4}))["message"] == "没有第 4 页:共 5 条,每页 2 条。"
+    )
     empty = client.get("/api/v1/tasks/", {"search": "没有这样的任务"}).json()
     assert (empty["count"], empty["results"], empty["next"]) == (0, [], None)
 
