@@ -43,7 +43,9 @@ def test_a_cycle_without_results_says_so(client, leader, cycle):
     charts = assessment_charts(user=leader)
     assert [(c.title, c.rows) for c in charts] == [("2017年度考核排名(尚无核定得分)", [])]
     client.force_login(leader)
-    assert "2017年度考核排名(尚无核定得分)" in client.get("/dashboard/").content.decode()
+    page = client.get("/dashboard/").content.decode()
+    assert "2017年度考核排名(尚无核定得分)" in page
+    assert 'data-download="assessment"' not in page  # nothing to download: no button
 
 
 def test_no_cycle_no_chart(leader):
