@@ -384,19 +384,19 @@ TASK_ROW_FIELDS = (
 
 
 def task_values(tasks: QuerySet[Task], *, user: User, today: dt.date, latest: bool = True) -> QuerySet:
-    """The filtered, ordered task queryset as the rows the API needs, so that paging it already fetches
-    each task's own fields, status and the id of its latest visible report (``latest=False`` leaves that
-    out, for one task whose reports are all fetched anyway)."""
+    """The filtered, ordered task queryset as the rows the API needs: each task's own fields, from which
+    ``task_rows_for`` computes the status, and for a reporter the id of its latest visible report
+    (``latest=False`` leaves that out, for one task whose reports are all fetched anyway)."""
     # Status is computed per row in Python by the same rule (tasks.status.task_status): cheaper than the SQL
     # CASE on a page, and the SQL form stays where it is needed, in filters and rollups.
-    reports = (
-        ProgressReport.objects.visible_to(user)
-        if user.role == Role.REPORTER
-        else (ProgressReport.objects.filter(deleted_at=None).exclude(status=ReportStatus.DRAFT))
-    )
-    if not latest:
+    if not latest or user.role != Role.REPORTER:
+        # Everyone else's latest report is the newest submitted one of the task (``latest_reports``),
+        # found after the page is known, not in the page's query.
         return tasks.values(*TASK_ROW_FIELDS[:-1])
-    newest = reports.filter(task=OuterRef("pk")).order_by("-reported_on", "-id").values("id")[:1]
+    # A reporter's own drafts count as its latest, others' do not: ProgressReport.visible_to decides.
+    newest = (
+        ProgressReport.objects.visible_to(user).filter(task=OuterRef("pk")).order_by("-reported_on", "-id")
+    ).values("id")[:1]
     return tasks.annotate(latest_report_id=Subquery(newest)).values(*TASK_ROW_FIELDS)
 
 
@@ -514,6 +514,9 @@ def task_rows_for(
     elif report_ids:
         for p in reports_by_id(report_ids):
             tasks[p["task"]]["latest_progress"] = p
+    elif user.role != Role.REPORTER:
+        for p in latest_reports(ids):
+            tasks[p["task"]]["latest_progress"] = p
     return [tasks[r["id"]] for r in rows]
 
 
@@ -545,20 +548,18 @@ REPORT_FIELDS = (
 )
 
 
-def reports_by_id(ids: list[int]) -> list[dict]:
-    """``report_row`` dicts for known report ids, in one plain SQL query (the task list's latest reports)."""
-    if not ids:
-        return []
-    marks = ", ".join(["%s"] * len(ids))
+REPORT_COLUMNS = """
+    r.id, r.task_id, r.unit_id, u.name, r.reported_on, r.text, r.percent, r.claims_completion, r.status,
+    r.on_behalf, r.submitted_at, r.reviewed_at, r.return_reason, r.updated_at, r.version
+"""
+
+
+def _report_rows(where: str, params: list) -> list[dict]:
+    """``report_row`` dicts from plain SQL (the task list's latest reports: one query for a whole page)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""
-            SELECT r.id, r.task_id, r.unit_id, u.name, r.reported_on, r.text, r.percent, r.claims_completion,
-                   r.status, r.on_behalf, r.submitted_at, r.reviewed_at, r.return_reason, r.updated_at, r.version
-            FROM tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id
-            WHERE r.id IN ({marks})
-            """,
-            ids,
+            f"SELECT {REPORT_COLUMNS} FROM tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id WHERE {where}",
+            params,
         )
         return [
             report_row(
@@ -582,6 +583,31 @@ def reports_by_id(ids: list[int]) -> list[dict]:
             )
             for r in cursor.fetchall()
         ]
+
+
+def reports_by_id(ids: list[int]) -> list[dict]:
+    """Known report ids (a reporter's latest reports, picked by ``ProgressReport.visible_to``)."""
+    if not ids:
+        return []
+    return _report_rows(f"r.id IN ({', '.join(['%s'] * len(ids))})", ids)
+
+
+def latest_reports(task_ids: list[int]) -> list[dict]:
+    """The newest submitted (not draft, not deleted) report of each task: what the legal office, leaders
+    and API clients see as a task's latest progress. The tasks are already those the caller may see."""
+    if not task_ids:
+        return []
+    marks = ", ".join(["%s"] * len(task_ids))
+    return _report_rows(
+        f"""r.id IN (
+            SELECT (
+                SELECT l.id FROM tasks_progressreport l
+                WHERE l.task_id = t.id AND l.deleted_at IS NULL AND l.status <> %s
+                ORDER BY l.reported_on DESC, l.id DESC LIMIT 1
+            ) FROM plans_task t WHERE t.id IN ({marks})
+        )""",
+        [ReportStatus.DRAFT.value, *task_ids],
+    )
 
 
 def report_row(p: dict) -> dict:

@@ -176,10 +176,10 @@ class Command(BaseCommand):
             (
                 "1 规划+牵头单位,未完成",
                 f"/api/v1/tasks/?plan={plan.pk}&unit={lead}&role=lead&{OPEN}&page_size=100",
-                "t.plan_id = %s AND (tp.completed_on IS NULL) AND EXISTS (SELECT 1 FROM plans_assignment a JOIN "
-                "plans_clause c ON c.id = a.clause_id WHERE c.task_id = t.id AND a.unit_id = %s AND a.role = 'lead' "
-                "AND a.deleted_at IS NULL)",
-                [plan.pk, lead],
+                "t.plan_id = %s AND p.jurisdiction_id = %s AND (tp.completed_on IS NULL) AND EXISTS (SELECT 1 FROM "
+                "plans_assignment a JOIN plans_clause c ON c.id = a.clause_id WHERE c.task_id = t.id AND "
+                "a.unit_id = %s AND a.role = 'lead' AND a.deleted_at IS NULL)",
+                [plan.pk, district.pk, lead],
                 "ORDER BY t.due_on, t.id LIMIT 100",
             ),
             (
