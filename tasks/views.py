@@ -110,21 +110,22 @@ def _units_for_logging(user, task: Task):
     return Unit.objects.filter(pk__in=ids).order_by("kind", "name")
 
 
-@people_only
-def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = _task_for(request.user, pk)
-    user = request.user
+def _log_form(user, task: Task) -> ProgressReportForm | None:
+    """A blank 填报进展 form when this user may log progress on the task, else None."""
     units = _units_for_logging(user, task)
     can_log = not user.read_only and (
         (units is not None and units.exists())
         or (user.role == Role.REPORTER and user.unit_id and services.unit_roles_on_task(task=task, unit=user.unit))
     )
-    form = (
-        ProgressReportForm(units=units, initial={"reported_on": timezone.localdate(), "percent": 0})
-        if can_log
-        else None
-    )
-    return render(request, "tasks/task_detail.html", _task_context(request, task, form=form))
+    if not can_log:
+        return None
+    return ProgressReportForm(units=units, initial={"reported_on": timezone.localdate(), "percent": 0})
+
+
+@people_only
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _task_for(request.user, pk)
+    return render(request, "tasks/task_detail.html", _task_context(request, task, form=_log_form(request.user, task)))
 
 
 def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
@@ -322,6 +323,12 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             raise services.ProgressError("action", "未知的审核操作。")
     except services.ProgressError as exc:
+        if exc.code == "reason" and not request.htmx:
+            # A return without a reason: the page again, the message beside that report's reason field.
+            task = _task_for(request.user, report.task_id)
+            context = _task_context(request, task, form=_log_form(request.user, task))
+            context["return_error"] = (report.pk, exc.message)
+            return render(request, "tasks/task_detail.html", context, status=400)
         return _error_response(request, exc, f"/tasks/{report.task_id}/")
     return redirect("tasks:detail", pk=report.task_id)
 

@@ -73,10 +73,14 @@ def test_legal_office_logs_on_behalf_and_reviews(client, legal_officer, reporter
     assert response.status_code == 302
     report = ProgressReport.objects.get()
     assert report.on_behalf and report.unit == unit
-    response = client.post(reverse("tasks:report-review", args=[report.pk]), {"action": "return", "reason": ""})
-    assert response.status_code == 302
+    response = client.post(reverse("tasks:report-review", args=[report.pk]), {"action": "return", "reason": "  "})
+    assert response.status_code == 400  # a return without a reason is refused, the message beside the field
+    page = response.content.decode()
+    form = page[page.index(f'id="report-{report.pk}"') :]
+    assert form.index("data-return-error") < form.index("</article>")
+    assert "退回时请写明理由" in form[: form.index("</article>")]
     report.refresh_from_db()
-    assert report.status == ReportStatus.SUBMITTED  # a return without a reason is refused
+    assert report.status == ReportStatus.SUBMITTED
     client.post(reverse("tasks:report-review", args=[report.pk]), {"action": "accept"})
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
