@@ -8,7 +8,7 @@ conditional UPDATEs: two clicks on 提交, or two reviewers at once, cannot both
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -42,7 +42,7 @@ from assessment.models import (
 from lawgov.models import Role, Unit, UnitKind, User
 from plans.importing import DocumentError
 from tasks.models import Evidence, Notification
-from tasks.services import ProgressError, evidence_check, notification_send
+from tasks.services import ProgressError, evidence_check
 
 
 class AssessmentError(Exception):
@@ -1007,21 +1007,35 @@ def submission_return(*, submission: Submission, by: User, reason: str) -> Submi
     )
     _record(submission, by)
     _notify_reporters(
-        submission,
+        [submission],
         kind=Notification.Kind.ASSESSMENT_RETURNED,
-        key=f"assessment_returned:{submission.pk}:{submission.returned_at:%Y%m%d%H%M%S%f}",
-        title=f"{submission.cycle.year}年度考核自评被退回,请修改后重新提交",
+        key=f"assessment_returned:{{submission}}:{submission.returned_at:%Y%m%d%H%M%S%f}",
+        title=lambda s: f"{s.cycle.year}年度考核自评被退回,请修改后重新提交",
         body=f"退回理由:{submission.return_reason}",
     )
     return submission
 
 
-def _notify_reporters(submission: Submission, *, kind: str, key: str, title: str, body: str = "") -> None:
-    """The unit's reporters hear it in the bell (and by email when they have one), with a link to the
-    self-assessment: nobody should learn of a return or a result by phone."""
-    url = reverse("assessment:submission", args=[submission.pk])
-    for user in User.objects.filter(role=Role.REPORTER, unit_id=submission.unit_id, is_active=True):
-        notification_send(user=user, kind=kind, key=key, title=title, body=body, url=url)
+def _notify_reporters(
+    submissions: Iterable[Submission], *, kind: str, key: str, title: Callable[[Submission], str], body: str = ""
+) -> int:
+    """The units' reporters hear it in the bell, with a link to their self-assessment: nobody should learn
+    of a return or a result by phone. One INSERT for a whole cycle, inside the caller's transaction (so
+    nothing is announced that is then rolled back); no email from here: mail goes out from jobs, never
+    from a request that holds a transaction open."""
+    by_unit = {s.unit_id: s for s in submissions}
+    notices = [
+        Notification(
+            user=user,
+            kind=kind,
+            key=key.format(submission=by_unit[user.unit_id].pk),
+            title=title(by_unit[user.unit_id])[:200],
+            body=body,
+            url=reverse("assessment:submission", args=[by_unit[user.unit_id].pk]),
+        )
+        for user in User.objects.filter(role=Role.REPORTER, unit_id__in=list(by_unit), is_active=True)
+    ]
+    return len(Notification.objects.bulk_create(notices, ignore_conflicts=True))
 
 
 @transaction.atomic
@@ -1057,14 +1071,13 @@ def cycle_approve(*, cycle: AssessmentCycle, by: User, note: str = "", today: dt
     if not done:
         raise AssessmentError("approved", "考核结果已审定发布。", 409)
     _record(cycle, by)
-    for submission in Submission.objects.filter(cycle=cycle).select_related("cycle"):
-        _notify_reporters(
-            submission,
-            kind=Notification.Kind.ASSESSMENT_PUBLISHED,
-            key=f"assessment_published:{submission.pk}",
-            title=f"{cycle.year}年度法治政府建设考核结果已发布:总分 {submission.final_total} 分",
-            body="请在考核页面查看本单位的得分、核定意见和名次。",
-        )
+    _notify_reporters(
+        Submission.objects.filter(cycle=cycle),
+        kind=Notification.Kind.ASSESSMENT_PUBLISHED,
+        key="assessment_published:{submission}",
+        title=lambda s: f"{cycle.year}年度法治政府建设考核结果已发布:总分 {s.final_total} 分",
+        body="请在考核页面查看本单位的得分、核定意见和名次。",
+    )
     return cycle
 
 

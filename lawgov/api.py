@@ -24,6 +24,9 @@ MESSAGES = {
 }
 
 
+MAX_PAGE = 10_000_000  # 500 × 10 million rows: far past any list, and an offset the databases accept
+
+
 class Pagination(PageNumberPagination):
     """Page-number pages of 100 by default; a client may ask for up to 500, never more."""
 
@@ -52,15 +55,18 @@ class Pagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request)
         raw = request.query_params.get(self.page_query_param, "1")
-        try:
+        total = None
+        if raw in self.last_page_strings:  # ?page=last, as DRF's paginator allows
+            total = queryset.count()
+            number = max(1, -(-total // size))
+        elif raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_PAGE:
             number = int(raw)
-        except ValueError:
-            number = 0
-        if number < 1:
-            raise ServiceError(code="page", message=f"页码 {raw} 无效:页码从 1 开始。", status_code=404)
+        else:
+            raise ServiceError(code="page", message=f"页码 {raw[:20]} 无效:请填写 1 起的整数。", status_code=404)
         offset = (number - 1) * size
         rows = list(queryset.annotate(_total=Window(Count("*")))[offset : offset + size])
-        total = rows[0]["_total"] if rows else queryset.count()
+        if total is None:
+            total = rows[0]["_total"] if rows else queryset.count()
         if not rows and number > 1:
             raise ServiceError(code="page", message=f"没有第 {raw} 页:共 {total} 条,每页 {size} 条。", status_code=404)
         self._counted = (number, size, total)

@@ -206,9 +206,9 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
 
 
 def assessment_charts(*, user: User) -> list[Chart]:
-    """The latest assessment with results: ranking within departments and within townships, and the
-    spread of scores in 10-point bands. Two queries (the cycle, then its ranking); without results, the
-    latest cycle as an empty chart that says so."""
+    """The latest assessment with results (for a city, the latest of its districts', named in the title):
+    ranking within departments and within townships, and the spread of scores in 10-point bands. Two
+    queries (the cycle, then its ranking); without results, the latest cycle as an empty chart that says so."""
     scored = Submission.objects.filter(cycle=OuterRef("pk"), final_total__isnull=False)
     cycle = (
         AssessmentCycle.objects.visible_to(user)
@@ -225,6 +225,8 @@ def assessment_charts(*, user: User) -> list[Chart]:
         return [Chart("assessment", f"{cycle.year}年度考核排名(尚无核定得分)", ["单位", "总分", "名次"], [], [])]
     link = reverse("assessment:ranking", args=[cycle.pk])
     state = "已审定" if cycle.approved else "审核中,未发布"
+    # A city's leader sees several districts: say whose assessment this is.
+    whose = cycle.jurisdiction.name if len(user.jurisdictions()) > 1 else ""
     charts = []
     bands: dict[str, list[int]] = {}
     kinds = assessment_selectors.ranking(cycle=cycle)
@@ -235,7 +237,7 @@ def assessment_charts(*, user: User) -> list[Chart]:
         charts.append(
             Chart(
                 f"assessment-{block.kind}",
-                f"{cycle.year}年度考核排名 · {block.label}({state})",
+                f"{whose}{cycle.year}年度考核排名 · {block.label}({state})",
                 ["单位", "总分", "名次"],
                 rows,
                 [link] * len(rows),
@@ -247,7 +249,7 @@ def assessment_charts(*, user: User) -> list[Chart]:
     charts.append(
         Chart(
             "assessment-bands",
-            f"{cycle.year}年度考核得分分布({state})",
+            f"{whose}{cycle.year}年度考核得分分布({state})",
             ["分数段", "单位数", *(block.label for block in kinds)],
             rows,
             [link] * len(rows),

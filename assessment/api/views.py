@@ -79,13 +79,22 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
+# What the legal office decides: a unit sees it once the results are approved and published, as on its own
+# page (assessment.views: show_review); before that only its own self-assessment and a return's reason.
+REVIEW_FIELDS = ("reviewed_base", "bonus", "special", "final_total", "converted", "rank", "ranked")
+
+
+def review_shown(user, submission: Submission) -> bool:
+    return user.role != Role.REPORTER or submission.cycle.status == CycleStatus.APPROVED
+
+
 class SubmissionSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     unit = UnitRefSerializer(read_only=True)
     self_total = serializers.DecimalField(**POINTS, allow_null=True)
     reviewed_base = serializers.DecimalField(**POINTS, allow_null=True)
-    bonus = serializers.DecimalField(**POINTS)
-    special = serializers.DecimalField(**POINTS)
+    bonus = serializers.DecimalField(**POINTS, allow_null=True)
+    special = serializers.DecimalField(**POINTS, allow_null=True)
     final_total = serializers.DecimalField(**POINTS, allow_null=True)
     converted = serializers.SerializerMethodField(help_text="折算为综合目标考核分值后的得分")
     rank = serializers.SerializerMethodField(help_text="在同类单位(部门或乡镇)中的名次,并列同名次")
@@ -112,12 +121,18 @@ class SubmissionSerializer(serializers.ModelSerializer):
             "return_reason",
         )
 
+    def to_representation(self, submission: Submission) -> dict:
+        data = super().to_representation(submission)
+        if not review_shown(self.context["request"].user, submission):
+            for name in REVIEW_FIELDS:
+                if name in data:
+                    data[name] = None
+            for item in data.get("item_scores", []):
+                item["reviewed_score"] = item["review_comment"] = None
+        return data
+
     def _rank_shown(self, submission: Submission) -> bool:
-        # A unit learns its rank when the results are published, as on its own page (selectors.unit_result).
-        user = self.context["request"].user
-        return submission.final_total is not None and (
-            user.role != Role.REPORTER or submission.cycle.status == CycleStatus.APPROVED
-        )
+        return submission.final_total is not None and review_shown(self.context["request"].user, submission)
 
     def get_converted(self, submission: Submission) -> float | None:
         value = scoring.converted(submission.final_total, submission.cycle.weight)
@@ -137,6 +152,7 @@ class ItemScoreSerializer(serializers.ModelSerializer):
     max_points = serializers.DecimalField(source="item.max_points", **POINTS)
     self_score = serializers.DecimalField(**POINTS, allow_null=True)
     reviewed_score = serializers.DecimalField(**POINTS, allow_null=True)
+    review_comment = serializers.CharField(read_only=True, allow_null=True)
 
     class Meta:
         model = ItemScore

@@ -18,7 +18,7 @@ from reports.models import AnnualReport, ReportStatus, ReportVersion
 
 class AnnualReportSerializer(serializers.ModelSerializer):
     jurisdiction_name = serializers.CharField(source="jurisdiction.name", read_only=True)
-    latest_version = serializers.IntegerField(read_only=True, allow_null=True, help_text="最新版本号")
+    latest_version = serializers.SerializerMethodField(help_text="最新版本号(接口客户端:已发布的版本号)")
     published_version = serializers.IntegerField(
         source="published_version.number", read_only=True, allow_null=True, default=None
     )
@@ -36,6 +36,12 @@ class AnnualReportSerializer(serializers.ModelSerializer):
             "published_version",
             "latest_version",
         )
+
+    def get_latest_version(self, report: AnnualReport) -> int | None:
+        # An API client reads published text only; how many drafts follow it is the office's business.
+        if self.context["request"].user.role == Role.API_CLIENT:
+            return report.published_version.number if report.published_version else None
+        return report.newest_version
 
 
 class ParagraphSerializer(serializers.Serializer):
@@ -90,7 +96,7 @@ class AnnualReportViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             AnnualReport.objects.visible_to(self.request.user)
             .select_related("jurisdiction", "published_version")
-            .annotate(latest_version=Max("versions__number"))
+            .annotate(newest_version=Max("versions__number"))
             .order_by("-year", "jurisdiction_id")
         )
 
@@ -102,7 +108,7 @@ class AnnualReportViewSet(viewsets.ReadOnlyModelViewSet):
             # An API client only ever reaches published reports (visible_to), so this is their text.
             version = published or report.versions.order_by("-number").first()
         else:
-            if not raw.isdigit():
+            if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
                 raise ServiceError(code="version", message="version 必须是版本号(正整数)。")
             if request.user.role == Role.API_CLIENT and int(raw) != getattr(published, "number", None):
                 raise ServiceError(code="version", message="接口客户端只能读取已发布的版本。", status_code=403)

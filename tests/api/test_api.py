@@ -131,9 +131,11 @@ def test_pages_walk_the_whole_list_with_the_total_on_each(api_client_user, tasks
         assert (body["previous"] is None) == (pages == 1)
         url = body["next"]
     assert pages == 3 and seen == sorted(Task.objects.values_list("pk", flat=True))
-    for page in (4, 0, "last"):
+    for page in (4, 0, "-1", "1.5", "²", "99999999999999999999", "x"):
         response = client.get("/api/v1/tasks/", {"page_size": 2, "page": page})
-        assert response.status_code == 404 and error(response)["code"] == "page"
+        assert response.status_code == 404 and error(response)["code"] == "page", page
+    last = client.get("/api/v1/tasks/?page_size=2&ordering=id&page=last").json()
+    assert last["count"] == 5 and [t["id"] for t in last["results"]] == seen[4:] and last["next"] is None
     assert (
         error(client.get("/api/v1/tasks/", {"page_size": 2, "page": 4}))["message"] == "没有第 4 页:共 5 条,每页 2 条。"
     )

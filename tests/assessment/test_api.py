@@ -42,14 +42,24 @@ def test_an_api_client_sees_results_only_once_approved(approved, api_client_user
     assert one[0]["rank"] == 2
 
 
-def test_a_reporter_sees_its_own_submission_and_its_rank_after_approval(approved, reporter, legal_officer):
+def test_a_reporter_sees_its_own_submission_and_the_review_once_published(approved, reporter, legal_officer):
+    """As on its own page: before approval a unit sees its self-assessment, not the legal office's
+    scores, comments or its rank."""
     client = token_client(reporter)
     rows = client.get("/api/v1/submissions/").json()["results"]
     assert [r["unit"]["id"] for r in rows] == [reporter.unit_id]
-    assert rows[0]["final_total"] == 103.0 and rows[0]["rank"] is None  # not published yet
+    assert rows[0]["self_total"] is not None
+    hidden = ("reviewed_base", "bonus", "special", "final_total", "converted", "rank", "ranked")
+    assert all(rows[0][name] is None for name in hidden)
+    detail = client.get(f"/api/v1/submissions/{rows[0]['id']}/").json()
+    assert all(detail[name] is None for name in hidden)
+    assert all(i["reviewed_score"] is None and i["review_comment"] is None for i in detail["item_scores"])
+    # The legal office sees it all the while.
+    office = token_client(legal_officer).get(f"/api/v1/submissions/{rows[0]['id']}/").json()
+    assert office["final_total"] == 103.0 and office["rank"] == 1
     assessment_services.cycle_approve(cycle=approved, by=legal_officer)
     detail = client.get(f"/api/v1/submissions/{rows[0]['id']}/").json()
-    assert detail["rank"] == 1 and detail["ranked"] == 2
+    assert (detail["final_total"], detail["bonus"], detail["rank"], detail["ranked"]) == (103.0, 3.0, 1, 2)
     assert len(detail["item_scores"]) > 10
     first = detail["item_scores"][0]
     assert {"number", "name", "category", "max_points", "self_score", "reviewed_score"} <= set(first)

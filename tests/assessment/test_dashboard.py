@@ -9,7 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from assessment import services
+from lawgov.models import Role, Unit, UnitKind
 from reports.dashboard import assessment_charts
+from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,11 @@ def test_a_cycle_without_results_says_so(client, leader, cycle):
 
 def test_no_cycle_no_chart(leader):
     assert assessment_charts(user=leader) == []
+
+
+def test_a_city_leader_is_told_whose_assessment_it_is(approved, district):
+    city = Unit.objects.create(name="广元市", kind=UnitKind.CITY)
+    Unit.objects.filter(pk=district.pk).update(parent=city)
+    city_leader = make_user("city_leader", Role.LEADER, jurisdiction=city)
+    titles = [c.title for c in assessment_charts(user=city_leader)]
+    assert titles and all(t.startswith(f"{district.name}2017年度") for t in titles)

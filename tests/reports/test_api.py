@@ -36,12 +36,14 @@ def test_annual_reports_drafts_for_office_published_for_clients(report, legal_of
     first = office.get(f"/api/v1/annual-reports/{report.pk}/", {"version": 1}).json()
     assert first["version"]["number"] == 1
     assert office.get(f"/api/v1/annual-reports/{report.pk}/", {"version": 9}).status_code == 404
-    assert office.get(f"/api/v1/annual-reports/{report.pk}/", {"version": "x"}).status_code == 400
+    for bad in ("x", "²", "1" * 30):
+        assert office.get(f"/api/v1/annual-reports/{report.pk}/", {"version": bad}).status_code == 400
     client = token_client(api_client_user)
     assert client.get("/api/v1/annual-reports/").json()["count"] == 0
     report_services.report_publish(report=report, by=legal_officer, number=1)
     rows = client.get("/api/v1/annual-reports/").json()["results"]
-    assert [(r["status"], r["published_version"]) for r in rows] == [("published", 1)]
+    # The client learns the published version, not how many drafts the office has made since.
+    assert [(r["status"], r["published_version"], r["latest_version"]) for r in rows] == [("published", 1, 1)]
     detail = client.get(f"/api/v1/annual-reports/{report.pk}/").json()
     assert detail["version"]["number"] == 1 and detail["version"]["sections"]
     refused = client.get(f"/api/v1/annual-reports/{report.pk}/", {"version": 2})
