@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -13,7 +14,7 @@ from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
 from lawgov.services import api_token_issue
-from plans.models import Task
+from plans.models import Deadline, Target, Task
 from tasks import services
 from tasks.models import ProgressReport
 from tests.conftest import make_unit
@@ -230,6 +231,41 @@ def test_list_and_detail_agree_on_the_latest_progress(legal_officer, reporter, t
         detail = client.get(f"/api/v1/tasks/{task.pk}/").json()
         assert listed["latest_progress"] == detail["latest_progress"]
         assert detail["latest_progress"]["text"] == expected
+
+
+def test_clauses_deadlines_and_targets_come_back_as_stored(legal_officer, tasks):
+    """The parts of a task are read with plain SQL: dates, JSON rules, decimals and the order of clauses
+    and units must be what the models hold, on SQLite and PostgreSQL alike."""
+    task = Task.objects.order_by("id").first()
+    Deadline.objects.create(task=task, text="2026年6月底前", due_on=dt.date(2026, 6, 30))
+    Deadline.objects.create(task=task, text="每季度", recurrence={"rule": "quarterly", "day": 10})
+    Target.objects.create(task=task, text="覆盖率达到95%", value=Decimal("95.50"), measure="%", period="年")
+    Target.objects.create(task=task, text="逐步提高", value=None)
+    client = token_client(legal_officer)
+    detail = client.get(f"/api/v1/tasks/{task.pk}/").json()
+    listed = next(t for t in client.get("/api/v1/tasks/").json()["results"] if t["id"] == task.pk)
+    expected_deadlines = [
+        {"text": "2026年6月底前", "due_on": "2026-06-30", "recurrence": None},
+        {"text": "每季度", "due_on": None, "recurrence": {"rule": "quarterly", "day": 10}},
+    ]
+    assert detail["deadlines"] == listed["deadlines"] == expected_deadlines
+    assert detail["targets"] == [
+        {"text": "覆盖率达到95%", "value": 95.5, "measure": "%", "period": "年"},
+        {"text": "逐步提高", "value": None, "measure": "", "period": ""},
+    ]
+    clauses = [
+        {
+            "position": c.position,
+            "text": c.text,
+            "units": [(a.unit.name, a.role) for a in c.assignments.order_by("position", "id")],
+        }
+        for c in task.clauses.order_by("position")
+    ]
+    assert [
+        {"position": c["position"], "text": c["text"], "units": [(u["name"], u["role"]) for u in c["units"]]}
+        for c in detail["clauses"]
+    ] == clauses
+    assert detail["clauses"] == listed["clauses"]
 
 
 def test_task_detail_query_count_is_flat(legal_officer, reporter, tasks, unit):
