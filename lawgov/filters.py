@@ -50,3 +50,18 @@ class FilterSet(django_filters.FilterSet):
     @classmethod
     def get_filters(cls):
         return _FilterCopies(super().get_filters())
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """``?ordering=due_on`` with ``id`` as the tie-breaker: many tasks share a deadline, and without it the
+    database may return tied rows in any order, so a client paging through the list could see one task
+    twice and miss another."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        if value in ([], (), {}, "", None):
+            return qs
+        ordering = list(qs.query.order_by)
+        if not any(field.lstrip("-") in ("id", "pk") for field in ordering if isinstance(field, str)):
+            qs = qs.order_by(*ordering, "id")
+        return qs

@@ -7,7 +7,7 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from lawgov.filters import FilterSet
+from lawgov.filters import FilterSet, StableOrderingFilter
 from lawgov.models import Unit
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from tasks.status import TaskStatus, status_filter
@@ -75,7 +75,7 @@ class TaskFilterSet(FilterSet):
     )
     updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", field_name="updated_at", lookup_expr="gte")
     search = django_filters.CharFilter(label="搜索", method="filter_search")
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("due_on", "due_on"), ("updated_at", "updated_at"), ("position", "position"), ("id", "id")),
         label="排序",
     )

@@ -363,6 +363,42 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
+CLAUSE, DEADLINE, TARGET = 0, 1, 2
+
+
+def _task_parts(ids: list[int], *, with_targets: bool) -> list[tuple]:
+    """A page's clauses with their live assignments and units, its deadlines and (for one task) its targets,
+    in one round trip: one UNION ALL, each part's values in the same eleven columns, ordered by part, task
+    and then as each part is ordered on its own. A clause without units (大兴) still comes back.
+
+    Columns: part, task_id, position, id, text, unit_id, unit name, role, printed name or measure, then
+    two values cast to text (a deadline's date and rule; a target's value and period), so that SQLite and
+    PostgreSQL agree on the types.
+    """
+    marks = ", ".join(["%s"] * len(ids))
+    parts = [
+        f"""SELECT {CLAUSE} AS part, c.task_id, c.position AS k1, COALESCE(a.position, 0) AS k2,
+               COALESCE(a.id, 0) AS k3, c.id, c.text, a.unit_id, u.name, a.role, a.printed_name,
+               CAST(NULL AS TEXT) AS first, CAST(NULL AS TEXT) AS second
+        FROM plans_clause c
+        LEFT JOIN plans_assignment a ON a.clause_id = c.id AND a.deleted_at IS NULL
+        LEFT JOIN lawgov_unit u ON u.id = a.unit_id
+        WHERE c.task_id IN ({marks})""",
+        f"""SELECT {DEADLINE}, task_id, id, 0, 0, id, text, NULL, NULL, NULL, NULL, CAST(due_on AS TEXT),
+               CAST(recurrence AS TEXT)
+        FROM plans_deadline WHERE task_id IN ({marks})""",
+    ]
+    if with_targets:
+        parts.append(
+            f"""SELECT {TARGET}, task_id, id, 0, 0, id, text, NULL, NULL, NULL, measure, CAST(value AS TEXT), period
+            FROM plans_target WHERE task_id IN ({marks})"""
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4, 5", ids * len(parts))
+        # Drop the two ordering keys (k2, k3): callers read part, task, position/id order, then the values.
+        return [(r[0], r[1], r[2], *r[5:]) for r in cursor.fetchall()]
+
+
 TASK_ROW_FIELDS = (
     "id",
     "plan_id",
@@ -445,71 +481,56 @@ def task_rows_for(
     if not tasks:
         return []
     ids = list(tasks)
-    marks = ", ".join(["%s"] * len(ids))
-    with connection.cursor() as cursor:
-        # Clauses and their live assignments in one LEFT JOIN: a clause without units (大兴) still comes back.
-        cursor.execute(
-            f"""
-            SELECT c.id, c.task_id, c.position, c.text, a.unit_id, u.name, a.role, a.printed_name
-            FROM plans_clause c
-            LEFT JOIN plans_assignment a ON a.clause_id = c.id AND a.deleted_at IS NULL
-            LEFT JOIN lawgov_unit u ON u.id = a.unit_id
-            WHERE c.task_id IN ({marks})
-            ORDER BY c.task_id, c.position, a.position, a.id
-            """,
-            ids,
-        )
-        clauses: dict[int, dict] = {}
-        for clause_id, task_id, position, text, unit_id, name, role, printed_name in cursor.fetchall():
-            clause = clauses.get(clause_id)
-            if clause is None:
-                clause = clauses[clause_id] = {"id": clause_id, "position": position, "text": text, "units": []}
-                tasks[task_id]["clauses"].append(clause)
-            if unit_id:
-                clause["units"].append({"id": unit_id, "name": name, "role": role, "printed_name": printed_name})
-        cursor.execute(
-            f"SELECT task_id, text, due_on, recurrence FROM plans_deadline WHERE task_id IN ({marks}) ORDER BY id",
-            ids,
-        )
-        for task_id, text, due_on, recurrence in cursor.fetchall():
-            tasks[task_id]["deadlines"].append(
-                {"text": text, "due_on": _iso(_date(due_on)), "recurrence": _json(recurrence)}
-            )
     if with_targets:
         for task in tasks.values():
             task["targets"] = []
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT task_id, text, value, measure, period FROM plans_target WHERE task_id IN ({marks}) "
-                "ORDER BY id",
-                ids,
+    clauses: dict[int, dict] = {}
+    for part, task_id, position, row_id, text, unit_id, name, role, label, first, second in _task_parts(
+        ids, with_targets=with_targets
+    ):
+        if part == CLAUSE:
+            clause = clauses.get(row_id)
+            if clause is None:
+                clause = clauses[row_id] = {"id": row_id, "position": position, "text": text, "units": []}
+                tasks[task_id]["clauses"].append(clause)
+            if unit_id:
+                clause["units"].append({"id": unit_id, "name": name, "role": role, "printed_name": label})
+        elif part == DEADLINE:
+            tasks[task_id]["deadlines"].append(
+                {"text": text, "due_on": _iso(_date(first)), "recurrence": _json(second)}
             )
-            for task_id, text, value, measure, period in cursor.fetchall():
-                tasks[task_id]["targets"].append(
-                    {
-                        "text": text,
-                        "value": float(value) if value is not None else None,
-                        "measure": measure,
-                        "period": period,
-                    }
-                )
+        else:
+            tasks[task_id]["targets"].append(
+                {"text": text, "value": float(first) if first is not None else None, "measure": label, "period": second}
+            )
     if with_reports:
         for task in tasks.values():
             task["progress_reports"] = []
-        reports = (
-            ProgressReport.objects.visible_to(user)
-            .filter(task_id__in=ids)
-            .order_by("-reported_on", "-id")
-            .values(*REPORT_FIELDS)
-        )
+        if user.role in (Role.LEADER, Role.API_CLIENT) and not user.is_superuser:
+            # What ProgressReport.visible_to gives leaders and API clients on tasks of their jurisdictions
+            # (every submitted report, never a draft), for tasks already checked to be theirs: plain SQL,
+            # like the list's latest reports, for the call other systems make most.
+            marks = ", ".join(["%s"] * len(ids))
+            reports = _report_rows(
+                f"r.task_id IN ({marks}) AND r.deleted_at IS NULL AND r.status <> %s "
+                "ORDER BY r.reported_on DESC, r.id DESC",
+                [*ids, ReportStatus.DRAFT.value],
+            )
+        else:
+            reports = [
+                report_row(p)
+                for p in ProgressReport.objects.visible_to(user)
+                .filter(task_id__in=ids)
+                .order_by("-reported_on", "-id")
+                .values(*REPORT_FIELDS)
+            ]
         # The latest progress is the newest of these that the list would show: a reporter's own drafts
         # count for it (as in ``task_values``), nobody else's drafts do.
         drafts_count = user.role == Role.REPORTER
-        for p in reports:
-            row = report_row(p)
-            task = tasks[p["task_id"]]
+        for row in reports:
+            task = tasks[row["task"]]
             task["progress_reports"].append(row)
-            if task["latest_progress"] is None and (drafts_count or p["status"] != ReportStatus.DRAFT):
+            if task["latest_progress"] is None and (drafts_count or row["status"] != ReportStatus.DRAFT):
                 task["latest_progress"] = row
     elif report_ids:
         for p in reports_by_id(report_ids):

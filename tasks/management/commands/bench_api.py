@@ -37,9 +37,10 @@ from tasks.models import ReportStatus
 OPEN = "status=not_started&status=in_progress&status=at_risk&status=overdue"
 
 
-def _floor_rows(cursor, where: str, params: list, order_limit: str) -> list[dict]:
-    """Hand-written SQL for the same rows the API returns: tasks, their clauses and units, deadlines and
-    latest report."""
+def _floor_rows(cursor, where: str, params: list, order_limit: str, *, one: bool = False) -> list[dict]:
+    """Hand-written SQL for the same rows the API returns, as tightly as one would write it by hand: the
+    tasks; their clauses with units, deadlines (and for one task its targets) in one UNION ALL; then the
+    latest submitted report of each task, or for one task all its reports (the latest being the first)."""
     cursor.execute(
         f"""
         SELECT t.id, t.plan_id, p.title, t.section_id, s.label, s.title, s.path, t.number, t.path, t.heading,
@@ -72,56 +73,126 @@ def _floor_rows(cursor, where: str, params: list, order_limit: str) -> list[dict
             "deadlines": [],
             "latest_progress": None,
         }
+        if one:
+            tasks[r[0]]["targets"] = []
     if not order:
         return []
+    targets = (
+        """UNION ALL SELECT 2, task_id, id, 0, 0, id, text, NULL, NULL, NULL, measure, NULL, NULL, value, period
+        FROM plans_target WHERE task_id = ANY(%(ids)s)"""
+        if one
+        else ""
+    )
     cursor.execute(
-        """
-        SELECT c.task_id, c.id, c.position, c.text, a.unit_id, u.name, a.role, a.printed_name
+        f"""
+        SELECT 0, c.task_id, c.position, a.position, a.id, c.id, c.text, a.unit_id, u.name, a.role, a.printed_name,
+               NULL::date, NULL::jsonb, NULL::numeric, NULL::text
         FROM plans_clause c
         LEFT JOIN plans_assignment a ON a.clause_id = c.id AND a.deleted_at IS NULL
         LEFT JOIN lawgov_unit u ON u.id = a.unit_id
-        WHERE c.task_id = ANY(%s) ORDER BY c.task_id, c.position, a.position
+        WHERE c.task_id = ANY(%(ids)s)
+        UNION ALL SELECT 1, task_id, id, 0, 0, id, text, NULL, NULL, NULL, NULL, due_on, recurrence, NULL, NULL
+        FROM plans_deadline WHERE task_id = ANY(%(ids)s)
+        {targets}
+        ORDER BY 1, 2, 3, 4, 5
         """,
-        [order],
+        {"ids": order},
     )
-    for task_id, clause_id, position, text, unit_id, name, role, printed in cursor.fetchall():
-        clause = tasks[task_id]["clauses"].setdefault(
-            clause_id, {"id": clause_id, "position": position, "text": text, "units": []}
+    for (
+        part,
+        task_id,
+        position,
+        _,
+        _,
+        row_id,
+        text,
+        unit_id,
+        name,
+        role,
+        label,
+        due_on,
+        rule,
+        value,
+        period,
+    ) in cursor.fetchall():
+        if part == 0:
+            clause = tasks[task_id]["clauses"].setdefault(
+                row_id, {"id": row_id, "position": position, "text": text, "units": []}
+            )
+            if unit_id:
+                clause["units"].append({"id": unit_id, "name": name, "role": role, "printed_name": label})
+        elif part == 1:
+            tasks[task_id]["deadlines"].append(
+                {"text": text, "due_on": due_on.isoformat() if due_on else None, "recurrence": rule}
+            )
+        else:
+            tasks[task_id]["targets"].append(
+                {"text": text, "value": float(value) if value is not None else None, "measure": label, "period": period}
+            )
+    if one:
+        cursor.execute(
+            "SELECT r.id, r.unit_id, u.name, r.reported_on, r.text, r.percent, r.status FROM "
+            "tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id WHERE r.task_id = %s AND "
+            "r.deleted_at IS NULL AND r.status <> 'draft' ORDER BY r.reported_on DESC, r.id DESC",
+            [order[0]],
         )
-        if unit_id:
-            clause["units"].append({"id": unit_id, "name": name, "role": role, "printed_name": printed})
-    cursor.execute(
-        "SELECT task_id, text, due_on, recurrence FROM plans_deadline WHERE task_id = ANY(%s) ORDER BY id", [order]
-    )
-    for task_id, text, due_on, recurrence in cursor.fetchall():
-        tasks[task_id]["deadlines"].append(
-            {"text": text, "due_on": due_on.isoformat() if due_on else None, "recurrence": recurrence}
+        reports = [
+            {
+                "id": r[0],
+                "unit": {"id": r[1], "name": r[2]},
+                "reported_on": r[3].isoformat(),
+                "text": r[4],
+                "percent": r[5],
+                "status": r[6],
+            }
+            for r in cursor.fetchall()
+        ]
+        tasks[order[0]]["progress_reports"] = reports
+        tasks[order[0]]["latest_progress"] = reports[0] if reports else None
+    else:
+        cursor.execute(
+            """
+            SELECT DISTINCT ON (r.task_id) r.task_id, r.id, r.unit_id, u.name, r.reported_on, r.text, r.percent,
+                   r.status
+            FROM tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id
+            WHERE r.task_id = ANY(%s) AND r.deleted_at IS NULL AND r.status <> 'draft'
+            ORDER BY r.task_id, r.reported_on DESC, r.id DESC
+            """,
+            [order],
         )
-    cursor.execute(
-        """
-        SELECT DISTINCT ON (r.task_id) r.task_id, r.id, r.unit_id, u.name, r.reported_on, r.text, r.percent,
-               r.status
-        FROM tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id
-        WHERE r.task_id = ANY(%s) AND r.deleted_at IS NULL AND r.status <> 'draft'
-        ORDER BY r.task_id, r.reported_on DESC, r.id DESC
-        """,
-        [order],
-    )
-    for task_id, rid, unit_id, name, day, text, percent, status in cursor.fetchall():
-        tasks[task_id]["latest_progress"] = {
-            "id": rid,
-            "unit": {"id": unit_id, "name": name},
-            "reported_on": day.isoformat(),
-            "text": text,
-            "percent": percent,
-            "status": status,
-        }
+        for task_id, rid, unit_id, name, day, text, percent, status in cursor.fetchall():
+            tasks[task_id]["latest_progress"] = {
+                "id": rid,
+                "unit": {"id": unit_id, "name": name},
+                "reported_on": day.isoformat(),
+                "text": text,
+                "percent": percent,
+                "status": status,
+            }
     result = []
     for task_id in order:
         task = tasks[task_id]
         task["clauses"] = list(task["clauses"].values())
         result.append(task)
     return result
+
+
+def _same_rows(name: str, api_rows: list[dict], floor_rows: list[dict]) -> None:
+    """The floor must fetch what the API returns, or the ratio means nothing: same tasks in the same order,
+    same clauses and units, deadlines, targets, latest report and reports."""
+
+    def shape(task: dict) -> tuple:
+        return (
+            task["id"],
+            [(c["id"], [(u["id"], u["role"]) for u in c["units"]]) for c in task["clauses"]],
+            task["deadlines"],
+            task.get("targets"),
+            (task["latest_progress"] or {}).get("id"),
+            [r["id"] for r in task.get("progress_reports", [])],
+        )
+
+    if [shape(t) for t in api_rows] != [shape(t) for t in floor_rows]:
+        raise CommandError(f"查询 {name}:手写SQL与接口返回的数据不一致,比较无效。")
 
 
 class Command(BaseCommand):
@@ -214,38 +285,25 @@ class Command(BaseCommand):
                         ),
                         runs=runs,
                     )
-                count = api.get(url, **auth).json()["count"]
-                lines.append((timing, floor, f"{count} 行"))
+                body = api.get(url, **auth).json()
+                with connection.cursor() as cursor:
+                    _same_rows(name, body["results"], _floor_rows(cursor, where, params, order))
+                lines.append((timing, floor, f"{body['count']} 行"))
             # 3: one task with its progress reports.
             url = f"/api/v1/tasks/{task.pk}/"
 
             def floor_task():
                 with connection.cursor() as cursor:
-                    rows = _floor_rows(cursor, "t.id = %s", [task.pk], "")
-                    cursor.execute(
-                        "SELECT r.id, r.unit_id, u.name, r.reported_on, r.text, r.percent, r.status FROM "
-                        "tasks_progressreport r JOIN lawgov_unit u ON u.id = r.unit_id WHERE r.task_id = %s AND "
-                        "r.deleted_at IS NULL AND r.status <> 'draft' ORDER BY r.reported_on DESC, r.id DESC",
-                        [task.pk],
-                    )
-                    rows[0]["progress_reports"] = [
-                        {
-                            "id": r[0],
-                            "unit": {"id": r[1], "name": r[2]},
-                            "reported_on": r[3].isoformat(),
-                            "text": r[4],
-                            "percent": r[5],
-                            "status": r[6],
-                        }
-                        for r in cursor.fetchall()
-                    ]
+                    rows = _floor_rows(cursor, "t.id = %s", [task.pk], "", one=True)
                     return json.dumps(rows[0], ensure_ascii=False)
 
             timing, floor = time_pair(
                 ("3 单个任务及其进展", get_call(api, url, **auth)), ("floor", floor_task), runs=runs
             )
-            reports = len(api.get(url, **auth).json()["progress_reports"])
-            lines.append((timing, floor, f"{reports} 条进展"))
+            body = api.get(url, **auth).json()
+            with connection.cursor() as cursor:
+                _same_rows("3", [body], _floor_rows(cursor, "t.id = %s", [task.pk], "", one=True))
+            lines.append((timing, floor, f"{len(body['progress_reports'])} 条进展"))
             leader = User.objects.filter(role=Role.LEADER, jurisdiction=district).first()
             browser = Client()
             browser.force_login(leader)
