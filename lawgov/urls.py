@@ -41,6 +41,8 @@ urlpatterns = [
     path("units/", views.units, name="units"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
     path("health/", views.health, name="health"),
+    # Browsers ask for /favicon.ico on pages without a <head> of ours (JSON from the API, a PDF).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("api-clients/", views.api_clients, name="api-clients"),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),

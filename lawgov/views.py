@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.templatetags.static import static
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -103,3 +104,9 @@ def api_clients(request: HttpRequest) -> HttpResponse:
                 messages.success(request, f"已撤销 {client.username} 的令牌。")
     tokens = set(Token.objects.filter(user__in=clients).values_list("user_id", flat=True))
     return render(request, "lawgov/api_clients.html", {"clients": clients, "tokens": tokens, "shown_key": shown_key})
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without a <head> of ours (the API's JSON, a PDF): send them to
+    the vendored icon, resolved per request so the static manifest is read only once it exists."""
+    return HttpResponsePermanentRedirect(static("lawgov/favicon.svg"))

@@ -110,3 +110,9 @@ def test_an_api_client_account_reads_through_the_api_not_the_pages(client, api_c
     page = client.get(reverse("unit-detail", args=[unit.pk])).content.decode()
     assert reverse("plans:unit-tasks", args=[unit.pk]) not in page
     assert client.get("/").status_code == 200 and client.get("/api/v1/tasks/").status_code == 200
+
+
+def test_the_favicon_is_ours(client):
+    """The browser asks for /favicon.ico when it shows the API's JSON: no 404 in its console."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("lawgov/favicon.svg")
