@@ -31,7 +31,7 @@ from assessment.models import (
     WindowExtension,
 )
 from assessment.services import RubricRules, _typed
-from lawgov.models import Unit, User
+from lawgov.models import Role, Unit, User
 from plans.models import Task
 from tasks.models import Evidence, ProgressReport, ReportStatus
 from tasks.status import TaskStatus, status_filter
@@ -457,6 +457,12 @@ def ranking(*, cycle: AssessmentCycle) -> list[KindRanking]:
             )
         )
     return out
+
+
+def review_shown(user: User, submission: Submission) -> bool:
+    """Whether this user may see what the legal office decided on the submission (its scores, comments,
+    totals and rank): always, except a unit's own reporters before the results are approved and published."""
+    return user.role != Role.REPORTER or submission.cycle.approved
 
 
 @dataclass

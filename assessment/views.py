@@ -500,7 +500,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "today": today,
         "result": selectors.unit_result(submission=submission),
         "published": published,
-        "show_review": user.role != Role.REPORTER or published,
+        "show_review": selectors.review_shown(user, submission),
         "can_review": Submission.objects.reviewable_by(user).filter(pk=submission.pk).exists(),
         "history": selectors.submission_history(submission=submission)
         if user.role in (Role.LEGAL_OFFICE, Role.REPORTER) or user.is_superuser

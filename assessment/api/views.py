@@ -9,11 +9,10 @@ from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Subquer
 from django.db.models.functions import Coalesce
 from rest_framework import serializers, viewsets
 
-from assessment import scoring
+from assessment import scoring, selectors
 from assessment.models import AssessedKind, AssessmentCycle, CycleStatus, ItemScore, Submission, SubmissionStatus
 from lawgov.api_views import UnitRefSerializer
 from lawgov.filters import IdFilter
-from lawgov.models import Role
 
 POINTS = {"max_digits": 6, "decimal_places": 2, "coerce_to_string": False, "read_only": True}
 
@@ -79,13 +78,8 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-# What the legal office decides: a unit sees it once the results are approved and published, as on its own
-# page (assessment.views: show_review); before that only its own self-assessment and a return's reason.
+# What the legal office decides, hidden while selectors.review_shown says so (as on the unit's own page).
 REVIEW_FIELDS = ("reviewed_base", "bonus", "special", "final_total", "converted", "rank", "ranked")
-
-
-def review_shown(user, submission: Submission) -> bool:
-    return user.role != Role.REPORTER or submission.cycle.status == CycleStatus.APPROVED
 
 
 class SubmissionSerializer(serializers.ModelSerializer):
@@ -123,7 +117,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
 
     def to_representation(self, submission: Submission) -> dict:
         data = super().to_representation(submission)
-        if not review_shown(self.context["request"].user, submission):
+        if not selectors.review_shown(self.context["request"].user, submission):
             for name in REVIEW_FIELDS:
                 if name in data:
                     data[name] = None
@@ -132,7 +126,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return data
 
     def _rank_shown(self, submission: Submission) -> bool:
-        return submission.final_total is not None and review_shown(self.context["request"].user, submission)
+        return submission.final_total is not None and selectors.review_shown(self.context["request"].user, submission)
 
     def get_converted(self, submission: Submission) -> float | None:
         value = scoring.converted(submission.final_total, submission.cycle.weight)

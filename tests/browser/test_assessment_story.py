@@ -16,19 +16,15 @@ from playwright.sync_api import expect
 from assessment.demo import seed_app as seed_assessment
 from assessment.models import AssessmentCycle, Submission, SubmissionStatus
 from assessment.services import RubricRules
-from lawgov.services import demo_seed
-from plans.demo import seed_app as seed_plans
+from tests.browser.helpers import PASSWORD, seed_demo
 from tests.browser.test_login import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-pass-1234"
 
 
 @pytest.fixture
 def demo_data():
-    demo_seed(password=PASSWORD)
-    seed_plans(log=lambda _: None)
-    seed_assessment(log=lambda _: None)
+    seed_demo(seed_assessment)
 
 
 def logout(page):

@@ -7,20 +7,16 @@ import json
 import pytest
 from openpyxl import load_workbook
 
-from lawgov.services import demo_seed
-from plans.demo import seed_app as seed_plans
 from tasks.demo import seed_app as seed_progress
+from tests.browser.helpers import PASSWORD, seed_demo
 from tests.browser.test_login import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-pass-1234"
 
 
 @pytest.fixture
 def demo_data():
-    demo_seed(password=PASSWORD)
-    seed_plans(log=lambda _: None)
-    seed_progress(log=lambda _: None)
+    seed_demo(seed_progress)
 
 
 def test_a_leader_clicks_a_bar_through_to_its_tasks(page, live_server, demo_data):

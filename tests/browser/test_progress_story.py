@@ -7,21 +7,18 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from lawgov.services import demo_seed
-from plans.demo import seed_app as seed_plans
 from plans.models import Task
 from tasks import excel, jobs
 from tasks.models import Notification, ProgressReport, TaskProgress
+from tests.browser.helpers import PASSWORD, seed_demo
 from tests.browser.test_login import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-PASSWORD = "demo-pass-1234"
 
 
 @pytest.fixture
 def demo_data():
-    demo_seed(password=PASSWORD)
-    seed_plans(log=lambda _: None)
+    seed_demo()
 
 
 def logout(page):
