@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format check setup demo worker beat bench-import bench-progress bench-api clean
+.PHONY: run test test-fast lint format check setup demo worker beat bench-import bench-progress bench-api clean
 
 $(BIN)/python:
 	@$(PY) -m venv $(VENV) 2>/dev/null || { \
@@ -36,6 +36,10 @@ run: demo
 test: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## Everything but the slow tests (fuzzing, browser, Celery worker): under a minute, for the edit-test loop.
+test-fast: setup
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .

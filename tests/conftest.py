@@ -17,6 +17,25 @@ PASSWORD = "test-pass-1234"
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+# Tests hash passwords with a fast hasher: the strong default (PBKDF2, 1,000,000 rounds) costs about a quarter
+# of a second per user created or logged in, which was most of the suite's time. Production keeps the
+# default; tests/lawgov/test_deploy.py checks that.
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_configure(config) -> None:
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Browser and worker tests are also ``slow``: ``make test-fast`` leaves them out, ``make test`` runs all."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("redis"):
+            item.add_marker(pytest.mark.slow)
+
+
 def service_missing(reason: str) -> None:
     """A missing service skips the test on a developer's machine and fails it in CI."""
     if REQUIRE_SERVICES:

@@ -14,7 +14,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from lawgov.services import api_token_issue
 from tests.factories import plan_factory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_no_server_errors_over_every_operation(live_server, legal_officer, district, unit, other_unit, monkeypatch):

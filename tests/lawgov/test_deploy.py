@@ -60,3 +60,11 @@ def test_compose_services_match_the_settings():
     assert "/health/" in " ".join(services["web"]["healthcheck"]["test"])
     dockerfile = (ROOT / "Dockerfile").read_text()
     assert "fonts-noto-cjk" in dockerfile and "collectstatic" in dockerfile
+
+
+def test_production_keeps_the_strong_password_hasher():
+    """Only the test run swaps in a fast hasher (tests/conftest.py); the settings themselves never do."""
+    code = "from django.conf import settings; print(settings.PASSWORD_HASHERS[0])"
+    result = manage("shell", "-c", code, env=PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    assert "PBKDF2PasswordHasher" in result.stdout or "Argon2" in result.stdout
