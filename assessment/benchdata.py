@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from assessment import parsing, services
 from assessment.models import AssessmentCycle, ItemScore, Submission, SubmissionStatus
-from lawgov.models import Unit, UnitKind
+from lawgov.models import SYSTEM, Unit, UnitKind
 
 # (category name, item points ×5): six categories, 30 items, 100 points.
 CATEGORIES = [
@@ -108,10 +108,10 @@ def cycle_build(*, units: int = 300, year: int = 2025, name: str = "基准区", 
         for n in range(units)
     )
     department, _ = services.rubric_save(
-        parsed=synthetic_rubric(kind=UnitKind.DEPARTMENT, year=year), jurisdiction=district, by=None
+        parsed=synthetic_rubric(kind=UnitKind.DEPARTMENT, year=year), jurisdiction=district, by=SYSTEM
     )
     township, _ = services.rubric_save(
-        parsed=synthetic_rubric(kind=UnitKind.TOWNSHIP, year=year), jurisdiction=district, by=None
+        parsed=synthetic_rubric(kind=UnitKind.TOWNSHIP, year=year), jurisdiction=district, by=SYSTEM
     )
     cycle = services.cycle_create(
         jurisdiction=district,
@@ -123,7 +123,7 @@ def cycle_build(*, units: int = 300, year: int = 2025, name: str = "基准区", 
         self_end=dt.date(year, 12, 10),
         weight=Decimal("10"),
         units=Unit.objects.filter(jurisdiction=district).order_by("name"),
-        by=None,
+        by=SYSTEM,
     )
     rules = {r.pk: services.RubricRules.load(r.pk) for r in (department, township)}
     index = {s.pk: n for n, s in enumerate(Submission.objects.filter(cycle=cycle).order_by("unit__name"))}

@@ -13,7 +13,7 @@ from django.conf import settings
 
 from assessment import services
 from assessment.models import AssessmentCycle, Rubric
-from lawgov.models import Unit, UnitKind
+from lawgov.models import SYSTEM, Unit, UnitKind
 
 SEED = "003_2f94a3db44b8a14d.txt"
 JURISDICTION = "昭化区"
@@ -28,7 +28,9 @@ def seed_app(*, log: Callable[[str], object]) -> None:
         log(f"考核:没有{JURISDICTION},跳过。")
         return
     path = Path(settings.BASE_DIR) / "fixtures" / "seeds" / SEED
-    outcome = services.rubric_import_document(data=path.read_bytes(), filename=SEED, jurisdiction=jurisdiction, by=None)
+    outcome = services.rubric_import_document(
+        data=path.read_bytes(), filename=SEED, jurisdiction=jurisdiction, by=SYSTEM
+    )
     if outcome.rubrics or outcome.statements:
         log(
             f"考核:导入{JURISDICTION}评分细则{len(outcome.rubrics)}份、目标责任书{len(outcome.statements)}份"
@@ -56,6 +58,6 @@ def seed_app(*, log: Callable[[str], object]) -> None:
         self_end=end,
         weight=DEMO_WEIGHT,
         units=services.default_participants(jurisdiction, exclude=assessor),
-        by=None,
+        by=SYSTEM,
     )
     log(f"考核:开启“{cycle.title}”,{cycle.submissions.count()}个单位参加,自评时间{start}至{end}。")

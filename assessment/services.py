@@ -39,40 +39,25 @@ from assessment.models import (
     SubmissionStatus,
     WindowExtension,
 )
-from lawgov.models import Role, Unit, UnitKind, User
+from lawgov.errors import DomainError
+from lawgov.models import Role, SystemActor, Unit, UnitKind, User, recorded_user
 from plans.importing import DocumentError
 from tasks.models import Evidence, Notification
 from tasks.services import ProgressError, evidence_check
 
 
-class AssessmentError(Exception):
-    """A refused write. ``status`` is the HTTP status that fits (400 bad input, 403 not yours, 409 conflict);
-    ``details`` lists what a person must fix (the sums that do not add up, the units not yet reviewed)."""
-
-    def __init__(self, code: str, message: str, status: int = 400, details: list[str] | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.details = details or []
+class AssessmentError(DomainError):
+    """A refused write of the assessment: rubric, cycle, self-assessment or review."""
 
 
 def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
 
-def _is_legal_office_of(user: User | None, jurisdiction_id: int) -> bool:
-    if user is None:
-        return True  # the demo seed and management commands act as the system
-    if user.is_superuser:
-        return True
-    return user.role == Role.LEGAL_OFFICE and jurisdiction_id in {j.pk for j in user.jurisdictions()}
-
-
-def _require_legal_office(user: User | None, jurisdiction_id: int, what: str) -> None:
-    if user is not None and user.read_only:
+def _require_legal_office(user: User | SystemActor, jurisdiction_id: int, what: str) -> None:
+    if user.read_only:
         raise AssessmentError("read_only", "只读角色(领导、接口客户端)不能修改考核数据。", 403)
-    if not _is_legal_office_of(user, jurisdiction_id):
+    if not user.is_legal_office_of(jurisdiction_id):
         raise AssessmentError("not_legal_office", f"只有本辖区法制办可以{what}。", 403)
 
 
@@ -166,7 +151,7 @@ def statement_save(
         unit_kind=parsed.unit_kind,
         title=parsed.title,
         source_name=source_name[:200],
-        created_by=by,
+        created_by=recorded_user(by),
     )
     StatementClause.objects.bulk_create(
         StatementClause(statement=statement, number=c.number, heading=c.heading, text=c.text, position=n)
@@ -270,9 +255,9 @@ def rubric_save(
             notes=parsed.notes,
             import_warnings=list(parsed.warnings),
             source_name=source_name[:200],
-            created_by=by,
+            created_by=recorded_user(by),
         )
-        rubric._history_user = by
+        rubric._history_user = recorded_user(by)
         rubric.save()
         position = 0
         rules: list[Rule] = []
@@ -441,9 +426,9 @@ def cycle_create(
         review_end=review_end,
         approve_by=approve_by,
         weight=Decimal(weight),
-        created_by=by,
+        created_by=recorded_user(by),
     )
-    cycle._history_user = by
+    cycle._history_user = recorded_user(by)
     cycle.save()
     _participants_add(cycle, units)
     return cycle
@@ -510,7 +495,7 @@ def cycle_update(
     if not done:
         raise AssessmentError("stale", "考核周期已被他人修改或已审定,您的修改未保存。请刷新后再改。", 409)
     cycle.refresh_from_db()
-    cycle._history_user = by
+    cycle._history_user = recorded_user(by)
     cycle.save()
     return cycle
 
@@ -535,7 +520,7 @@ def window_extend(
     extension.until = until
     extension.reason = reason.strip()[:300]
     extension.granted_by = by
-    extension._history_user = by
+    extension._history_user = recorded_user(by)
     extension.save()
     return extension
 
@@ -728,7 +713,7 @@ def _claim(submission: Submission, *, allowed: tuple[str, ...], expected_version
 def _record(obj, by: User | None, fields: list[str] | None = None) -> None:
     """Write the history row (who and when) for a change made by a conditional UPDATE."""
     obj.refresh_from_db()
-    obj._history_user = by
+    obj._history_user = recorded_user(by)
     obj.save(update_fields=fields) if fields else obj.save()
 
 
@@ -781,7 +766,7 @@ def self_assessment_save(
         score.self_score = result.score
         score.self_floor_held = result.floor_held or result.zeroed
         score.explanation = (entry.explanation or "").strip()
-        score._history_user = by
+        score._history_user = recorded_user(by)
         score.save()
         if evidence is not None:
             score.progress_evidence.set(evidence)
@@ -799,7 +784,7 @@ def self_assessment_save(
         submission.summary_name = (summary_file.name or "工作总结")[:200]
     _sync_summary_facts(submission, rules, by)
     submission.self_total = _self_total(submission, rules)
-    submission._history_user = by
+    submission._history_user = recorded_user(by)
     submission.save()
     return submission
 
@@ -826,7 +811,7 @@ def _sync_summary_facts(submission: Submission, rules: RubricRules, by: User | N
         score.self_facts = facts
         score.self_score = result.score
         score.self_floor_held = result.floor_held or result.zeroed
-        score._history_user = by
+        score._history_user = recorded_user(by)
         score.save()
 
 
@@ -878,7 +863,7 @@ def self_assessment_submit(*, submission: Submission, by: User, today: dt.date |
 def _reviewer_check(submission: Submission, by: User, what: str = "审核自评") -> None:
     if by.read_only:
         raise AssessmentError("read_only", "只读角色(领导、接口客户端)不能审核。", 403)
-    if not _is_legal_office_of(by, submission.cycle.jurisdiction_id):
+    if not by.is_legal_office_of(submission.cycle.jurisdiction_id):
         raise AssessmentError("not_reviewer", f"只有本辖区法制办可以{what}。", 403)
     if submission.cycle.approved:
         raise AssessmentError("approved", "考核结果已审定发布,不能再修改。", 409)
@@ -944,7 +929,7 @@ def review_save(
         score.review_comment = comment
         score.reviewed_by = by
         score.reviewed_at = now
-        score._history_user = by
+        score._history_user = recorded_user(by)
         # Only the review half: what the unit claimed stays as it submitted it.
         score.save(
             update_fields=[
@@ -969,7 +954,7 @@ def review_save(
         submission.status = SubmissionStatus.REVIEWED
         submission.reviewed_at = now
         submission.reviewed_by = by
-    submission._history_user = by
+    submission._history_user = recorded_user(by)
     submission.save()
     return submission
 

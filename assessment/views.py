@@ -32,6 +32,7 @@ from assessment.models import (
     SubmissionStatus,
     WindowExtension,
 )
+from lawgov.errors import refused
 from lawgov.models import Role, Unit
 from lawgov.permissions import role_required
 from tasks.models import Evidence
@@ -47,18 +48,7 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
 
 
 def _refused(request: HttpRequest, exc: services.AssessmentError, to: str) -> HttpResponse:
-    """A refused write outside a form: 403 as the 403 page; otherwise a page with the Chinese message and
-    a way back, answered with the status the service chose (400/409), never a 200."""
-    if exc.status == 403:
-        raise PermissionDenied(exc.message)
-    if request.htmx:
-        return HttpResponse(f'<p class="error" role="alert">{exc.message}</p>', status=exc.status)
-    return render(
-        request,
-        "assessment/refused.html",
-        {"to": to, "message": exc.message, "details": exc.details},
-        status=exc.status,
-    )
+    return refused(request, exc, to)
 
 
 # --- objects the user may open -----------------------------------------------------------------------

@@ -11,6 +11,8 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from lawgov.errors import DomainError
+
 MESSAGES = {
     "not_authenticated": "未登录或令牌无效。",
     "authentication_failed": "身份验证失败:令牌无效或已被撤销。",
@@ -87,6 +89,8 @@ class Pagination(PageNumberPagination):
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """Every API error has the same body: {"error": {"code", "message", "details"}}."""
+    if isinstance(exc, DomainError):  # a service's refusal: its own code, Chinese message and status
+        exc = ServiceError(code=exc.code, message=exc.message, status_code=exc.status, details=exc.details)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -111,7 +115,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         message = str(details["detail"])
         if code in MESSAGES and code not in ("permission_denied",) and not isinstance(exc, ServiceError):
             message = MESSAGES[code] if message.isascii() else message
-        details = None
+        details = getattr(exc, "details", None)
     else:
         message = MESSAGES.get(code, "请求出错。")
     if response.status_code == status.HTTP_404_NOT_FOUND and not isinstance(exc, ServiceError):
@@ -123,6 +127,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class ServiceError(exceptions.APIException):
     """A refusal from a service (its own code, Chinese message and HTTP status) as an API error."""
 
-    def __init__(self, *, code: str, message: str, status_code: int = 400):
+    def __init__(self, *, code: str, message: str, status_code: int = 400, details: list[str] | None = None):
         super().__init__(detail=message, code=code)
         self.status_code = status_code
+        self.details = details or None

@@ -229,6 +229,18 @@ class User(AbstractUser):
     def is_legal_office(self) -> bool:
         return self.role == Role.LEGAL_OFFICE
 
+    def is_legal_office_of(self, jurisdiction: Unit | int) -> bool:
+        """May this person act as the legal office of that 区/市 (import, open cycles, review, draft)?
+
+        The one answer every app asks; the system acts through ``SYSTEM``, never through ``None``.
+        """
+        if not self.is_authenticated or not self.is_active:
+            return False
+        if self.is_superuser:
+            return True
+        pk = jurisdiction if isinstance(jurisdiction, int) else jurisdiction.pk
+        return self.role == Role.LEGAL_OFFICE and pk in {j.pk for j in self.jurisdictions()}
+
     @property
     def is_reporter(self) -> bool:
         return self.role == Role.REPORTER
@@ -275,6 +287,44 @@ class User(AbstractUser):
         if self.role == Role.REPORTER and self.unit_id:
             return Unit.objects.filter(pk=self.unit_id)
         return Unit.objects.none()
+
+
+class SystemActor:
+    """The platform acting on its own: the demo seed, management commands, scheduled jobs.
+
+    Services take ``by: User | SystemActor``; passing ``SYSTEM`` says in the code that no person acted,
+    where ``None`` used to mean "the system" in one app and "nobody, refuse" in another. It may do what
+    the legal office of any jurisdiction may; it is recorded as no user (``recorded_user``).
+    """
+
+    pk = None
+    id = None
+    role = "system"
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    read_only = False
+    is_legal_office = True
+    is_reporter = False
+    is_leader = False
+    is_api_client = False
+
+    def is_legal_office_of(self, jurisdiction: Unit | int) -> bool:
+        return True
+
+    def __str__(self) -> str:
+        return "系统"
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+
+def recorded_user(by: User | SystemActor | None) -> User | None:
+    """The user a row records as its author: ``None`` for the system."""
+    return None if by is None or isinstance(by, SystemActor) else by
 
 
 class Heartbeat(models.Model):

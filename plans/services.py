@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from lawgov.errors import DomainError
 from lawgov.models import Unit, UnitKind, User
 from lawgov.services import unit_ensure
 from plans.importing import DocumentError, parse_bytes
@@ -38,13 +39,8 @@ NEW_UNIT = "new"
 SKIP_UNIT = "skip"
 
 
-class PlanImportError(Exception):
-    """A document that cannot be imported; ``message`` is for the person, in Chinese."""
-
-    def __init__(self, code: str, message: str):
-        super().__init__(message)
-        self.code = code
-        self.message = message
+class PlanImportError(DomainError):
+    """A document that cannot be imported, or a preview that cannot be confirmed."""
 
 
 @dataclass

@@ -22,6 +22,7 @@ from django.db.models import F, Max, Q
 from django.template import TemplateSyntaxError
 from django.utils import timezone
 
+from lawgov.errors import DomainError
 from lawgov.models import Role, Unit, UnitKind, User
 from reports import docx_render, generator
 from reports.models import (
@@ -58,16 +59,11 @@ def job_timeout() -> int:
     return int(getattr(settings, "LAWGOV_REPORT_JOB_TIMEOUT", 600))
 
 
-class ReportError(Exception):
-    """A refused write. ``status``: 400 bad input, 403 not yours, 404 not found, 409 conflict (a job
-    already running — ``job`` is it —, a published report, an out-of-date edit)."""
+class ReportError(DomainError):
+    """A refused write of the annual report. A 409 for a job already running carries it as ``job``."""
 
     def __init__(self, code: str, message: str, status: int = 400, job: ReportJob | None = None):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
-        self.job = job
+        super().__init__(code, message, status, job=job)
 
 
 class JobLost(Exception):
@@ -78,11 +74,8 @@ class JobLost(Exception):
 
 
 def is_legal_office_of(user: User | None, jurisdiction: Unit) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.role == Role.LEGAL_OFFICE and jurisdiction.pk in {j.pk for j in user.jurisdictions()}
+    """A request's user (possibly anonymous) as the legal office of ``jurisdiction``: ``User.is_legal_office_of``."""
+    return user is not None and user.is_legal_office_of(jurisdiction)
 
 
 def _require_office(user: User | None, jurisdiction: Unit, what: str) -> None:

@@ -19,6 +19,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from lawgov.errors import DomainError
 from lawgov.models import Role, Unit, User
 from plans.models import Assignment, AssignmentRole, Task
 from tasks.models import (
@@ -46,14 +47,8 @@ EVIDENCE_MAGIC = {
 }
 
 
-class ProgressError(Exception):
-    """A refused write. ``status`` is the HTTP status that fits (400 bad input, 403 not yours, 409 conflict)."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+class ProgressError(DomainError):
+    """A refused write of progress: a report, its evidence, its review."""
 
 
 def evidence_max_bytes() -> int:

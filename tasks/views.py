@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from lawgov.models import Role, Unit
@@ -27,7 +28,7 @@ from tasks.status import TaskStatus
 def _error_response(request: HttpRequest, exc: services.ProgressError, redirect_to: str) -> HttpResponse:
     """A refused write: the message in Chinese, the status that fits, nothing saved."""
     if request.htmx:
-        return HttpResponse(f'<p class="error" role="alert">{exc.message}</p>', status=exc.status)
+        return HttpResponse(format_html('<p class="error" role="alert">{}</p>', exc.message), status=exc.status)
     if exc.status == 403:
         raise PermissionDenied(exc.message)
     messages.error(request, exc.message)

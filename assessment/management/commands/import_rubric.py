@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from assessment import services
-from lawgov.models import JURISDICTION_KINDS, Unit
+from lawgov.models import JURISDICTION_KINDS, SYSTEM, Unit
 
 
 class Command(BaseCommand):
@@ -31,7 +31,7 @@ class Command(BaseCommand):
                 rubric = services.rubric_import_xlsx(
                     data=path.read_bytes(),
                     jurisdiction=jurisdiction,
-                    by=None,
+                    by=SYSTEM,
                     year=opts.get("year"),
                     unit_kind=opts.get("unit_kind"),
                     title=opts.get("title"),
@@ -40,7 +40,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"已导入:{rubric.title}")
                 return
             outcome = services.rubric_import_document(
-                data=path.read_bytes(), filename=path.name, jurisdiction=jurisdiction, by=None
+                data=path.read_bytes(), filename=path.name, jurisdiction=jurisdiction, by=SYSTEM
             )
         except services.AssessmentError as exc:
             raise CommandError(exc.message) from exc
