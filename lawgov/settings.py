@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Tasks due within this many days are "at risk" and their units are reminded.
 LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
+# Background jobs (report drafting, slow imports): seconds without a heartbeat after which a running job is
+# taken over and a queued one given up; the Celery queue report jobs go to (empty: the default queue).
+LAWGOV_REPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_REPORT_JOB_TIMEOUT", "600"))
+LAWGOV_REPORT_QUEUE = os.environ.get("LAWGOV_REPORT_QUEUE", "").strip()
 
 # The cache holds API throttling counters: shared through Redis when there is one, so every gunicorn
 # worker counts the same client.

@@ -56,7 +56,7 @@ GUANGZHOU_LIST_NAME = "广州市2018年报告的八个方面"
 
 def job_timeout() -> int:
     """Seconds without a heartbeat after which a running job is taken over (and a queued one given up)."""
-    return int(getattr(settings, "LAWGOV_REPORT_JOB_TIMEOUT", 600))
+    return settings.LAWGOV_REPORT_JOB_TIMEOUT
 
 
 class ReportError(DomainError):
@@ -533,7 +533,7 @@ def enqueue(job_id: int) -> None:
     from reports.jobs import annual_report_generate
 
     # LAWGOV_REPORT_QUEUE sends drafts to a queue of their own (workers that may run LibreOffice, say).
-    queue = getattr(settings, "LAWGOV_REPORT_QUEUE", "") or None
+    queue = settings.LAWGOV_REPORT_QUEUE or None
     try:
         annual_report_generate.apply_async(args=[job_id], retry=False, queue=queue)
     except broker_errors() as exc:

@@ -21,7 +21,7 @@ class TaskStatus(models.TextChoices):
 
 
 def warn_days() -> int:
-    return int(getattr(settings, "LAWGOV_WARN_DAYS", 14))
+    return settings.LAWGOV_WARN_DAYS
 
 
 def task_status(
