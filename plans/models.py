@@ -15,6 +15,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lawgov.models import Role, Unit, User
+from plans.importing import deadlines as deadline_rules
 
 
 class PlanKind(models.TextChoices):
@@ -264,35 +265,18 @@ class Deadline(models.Model):
         return self.text
 
     def next_due(self, *, today: dt.date) -> dt.date | None:
-        """The next date this deadline falls due on or after ``today``; one-off deadlines do not move."""
+        """The next date this deadline falls due on or after ``today``; one-off deadlines do not move.
+
+        Recurring ones follow the importer's rule (``plans.importing.deadlines.next_due``), the only one.
+        """
         if not self.recurrence:
             return self.due_on
-        return recurrence_next_due(self.recurrence, today=today)
+        return deadline_rules.next_due(self.recurrence, today)
 
-
-def recurrence_next_due(rule: dict, *, today: dt.date) -> dt.date | None:
-    """Roll a yearly rule (quarter, or month with early/mid/late part) forward to ``today``."""
-    if rule.get("rule") != "yearly":
-        return None
-    for year in (today.year, today.year + 1):
-        if rule.get("quarter"):
-            month = int(rule["quarter"]) * 3
-            day = 30 if month in (6, 9) else 31
-        elif rule.get("month"):
-            month = int(rule["month"])
-            part = rule.get("part")
-            day = {"early": 10, "mid": 20}.get(part) or _month_end(year, month)
-        else:
-            month, day = 12, 31
-        candidate = dt.date(year, month, day)
-        if candidate >= today:
-            return candidate
-    return None
-
-
-def _month_end(year: int, month: int) -> int:
-    nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).day
+    @property
+    def rule_text(self) -> str:
+        """How the recurrence reads on a page (每年6月底前, 每季度末); empty for a one-off deadline."""
+        return deadline_rules.describe(self.recurrence) if self.recurrence else ""
 
 
 class Target(models.Model):

@@ -80,7 +80,14 @@ def due_in_year(recurrence: dict[str, Any], year: int) -> date:
 
 
 def next_due(recurrence: dict[str, Any], on_or_after: date) -> date:
-    """The first due date of a recurrence on or after a day (inclusive)."""
+    """The first due date of a recurrence on or after a day (inclusive): THE rule of lawgov.
+
+    The importer, ``plans.models.Deadline.next_due`` (status, the task page), the daily roll job and the
+    reminders all ask this one function; it takes the day as an argument and reads no clock.
+    A yearly rule with ``year_offset`` (次年3月初, next to 每年: last year's summary each March) falls due on
+    the same calendar date every year, so the offset names whose work is due, not when: the next date is
+    the rule's date on or after the day, as for any yearly rule.
+    """
     rule = recurrence.get("rule")
     if rule == "yearly":
         candidate = due_in_year(recurrence, on_or_after.year)
@@ -98,6 +105,34 @@ def next_due(recurrence: dict[str, Any], on_or_after: date) -> date:
         )
         return _month_date(year, month, recurrence.get("part"), day)
     raise ValueError(f"unknown recurrence rule: {recurrence!r}")
+
+
+_PART_LABELS = {"early": "初", "mid": "中", "end": "底"}
+_QUARTER_LABELS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
+
+
+def describe(recurrence: dict[str, Any]) -> str:
+    """The rule in the words an office uses (每年6月底前, 每季度末, 每月20日前), for pages and exports.
+
+    Said from the rule, not copied from the document's phrase, so a person can check what lawgov will do.
+    """
+    rule = recurrence.get("rule")
+    if rule == "quarterly":
+        return "每季度末"
+    if rule == "monthly":
+        day = recurrence.get("day")
+        return f"每月{day}日前" if day else f"每月{_PART_LABELS.get(recurrence.get('part'), '底')}"
+    if rule != "yearly":
+        return "周期时限"
+    prefix = "每年次年" if recurrence.get("year_offset") else "每年"
+    if "quarter" in recurrence:
+        return f"{prefix}{_QUARTER_LABELS[int(recurrence['quarter'])]}末前"
+    if "half" in recurrence:
+        return f"{prefix}{'上' if recurrence['half'] == 1 else '下'}半年末前"
+    month = recurrence.get("month", 12)
+    if recurrence.get("day"):
+        return f"{prefix}{month}月{recurrence['day']}日前"
+    return f"{prefix}{month}月{_PART_LABELS.get(recurrence.get('part'), '底')}前"
 
 
 _Y = r"(\d{4})年"
