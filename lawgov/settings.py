@@ -16,11 +16,24 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name: str, default: bool = False) -> bool:
+    """A yes/no variable. Anything but the usual words stops start-up: ``LAWGOV_SSL_REDIRECT=flase`` must not
+    quietly mean "off" on a production server."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or value.strip() == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither true nor false: use one of {', '.join(sorted(TRUE_WORDS | FALSE_WORDS))}"
+    )
 
 
 def env_list(name: str) -> list[str]:
@@ -108,6 +121,8 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Read whatever the database, so a typo stops start-up on SQLite too (see env_bool).
+PG_SERVER_BINDING = env_bool("LAWGOV_PG_SERVER_BINDING", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, for the test database too: the Celery worker started by the broker test
     # must see the rows the test wrote. WAL lets the worker read while the web process writes.
@@ -119,7 +134,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-elif os.environ.get("LAWGOV_PG_SERVER_BINDING", "1") == "1":
+elif PG_SERVER_BINDING:
     # Parameters bound on the server let psycopg prepare a query the fifth time a connection runs it, so
     # PostgreSQL stops re-planning the API's task list (1.4 ms of planning per call at city scale).
     # Set LAWGOV_PG_SERVER_BINDING=0 behind a pooler in transaction mode (pgbouncer), which can't keep them.
