@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format check setup demo worker beat bench-import bench-progress bench-api clean
+.PHONY: run test test-fast lint format check setup demo worker beat clean bench-import bench-progress bench-api bench-report bench-assessment bench-smoke
 
 $(BIN)/python:
 	@$(PY) -m venv $(VENV) 2>/dev/null || { \
@@ -59,28 +59,41 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A lawgov beat --loglevel=INFO
 
-bench-import: setup
-	$(BIN)/python manage.py import_plan --benchmark
-
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-db* staticfiles .pytest_cache
 
-# Benchmarks run on PostgreSQL in their own database (created if missing, reused when present).
+# Benchmarks run on PostgreSQL, each in its own database, migrated before it runs (created if missing; the
+# big data sets are reused when present, since building them takes minutes). SMOKE=1 shrinks every benchmark
+# to a few rows in a fresh database of its own: `make bench-smoke` (run by CI) proves each command still works.
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_SUFFIX = $(if $(SMOKE),_smoke,)
+BENCH_FLAGS = $(if $(SMOKE),--smoke,)
+define bench_db
+	$(if $(SMOKE),psql "$(BENCH_PG)/postgres" -qc "DROP DATABASE IF EXISTS $(1)$(BENCH_SUFFIX)",)
+	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE $(1)$(BENCH_SUFFIX)" 2>/dev/null
+	DATABASE_URL=$(BENCH_PG)/$(1)$(BENCH_SUFFIX) $(BIN)/python manage.py migrate --noinput -v0
+endef
+BENCH_RUN = DATABASE_URL=$(BENCH_PG)/$(1)$(BENCH_SUFFIX) $(BIN)/python manage.py $(2) $(BENCH_FLAGS)
+
+bench-import: setup
+	$(BIN)/python manage.py import_plan --benchmark $(BENCH_FLAGS)
+
 bench-progress: setup
-	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_progress" 2>/dev/null
-	DATABASE_URL=$(BENCH_PG)/lawgov_bench_progress $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_PG)/lawgov_bench_progress $(BIN)/python manage.py bench_progress
+	$(call bench_db,lawgov_bench_progress)
+	$(call BENCH_RUN,lawgov_bench_progress,bench_progress)
 
 bench-api: setup
-	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_api" 2>/dev/null
-	DATABASE_URL=$(BENCH_PG)/lawgov_bench_api $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_PG)/lawgov_bench_api $(BIN)/python manage.py bench_api
+	$(call bench_db,lawgov_bench_api)
+	$(call BENCH_RUN,lawgov_bench_api,bench_api)
 
 bench-report: setup
-	-psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE lawgov_bench_report" 2>/dev/null
-	DATABASE_URL=$(BENCH_PG)/lawgov_bench_report $(BIN)/python manage.py migrate --noinput -v0
-	DATABASE_URL=$(BENCH_PG)/lawgov_bench_report $(BIN)/python manage.py bench_report
+	$(call bench_db,lawgov_bench_report)
+	$(call BENCH_RUN,lawgov_bench_report,bench_report)
 
 bench-assessment: setup
-	$(BIN)/python manage.py bench_assessment
+	$(call bench_db,lawgov_bench_assessment)
+	$(call BENCH_RUN,lawgov_bench_assessment,bench_assessment)
+
+## Every benchmark on a few rows, each in a fresh database: CI runs this so none of them can silently break.
+bench-smoke:
+	$(MAKE) SMOKE=1 bench-import bench-progress bench-api bench-report bench-assessment

@@ -163,6 +163,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("LAWGOV_STATIC_ROOT", BASE_DIR / "staticfiles"))
+if not PRODUCTION:
+    # WhiteNoise warns "No directory at: …/staticfiles/" on every start until collectstatic has run; in
+    # development the files are served from static/ through the finders, so an empty folder is all it needs.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     # Uploaded evidence lives outside static/ and is served only through views that check access.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -64,8 +64,14 @@ class Command(BaseCommand):
         parser.add_argument("--year", type=int, default=2025)
         parser.add_argument("--runs", type=int, default=3, help="生成几次,取中位数")
         parser.add_argument("--keep", action="store_true", help="保留生成的数据(默认回滚)")
+        parser.add_argument("--smoke", action="store_true", help="冒烟模式:数据缩小到几十行,只检查命令能跑通(CI 使用)")
 
     def handle(self, *args, **opts):
+        if opts.get("smoke"):  # a few rows: proves the command still runs, measures nothing
+            opts["tasks"] = 30
+            opts["reports"] = 120
+            opts["figures"] = 6
+            opts["runs"] = 1
         self.stdout.write(f"数据库:{connection.vendor} {connection.settings_dict.get('NAME')}")
         with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media), transaction.atomic():
             started = time.perf_counter()
