@@ -51,16 +51,17 @@ class DomainError(Exception):
 def refused(request: HttpRequest, exc: DomainError, back: str) -> HttpResponse:
     """A page's answer to a refusal: nothing saved, the reason in Chinese, the status the service chose.
 
-    403 and 404 become Django's own pages (so they look and log like every other 403/404). An htmx
-    request gets an escaped fragment to swap in; a plain form post gets a page with the message, the
-    details and a way back (``back``), never a 200 and never a silent redirect.
+    An htmx request gets an escaped fragment to swap in, with the status (a whole 403 page swapped into a
+    row would be worse than the sentence). Otherwise 403 and 404 become Django's own pages (so they look
+    and log like every other 403/404), and a plain form post gets a page with the message, the details and
+    a way back (``back``), never a 200 and never a silent redirect.
     """
+    if getattr(request, "htmx", False):
+        return HttpResponse(format_html('<p class="error" role="alert">{}</p>', exc.message), status=exc.status)
     if exc.status == 403:
         raise PermissionDenied(exc.message)
     if exc.status == 404:
         raise Http404(exc.message)
-    if getattr(request, "htmx", False):
-        return HttpResponse(format_html('<p class="error" role="alert">{}</p>', exc.message), status=exc.status)
     return render(
         request,
         "lawgov/refused.html",

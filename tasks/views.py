@@ -11,9 +11,9 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from lawgov.errors import refused_with_message
 from lawgov.models import Role, Unit
 from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
@@ -23,17 +23,6 @@ from tasks.filtersets import TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
 from tasks.models import EDITABLE_BY_UNIT, Evidence, Notification, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
-
-
-def _error_response(request: HttpRequest, exc: services.ProgressError, redirect_to: str) -> HttpResponse:
-    """A refused write: the message in Chinese, the status that fits, nothing saved."""
-    if request.htmx:
-        return HttpResponse(format_html('<p class="error" role="alert">{}</p>', exc.message), status=exc.status)
-    if exc.status == 403:
-        raise PermissionDenied(exc.message)
-    messages.error(request, exc.message)
-    response = redirect(redirect_to)
-    return response
 
 
 @login_required
@@ -301,7 +290,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         services.progress_report_submit(report=report, by=request.user)
         messages.success(request, "进展已提交,等待法制办审核。")
     except services.ProgressError as exc:
-        return _error_response(request, exc, f"/tasks/{report.task_id}/")
+        return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
     return redirect("tasks:detail", pk=report.task_id)
 
 
@@ -330,7 +319,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
             context = _task_context(request, task, form=_log_form(request.user, task))
             context["return_error"] = (report.pk, exc.message)
             return render(request, "tasks/task_detail.html", context, status=400)
-        return _error_response(request, exc, f"/tasks/{report.task_id}/")
+        return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
     return redirect("tasks:detail", pk=report.task_id)
 
 
@@ -342,7 +331,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.progress_report_delete(report=report, by=request.user)
         messages.success(request, "进展已删除(法制办仍可查看删除记录)。")
     except services.ProgressError as exc:
-        return _error_response(request, exc, f"/tasks/{report.task_id}/")
+        return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
     return redirect("tasks:detail", pk=report.task_id)
 
 
