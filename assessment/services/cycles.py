@@ -184,15 +184,11 @@ def cycle_update(
 
 @transaction.atomic
 def window_extend(
-    *,
-    cycle: AssessmentCycle,
-    unit: Unit,
-    until: dt.date,
-    reason: str,
-    by: User | SystemActor,
-    today: dt.date | None = None,
+    *, cycle: AssessmentCycle, unit: Unit, until: dt.date, reason: str, by: User, today: dt.date | None = None
 ) -> WindowExtension:
-    """Let one unit self-assess until ``until`` (recorded with who and why); extending again replaces it."""
+    """Let one unit self-assess until ``until`` (recorded with who and why); extending again replaces it.
+
+    A person's decision, never ``SYSTEM``'s: the extension must name who granted it."""
     cycle_writable_check(cycle, by, "延长自评时间")
     if not Submission.objects.filter(cycle=cycle, unit=unit).exists():
         raise AssessmentError("not_participant", f"“{unit}”不在本次考核的单位中。", 400)
@@ -207,7 +203,7 @@ def window_extend(
     )
     extension.until = until
     extension.reason = reason.strip()[:300]
-    extension.granted_by = recorded_user(by)
+    extension.granted_by = by
     extension._history_user = recorded_user(by)
     extension.save()
     return extension
