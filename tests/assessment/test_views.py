@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from assessment import services
 from assessment.benchdata import cycle_build
 from assessment.models import AssessmentCycle, ItemScore, Rubric, Submission, SubmissionStatus, WindowExtension
-from assessment.services import RubricRules
+from assessment.rules import RubricRules
 from lawgov.models import Role, User
 from tests.assessment.conftest import SEED
 from tests.assessment.helpers import item_by_path
