@@ -410,6 +410,6 @@ def cycle_summary_xlsx(
 
 
 def rubric_export(rubric: Rubric) -> bytes:
-    from assessment.services import rubric_to_parsed
+    from assessment.rules import rubric_to_parsed
 
     return rubric_to_xlsx(rubric_to_parsed(rubric))

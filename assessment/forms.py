@@ -13,7 +13,8 @@ from django.utils.datastructures import MultiValueDict
 
 from assessment import scoring
 from assessment.models import AssessedKind, Rubric
-from assessment.services import ItemInput, ReviewInput, RubricRules
+from assessment.rules import RubricRules
+from assessment.services import ItemInput, ReviewInput
 from lawgov.models import Unit
 
 DATE_ERRORS = {"invalid": "日期格式不正确,应为 2017-12-01 这样的格式。", "required": "请填写日期。"}

@@ -30,7 +30,7 @@ from assessment.models import (
     SubmissionStatus,
     WindowExtension,
 )
-from assessment.services import RubricRules, _typed
+from assessment.rules import RubricRules, facts_typed
 from lawgov.models import Role, Unit, User
 from plans.models import Task
 from tasks.models import Evidence, ProgressReport, ReportStatus
@@ -199,7 +199,7 @@ class Sheet:
 
 def _shown(rules: list[Rule], stored: Mapping[str, Any] | None, raw: Mapping[str, Any] | None, max_points):
     """The facts to show: what was posted (when re-showing a refused form) or what is stored, typed."""
-    typed = _typed(rules, stored)
+    typed = facts_typed(rules, stored)
     if raw is None:
         return typed, None
     error = None
@@ -264,7 +264,7 @@ def submission_sheet(
         reasons_src = score.self_reasons if mode == "self" else (score.review_reasons or {})
         if entry is not None:
             reasons_src = dict(entry.reasons)
-        self_typed = _typed(item_rules, score.self_facts) if mode != "self" else None
+        self_typed = facts_typed(item_rules, score.self_facts) if mode != "self" else None
         rule_rows = [
             RuleRow(
                 rule=rule,
@@ -559,7 +559,7 @@ def cycle_scoreboard(*, cycle: AssessmentCycle, with_items: bool = False) -> dic
 
 
 class _FactTyper:
-    """JSON facts → typed facts, as ``services._typed`` does, without re-checking what the services already
+    """JSON facts → typed facts, as ``rules.facts_typed`` does, without re-checking what the services already
     checked when they stored them (this runs 9,000 times in a cycle)."""
 
     def typed(self, specs: list[scoring.RuleSpec], stored: Mapping[str, Any] | None) -> dict[str, Any]:

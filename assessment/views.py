@@ -2,12 +2,17 @@
 office's review queue and review, ranking and distribution, exports.
 
 Views only ask the models' ``visible_to`` / ``editable_by`` / ``reviewable_by`` what the user may see,
-hand the typed input to a service, and show its refusal with the status it carries.
+hand the typed input to a service, and show its refusal with the status it carries: a refusal that leaves
+the view is answered once, by ``refusals_go_back_to``; a form view keeps the refusals a person can fix in
+the form (400/409) and lets the others (403/404) leave.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from pathlib import PurePath
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -32,7 +37,7 @@ from assessment.models import (
     SubmissionStatus,
     WindowExtension,
 )
-from lawgov.errors import refused
+from lawgov.errors import DomainError, refused
 from lawgov.models import Role, Unit
 from lawgov.permissions import role_required
 from tasks.models import Evidence
@@ -47,8 +52,31 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-def _refused(request: HttpRequest, exc: services.AssessmentError, to: str) -> HttpResponse:
-    return refused(request, exc, to)
+def refusals_go_back_to(back: str | Callable[..., str]) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """The one answer of these pages to a refusal that leaves the view: ``lawgov.errors.refused`` (403 and
+    404 as Django's pages, htmx a fragment, otherwise the reason with the status the service chose and a
+    link back). ``back`` is a URL name reversed with the view's own arguments, or a function of the request
+    and those arguments."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                to = back(request, *args, **kwargs) if callable(back) else reverse(back, args=args, kwargs=kwargs)
+                return refused(request, exc, to)
+
+        return wrapper
+
+    return decorate
+
+
+def _for_the_form(exc: services.AssessmentError) -> None:
+    """A form shows what the person can fix there (bad input, a conflict); a 403 or 404 is not the form's to
+    show: it leaves the view, and ``refusals_go_back_to`` answers it as the 403/404 page."""
+    if exc.status in (403, 404):
+        raise exc
 
 
 # --- objects the user may open -----------------------------------------------------------------------
@@ -134,6 +162,7 @@ def rubric_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.LEGAL_OFFICE)
+@refusals_go_back_to("assessment:rubric-import")
 def rubric_import(request: HttpRequest) -> HttpResponse:
     """Upload a rubric: an .xlsx in the offices' layout, or a plan document whose annexes hold rubrics and
     responsibility statements (昭化's 工作安排). Nothing is saved unless every sum adds up."""
@@ -164,8 +193,7 @@ def rubric_import(request: HttpRequest) -> HttpResponse:
                     data=data, filename=name, jurisdiction=jurisdiction, by=request.user
                 )
             except services.AssessmentError as exc:
-                if exc.status == 403:
-                    raise PermissionDenied(exc.message) from exc
+                _for_the_form(exc)
                 form.add_error(None, exc.message)
                 status, details = exc.status, exc.details
             else:
@@ -188,6 +216,7 @@ def rubric_import(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.LEGAL_OFFICE)
+@refusals_go_back_to("assessment:cycle-create")
 def cycle_create(request: HttpRequest) -> HttpResponse:
     jurisdiction = request.user.home_jurisdiction()
     if jurisdiction is None:
@@ -225,8 +254,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except services.AssessmentError as exc:
-                if exc.status == 403:
-                    raise PermissionDenied(exc.message) from exc
+                _for_the_form(exc)
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
@@ -270,6 +298,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.LEGAL_OFFICE)
+@refusals_go_back_to("assessment:cycle-edit")
 def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The legal office sets the cycle's dates (e.g. opens the window again) and weight."""
     cycle = _cycle_for(request, pk)
@@ -304,6 +333,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     weight=data["weight"],
                 )
             except services.AssessmentError as exc:
+                _for_the_form(exc)
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
@@ -318,37 +348,29 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.LEGAL_OFFICE)
 @require_POST
+@refusals_go_back_to("assessment:cycle")
 def cycle_extend(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for(request, pk)
     form = forms.ExtensionForm(request.POST, units=Unit.objects.filter(pk__in=cycle.submissions.values("unit_id")))
-    to = reverse("assessment:cycle", args=[cycle.pk])
     if not form.is_valid():
         message = ";".join(e for errors in form.errors.values() for e in errors)
-        return _refused(request, services.AssessmentError("form", message, 400), to)
+        raise services.AssessmentError("form", message, 400)
     data = form.cleaned_data
-    try:
-        services.window_extend(
-            cycle=cycle, unit=data["unit"], until=data["until"], reason=data["reason"], by=request.user
-        )
-    except services.AssessmentError as exc:
-        return _refused(request, exc, to)
+    services.window_extend(cycle=cycle, unit=data["unit"], until=data["until"], reason=data["reason"], by=request.user)
     messages.success(request, f"已将{data['unit']}的自评时间延长至{data['until']:%Y-%m-%d}。")
-    return redirect(to)
+    return redirect("assessment:cycle", pk=cycle.pk)
 
 
 @role_required(Role.LEGAL_OFFICE)
 @require_POST
+@refusals_go_back_to("assessment:ranking")
 def cycle_approve(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for(request, pk)
     form = forms.ApproveForm(request.POST)
     form.is_valid()
-    to = reverse("assessment:ranking", args=[cycle.pk])
-    try:
-        services.cycle_approve(cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""))
-    except services.AssessmentError as exc:
-        return _refused(request, exc, to)
+    services.cycle_approve(cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""))
     messages.success(request, "考核结果已审定发布,各单位可查看本单位得分与名次。")
-    return redirect(to)
+    return redirect("assessment:ranking", pk=cycle.pk)
 
 
 @role_required(Role.LEGAL_OFFICE)
@@ -420,6 +442,7 @@ def _posted_version(request: HttpRequest) -> int | None:
 
 
 @role_required(*STAFF)
+@refusals_go_back_to("assessment:submission")
 def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The unit fills its sheet here while it may; everyone else (and the unit afterwards) reads it."""
     submission = _submission_for(request, pk)
@@ -434,10 +457,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if not editable:
             if user.role != Role.REPORTER or user.read_only:
                 raise PermissionDenied("只读角色不能填写自评。")
-            try:
-                services.self_assessment_check(submission, user)
-            except services.AssessmentError as exc:  # says why: submitted, approved…
-                return _refused(request, exc, reverse("assessment:submission", args=[pk]))
+            services.self_assessment_check(submission, user)  # refuses, saying why: submitted, approved…
         rules = services.RubricRules.load(submission.rubric_id)
         posted = forms.item_inputs(request.POST, request.FILES, rules)
         summary_file = request.FILES.get("summary_file")
@@ -456,8 +476,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     submission.refresh_from_db()
                     services.self_assessment_submit(submission=submission, by=user, today=today)
         except services.AssessmentError as exc:
-            if exc.status == 403:
-                raise PermissionDenied(exc.message) from exc
+            _for_the_form(exc)
             messages.error(request, exc.message)
             status = exc.status
             submission.refresh_from_db()
@@ -537,21 +556,19 @@ def review_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.REPORTER)
 @require_POST
+@refusals_go_back_to("assessment:submission")
 def submission_submit(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request, pk)
-    to = reverse("assessment:submission", args=[pk])
-    try:
-        services.self_assessment_submit(submission=submission, by=request.user, today=timezone.localdate())
-    except services.AssessmentError as exc:
-        return _refused(request, exc, to)
+    services.self_assessment_submit(submission=submission, by=request.user, today=timezone.localdate())
     messages.success(request, "自评已提交,等待法制办审核;提交后不能再修改。")
-    return redirect(to)
+    return redirect("assessment:submission", pk=submission.pk)
 
 
 # --- review ---------------------------------------------------------------------------------------------
 
 
 @role_required(Role.LEGAL_OFFICE)
+@refusals_go_back_to("assessment:review")
 def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The legal office's scores beside the unit's, item by item, and the special bonus and deductions."""
     submission = _submission_for(request, pk)
@@ -579,6 +596,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
                 today=today,
             )
         except services.AssessmentError as exc:
+            _for_the_form(exc)
             messages.error(request, exc.message)
             status = exc.status
             submission.refresh_from_db()
@@ -607,21 +625,23 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _back_from_return(request: HttpRequest, cycle_id: int) -> str:
+    """Where the legal office goes after a return, done or refused: the page it came from, else the queue."""
+    to = request.POST.get("next") or ""
+    return to if to.startswith("/") else reverse("assessment:queue", args=[cycle_id])
+
+
 @role_required(Role.LEGAL_OFFICE)
 @require_POST
+@refusals_go_back_to(
+    lambda request, pk: _back_from_return(request, Submission.objects.values_list("cycle_id", flat=True).get(pk=pk))
+)
 def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request, pk)
-    to = request.POST.get("next") or reverse("assessment:queue", args=[submission.cycle_id])
-    if not to.startswith("/"):
-        to = reverse("assessment:queue", args=[submission.cycle_id])
     form = forms.ReturnForm(request.POST)
-    reason = form.data.get("reason", "")
-    try:
-        services.submission_return(submission=submission, by=request.user, reason=reason)
-    except services.AssessmentError as exc:
-        return _refused(request, exc, to)
+    services.submission_return(submission=submission, by=request.user, reason=form.data.get("reason", ""))
     messages.success(request, f"已退回{submission.unit},该单位可修改后重新提交。")
-    return redirect(to)
+    return redirect(_back_from_return(request, submission.cycle_id))
 
 
 # --- exports and files ----------------------------------------------------------------------------------

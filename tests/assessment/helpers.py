@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from assessment.models import Submission
-from assessment.services import ItemInput, ReviewInput, RubricRules
+from assessment.rules import RubricRules
+from assessment.services import ItemInput, ReviewInput
 
 
 def item_by_path(rules: RubricRules, path: str):

@@ -21,7 +21,7 @@ from assessment.models import (
     WindowExtension,
 )
 from assessment.services import AssessmentError
-from lawgov.models import Role, UnitKind
+from lawgov.models import SYSTEM, Role, UnitKind
 from tasks.models import Evidence, Notification, ProgressReport, ReportStatus, TaskProgress
 from tests.assessment.conftest import SEED, TODAY
 from tests.assessment.helpers import adjust_facts, review_inputs, self_inputs
@@ -683,3 +683,36 @@ def test_returns_and_the_published_results_ring_the_units_bell(approved, reporte
     town = Notification.objects.get(user=town_reporter, kind="assessment_published")
     assert town.title == "2017年度法治政府建设考核结果已发布:总分 95.0 分"
     assert Notification.objects.filter(kind="assessment_published").count() == 2  # one reporter per unit here
+
+
+# --- the system as the actor ------------------------------------------------------------------------------
+
+
+def test_the_system_acts_as_the_legal_office_and_is_recorded_as_nobody(district, seed_bytes, unit, township):
+    """The demo seed, management commands and jobs pass ``SYSTEM`` (never ``None``): it may do what the
+    legal office does, and every row and history entry it writes names no user."""
+    services.rubric_import_document(data=seed_bytes, filename=SEED.name, jurisdiction=district, by=SYSTEM)
+    rubrics = {r.unit_kind: r for r in Rubric.objects.filter(jurisdiction=district)}
+    assert rubrics and all(r.created_by is None for r in rubrics.values())
+    assert all(r.history.first().history_user is None for r in rubrics.values())
+    cycle = services.cycle_create(
+        jurisdiction=district,
+        year=2017,
+        title="",
+        department_rubric=rubrics[UnitKind.DEPARTMENT],
+        township_rubric=rubrics[UnitKind.TOWNSHIP],
+        self_start=dt.date(2017, 12, 1),
+        self_end=dt.date(2017, 12, 10),
+        weight=Decimal("10"),
+        units=[unit, township],
+        by=SYSTEM,
+    )
+    assert cycle.created_by is None and cycle.history.first().history_user is None
+    after = dt.date(2017, 12, 11)
+    for submission in Submission.objects.filter(cycle=cycle):
+        services.review_save(submission=submission, by=SYSTEM, items={}, finish=True, today=after)
+    assert not Submission.objects.filter(cycle=cycle).exclude(reviewed_by=None).exists()
+    services.cycle_approve(cycle=cycle, by=SYSTEM, note="区政府审定")
+    cycle.refresh_from_db()
+    assert cycle.status == CycleStatus.APPROVED and cycle.approved_by is None
+    assert cycle.history.first().history_user is None

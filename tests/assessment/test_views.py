@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from assessment import services
 from assessment.benchdata import cycle_build
 from assessment.models import AssessmentCycle, ItemScore, Rubric, Submission, SubmissionStatus, WindowExtension
-from assessment.services import RubricRules
+from assessment.rules import RubricRules
 from lawgov.models import Role, User
 from tests.assessment.conftest import SEED
 from tests.assessment.helpers import item_by_path
@@ -438,3 +438,69 @@ def test_review_queue_and_ranking_query_counts_do_not_grow(client):
     assert count_queries(client, many_officer, url("ranking", many.pk)) == 6
     leader = make_user("leader_yi", Role.LEADER, jurisdiction=many.jurisdiction)
     assert count_queries(client, leader, url("ranking", many.pk)) == 5  # a leader may not approve: no check
+
+
+# --- refusals: one answer, and a way back ---------------------------------------------------------------
+
+
+def back_link(response) -> str:
+    """The 返回 link of the refused page (templates/lawgov/refused.html)."""
+    page = response.content.decode()
+    assert "没有保存任何修改" in page, page
+    return page.split('<a class="button" href="', 1)[1].split('"', 1)[0]
+
+
+def test_a_refused_post_goes_back_to_the_page_it_came_from(client, open_cycle, submission, reporter, legal_officer):
+    client.force_login(legal_officer)
+    queue = url("queue", open_cycle.pk)
+    # Not yet submitted: 409, back to the queue unless the form said where it was posted from.
+    refused = client.post(url("return", submission.pk), {"reason": "补充"})
+    assert refused.status_code == 409 and back_link(refused) == queue
+    came_from = url("cycle", open_cycle.pk)
+    refused = client.post(url("return", submission.pk), {"reason": "补充", "next": came_from})
+    assert refused.status_code == 409 and back_link(refused) == came_from
+    refused = client.post(url("return", submission.pk), {"reason": "补充", "next": "https://example.com/"})
+    assert refused.status_code == 409 and back_link(refused) == queue
+    refused = client.post(url("approve", open_cycle.pk), {"note": ""})
+    assert refused.status_code == 409 and back_link(refused) == url("ranking", open_cycle.pk)
+    refused = client.post(url("cycle-extend", open_cycle.pk), {"unit": "", "until": "", "reason": ""})
+    assert refused.status_code == 400 and back_link(refused) == url("cycle", open_cycle.pk)
+    submitted(submission, reporter)
+    client.force_login(reporter)
+    refused = client.post(url("submit", submission.pk))
+    assert refused.status_code == 409 and back_link(refused) == url("submission", submission.pk)
+    # A submitted sheet posted again: the page says why (submitted), not a bare 403.
+    refused = client.post(url("submission", submission.pk), form_data(submission))
+    assert refused.status_code == 409 and back_link(refused) == url("submission", submission.pk)
+    assert "不能再修改或重复提交" in refused.content.decode()
+
+
+def test_an_htmx_refusal_is_an_escaped_fragment(client, open_cycle, submission, legal_officer):
+    client.force_login(legal_officer)
+    response = client.post(url("return", submission.pk), {"reason": "补充"}, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert response.status_code == 409 and body.startswith('<p class="error" role="alert">')
+    assert "<html" not in body and "不能执行此操作" in body
+
+
+def test_a_form_view_answers_a_services_403_with_the_403_page(client, rubrics, legal_officer, unit, monkeypatch):
+    """Forms keep what a person can fix there (400/409); a 403 from the service is the 403 page."""
+
+    def refuse(**kwargs):
+        raise services.AssessmentError("not_legal_office", "只有本辖区法制办可以开启考核。", 403)
+
+    monkeypatch.setattr(services, "cycle_create", refuse)
+    client.force_login(legal_officer)
+    data = {
+        "year": 2017,
+        "title": "",
+        "department_rubric": rubrics["department"].pk,
+        "township_rubric": rubrics["township"].pk,
+        "self_start": "2017-12-01",
+        "self_end": "2017-12-10",
+        "weight": "10",
+        "units": [unit.pk],
+    }
+    response = client.post(url("cycle-create"), data)
+    assert response.status_code == 403 and "只有本辖区法制办可以开启考核" in response.content.decode()
+    assert "没有保存任何修改" not in response.content.decode()  # Django's 403 page, not the refused page

@@ -1,0 +1,67 @@
+"""What every assessment service shares: the refusal, today's date, who may act as the legal office, and the
+conditional UPDATE each state change of a submission goes through (with its history row)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import F
+from django.utils import timezone
+
+from assessment.errors import AssessmentError
+from assessment.models import AssessmentCycle, CycleStatus, Submission
+from lawgov.models import SystemActor, User, recorded_user
+
+__all__ = [
+    "AssessmentError",
+    "cycle_writable_check",
+    "history_record",
+    "require_legal_office",
+    "submission_claim",
+    "today_or_local",
+]
+
+
+def today_or_local(today: dt.date | None) -> dt.date:
+    """The date a window is judged on: the caller's (tests move the clock), else today where the server is."""
+    return today or timezone.localdate()
+
+
+def require_legal_office(user: User | SystemActor, jurisdiction_id: int, what: str) -> None:
+    """Only the jurisdiction's legal office (or ``SYSTEM``) writes rubrics and cycles; ``what`` ends the 403."""
+    if user.read_only:
+        raise AssessmentError("read_only", "只读角色(领导、接口客户端)不能修改考核数据。", 403)
+    if not user.is_legal_office_of(jurisdiction_id):
+        raise AssessmentError("not_legal_office", f"只有本辖区法制办可以{what}。", 403)
+
+
+def cycle_writable_check(cycle: AssessmentCycle, by: User | SystemActor, what: str) -> None:
+    """A cycle's legal office may change it until its results are approved (then 409)."""
+    require_legal_office(by, cycle.jurisdiction_id, what)
+    if cycle.approved:
+        raise AssessmentError("approved", "考核结果已审定发布,不能再修改。", 409)
+
+
+def submission_claim(
+    submission: Submission, *, allowed: tuple[str, ...], expected_version: int | None, by: User | SystemActor, **changes
+):
+    """The conditional UPDATE every write goes through: state and version as the page saw them, or 409."""
+    match: dict[str, Any] = {"pk": submission.pk, "status__in": allowed, "cycle__status": CycleStatus.OPEN}
+    if expected_version is not None:
+        match["version"] = expected_version
+    done = Submission.objects.filter(**match).update(version=F("version") + 1, updated_at=timezone.now(), **changes)
+    if not done:
+        submission.refresh_from_db()
+        if expected_version is not None and submission.version != expected_version:
+            raise AssessmentError("stale", "该自评已被他人修改,您的修改未保存。请刷新页面查看最新内容后再改。", 409)
+        raise AssessmentError(
+            "state", f"该自评当前为“{submission.get_status_display()}”,不能执行此操作(可能已被他人处理)。", 409
+        )
+
+
+def history_record(obj, by: User | SystemActor, fields: list[str] | None = None) -> None:
+    """Write the history row (who and when) for a change made by a conditional UPDATE."""
+    obj.refresh_from_db()
+    obj._history_user = recorded_user(by)
+    obj.save(update_fields=fields) if fields else obj.save()

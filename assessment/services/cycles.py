@@ -1,0 +1,209 @@
+"""Cycles: a year's assessment opened for the jurisdiction's units, its dates and weight, one unit's window
+extended."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
+
+from django.db import transaction
+from django.db.models import F
+
+from assessment.models import (
+    ASSESSED_KINDS,
+    AssessmentCycle,
+    CycleStatus,
+    Item,
+    ItemScore,
+    Rubric,
+    Submission,
+    WindowExtension,
+)
+from assessment.services._common import AssessmentError, cycle_writable_check, require_legal_office
+from lawgov.models import SystemActor, Unit, UnitKind, User, recorded_user
+
+
+def _check_cycle_fields(
+    *,
+    jurisdiction_id: int,
+    year: int,
+    department_rubric: Rubric,
+    township_rubric: Rubric,
+    self_start: dt.date,
+    self_end: dt.date,
+    review_end: dt.date | None,
+    approve_by: dt.date | None,
+    weight: Decimal,
+) -> None:
+    for rubric, kind, label in (
+        (department_rubric, UnitKind.DEPARTMENT, "区级部门"),
+        (township_rubric, UnitKind.TOWNSHIP, "乡镇(街道)"),
+    ):
+        if rubric.jurisdiction_id != jurisdiction_id or rubric.deleted_at:
+            raise AssessmentError("rubric", f"{label}评分细则不属于本辖区。", 400)
+        if rubric.unit_kind != kind:
+            raise AssessmentError("rubric_kind", f"“{rubric.title}”不是{label}的评分细则。", 400)
+    if not 2000 <= int(year) <= 2100:
+        raise AssessmentError("year", f"年度不正确(填写的是{year})。", 400)
+    if self_start > self_end:
+        raise AssessmentError("window", "自查自评的开始日期不能晚于截止日期。", 400)
+    if review_end and review_end < self_end:
+        raise AssessmentError("review_end", "集中考核截止日期不能早于自查自评截止日期。", 400)
+    if approve_by and approve_by < (review_end or self_end):
+        raise AssessmentError("approve_by", "审定日期不能早于集中考核截止日期。", 400)
+    try:
+        weight = Decimal(weight)
+    except (InvalidOperation, TypeError):
+        raise AssessmentError("weight", "分值比例必须是数字。", 400) from None
+    if not Decimal(0) < weight <= Decimal(100):
+        raise AssessmentError("weight", f"综合目标考核中的分值应在0到100之间(填写的是{weight})。", 400)
+
+
+def default_participants(jurisdiction: Unit, *, exclude: Unit | None = None) -> list[Unit]:
+    """Every department and township of the jurisdiction, less the assessing office itself."""
+    units = Unit.objects.active().filter(jurisdiction=jurisdiction, kind__in=ASSESSED_KINDS).order_by("kind", "name")
+    return [u for u in units if exclude is None or u.pk != exclude.pk]
+
+
+@transaction.atomic
+def cycle_create(
+    *,
+    jurisdiction: Unit,
+    year: int,
+    title: str,
+    department_rubric: Rubric,
+    township_rubric: Rubric,
+    self_start: dt.date,
+    self_end: dt.date,
+    weight: Decimal,
+    units: Iterable[Unit],
+    by: User | SystemActor,
+    review_end: dt.date | None = None,
+    approve_by: dt.date | None = None,
+) -> AssessmentCycle:
+    """Open a year's assessment: one submission per participating unit, scored against its kind's rubric."""
+    require_legal_office(by, jurisdiction.pk, "开启考核")
+    _check_cycle_fields(
+        jurisdiction_id=jurisdiction.pk,
+        year=year,
+        department_rubric=department_rubric,
+        township_rubric=township_rubric,
+        self_start=self_start,
+        self_end=self_end,
+        review_end=review_end,
+        approve_by=approve_by,
+        weight=weight,
+    )
+    units = list(units)
+    if not units:
+        raise AssessmentError("no_units", "请至少选择一个参加考核的单位。", 400)
+    for unit in units:
+        if unit.jurisdiction_id != jurisdiction.pk or unit.kind not in ASSESSED_KINDS or unit.deleted_at:
+            raise AssessmentError("unit", f"“{unit}”不是本辖区的区级部门或乡镇(街道),不能参加考核。", 400)
+    if AssessmentCycle.objects.filter(jurisdiction=jurisdiction, year=year).exists():
+        raise AssessmentError("exists", f"{jurisdiction}{year}年度的考核已经开启,不能重复开启。", 409)
+    cycle = AssessmentCycle(
+        jurisdiction=jurisdiction,
+        year=year,
+        title=(title or f"{jurisdiction}{year}年度法治政府建设考核").strip()[:200],
+        department_rubric=department_rubric,
+        township_rubric=township_rubric,
+        self_start=self_start,
+        self_end=self_end,
+        review_end=review_end,
+        approve_by=approve_by,
+        weight=Decimal(weight),
+        created_by=recorded_user(by),
+    )
+    cycle._history_user = recorded_user(by)
+    cycle.save()
+    _participants_add(cycle, units)
+    return cycle
+
+
+def _participants_add(cycle: AssessmentCycle, units: list[Unit]) -> None:
+    items = {
+        rubric.pk: list(Item.objects.filter(rubric=rubric).values_list("pk", flat=True))
+        for rubric in (cycle.department_rubric, cycle.township_rubric)
+    }
+    submissions = Submission.objects.bulk_create(
+        Submission(cycle=cycle, unit=unit, rubric=cycle.rubric_for(unit.kind)) for unit in units
+    )
+    ItemScore.objects.bulk_create(
+        (ItemScore(submission=s, item_id=item_id) for s in submissions for item_id in items[s.rubric_id]),
+        batch_size=2000,
+    )
+
+
+@transaction.atomic
+def cycle_update(
+    *,
+    cycle: AssessmentCycle,
+    by: User | SystemActor,
+    expected_version: int | None,
+    title: str,
+    self_start: dt.date,
+    self_end: dt.date,
+    weight: Decimal,
+    review_end: dt.date | None = None,
+    approve_by: dt.date | None = None,
+) -> AssessmentCycle:
+    """Change a cycle's dates or weight (the rubrics stay: units are already scored against them)."""
+    cycle_writable_check(cycle, by, "修改考核周期")
+    _check_cycle_fields(
+        jurisdiction_id=cycle.jurisdiction_id,
+        year=cycle.year,
+        department_rubric=cycle.department_rubric,
+        township_rubric=cycle.township_rubric,
+        self_start=self_start,
+        self_end=self_end,
+        review_end=review_end,
+        approve_by=approve_by,
+        weight=weight,
+    )
+    match = {"pk": cycle.pk, "status": CycleStatus.OPEN}
+    if expected_version is not None:
+        match["version"] = expected_version
+    done = AssessmentCycle.objects.filter(**match).update(
+        title=(title or cycle.title).strip()[:200],
+        self_start=self_start,
+        self_end=self_end,
+        review_end=review_end,
+        approve_by=approve_by,
+        weight=Decimal(weight),
+        version=F("version") + 1,
+    )
+    if not done:
+        raise AssessmentError("stale", "考核周期已被他人修改或已审定,您的修改未保存。请刷新后再改。", 409)
+    cycle.refresh_from_db()
+    cycle._history_user = recorded_user(by)
+    cycle.save()
+    return cycle
+
+
+@transaction.atomic
+def window_extend(
+    *, cycle: AssessmentCycle, unit: Unit, until: dt.date, reason: str, by: User, today: dt.date | None = None
+) -> WindowExtension:
+    """Let one unit self-assess until ``until`` (recorded with who and why); extending again replaces it.
+
+    A person's decision, never ``SYSTEM``'s: the extension must name who granted it."""
+    cycle_writable_check(cycle, by, "延长自评时间")
+    if not Submission.objects.filter(cycle=cycle, unit=unit).exists():
+        raise AssessmentError("not_participant", f"“{unit}”不在本次考核的单位中。", 400)
+    if until < cycle.self_end:
+        raise AssessmentError(
+            "until", f"延长后的截止日期不能早于统一截止日期{cycle.self_end:%Y-%m-%d}(填写的是{until:%Y-%m-%d})。", 400
+        )
+    if not (reason or "").strip():
+        raise AssessmentError("reason", "延长自评时间须写明理由。", 400)
+    extension = WindowExtension.objects.filter(cycle=cycle, unit=unit).first() or WindowExtension(
+        cycle=cycle, unit=unit
+    )
+    extension.until = until
+    extension.reason = reason.strip()[:300]
+    extension.granted_by = by
+    extension._history_user = recorded_user(by)
+    extension.save()
+    return extension

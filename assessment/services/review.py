@@ -1,0 +1,285 @@
+"""Review and approval: the legal office's scores beside the unit's, a return for correction, the approved
+and published results."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from assessment import scoring, selectors
+from assessment.models import (
+    RETURNABLE,
+    WAITING_FOR_REVIEW,
+    AssessmentCycle,
+    CycleStatus,
+    ItemScore,
+    Submission,
+    SubmissionStatus,
+)
+from assessment.rules import RubricRules, facts_clean, facts_typed, score_stored
+from assessment.services._common import (
+    AssessmentError,
+    cycle_writable_check,
+    history_record,
+    submission_claim,
+    today_or_local,
+)
+from assessment.services.self_assessment import unit_window_end
+from lawgov.models import Role, SystemActor, User, recorded_user
+from tasks.models import Notification
+
+
+@dataclass
+class ReviewInput:
+    facts: Mapping[str, Any] = field(default_factory=dict)
+    reasons: Mapping[str, str] = field(default_factory=dict)
+    comment: str = ""
+
+
+def _reviewer_check(submission: Submission, by: User | SystemActor, what: str = "审核自评") -> None:
+    if by.read_only:
+        raise AssessmentError("read_only", "只读角色(领导、接口客户端)不能审核。", 403)
+    if not by.is_legal_office_of(submission.cycle.jurisdiction_id):
+        raise AssessmentError("not_reviewer", f"只有本辖区法制办可以{what}。", 403)
+    if submission.cycle.approved:
+        raise AssessmentError("approved", "考核结果已审定发布,不能再修改。", 409)
+
+
+def review_allowed_statuses(submission: Submission, *, today: dt.date) -> tuple[str, ...]:
+    """Submitted and reviewed submissions are reviewed; a unit that let its window pass without submitting
+    is scored on site all the same (its draft is reviewed as it stands)."""
+    allowed: tuple[str, ...] = (*WAITING_FOR_REVIEW, SubmissionStatus.REVIEWED)
+    if submission.status == SubmissionStatus.DRAFT and today > unit_window_end(submission):
+        allowed = (*allowed, SubmissionStatus.DRAFT)
+    return allowed
+
+
+@transaction.atomic
+def review_save(
+    *,
+    submission: Submission,
+    by: User | SystemActor,
+    items: Mapping[int, ReviewInput],
+    adjust_facts: Mapping[str, Any] | None = None,
+    adjust_grounds: Mapping[str, str] | None = None,
+    expected_version: int | None = None,
+    finish: bool = False,
+    today: dt.date | None = None,
+) -> Submission:
+    """The legal office's scores beside the unit's: facts found on site, discretionary deductions with their
+    reasons, the special bonus and deductions with their grounds. The unit's own facts and score are never
+    touched. ``finish`` marks the review done (the submission then counts in the ranking)."""
+    today = today_or_local(today)
+    _reviewer_check(submission, by)
+    allowed = review_allowed_statuses(submission, today=today)
+    if submission.status not in allowed:
+        if submission.status == SubmissionStatus.RETURNED:
+            raise AssessmentError("returned", "该自评已退回单位修改,请等单位重新提交后再审核。", 409)
+        raise AssessmentError("not_submitted", "该单位尚未提交自评(自评时间未截止),暂不能审核。", 409)
+    rules = RubricRules.load(submission.rubric_id)
+    known = {i.pk: i for i in rules.items}
+    cleaned: dict[int, tuple[dict, dict, str]] = {}
+    for item_id, entry in items.items():
+        item = known.get(int(item_id))
+        if item is None:
+            raise AssessmentError("item", "提交的评分项不属于该单位的评分细则。", 400)
+        facts, reasons = facts_clean(
+            rules.by_item.get(item.pk, []), entry.facts, entry.reasons, item=item, need_reason=True
+        )
+        cleaned[item.pk] = (facts, reasons, (entry.comment or "").strip())
+    adjust = None
+    if adjust_facts is not None:
+        adjust = facts_clean(rules.adjustments, adjust_facts, adjust_grounds or {}, item=None, need_reason=True)
+    changes: dict[str, Any] = {}
+    if adjust is not None:
+        changes.update(adjust_facts=adjust[0], adjust_grounds=adjust[1])
+    submission_claim(submission, allowed=allowed, expected_version=expected_version, by=by, **changes)
+    now = timezone.now()
+    for score in ItemScore.objects.filter(submission=submission, item_id__in=list(cleaned)):
+        facts, reasons, comment = cleaned[score.item_id]
+        result = score_stored(known[score.item_id], rules.by_item[score.item_id], facts)
+        score.review_facts = facts
+        score.review_reasons = reasons
+        score.reviewed_score = result.score
+        score.review_floor_held = result.floor_held or result.zeroed
+        score.review_comment = comment
+        score.reviewed_by = recorded_user(by)
+        score.reviewed_at = now
+        score._history_user = recorded_user(by)
+        # Only the review half: what the unit claimed stays as it submitted it.
+        score.save(
+            update_fields=[
+                "review_facts",
+                "review_reasons",
+                "reviewed_score",
+                "review_floor_held",
+                "review_comment",
+                "reviewed_by",
+                "reviewed_at",
+            ]
+        )
+    submission.refresh_from_db()
+    totals = submission_totals(submission, rules)
+    submission.reviewed_base, submission.bonus, submission.special, submission.final_total = (
+        totals.base,
+        totals.bonus,
+        totals.special,
+        totals.final,
+    )
+    if finish:
+        submission.status = SubmissionStatus.REVIEWED
+        submission.reviewed_at = now
+        submission.reviewed_by = recorded_user(by)
+    submission._history_user = recorded_user(by)
+    submission.save()
+    return submission
+
+
+def submission_totals(submission: Submission, rules: RubricRules | None = None) -> scoring.Total:
+    """Reviewed items (an item the legal office has not touched counts as the unit claimed it), plus the
+    special bonus, less the special deductions."""
+    rules = rules or RubricRules.load(submission.rubric_id)
+    stored = {
+        s.item_id: s.review_facts if s.review_facts is not None else s.self_facts
+        for s in ItemScore.objects.filter(submission=submission).only("item_id", "self_facts", "review_facts")
+    }
+    results = [score_stored(item, rules.by_item.get(item.pk, []), stored.get(item.pk)) for item in rules.items]
+    adjust = scoring.adjustments(
+        [r.spec() for r in rules.adjustments], facts_typed(rules.adjustments, submission.adjust_facts)
+    )
+    return scoring.submission_total((r.score for r in results), bonus=adjust.bonus, special=adjust.special)
+
+
+@transaction.atomic
+def submission_return(*, submission: Submission, by: User | SystemActor, reason: str) -> Submission:
+    """Send a submission back to its unit for correction: it reopens for that unit only, whatever the date."""
+    _reviewer_check(submission, by, "退回自评")
+    if not (reason or "").strip():
+        raise AssessmentError("reason", "退回时请写明理由。", 400)
+    submission_claim(
+        submission,
+        allowed=RETURNABLE,
+        expected_version=None,
+        by=by,
+        status=SubmissionStatus.RETURNED,
+        return_reason=reason.strip()[:1000],
+        returned_at=timezone.now(),
+        returned_by=recorded_user(by),
+    )
+    history_record(submission, by)
+    _notify_reporters(
+        [submission],
+        kind=Notification.Kind.ASSESSMENT_RETURNED,
+        key=f"assessment_returned:{{submission}}:{submission.returned_at:%Y%m%d%H%M%S%f}",
+        title=lambda s: f"{s.cycle.year}年度考核自评被退回,请修改后重新提交",
+        body=f"退回理由:{submission.return_reason}",
+    )
+    return submission
+
+
+def _notify_reporters(
+    submissions: Iterable[Submission], *, kind: str, key: str, title: Callable[[Submission], str], body: str = ""
+) -> int:
+    """The units' reporters hear it in the bell, with a link to their self-assessment: nobody should learn
+    of a return or a result by phone. One INSERT for a whole cycle, inside the caller's transaction (so
+    nothing is announced that is then rolled back); no email from here: mail goes out from jobs, never
+    from a request that holds a transaction open."""
+    by_unit = {s.unit_id: s for s in submissions}
+    notices = [
+        Notification(
+            user=user,
+            kind=kind,
+            key=key.format(submission=by_unit[user.unit_id].pk),
+            title=title(by_unit[user.unit_id])[:200],
+            body=body,
+            url=reverse("assessment:submission", args=[by_unit[user.unit_id].pk]),
+        )
+        for user in User.objects.filter(role=Role.REPORTER, unit_id__in=list(by_unit), is_active=True)
+    ]
+    return len(Notification.objects.bulk_create(notices, ignore_conflicts=True))
+
+
+@transaction.atomic
+def cycle_approve(
+    *, cycle: AssessmentCycle, by: User | SystemActor, note: str = "", today: dt.date | None = None
+) -> AssessmentCycle:
+    """The government has approved the results: every total is recomputed from the facts one last time,
+    the cycle is locked and the results are published to the units."""
+    cycle_writable_check(cycle, by, "审定考核结果")
+    pending = list(
+        Submission.objects.filter(cycle=cycle)
+        .exclude(status=SubmissionStatus.REVIEWED)
+        .select_related("unit")
+        .order_by("unit__kind", "unit__name")
+    )
+    if pending:
+        names = [f"{s.unit.name}({s.get_status_display()})" for s in pending]
+        raise AssessmentError(
+            "pending",
+            f"还有{len(pending)}个单位未审核完毕,不能审定:"
+            + "、".join(names[:10])
+            + ("等" if len(names) > 10 else "")
+            + "。",
+            409,
+            details=names,
+        )
+    cycle_rescore(cycle=cycle)
+    done = AssessmentCycle.objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).update(
+        status=CycleStatus.APPROVED,
+        approved_at=timezone.now(),
+        approved_by=recorded_user(by),
+        approval_note=(note or "").strip()[:300],
+        version=F("version") + 1,
+    )
+    if not done:
+        raise AssessmentError("approved", "考核结果已审定发布。", 409)
+    history_record(cycle, by)
+    _notify_reporters(
+        Submission.objects.filter(cycle=cycle),
+        kind=Notification.Kind.ASSESSMENT_PUBLISHED,
+        key="assessment_published:{submission}",
+        title=lambda s: f"{cycle.year}年度法治政府建设考核结果已发布:总分 {s.final_total} 分",
+        body="请在考核页面查看本单位的得分、核定意见和名次。",
+    )
+    return cycle
+
+
+def cycle_rescore(*, cycle: AssessmentCycle) -> int:
+    """Recompute every stored total of a cycle from the facts (the scoring function is the only truth);
+    returns how many submissions changed."""
+    board = selectors.cycle_scoreboard(cycle=cycle)
+    changed = []
+    for submission in Submission.objects.filter(cycle=cycle):
+        entry = board[submission.pk]
+        if entry.total is None:
+            new = (entry.self_total, None, Decimal(0), Decimal(0), None)
+        else:
+            new = (entry.self_total, entry.total.base, entry.total.bonus, entry.total.special, entry.total.final)
+        old = (
+            submission.self_total,
+            submission.reviewed_base,
+            submission.bonus,
+            submission.special,
+            submission.final_total,
+        )
+        if new != old:
+            (
+                submission.self_total,
+                submission.reviewed_base,
+                submission.bonus,
+                submission.special,
+                submission.final_total,
+            ) = new
+            changed.append(submission)
+    Submission.objects.bulk_update(
+        changed, ["self_total", "reviewed_base", "bonus", "special", "final_total"], batch_size=500
+    )
+    return len(changed)
