@@ -9,10 +9,7 @@ the form (400/409) and lets the others (403/404) leave.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from pathlib import PurePath
-from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -37,7 +34,7 @@ from assessment.models import (
     SubmissionStatus,
     WindowExtension,
 )
-from lawgov.errors import DomainError, refused
+from lawgov.errors import refusals_go_back_to
 from lawgov.models import Role, Unit
 from lawgov.permissions import role_required
 from tasks.models import Evidence
@@ -50,26 +47,6 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
-
-
-def refusals_go_back_to(back: str | Callable[..., str]) -> Callable[[Callable[..., HttpResponse]], Callable]:
-    """The one answer of these pages to a refusal that leaves the view: ``lawgov.errors.refused`` (403 and
-    404 as Django's pages, htmx a fragment, otherwise the reason with the status the service chose and a
-    link back). ``back`` is a URL name reversed with the view's own arguments, or a function of the request
-    and those arguments."""
-
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            try:
-                return view(request, *args, **kwargs)
-            except DomainError as exc:
-                to = back(request, *args, **kwargs) if callable(back) else reverse(back, args=args, kwargs=kwargs)
-                return refused(request, exc, to)
-
-        return wrapper
-
-    return decorate
 
 
 def _for_the_form(exc: services.AssessmentError) -> None:

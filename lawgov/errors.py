@@ -9,12 +9,15 @@ The API's exception handler maps it once (``lawgov.api.exception_handler``); pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.html import format_html
 
 if TYPE_CHECKING:
@@ -73,9 +76,27 @@ def refused(request: HttpRequest, exc: DomainError, back: str) -> HttpResponse:
 def refused_with_message(request: HttpRequest, exc: DomainError, back: str) -> HttpResponse:
     """Like ``refused``, but a plain post goes back to ``back`` with the message on top (pages whose
     own form shows the state the person must fix, such as the annual report's)."""
-    from django.shortcuts import redirect
-
     if exc.status in (403, 404) or getattr(request, "htmx", False):
         return refused(request, exc, back)
     messages.error(request, exc.message)
     return redirect(back)
+
+
+def refusals_go_back_to(back: str | Callable[..., str]) -> Callable[[Callable[..., HttpResponse]], Callable]:
+    """The one answer of these pages to a refusal that leaves the view: ``lawgov.errors.refused`` (403 and
+    404 as Django's pages, htmx a fragment, otherwise the reason with the status the service chose and a
+    link back). ``back`` is a URL name reversed with the view's own arguments, or a function of the request
+    and those arguments."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            try:
+                return view(request, *args, **kwargs)
+            except DomainError as exc:
+                to = back(request, *args, **kwargs) if callable(back) else reverse(back, args=args, kwargs=kwargs)
+                return refused(request, exc, to)
+
+        return wrapper
+
+    return decorate
