@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from lawgov import exporting
 from lawgov.models import Role, Unit
 from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
@@ -405,12 +406,9 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
     content = excel.plan_tasks_export(plan=plan, user=request.user, today=timezone.localdate())
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"{plan.title[:40]}-任务进展表.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return exporting.attachment(
+        content, filename=f"{plan.title[:40]}-任务进展表.xlsx", content_type=exporting.XLSX_CONTENT_TYPE
+    )
 
 
 @people_only
