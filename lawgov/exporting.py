@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -255,6 +256,8 @@ def _cell(ws, value: Any, column: Column | None, row: int, index: int, merges: _
         bold = value.bold
         value = value.value
     cell = WriteOnlyCell(ws)
+    if isinstance(value, Promise):
+        value = str(value)  # a lazily translated label
     if isinstance(value, Formula):
         cell.value = value.text  # openpyxl stores a string starting with "=" as a formula: here, on purpose
     elif isinstance(value, str):
