@@ -14,6 +14,7 @@ CSV injection). A formula is only ever an explicit :class:`Formula`.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -173,8 +174,14 @@ def xlsx(sheets: Sheet | Iterable[Sheet]) -> bytes:
     if not sheets:
         raise ValueError("A workbook needs at least one sheet.")
     wb = Workbook(write_only=True)
-    for sheet in sheets:
-        _write_sheet(wb, sheet)
+    try:
+        for sheet in sheets:
+            _write_sheet(wb, sheet)
+    except Exception:
+        # A row refused halfway leaves the streamed sheet open on a temporary file: finish it and throw it away.
+        with contextlib.suppress(Exception):
+            wb.save(io.BytesIO())
+        raise
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
