@@ -154,12 +154,12 @@ def columns_for(headers: Sequence[str], rows: Sequence[Sequence[Any]], *, max_wi
 
 _THIN = Side(style="thin", color="999999")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
-_SHADE_FILL = PatternFill("solid", fgColor="EEEEEE")
+_GREY = PatternFill("solid", fgColor="EEEEEE")
 _TITLE_FONT = Font(bold=True, size=14)
 _BOLD = Font(bold=True)
 _TITLE_ALIGN = Alignment(horizontal="center", vertical="center")
 _HEAD_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_PREAMBLE_ALIGN = Alignment(vertical="center")
 _ALIGN = {
     Kind.TEXT: Alignment(vertical="center", wrap_text=True),
     Kind.NUMBER: Alignment(horizontal="right", vertical="center"),
@@ -196,7 +196,6 @@ def _write_sheet(wb: Workbook, sheet: Sheet) -> None:
     ws = wb.create_sheet(sheet_name(sheet.name))
     columns = list(sheet.columns)
     width = len(columns)
-    merges = _Merges(ws)
     # Column widths and the print setup go before any row: a write-only sheet streams its rows out.
     for index, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(index)].width = column.width
@@ -204,27 +203,23 @@ def _write_sheet(wb: Workbook, sheet: Sheet) -> None:
     _print_setup(ws, columns, header_row)
     ws.freeze_panes = f"{get_column_letter(sheet.freeze_columns + 1)}{header_row + 1}"
 
-    title = WriteOnlyCell(ws, value=_text(sheet.title))
-    title.data_type = "s"
+    title = _cell(ws, Cell(sheet.title, across=width), None, 1, 1)
     title.font, title.alignment = _TITLE_FONT, _TITLE_ALIGN
     ws.row_dimensions[1].height = 28
     ws.append([title])
-    if width > 1:
-        merges.add(1, 1, across=width, down=1)
 
     for number, values in enumerate(sheet.preamble, start=2):
         cells = []
         for index, value in enumerate(values, start=1):
-            cell = _cell(ws, value, None, number, index, merges)
-            cell.alignment = Alignment(vertical="center")
+            cell = _cell(ws, value, None, number, index)
+            cell.alignment = _PREAMBLE_ALIGN
             cells.append(cell)
         ws.append(cells)
 
     head = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=_text(column.header))
-        cell.data_type = "s"
-        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _HEAD_FILL, _HEAD_ALIGN, _BORDER
+    for index, column in enumerate(columns, start=1):
+        cell = _cell(ws, column.header, None, header_row, index)
+        cell.font, cell.fill, cell.alignment, cell.border = _BOLD, _GREY, _HEAD_ALIGN, _BORDER
         head.append(cell)
     ws.append(head)
 
@@ -236,30 +231,22 @@ def _write_sheet(wb: Workbook, sheet: Sheet) -> None:
         cells = []
         for index, column in enumerate(columns, start=1):
             value = values[index - 1] if index <= len(values) else None
-            cell = _cell(ws, value, column, number, index, merges)
+            cell = _cell(ws, value, column, number, index)
             cell.border = _BORDER
             cell.alignment = _ALIGN[column.kind]
             if column.shaded:
-                cell.fill = _SHADE_FILL
+                cell.fill = _GREY
             cells.append(cell)
         ws.append(cells)
 
 
-class _Merges:
-    def __init__(self, ws):
-        self.ws = ws
-
-    def add(self, row: int, column: int, *, across: int, down: int) -> None:
-        if across > 1 or down > 1:
-            self.ws.merged_cells.add(
-                f"{get_column_letter(column)}{row}:{get_column_letter(column + across - 1)}{row + down - 1}"
-            )
-
-
-def _cell(ws, value: Any, column: Column | None, row: int, index: int, merges: _Merges) -> WriteOnlyCell:
+def _cell(ws, value: Any, column: Column | None, row: int, index: int) -> WriteOnlyCell:
+    """One cell at (row, index); a :class:`Cell` also records its merge, written with the sheet's tail."""
     bold = False
     if isinstance(value, Cell):
-        merges.add(row, index, across=value.across, down=value.down)
+        if value.across > 1 or value.down > 1:
+            last = f"{get_column_letter(index + value.across - 1)}{row + value.down - 1}"
+            ws.merged_cells.add(f"{get_column_letter(index)}{row}:{last}")
         bold = value.bold
         value = value.value
     cell = WriteOnlyCell(ws)
