@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl import load_workbook
 
 from assessment import parsing, scoring
+from lawgov import exporting
+from lawgov.exporting import Cell, Column, Kind, Row
 from plans.importing.normalize import normalize_line
 
 if TYPE_CHECKING:
@@ -27,13 +27,9 @@ if TYPE_CHECKING:
 RUBRIC_HEADERS = ["考核事项", "考核内容", "评分标准", "分值"]
 SHEET_HEADERS = [*RUBRIC_HEADERS, "自评得分", "得分", "扣分说明"]
 ADJUST_CATEGORY = "特别加分和扣分"
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CONTENT_TYPE = exporting.XLSX_CONTENT_TYPE
 MAX_XLSX_BYTES = 5 * 1024 * 1024
 
-_THIN = Side(style="thin", color="999999")
-_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="EEEEEE")
-_WRAP = Alignment(wrap_text=True, vertical="center")
 _CN = "一二三四五六七八九十"
 
 
@@ -58,34 +54,6 @@ def _number(value: Decimal | None) -> Any:
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def _save(wb: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
-
-
-def _style_table(ws, first_row: int, last_row: int, columns: int) -> None:
-    for row in ws.iter_rows(min_row=first_row, max_row=last_row, max_col=columns):
-        for cell in row:
-            cell.border = _BORDER
-            cell.alignment = _WRAP
-
-
-def _head(ws, row: int, headers: list[str]) -> None:
-    for col, text in enumerate(headers, start=1):
-        cell = ws.cell(row=row, column=col, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-
-
-def _title(ws, text: str, columns: int) -> None:
-    ws.cell(row=1, column=1, value=text).font = Font(bold=True, size=14)
-    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=columns)
-    ws.row_dimensions[1].height = 28
-
-
 def category_cell(label: str, name: str, max_points: Decimal | None) -> str:
     return f"{label}、{name}({_points_text(max_points)}分)"
 
@@ -95,41 +63,36 @@ def category_cell(label: str, name: str, max_points: Decimal | None) -> str:
 
 def rubric_to_xlsx(parsed: parsing.ParsedRubric) -> bytes:
     """A rubric as offices lay it out; the category cell spans its items, as in the annex."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "考核评分细则"
-    _title(ws, parsed.title, 4)
-    _head(ws, 2, RUBRIC_HEADERS)
-    row = 3
+    return exporting.xlsx(
+        exporting.Sheet(
+            name="考核评分细则",
+            title=parsed.title,  # read back as the rubric's title (and year, and unit kind) on import
+            columns=[
+                Column("考核事项", width=22),
+                Column("考核内容", width=30),
+                Column("评分标准", width=70),
+                Column("分值", Kind.NUMBER, width=8),
+            ],
+            rows=_rubric_rows(parsed),
+        )
+    )
+
+
+def _rubric_rows(parsed: parsing.ParsedRubric):
     for category in parsed.categories:
-        start = row
-        for item in category.items:
-            ws.cell(row=row, column=2, value=f"{item.number}.{item.name}")
-            ws.cell(row=row, column=3, value=item.standard)
-            ws.cell(row=row, column=4, value=_number(item.max_points))
-            row += 1
-        ws.cell(row=start, column=1, value=category_cell(category.label, category.name, category.max_points))
-        if row - 1 > start:
-            ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
-    if parsed.bonus_text or parsed.special_text:
-        start = row
-        label = _CN[len(parsed.categories)] if len(parsed.categories) < len(_CN) else "十"
-        ws.cell(row=row, column=1, value=f"{label}、{ADJUST_CATEGORY}")
-        for head, text in ((parsing.BONUS_HEAD, parsed.bonus_text), (parsing.SPECIAL_HEAD, parsed.special_text)):
-            if text:
-                ws.cell(row=row, column=2, value=head)
-                ws.cell(row=row, column=3, value=text)
-                row += 1
-        if row - 1 > start:
-            ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
-    _style_table(ws, 2, row - 1, 4)
+        head = Cell(category_cell(category.label, category.name, category.max_points), down=len(category.items))
+        for index, item in enumerate(category.items):
+            yield (head if index == 0 else None, f"{item.number}.{item.name}", item.standard, _number(item.max_points))
+    adjustments = [
+        (head, text)
+        for head, text in ((parsing.BONUS_HEAD, parsed.bonus_text), (parsing.SPECIAL_HEAD, parsed.special_text))
+        if text
+    ]
+    label = _CN[len(parsed.categories)] if len(parsed.categories) < len(_CN) else "十"
+    for index, (head, text) in enumerate(adjustments):
+        yield (Cell(f"{label}、{ADJUST_CATEGORY}", down=len(adjustments)) if index == 0 else None, head, text, None)
     if parsed.notes:
-        ws.cell(row=row, column=1, value=f"备注:{parsed.notes}").alignment = _WRAP
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
-        ws.row_dimensions[row].height = 90
-    for col, width in zip("ABCD", (22, 30, 70, 8), strict=True):
-        ws.column_dimensions[col].width = width
-    return _save(wb)
+        yield Row([Cell(f"备注:{parsed.notes}", across=4)], height=90)
 
 
 _CONTENT_RE = re.compile(r"^(?:(?P<num>\d{1,2})\s*[.、]\s*)?(?P<name>.+?)\s*(?:\(?(?P<pts>\d+(?:\.\d+)?)分\))?$")
@@ -264,19 +227,33 @@ def rubric_from_xlsx(data: bytes, *, title: str | None = None) -> parsing.Parsed
 def score_sheet_xlsx(*, sheet: Sheet, rank_text: str = "") -> bytes:
     """One unit's score sheet laid out like the annex, with 自评得分 and 得分 filled."""
     submission = sheet.submission
+    status = f"状态:{submission.get_status_display()}" + (f" · {rank_text}" if rank_text else "")
+    return exporting.xlsx(
+        exporting.Sheet(
+            name="考核评分表",
+            title=f"{submission.rubric.title}(得分表)",
+            preamble=[(f"被考核单位:{submission.unit.name}", None, status, None, f"{submission.cycle.year}年度")],
+            columns=[
+                Column(header, kind, width=width)
+                for header, kind, width in zip(
+                    SHEET_HEADERS,
+                    [Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.NUMBER, Kind.NUMBER, Kind.NUMBER, Kind.TEXT],
+                    [22, 28, 60, 8, 10, 10, 36],
+                    strict=True,
+                )
+            ],
+            rows=_score_sheet_rows(sheet),
+        )
+    )
+
+
+def _score_sheet_rows(sheet: Sheet):
+    submission = sheet.submission
     cycle = submission.cycle
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "考核评分表"
-    _title(ws, f"{submission.rubric.title}(得分表)", len(SHEET_HEADERS))
-    ws.cell(row=2, column=1, value=f"被考核单位:{submission.unit.name}")
-    ws.cell(row=2, column=3, value=f"状态:{submission.get_status_display()}" + (f" · {rank_text}" if rank_text else ""))
-    ws.cell(row=2, column=5, value=f"{cycle.year}年度")
-    _head(ws, 3, SHEET_HEADERS)
-    row = 4
     for block in sheet.blocks:
-        start = row
-        for item_row in block.rows:
+        category = block.category
+        head = Cell(category_cell(category.label, category.name, category.max_points), down=len(block.rows))
+        for index, item_row in enumerate(block.rows):
             item = item_row.item
             notes = [item_row.result.note] if item_row.result and item_row.result.note else []
             notes += [
@@ -285,37 +262,35 @@ def score_sheet_xlsx(*, sheet: Sheet, rank_text: str = "") -> bytes:
             if item_row.comment:
                 notes.append(item_row.comment)
             own = item_row.self_result.score if item_row.self_result else item_row.score.self_score
-            ws.cell(row=row, column=2, value=f"{item.number}.{item.name}")
-            ws.cell(row=row, column=3, value=item.standard)
-            ws.cell(row=row, column=4, value=_number(item.max_points))
-            ws.cell(row=row, column=5, value=_number(own))
-            ws.cell(row=row, column=6, value=_number(item_row.result.score if item_row.result else None))
-            ws.cell(row=row, column=7, value=";".join(notes))
-            row += 1
-        category = block.category
-        ws.cell(row=start, column=1, value=category_cell(category.label, category.name, category.max_points))
-        if row - 1 > start:
-            ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
-    start = row
+            yield (
+                head if index == 0 else None,
+                f"{item.number}.{item.name}",
+                item.standard,
+                _number(item.max_points),
+                _number(own),
+                _number(item_row.result.score if item_row.result else None),
+                ";".join(notes),
+            )
     label = _CN[len(sheet.blocks)] if len(sheet.blocks) < len(_CN) else "十"
-    ws.cell(row=row, column=1, value=f"{label}、{ADJUST_CATEGORY}")
     for scope, head, amount in (
         (scoring.RuleScope.BONUS, parsing.BONUS_HEAD, sheet.total.bonus),
         (scoring.RuleScope.SPECIAL, parsing.SPECIAL_HEAD, sheet.total.special),
     ):
         applied = [r for r in sheet.adjustments if r.rule.scope == scope]
-        text = ";".join(r.rule.text for r in applied)
         grounds = ";".join(
             f"{r.rule.condition}:{r.reason}"
             for r in applied
             if r.reason and scoring.rule_amount(r.rule.spec(), r.value)
         )
-        ws.cell(row=row, column=2, value=head)
-        ws.cell(row=row, column=3, value=text)
-        ws.cell(row=row, column=6, value=_number(amount if scope == scoring.RuleScope.BONUS else -amount))
-        ws.cell(row=row, column=7, value=grounds)
-        row += 1
-    ws.merge_cells(start_row=start, start_column=1, end_row=row - 1, end_column=1)
+        yield (
+            Cell(f"{label}、{ADJUST_CATEGORY}", down=2) if scope == scoring.RuleScope.BONUS else None,
+            head,
+            ";".join(r.rule.text for r in applied),
+            None,
+            None,
+            _number(amount if scope == scoring.RuleScope.BONUS else -amount),
+            grounds,
+        )
     totals = [
         ("合计(基础分)", submission.rubric.total_points, sheet.self_total, sheet.total.base),
         ("总分(含特别加分和扣分)", None, None, sheet.total.final),
@@ -326,18 +301,9 @@ def score_sheet_xlsx(*, sheet: Sheet, rank_text: str = "") -> bytes:
             scoring.converted(sheet.total.final, cycle.weight),
         ),
     ]
+    # The engine's totals, not SUM formulas: caps and rounding per item make a plain sum disagree.
     for label_text, full, own, value in totals:
-        ws.cell(row=row, column=1, value=label_text)
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
-        ws.cell(row=row, column=4, value=_number(full))
-        ws.cell(row=row, column=5, value=_number(own))
-        ws.cell(row=row, column=6, value=_number(value)).font = Font(bold=True)
-        row += 1
-    _style_table(ws, 3, row - 1, len(SHEET_HEADERS))
-    for col, width in zip("ABCDEFG", (22, 28, 60, 8, 10, 10, 36), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A4"
-    return _save(wb)
+        yield (Cell(label_text, across=3), None, None, _number(full), _number(own), Cell(_number(value), bold=True))
 
 
 # --- summary table of a cycle ------------------------------------------------------------------------
@@ -355,58 +321,55 @@ def cycle_summary_xlsx(
     ``categories``: rubric id → [(category id, header)]; ``category_scores``: submission id → category id →
     reviewed points.
     """
-    wb = Workbook()
-    wb.remove(wb.active)
+    sheets = []
     for ranking in rankings:
         rubric = cycle.rubric_for(ranking.kind)
         columns = categories.get(rubric.pk, [])
         headers = [
-            "名次",
-            "单位",
-            "自评得分",
-            *[label for _, label in columns],
-            "基础得分",
-            "特别加分",
-            "特别扣分",
-            "总分",
-            f"折算得分({_points_text(cycle.weight)}分)",
-            "状态",
+            Column("名次", Kind.NUMBER, width=6),
+            Column("单位", width=18),
+            Column("自评得分", Kind.NUMBER, width=10),
+            *[Column(label, Kind.NUMBER, width=14) for _, label in columns],
+            Column("基础得分", Kind.NUMBER, width=10),
+            Column("特别加分", Kind.NUMBER, width=10),
+            Column("特别扣分", Kind.NUMBER, width=10),
+            Column("总分", Kind.NUMBER, width=10),
+            Column(f"折算得分({_points_text(cycle.weight)}分)", Kind.NUMBER, width=12),
+            Column("状态", width=10),
         ]
-        ws = wb.create_sheet(ranking.label)
-        _title(ws, f"{cycle.title} · {ranking.label}考核结果汇总表", len(headers))
-        ws.cell(
-            row=2,
-            column=1,
-            value=("已审定发布" if cycle.approved else "初步结果(未审定)")
-            + f" · 评分细则:{rubric.title} · 已审核{ranking.reviewed}/{ranking.total}个单位",
+        status = (
+            "已审定发布" if cycle.approved else "初步结果(未审定)"
+        ) + f" · 评分细则:{rubric.title} · 已审核{ranking.reviewed}/{ranking.total}个单位"
+        sheets.append(
+            exporting.Sheet(
+                name=ranking.label,
+                title=f"{cycle.title} · {ranking.label}考核结果汇总表",
+                preamble=[(Cell(status, across=len(headers)),)],
+                columns=headers,
+                rows=_summary_rows(ranking, columns, category_scores),
+                freeze_columns=2,  # 名次 and 单位 stay in view
+            )
         )
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(headers))
-        _head(ws, 3, headers)
-        row = 4
-        for entry in ranking.rows:
-            s = entry.submission
-            scores = category_scores.get(s.pk, {})
-            values = [
-                entry.rank,
-                s.unit.name,
-                _number(s.self_total),
-                *[_number(scores.get(cid)) if s.final_total is not None else None for cid, _ in columns],
-                _number(s.reviewed_base),
-                _number(s.bonus) if s.final_total is not None else None,
-                _number(s.special) if s.final_total is not None else None,
-                _number(s.final_total),
-                _number(entry.converted),
-                s.get_status_display(),
-            ]
-            for col, value in enumerate(values, start=1):
-                ws.cell(row=row, column=col, value=value)
-            row += 1
-        _style_table(ws, 3, row - 1, len(headers))
-        widths = [6, 18, 10, *[14] * len(columns), 10, 10, 10, 10, 12, 10]
-        for col, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(col)].width = width
-        ws.freeze_panes = "C4"
-    return _save(wb)
+    return exporting.xlsx(sheets)
+
+
+def _summary_rows(ranking: KindRanking, columns: list[tuple[int, str]], category_scores: dict):
+    for entry in ranking.rows:
+        s = entry.submission
+        scores = category_scores.get(s.pk, {})
+        reviewed = s.final_total is not None
+        yield (
+            entry.rank,
+            s.unit.name,
+            _number(s.self_total),
+            *[_number(scores.get(cid)) if reviewed else None for cid, _ in columns],
+            _number(s.reviewed_base),
+            _number(s.bonus) if reviewed else None,
+            _number(s.special) if reviewed else None,
+            _number(s.final_total),
+            _number(entry.converted),
+            s.get_status_display(),
+        )
 
 
 def rubric_export(rubric: Rubric) -> bytes:

@@ -1,14 +1,11 @@
 """Pages of the reports app: the leaders' dashboard (驾驶舱)."""
 
-import io
-from urllib.parse import quote
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from openpyxl import Workbook
 
+from lawgov import exporting
 from lawgov.models import Role
 from lawgov.permissions import role_required
 from plans.models import Plan
@@ -27,7 +24,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         chart = next((c for c in data["charts"] if c.key == download), None)
         if chart is None:
             return render(request, "404.html", status=404)
-        return _xlsx(chart)
+        return _xlsx(chart, user=request.user, today=today)
     data["task_list_url"] = reverse("tasks:list")
     data["charts_json"] = [
         {"key": c.key, "title": c.title, "columns": c.columns, "rows": c.rows, "links": c.links} for c in data["charts"]
@@ -36,16 +33,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "reports/dashboard.html", data)
 
 
-def _xlsx(chart) -> HttpResponse:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(chart.title[:31])
-    ws.append(chart.columns)
-    for row in chart.rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    response = HttpResponse(
-        out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+def _xlsx(chart, *, user, today) -> HttpResponse:
+    """The table behind a chart, as the chart's own .xlsx; titled with the jurisdiction and the day."""
+    home = user.home_jurisdiction()
+    sheet = exporting.Sheet(
+        name=chart.title,
+        title=exporting.title_line(home.name if home else "", chart.title, today),
+        columns=exporting.columns_for(chart.columns, chart.rows),
+        rows=chart.rows,
+        freeze_columns=1,
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(chart.title + '.xlsx')}"
-    return response
+    return exporting.response(sheet, filename=chart.title + ".xlsx")

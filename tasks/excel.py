@@ -11,9 +11,10 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl import load_workbook
 
+from lawgov import exporting
+from lawgov.exporting import Kind
 from lawgov.models import Role, Unit, User
 from plans.models import AssignmentRole, Plan, Task
 from tasks import selectors, services
@@ -55,6 +56,27 @@ class SheetErrors(Exception):
 
 def plan_tasks_export(*, plan: Plan, user: User, today: dt.date) -> bytes:
     """The task list as offices lay it out; grey columns are the plan, white ones are for the unit."""
+    title = plan.title if plan.title.startswith(plan.jurisdiction.name) else f"{plan.jurisdiction.name} {plan.title}"
+    return exporting.xlsx(
+        exporting.Sheet(
+            name=SHEET_TITLE,
+            title=exporting.title_line(title, SHEET_TITLE, today),
+            columns=[
+                exporting.Column(header, kind=kind, width=width, shaded=index < FILL_FROM)
+                for index, (header, kind, width) in enumerate(zip(HEADERS, _KINDS, _WIDTHS, strict=True))
+            ],
+            rows=_plan_task_rows(plan=plan, user=user, today=today),
+            freeze_columns=4,  # ID, 章节, 编号, 任务 stay in view while filling the white columns
+        )
+    )
+
+
+_KINDS = [Kind.NUMBER, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.DATE, Kind.TEXT]
+_KINDS += [Kind.TEXT, Kind.TEXT, Kind.DATE, Kind.TEXT, Kind.NUMBER, Kind.TEXT]
+_WIDTHS = [8, 20, 6, 50, 18, 18, 18, 12, 8, 40, 16, 12, 50, 10, 12]
+
+
+def _plan_task_rows(*, plan: Plan, user: User, today: dt.date):
     tasks = selectors.task_list(user=user, today=today).filter(plan=plan).order_by("position")
     latest = {
         r.task_id: r
@@ -64,15 +86,6 @@ def plan_tasks_export(*, plan: Plan, user: User, today: dt.date) -> bytes:
         .order_by("task_id", "reported_on", "id")
     }
     labels = dict(TaskStatus.choices)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET_TITLE
-    ws.append(HEADERS)
-    head_font = Font(bold=True)
-    grey = PatternFill("solid", fgColor="EEEEEE")
-    for cell in ws[1]:
-        cell.font = head_font
-        cell.alignment = Alignment(wrap_text=True, vertical="center")
     own_unit = user.unit.name if user.role == Role.REPORTER and user.unit_id else ""
     for task in tasks:
         units: dict[str, list[str]] = {r: [] for r in AssignmentRole.values}
@@ -81,36 +94,23 @@ def plan_tasks_export(*, plan: Plan, user: User, today: dt.date) -> bytes:
                 if a.unit.name not in units[a.role]:
                     units[a.role].append(a.unit.name)
         last = latest.get(task.pk)
-        ws.append(
-            [
-                task.pk,
-                f"{task.section.label}{task.section.title}" if task.section else "",
-                task.number,
-                task.heading,
-                "、".join(units["lead"]),
-                "、".join(units["cooperating"]),
-                "、".join(units["responsible"]),
-                task.due_on.isoformat() if task.due_on else "",
-                labels[task.status],
-                f"{last.reported_on:%Y-%m-%d} {last.unit.name}:{last.text[:100]}" if last else "",
-                own_unit,
-                None,
-                None,
-                None,
-                None,
-            ]
+        yield (
+            task.pk,
+            f"{task.section.label}{task.section.title}" if task.section else "",
+            task.number,
+            task.heading,
+            "、".join(units["lead"]),
+            "、".join(units["cooperating"]),
+            "、".join(units["responsible"]),
+            task.due_on,
+            labels[task.status],
+            f"{last.reported_on:%Y-%m-%d} {last.unit.name}:{last.text[:100]}" if last else "",
+            own_unit,
+            None,
+            None,
+            None,
+            None,
         )
-    for row in ws.iter_rows(min_row=2):
-        for cell in row[:FILL_FROM]:
-            cell.fill = grey
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [8, 20, 6, 50, 18, 18, 18, 12, 8, 40, 16, 12, 50, 10, 12]
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "E2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
 
 
 def _parse_date(value) -> dt.date | None:
@@ -135,12 +135,15 @@ def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> l
         raise SheetErrors([RowError(0, "文件不是有效的 .xlsx 表格,请使用导出的任务进展表填写后上传。")]) from exc
     ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.active
     rows = list(ws.iter_rows(values_only=True))
-    if not rows or [str(h or "").strip() for h in rows[0][: len(HEADERS)]] != HEADERS:
-        missing = [h for h in HEADERS if h not in [str(c or "").strip() for c in (rows[0] if rows else [])]]
+    # The export puts a title row above the header; a sheet saved before that has the header first.
+    at = next((i for i, r in enumerate(rows[:3]) if [str(h or "").strip() for h in r[: len(HEADERS)]] == HEADERS), None)
+    if at is None:
+        at = 1 if len(rows) > 1 and "任务ID" in [str(c or "").strip() for c in rows[1]] else 0
+        missing = [h for h in HEADERS if h not in [str(c or "").strip() for c in (rows[at] if rows else [])]]
         raise SheetErrors(
             [
                 RowError(
-                    1,
+                    at + 1,
                     "表头与导出的任务进展表不一致" + (f",缺少列:{'、'.join(missing)}" if missing else "") + "。",
                 )
             ]
@@ -153,7 +156,7 @@ def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> l
     errors: list[RowError] = []
     planned: list[dict] = []
     col = {h: i for i, h in enumerate(HEADERS)}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[at + 1 :], start=at + 2):
         row = list(row) + [None] * (len(HEADERS) - len(row))
         text = str(row[col["进展情况"]] or "").strip()
         if not text:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lawgov import exporting
 from lawgov.errors import refused_with_message
 from lawgov.models import Role, Unit
 from lawgov.permissions import people_only, role_required
@@ -394,12 +395,9 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
     content = excel.plan_tasks_export(plan=plan, user=request.user, today=timezone.localdate())
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"{plan.title[:40]}-任务进展表.xlsx"
-    from urllib.parse import quote
-
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return exporting.attachment(
+        content, filename=f"{plan.title[:40]}-任务进展表.xlsx", content_type=exporting.XLSX_CONTENT_TYPE
+    )
 
 
 @people_only

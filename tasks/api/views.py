@@ -1,20 +1,17 @@
 """Tasks and progress reports over the API: the HTML list's FilterSet, rows built by selectors."""
 
-import csv
-import io
-from urllib.parse import quote
+import datetime as dt
 
 import django_filters
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from openpyxl import Workbook
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from lawgov import exporting
 from lawgov.api import ServiceError
 from lawgov.filters import IdFilter
 from lawgov.models import Role, Unit
@@ -105,29 +102,25 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
                         "、".join(roles["lead"]),
                         "、".join(roles["cooperating"]),
                         "、".join(roles["responsible"]),
-                        t["due_on"] or "",
+                        dt.date.fromisoformat(t["due_on"]) if t["due_on"] else None,
                         labels[t["status"]],
                         f"{last['reported_on']} {last['unit']['name']}:{last['text'][:100]}" if last else "",
                     ]
                 )
-        filename = f"任务清单-{timezone.localdate():%Y%m%d}.{fmt}"
-        if fmt == "csv":
-            buffer = io.StringIO()
-            buffer.write("\ufeff")
-            csv.writer(buffer).writerows(table)
-            response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        else:
-            wb = Workbook(write_only=True)
-            ws = wb.create_sheet("任务清单")
-            for row in table:
-                ws.append(row)
-            out = io.BytesIO()
-            wb.save(out)
-            response = HttpResponse(
-                out.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            )
-        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-        return response
+        today = timezone.localdate()
+        home = request.user.home_jurisdiction()
+        kinds = {"任务ID": exporting.Kind.NUMBER, "时限": exporting.Kind.DATE}
+        sheet = exporting.Sheet(
+            name="任务清单",
+            title=exporting.title_line(home.name if home else "", "任务清单", today),
+            columns=[
+                exporting.Column(h, kind=kinds.get(h, exporting.Kind.TEXT), width=w)
+                for h, w in zip(header, [8, 30, 20, 6, 50, 18, 18, 18, 12, 8, 40], strict=True)
+            ],
+            rows=table[1:],
+            freeze_columns=1,
+        )
+        return exporting.response(sheet, filename=f"任务清单-{today:%Y%m%d}.{fmt}", fmt=fmt)
 
 
 class ProgressReportFilterSet(django_filters.FilterSet):

@@ -361,7 +361,7 @@ def test_export_csv_and_xlsx(api_client_user, tasks, unit):
     assert response.status_code == 200 and text.count("\n") == 3 and "区编办" in text
     response = client.get("/api/v1/tasks/export/", {"format": "xlsx"})
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
-    assert len(rows) == 6 and rows[0][0] == "任务ID"
+    assert len(rows) == 7 and rows[1][0] == "任务ID"  # below the title row
     assert client.get("/api/v1/tasks/export/", {"format": "pdf"}).status_code == 400
 
 

@@ -107,8 +107,8 @@ def test_progress_story(page, live_server, demo_data, tmp_path):
     content = open(download.value.path(), "rb").read()
     ws_book = load_workbook(io.BytesIO(content))
     ws = ws_book.active
-    headers = [c.value for c in ws[1]]
-    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value != task.pk)
+    headers = [c.value for c in ws[2]]  # row 1 is the title
+    row = next(r for r in ws.iter_rows(min_row=3) if r[0].value != task.pk)
     other_task = Task.objects.get(pk=row[0].value)
     lead = other_task.clauses.first().assignments.filter(unit__kind="department").first().unit.name
     row[headers.index("填报单位")].value = lead
