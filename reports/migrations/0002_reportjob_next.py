@@ -3,7 +3,8 @@
 # ReportJob row are made from each old one, and the versions point at the new rows.
 #
 # The new model is built as ReportJobNext beside the old table and renamed once the old one is gone, so no
-# table or index name is ever taken twice (PostgreSQL keeps index names across a table rename).
+# table or index name is ever taken twice (PostgreSQL keeps index names across a table rename). The old
+# table goes in 0003: PostgreSQL does not alter a table with pending trigger events in the same transaction.
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -23,7 +24,15 @@ JOB_FIELDS = (
 )
 
 
+def _check_now(schema_editor):
+    # Foreign keys are checked at once, so that PostgreSQL may alter the tables after the copy (it refuses
+    # to ALTER a table with deferred trigger events pending in the same transaction).
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
 def forward(apps, schema_editor):
+    _check_now(schema_editor)
     Old = apps.get_model("reports", "ReportJob")
     New = apps.get_model("reports", "ReportJobNext")
     Job = apps.get_model("lawgov", "Job")
@@ -43,6 +52,7 @@ def forward(apps, schema_editor):
 
 
 def backward(apps, schema_editor):
+    _check_now(schema_editor)
     Old = apps.get_model("reports", "ReportJob")
     New = apps.get_model("reports", "ReportJobNext")
     ReportVersion = apps.get_model("reports", "ReportVersion")
@@ -125,15 +135,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(forward, backward),
-        migrations.RemoveField(model_name="reportversion", name="job"),
-        migrations.DeleteModel(name="ReportJob"),
-        migrations.RenameModel(old_name="ReportJobNext", new_name="ReportJob"),
-        migrations.RenameField(model_name="reportversion", old_name="job_next", new_name="job"),
-        migrations.AlterField(
-            model_name="reportjob",
-            name="report",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE, related_name="jobs", to="reports.annualreport"
-            ),
-        ),
     ]
