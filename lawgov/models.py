@@ -1,4 +1,5 @@
-"""The shared kernel: users, roles, units and their tree.
+"""The shared kernel: users, roles, units and their tree, and the background job every app runs its long
+work as (``Job``, declared per kind by a ``JobKind``; its life is in lawgov.background).
 
 Every later app asks these models who may see what; visibility lives in one queryset method per model
 (``visible_to``), never in a view.
