@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from lawgov.models import Heartbeat, Unit, User
+from lawgov.models import Heartbeat, Job, Unit, User
 
 
 @admin.register(Unit)
@@ -28,3 +28,15 @@ class UserAdmin(BaseUserAdmin):
 @admin.register(Heartbeat)
 class HeartbeatAdmin(admin.ModelAdmin):
     list_display = ("worker", "seen_at", "beats")
+
+
+@admin.register(Job)
+class JobAdmin(admin.ModelAdmin):
+    """Every background job of every app, for operators: what ran, what failed and why."""
+
+    list_display = ("kind", "subject", "status", "stage", "attempts", "created_at", "finished_at", "error")
+    list_filter = ("kind", "status")
+    readonly_fields = [f.name for f in Job._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

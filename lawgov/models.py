@@ -1,4 +1,5 @@
-"""The shared kernel: users, roles, units and their tree.
+"""The shared kernel: users, roles, units and their tree, and the background job every app runs its long
+work as (``Job``, declared per kind by a ``JobKind``; its life is in lawgov.background).
 
 Every later app asks these models who may see what; visibility lives in one queryset method per model
 (``visible_to``), never in a view.
@@ -7,8 +8,11 @@ Every later app asks these models who may see what; visibility lives in one quer
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import connection, models
 from django.db.models import Q
@@ -344,3 +348,161 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+# --- background jobs ------------------------------------------------------------------------------------
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "排队中"
+    RUNNING = "running", "进行中"
+    SUCCEEDED = "succeeded", "已完成"
+    FAILED = "failed", "失败"
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """One step a kind of job goes through, with what the page says and how far along the bar it is."""
+
+    key: str
+    label: str
+    percent: int
+
+
+# What the kernel tells people when a job cannot run; a kind may say it in its own words (``messages``).
+JOB_MESSAGES = {
+    "broker_down": "无法连接后台任务队列(Redis),任务没有开始。请联系系统管理员检查 Redis 和后台任务进程后重试。",
+    "interrupted": "后台任务多次中断,已停止。请稍后重试。",
+    "never_started": "排队超过{minutes}分钟仍未开始:后台任务进程(Celery worker)可能没有运行。请联系系统管理员。",
+}
+
+
+@dataclass(frozen=True)
+class JobKind:
+    """What an app declares about one kind of background job (the annual report's draft, a plan import).
+
+    ``stages`` run in order: the first is "waiting in the queue", the second the one a claimed job starts
+    in, the last "done". ``task`` is the dotted path of the Celery task that takes the job's id;
+    ``timeout`` (seconds without a heartbeat before a job is taken over) and ``queue`` are read from
+    settings when asked, so a test's ``settings`` fixture applies.
+    """
+
+    name: str
+    stages: tuple[StageSpec, ...]
+    task: str
+    timeout: Callable[[], int]
+    queue: Callable[[], str | None] = lambda: None
+    max_attempts: int = 3
+    status_labels: Mapping[str, str] = field(default_factory=dict)
+    messages: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if len(self.stages) < 3:
+            raise ValueError(f"job kind {self.name}: declare at least the queued, a working and the done stage")
+
+    @property
+    def queued_stage(self) -> StageSpec:
+        return self.stages[0]
+
+    @property
+    def first_stage(self) -> StageSpec:
+        return self.stages[1]
+
+    @property
+    def done_stage(self) -> StageSpec:
+        return self.stages[-1]
+
+    def stage(self, key: str) -> StageSpec:
+        """The declared stage ``key``; a ``ValueError`` for a stage this kind does not have (a bug)."""
+        for stage in self.stages:
+            if stage.key == key:
+                return stage
+        raise ValueError(f"job kind {self.name} has no stage {key!r}")
+
+    def message(self, key: str, **values: object) -> str:
+        return self.messages.get(key, JOB_MESSAGES[key]).format(**values)
+
+
+JOB_KINDS: dict[str, JobKind] = {}
+
+
+def job_kind_register(kind: JobKind) -> JobKind:
+    """Declare a kind of job (once, at import of the app's models); the kernel looks it up by name."""
+    known = JOB_KINDS.get(kind.name)
+    if known is not None and known != kind:
+        raise ValueError(f"job kind {kind.name} declared twice")
+    JOB_KINDS[kind.name] = kind
+    return kind
+
+
+class Job(models.Model):
+    """One piece of background work of any app, and the row its page polls and its worker claims.
+
+    The life of a job is the same everywhere (lawgov.background): queued → claimed by one worker with a
+    conditional UPDATE (a duplicate delivery does nothing) → stages with a heartbeat → succeeded or failed
+    with a reason in Chinese; a job whose heartbeat stopped is taken over, a broker that is down fails the
+    job at once. ``subject`` names what the job works on ("annual_report:42"): the database allows one
+    queued or running job per subject, so two clicks make one job. What the job is *for* (which report,
+    which version it produced) lives in the app, in a model that extends this one (``reports.ReportJob``).
+    """
+
+    kind = models.CharField("类型", max_length=40)
+    subject = models.CharField("对象", max_length=100, blank=True)
+    status = models.CharField("状态", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    # A free string: each kind declares its own stages (JobKind.stages); lawgov.background checks them.
+    stage = models.CharField("阶段", max_length=30, default="queued")
+    progress = models.PositiveSmallIntegerField("进度(%)", default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    celery_id = models.CharField(max_length=100, blank=True)
+    claim = models.CharField(max_length=40, blank=True)
+    error = models.TextField("失败原因", blank=True)
+
+    class Meta:
+        verbose_name = "后台任务"
+        verbose_name_plural = "后台任务"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject"],
+                condition=Q(status__in=["queued", "running"]) & ~Q(subject=""),
+                name="job_one_active_per_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.subject} · {self.get_status_display()}"
+
+    @property
+    def job_kind(self) -> JobKind:
+        return JOB_KINDS[self.kind]
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE_JOB_STATUSES
+
+    @property
+    def percent(self) -> int:
+        return self.progress
+
+    @property
+    def stage_label(self) -> str:
+        kind = JOB_KINDS.get(self.kind)
+        try:
+            return kind.stage(self.stage).label if kind else self.stage
+        except ValueError:
+            return self.stage
+
+    @property
+    def status_label(self) -> str:
+        kind = JOB_KINDS.get(self.kind)
+        return (kind.status_labels.get(self.status) if kind else None) or self.get_status_display()

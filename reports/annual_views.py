@@ -1,8 +1,9 @@
 """Pages of the annual report (法治政府建设情况报告) and of the yearly figures (统计数据).
 
 The legal office writes (generates, edits, publishes); leaders read and download; unit reporters only enter
-their own unit's figures. Who may see what is the models' ``visible_to``/``editable_by``; these views
-translate ``ReportError`` into the page and the HTTP status (403 not yours, 409 a job already running…).
+their own unit's figures. Who may see what is the models' ``visible_to``/``editable_by``. A ``ReportError``
+is answered in one place, ``_refuse`` (the kernel's ``lawgov.errors`` answers, plus the 409 page that links
+to a job already running); a form that shows the reason beside its fields asks ``_form_refusal``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from lawgov.errors import refused, refused_with_message
 from lawgov.models import JURISDICTION_KINDS, Role, Unit, UnitKind
 from lawgov.permissions import role_required
 from reports import selectors, services
@@ -25,9 +27,9 @@ from reports.docx_render import ConversionError, soffice_path
 from reports.forms import GenerateForm, IndicatorForm, StatisticForm, ThemeListForm
 from reports.generator import default_wording
 from reports.models import (
+    ANNUAL_REPORT_JOB,
     AnnualReport,
     Indicator,
-    JobStage,
     ReportJob,
     Statistic,
     ThemeList,
@@ -60,14 +62,19 @@ def _report(request: HttpRequest, jurisdiction: Unit, year: int) -> AnnualReport
 
 
 def _refuse(request: HttpRequest, exc: services.ReportError, back: str) -> HttpResponse:
-    if exc.status == 403:
-        raise PermissionDenied(exc.message)
-    if exc.status == 404:
-        raise Http404(exc.message)
+    """The answer to a refused write: 403/404 are Django's pages, a job already running the 409 page that
+    links to it, anything else the page ``back`` with the reason on top (its own form shows the state)."""
     if exc.code == "job_running" and exc.job is not None:
         return _conflict(request, exc)
-    messages.error(request, exc.message)
-    return redirect(back)
+    return refused_with_message(request, exc, back)
+
+
+def _form_refusal(request: HttpRequest, exc: services.ReportError, back: str) -> str:
+    """A refusal a form shows beside its fields (the returned message) — unless the write is not the user's
+    at all (403), which is Django's 403 page like any other."""
+    if exc.status == 403:
+        refused(request, exc, back)  # raises PermissionDenied
+    return exc.message
 
 
 def _conflict(request: HttpRequest, exc: services.ReportError) -> HttpResponse:
@@ -156,7 +163,7 @@ def annual_detail(request: HttpRequest, jurisdiction_id: int, year: int) -> Http
     jurisdiction = _jurisdiction(request, jurisdiction_id)
     report = _report(request, jurisdiction, year)
     user = request.user
-    can_write = services.is_legal_office_of(user, jurisdiction)
+    can_write = user.is_legal_office_of(jurisdiction)
     context = {
         "jurisdiction": jurisdiction,
         "year": year,
@@ -184,14 +191,14 @@ def annual_detail(request: HttpRequest, jurisdiction_id: int, year: int) -> Http
 
 def _stages(job: ReportJob | None) -> list[dict]:
     """The stages for the progress line: done, current (or failed, where the job stopped), to do."""
-    order = [JobStage.QUEUED, JobStage.GATHERING, JobStage.WRITING, JobStage.RENDERING, JobStage.DONE]
+    order = [s.key for s in ANNUAL_REPORT_JOB.stages]
     current = order.index(job.stage) if job is not None and job.stage in order else -1
     here = "failed" if job is not None and job.status == "failed" else "current"
     if job is not None and job.status == "succeeded":
         current = len(order)
     return [
-        {"key": s.value, "label": s.label, "state": "done" if n < current else here if n == current else "todo"}
-        for n, s in enumerate(order)
+        {"key": s.key, "label": s.label, "state": "done" if n < current else here if n == current else "todo"}
+        for n, s in enumerate(ANNUAL_REPORT_JOB.stages)
     ]
 
 
@@ -258,6 +265,7 @@ def annual_section_edit(request: HttpRequest, jurisdiction_id: int, year: int, s
         except services.ReportError as exc:
             if exc.status in (403, 404):
                 return _refuse(request, exc, back)
+            # A stale base version or an unchanged section: the form again, with what was typed kept.
             return render(
                 request,
                 "reports/annual_section_edit.html",
@@ -308,7 +316,7 @@ def annual_diff(request: HttpRequest, jurisdiction_id: int, year: int, number: i
             "changed": [s for s in diff if s.changed],
             "versions": list(report.versions.order_by("-number").only("number", "origin", "created_at")),
             "can_restore": (
-                services.is_legal_office_of(request.user, jurisdiction)
+                request.user.is_legal_office_of(jurisdiction)
                 and not report.published
                 and new.overrode
                 and new.number == report.versions.order_by("-number").values_list("number", flat=True).first()
@@ -405,9 +413,7 @@ def annual_wording(request: HttpRequest) -> HttpResponse:
         try:
             services.wording_save(jurisdiction=jurisdiction, key=key, text=text, by=request.user)
         except services.ReportError as exc:
-            if exc.status == 403:
-                raise PermissionDenied(exc.message) from exc
-            errors[key], posted[key] = exc.message, text
+            errors[key], posted[key] = _form_refusal(request, exc, reverse("annual-wording")), text
         else:
             label = WordingKey(key).label
             messages.success(request, f"已{'恢复默认' if request.POST.get('reset') else '保存'}“{label}”的措辞。")
@@ -461,6 +467,7 @@ def annual_themes(request: HttpRequest) -> HttpResponse:
                     theme_list=editing,
                 )
             except services.ReportError as exc:
+                # A shared list is not the office's to change: said beside the form, where it chose the list.
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, f"已保存报告结构“{saved.name}”({len(saved.themes)}个方面)。")
@@ -539,9 +546,7 @@ def figures_year(request: HttpRequest, jurisdiction_id: int, year: int) -> HttpR
                     by=user,
                 )
             except services.ReportError as exc:
-                if exc.status == 403:
-                    raise PermissionDenied(exc.message) from exc
-                form.add_error("value", exc.message)
+                form.add_error("value", _form_refusal(request, exc, request.path))
             else:
                 messages.success(request, f"已保存:{stat.unit} {stat.indicator.name} {stat.display}。")
                 return redirect(reverse("figures-year", args=[jurisdiction.pk, year]) + f"#stat-{stat.pk}")
@@ -564,7 +569,7 @@ def figures_year(request: HttpRequest, jurisdiction_id: int, year: int) -> HttpR
             "targets": targets,
             "form": form if units.exists() else None,
             "editable": editable,
-            "can_define": services.is_legal_office_of(user, jurisdiction),
+            "can_define": user.is_legal_office_of(jurisdiction),
             "is_reporter": user.role == Role.REPORTER,
         },
         status=status,
@@ -579,7 +584,7 @@ def figures_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.statistic_delete(statistic=stat, by=request.user)
     except services.ReportError as exc:
-        raise PermissionDenied(exc.message) from exc
+        return _refuse(request, exc, back)
     messages.success(request, f"已删除:{stat.unit} {stat.indicator.name}(变更记录中保留)。")
     return redirect(back)
 
@@ -622,6 +627,7 @@ def figures_indicators(request: HttpRequest) -> HttpResponse:
                     **form.cleaned_data,
                 )
             except services.ReportError as exc:
+                # A shared indicator or a name taken: said beside the form.
                 form.add_error(None, exc.message)
             else:
                 messages.success(request, f"已保存指标“{saved.name}”。")

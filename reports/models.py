@@ -2,9 +2,9 @@
 
 A report is one per jurisdiction and year. Every draft, generated or edited by hand, is a ``ReportVersion``
 row that is never changed afterwards (only its rendered files are cached on it), so any two versions can be
-compared and nothing a person wrote is lost. A ``ReportJob`` is one request to generate a draft; its row is
-what the page polls and what a worker claims, so duplicate deliveries and killed workers are handled in the
-database, not in the broker.
+compared and nothing a person wrote is lost. A ``ReportJob`` is one request to generate a draft: a kernel
+``lawgov.models.Job`` (what the page polls and what a worker claims, so duplicate deliveries and killed
+workers are handled in the database, not in the broker) with the report it drafts.
 
 The figures (``Indicator`` → ``Statistic``) are what the draft cites: entered by units or the legal office,
 or computed from lawgov's own data. The wording of the draft lives in editable templates
@@ -18,7 +18,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lawgov.models import Role, Unit, User
+from lawgov.models import Job, JobKind, JobStatus, Role, StageSpec, Unit, User, job_kind_register
 
 
 def _jurisdiction_ids(user: User) -> list[int]:
@@ -436,17 +436,9 @@ class ReportVersion(models.Model):
         return self.body.get("sections", [])
 
 
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", "排队中"
-    RUNNING = "running", "生成中"
-    SUCCEEDED = "succeeded", "已完成"
-    FAILED = "failed", "失败"
-
-
-ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
-
-
 class JobStage(models.TextChoices):
+    """The steps of drafting a report, as the page's progress line shows them."""
+
     QUEUED = "queued", "等待后台任务"
     GATHERING = "gathering", "汇集数据"
     WRITING = "writing", "撰写草稿"
@@ -462,48 +454,57 @@ STAGE_PERCENT = {
     JobStage.DONE: 100,
 }
 
+ANNUAL_REPORT_JOB = job_kind_register(
+    JobKind(
+        name="annual_report",
+        stages=tuple(StageSpec(s.value, s.label, STAGE_PERCENT[s]) for s in JobStage),
+        task="reports.jobs.annual_report_generate",
+        timeout=lambda: settings.LAWGOV_REPORT_JOB_TIMEOUT,
+        # LAWGOV_REPORT_QUEUE sends drafts to a queue of their own (workers that may run LibreOffice, say).
+        queue=lambda: settings.LAWGOV_REPORT_QUEUE or None,
+        max_attempts=3,
+        status_labels={JobStatus.RUNNING: "生成中"},
+        messages={
+            "broker_down": "无法连接后台任务队列(Redis),草稿没有开始生成。请联系系统管理员检查 Redis 和后台任务进程后"
+            "重试;已有的草稿不受影响。",
+            "interrupted": "后台任务多次中断,已停止。已有的草稿不受影响,请稍后重新生成。",
+            "never_started": "排队超过{minutes}分钟仍未开始:后台任务进程(Celery worker)可能没有运行。"
+            "请联系系统管理员;已有的草稿不受影响。",
+        },
+    )
+)
 
-class ReportJob(models.Model):
-    """One request to generate a draft. At most one is queued or running per report (a partial unique
-    constraint: two clicks make one job); the worker claims the row with a conditional UPDATE, so a second
-    delivery of the same message does nothing, and a job whose heartbeat stopped is taken over."""
+
+class ReportJob(Job):
+    """One request to generate a draft: a kernel ``Job`` (its life: claim, heartbeat, stages, takeover — see
+    lawgov.background) plus which report it drafts, with which theme list, and the version it produced.
+
+    It extends ``Job`` (multi-table inheritance) rather than pointing at a generic target from the kernel:
+    the report side keeps real foreign keys (a report's jobs are ``report.jobs``, deleted with it, joined in
+    one query), the kernel updates the ``Job`` row by the same primary key, and a report job reads as one
+    object (``job.status``, ``job.version``). At most one is queued or running per report: the kernel's
+    partial unique constraint on ``subject``, which ``save`` derives from the report.
+    """
 
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="jobs")
-    status = models.CharField("状态", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    stage = models.CharField("阶段", max_length=20, choices=JobStage.choices, default=JobStage.QUEUED)
     theme_list = models.ForeignKey(ThemeList, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    heartbeat_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    celery_id = models.CharField(max_length=100, blank=True)
-    claim = models.CharField(max_length=40, blank=True)
-    error = models.TextField("失败原因", blank=True)
     version = models.ForeignKey(ReportVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = "报告生成任务"
         verbose_name_plural = "报告生成任务"
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report"],
-                condition=Q(status__in=["queued", "running"]),
-                name="report_job_one_active",
-            )
-        ]
 
     def __str__(self) -> str:
-        return f"{self.report} · {self.get_status_display()}"
+        return f"{self.report} · {self.status_label}"
 
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE_JOB_STATUSES
+    @staticmethod
+    def subject_of(report_id: int) -> str:
+        return f"{ANNUAL_REPORT_JOB.name}:{report_id}"
 
-    @property
-    def percent(self) -> int:
-        return STAGE_PERCENT.get(self.stage, 0)
+    def save(self, *args, **kwargs) -> None:
+        # The kind and the one-active-job key follow from the report: whoever creates the row (the service,
+        # a test, the admin), the database still allows one active job per report.
+        self.kind = ANNUAL_REPORT_JOB.name
+        self.subject = self.subject_of(self.report_id)
+        super().save(*args, **kwargs)

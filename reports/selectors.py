@@ -12,15 +12,13 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from lawgov.models import Unit, UnitKind, User
+from lawgov.models import ACTIVE_JOB_STATUSES, JobStatus, Unit, UnitKind, User
 from plans.models import Plan, Target, Task
 from reports.docx_render import paragraph_labels
 from reports.generator import check_targets, gather_figures  # the same rules the draft uses
 from reports.models import (
-    ACTIVE_JOB_STATUSES,
     AnnualReport,
     Indicator,
-    JobStatus,
     ReportJob,
     ReportVersion,
     Statistic,

@@ -9,13 +9,14 @@ import pytest
 from django.utils import timezone
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from lawgov import background
 from lawgov.celery import app
+from lawgov.models import JobStatus
 from reports import jobs, services
 from reports.models import (
     AnnualReport,
     Indicator,
     JobStage,
-    JobStatus,
     ReportJob,
     ReportStatus,
     Statistic,
@@ -90,7 +91,7 @@ def test_the_database_refuses_a_second_active_job(queued):
 
 def test_a_duplicate_delivery_does_nothing(queued):
     # Claimed and running in one worker...
-    claimed = services.job_claim(job_id=queued.pk, celery_id="task-1")
+    claimed = background.job_claim(job_id=queued.pk, celery_id="task-1")
     assert claimed.status == JobStatus.RUNNING and claimed.attempts == 1
     # ...a second delivery of another message for the same job finds it taken.
     assert run(queued, celery_id="task-2") is None
@@ -100,7 +101,7 @@ def test_a_duplicate_delivery_does_nothing(queued):
 
 def test_a_killed_workers_message_comes_back_and_finishes_the_job(queued):
     # The worker died after claiming (acks_late: the broker delivers the same message again).
-    services.job_claim(job_id=queued.pk, celery_id="task-1")
+    background.job_claim(job_id=queued.pk, celery_id="task-1")
     version = run(queued, celery_id="task-1")
     assert version is not None and ReportJob.objects.get(pk=queued.pk).attempts == 2
     task = jobs.annual_report_generate
@@ -108,7 +109,7 @@ def test_a_killed_workers_message_comes_back_and_finishes_the_job(queued):
 
 
 def test_a_stale_running_job_is_taken_over(queued, settings):
-    services.job_claim(job_id=queued.pk, celery_id="task-1")
+    background.job_claim(job_id=queued.pk, celery_id="task-1")
     ReportJob.objects.filter(pk=queued.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=11))
     version = run(queued, celery_id="task-9")  # another worker's delivery
     assert version is not None
@@ -117,15 +118,15 @@ def test_a_stale_running_job_is_taken_over(queued, settings):
 
 
 def test_the_stalled_worker_stops_without_writing(queued):
-    first = services.job_claim(job_id=queued.pk, celery_id="task-1")
+    first = background.job_claim(job_id=queued.pk, celery_id="task-1")
     ReportJob.objects.filter(pk=queued.pk).update(heartbeat_at=timezone.now() - dt.timedelta(minutes=11))
-    services.job_claim(job_id=queued.pk, celery_id="task-9")  # taken over
-    with pytest.raises(services.JobLost):
-        services.job_stage(first, JobStage.WRITING)
+    background.job_claim(job_id=queued.pk, celery_id="task-9")  # taken over
+    with pytest.raises(background.JobLost):
+        background.job_stage(first, JobStage.WRITING)
 
 
 def test_polling_requeues_a_stale_job_then_gives_up(queued, django_capture_on_commit_callbacks):
-    services.job_claim(job_id=queued.pk, celery_id="task-1")
+    background.job_claim(job_id=queued.pk, celery_id="task-1")
     old = timezone.now() - dt.timedelta(minutes=11)
     ReportJob.objects.filter(pk=queued.pk).update(heartbeat_at=old)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from lawgov.models import JobStatus
 from reports import services
-from reports.models import AnnualReport, Indicator, JobStatus, ReportJob, Statistic
+from reports.models import AnnualReport, Indicator, ReportJob, Statistic
 from tests.reports.test_annual_generator import YEAR, build_year
 
 

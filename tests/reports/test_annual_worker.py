@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from lawgov.celery import app
+from lawgov.models import JobStatus
 from reports import services
 from reports.jobs import annual_report_generate
-from reports.models import JobStatus, ReportJob
+from reports.models import ReportJob
 from tests.conftest import TEST_REDIS_URL, service_missing
 from tests.lawgov.test_celery_broker import _forget_connections, database_url, redis_available
 from tests.reports.test_annual_generator import TODAY, YEAR, build_year
