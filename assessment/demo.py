@@ -5,6 +5,7 @@ Idempotent: runs on every ``make run``; what exists is left as it is. The window
 demo today the legal office sets the cycle's dates (修改自评时间) or extends the window for one unit.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -44,8 +45,6 @@ def seed_app(*, log: Callable[[str], object]) -> None:
     township = rubrics.filter(unit_kind=UnitKind.TOWNSHIP).order_by("pk").first()
     start, end = outcome.window or (None, None)
     if start is None:
-        import datetime as dt
-
         start, end = dt.date(YEAR, 12, 1), dt.date(YEAR, 12, 10)
     assessor = Unit.objects.filter(jurisdiction=jurisdiction, name=ASSESSOR).first()
     cycle = services.cycle_create(

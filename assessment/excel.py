@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from openpyxl import load_workbook
 
 from assessment import parsing, scoring
+from assessment.rules import rubric_to_parsed
 from lawgov import exporting
 from lawgov.exporting import Cell, Column, Kind, Row
 from plans.importing.normalize import normalize_line
@@ -373,6 +374,4 @@ def _summary_rows(ranking: KindRanking, columns: list[tuple[int, str]], category
 
 
 def rubric_export(rubric: Rubric) -> bytes:
-    from assessment.rules import rubric_to_parsed
-
     return rubric_to_xlsx(rubric_to_parsed(rubric))

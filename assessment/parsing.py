@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from assessment.scoring import FULL_MARKS, RuleKind, RuleScope, q
+from plans.importing import parse_document, read_document
 
 DEPARTMENT = "department"
 TOWNSHIP = "township"
@@ -514,8 +515,6 @@ def parse_annexes(annexes: list[dict[str, Any]]) -> ParsedAnnexes:
 
 def parse_document_annexes(data: bytes, filename: str, encoding: str | None = None) -> ParsedAnnexes:
     """Read a plan document with the plan importer's reader and take its rubric and statement annexes."""
-    from plans.importing import parse_document, read_document
-
     text = read_document(data, filename, encoding)
     document = parse_document(text)
     return parse_annexes(document.to_dict()["annexes"])

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from lawgov import demo
 from lawgov.models import Heartbeat, Role, Unit, UnitKind, User
 
 
@@ -34,8 +35,6 @@ def demo_seed(*, password: str, log: Callable[[str], object] = lambda _: None) -
     Demo accounts get the password again on every run, so a newcomer can always log in with the one
     printed. Later apps hook their own demo data (seed plans) in after this.
     """
-    from lawgov import demo
-
     count = 0
     for city_name, districts in demo.JURISDICTIONS.items():
         city, _ = Unit.objects.get_or_create(name=city_name, jurisdiction=None, defaults={"kind": UnitKind.CITY})

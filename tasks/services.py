@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from lawgov.errors import DomainError
 from lawgov.models import Role, Unit, User
-from plans.models import Assignment, AssignmentRole, Task
+from plans.models import Assignment, AssignmentRole, Deadline, Task
+from tasks import selectors
 from tasks.models import (
     EDITABLE_BY_UNIT,
     WAITING_FOR_REVIEW,
@@ -370,8 +371,6 @@ def reminders_send(*, today: dt.date, days: int | None = None) -> ReminderResult
 
     The key holds task, unit, kind and day, so running twice the same day sends nothing new.
     """
-    from tasks import selectors
-
     created = skipped = emailed_before = 0
     emailed_before = Notification.objects.exclude(emailed_at=None).count()
     for item in selectors.reminder_items(today=today, days=days):
@@ -387,8 +386,6 @@ def reminders_send(*, today: dt.date, days: int | None = None) -> ReminderResult
 
 def weekly_digest_send(*, today: dt.date) -> ReminderResult:
     """Weekly, to each legal office: reports waiting for review, overdue tasks, silent units."""
-    from tasks import selectors
-
     year, week, _ = today.isocalendar()
     created = skipped = 0
     for officer in User.objects.filter(role=Role.LEGAL_OFFICE, is_active=True).exclude(jurisdiction=None):
@@ -425,8 +422,6 @@ def recurring_deadlines_roll(*, today: dt.date) -> int:
 
     A task with a one-off deadline keeps it; only tasks whose deadlines are all recurring roll.
     """
-    from plans.models import Deadline
-
     rolled = 0
     tasks = Task.objects.active().filter(deadlines__recurrence__isnull=False).distinct().prefetch_related("deadlines")
     for task in tasks:

@@ -9,8 +9,10 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
 
+from assessment.models import AssessedKind, AssessmentCycle, CycleStatus, ItemScore, Submission
 from lawgov.models import Unit, UnitKind
 from plans.models import Assignment, Plan, Section, Target, Task
 from reports.generator.facts import (
@@ -382,10 +384,6 @@ def assessment_facts(*, jurisdiction: Unit, year: int) -> AssessmentFacts | None
     average, the top units of each kind and the weakest categories. Any trouble reading it (the app is
     younger than this one) leaves the report without it rather than failing the job."""
     try:
-        from assessment.models import AssessedKind, AssessmentCycle, CycleStatus, ItemScore, Submission
-    except ImportError:  # pragma: no cover - the app is always installed in this project
-        return None
-    try:
         cycle = (
             AssessmentCycle.objects.filter(jurisdiction=jurisdiction, year=year, status=CycleStatus.APPROVED)
             .order_by("-approved_at", "-id")
@@ -414,9 +412,6 @@ def assessment_facts(*, jurisdiction: Unit, year: int) -> AssessmentFacts | None
         if rows:
             average = format_number((sum(r["final_total"] for r in rows) / len(rows)).quantize(Decimal("0.1")))
         weakest = []
-        from django.db.models import Sum
-        from django.db.models.functions import Coalesce
-
         categories = (
             ItemScore.objects.filter(submission__cycle=cycle)
             .values("item__category__name")
