@@ -1,36 +1,29 @@
-"""Root urls. Each app mounts its pages and its api/ urls here once its issue lands."""
+"""Root urls: each app's pages and its api/urls.py are mounted here, the API's under /api/v1/."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import DefaultRouter
 
-from assessment.api.views import CycleViewSet, SubmissionViewSet
+from assessment.api import urls as assessment_api
 from lawgov import views
-from lawgov.api_views import MeView, UnitViewSet
-from plans.api.views import PlanViewSet, SectionViewSet
-from reports.api.views import AnnualReportViewSet
+from lawgov.api import urls as lawgov_api
+from lawgov.api.routers import api_root
+from plans.api import urls as plans_api
+from reports.api import urls as reports_api
 from tasks import views as tasks_views
-from tasks.api.views import ProgressReportViewSet, TaskViewSet
+from tasks.api import urls as tasks_api
 
 handler403 = "lawgov.views.permission_denied"
 handler404 = "lawgov.views.page_not_found"
 handler500 = "lawgov.views.server_error"
 
-router = DefaultRouter()
-router.register("units", UnitViewSet, basename="api-unit")
-router.register("plans", PlanViewSet, basename="api-plan")
-router.register("sections", SectionViewSet, basename="api-section")
-router.register("tasks", TaskViewSet, basename="api-task")
-router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")
-router.register("assessment-cycles", CycleViewSet, basename="api-assessment-cycle")
-router.register("submissions", SubmissionViewSet, basename="api-submission")
-router.register("annual-reports", AnnualReportViewSet, basename="api-annual-report")
+# Each app mounts its own api/urls.py; the front page of /api/v1/ links to every app's lists.
+API_APPS = (lawgov_api, plans_api, tasks_api, assessment_api, reports_api)
 
 api_v1 = [
-    path("me/", MeView.as_view(), name="api-me"),
-    *router.urls,
+    *(path("", include(app)) for app in API_APPS),
+    *api_root(*(app.router for app in API_APPS)),
 ]
 
 urlpatterns = [

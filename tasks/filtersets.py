@@ -1,4 +1,5 @@
-"""One FilterSet for task lists: the HTML list, the exports and the API all filter through it."""
+"""One FilterSet per listed model of the tasks app. Task lists: the HTML list, the exports and the API all
+filter through ``TaskFilterSet``; the API's progress-report list through ``ProgressReportFilterSet``."""
 
 import django_filters
 from django import forms
@@ -7,9 +8,10 @@ from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from lawgov.filters import FilterSet, StableOrderingFilter
+from lawgov.filters import FilterSet, IdFilter, StableOrderingFilter
 from lawgov.models import Unit
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
+from tasks.models import ProgressReport, ReportStatus
 from tasks.status import TaskStatus, status_filter
 
 # Model choices are ids on the wire; tell the OpenAPI schema so.
@@ -140,3 +142,15 @@ class TaskFilterSet(FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(heading__icontains=value) | Q(text__icontains=value))
+
+
+class ProgressReportFilterSet(FilterSet):
+    task = IdFilter(field_name="task_id")
+    unit = IdFilter(field_name="unit_id")
+    status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    reported_after = django_filters.DateFilter(field_name="reported_on", lookup_expr="gte")
+
+    class Meta:
+        model = ProgressReport
+        fields: list[str] = []

@@ -1,6 +1,6 @@
 """API shapes of tasks and progress reports.
 
-Task lists are built as plain dicts by ``tasks.selectors.task_rows`` (fast, constant queries); these
+Task lists are built as plain dicts by ``tasks.api.rows`` (fast, constant queries); these
 serializers describe that shape for the OpenAPI schema and validate what clients send.
 """
 

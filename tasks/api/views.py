@@ -1,8 +1,7 @@
-"""Tasks and progress reports over the API: the HTML list's FilterSet, rows built by selectors."""
+"""Tasks and progress reports over the API: the HTML list's FilterSet, rows built by ``tasks.api.rows``."""
 
 import datetime as dt
 
-import django_filters
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,19 +12,19 @@ from rest_framework.response import Response
 
 from lawgov import exporting
 from lawgov.api import ServiceError
-from lawgov.filters import IdFilter
 from lawgov.models import Role, Unit
 from lawgov.permissions import RoleWritePermission
 from plans.models import Task
-from tasks import selectors, services
+from tasks import services
+from tasks.api import rows
 from tasks.api.serializers import (
     ProgressReportCreateSerializer,
     ProgressReportSerializer,
     TaskDetailSerializer,
     TaskSerializer,
 )
-from tasks.filtersets import TaskFilterSet
-from tasks.models import ProgressReport, ReportStatus
+from tasks.filtersets import ProgressReportFilterSet, TaskFilterSet
+from tasks.models import ProgressReport
 from tasks.status import TaskStatus
 
 
@@ -46,17 +45,17 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     def list(self, request, *args, **kwargs):
         today = timezone.localdate()
         tasks = self.filter_queryset(self.get_queryset())
-        page = self.paginator.paginate_counted(selectors.task_values(tasks, user=request.user, today=today), request)
-        rows = selectors.task_rows_for(rows=page, user=request.user, today=today)
-        return self.paginator.counted_response(rows)
+        page = self.paginator.paginate_counted(rows.task_values(tasks, user=request.user, today=today), request)
+        results = rows.task_rows_for(rows=page, user=request.user, today=today)
+        return self.paginator.counted_response(results)
 
     def retrieve(self, request, *args, **kwargs):
-        values = selectors.task_values(self.get_queryset(), user=request.user, today=timezone.localdate(), latest=False)
+        values = rows.task_values(self.get_queryset(), user=request.user, today=timezone.localdate(), latest=False)
         row = get_object_or_404(values, pk=kwargs["pk"])
-        rows = selectors.task_rows_for(
+        results = rows.task_rows_for(
             rows=[row], user=request.user, today=timezone.localdate(), with_reports=True, with_targets=True
         )
-        return Response(rows[0])
+        return Response(results[0])
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=["csv", "xlsx"], description="文件格式")],
@@ -85,7 +84,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         labels = dict(TaskStatus.choices)
         table = [header]
         for start in range(0, len(ids), 1000):
-            for t in selectors.task_rows(ids=ids[start : start + 1000], user=request.user, today=timezone.localdate()):
+            for t in rows.task_rows(ids=ids[start : start + 1000], user=request.user, today=timezone.localdate()):
                 roles = {"lead": [], "cooperating": [], "responsible": []}
                 for clause in t["clauses"]:
                     for u in clause["units"]:
@@ -123,18 +122,6 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
         return exporting.response(sheet, filename=f"任务清单-{today:%Y%m%d}.{fmt}", fmt=fmt)
 
 
-class ProgressReportFilterSet(django_filters.FilterSet):
-    task = IdFilter(field_name="task_id")
-    unit = IdFilter(field_name="unit_id")
-    status = django_filters.MultipleChoiceFilter(choices=ReportStatus.choices)
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
-    reported_after = django_filters.DateFilter(field_name="reported_on", lookup_expr="gte")
-
-    class Meta:
-        model = ProgressReport
-        fields: list[str] = []
-
-
 class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Progress reports the caller may see; reporters (their unit) and the legal office (代填) may create."""
 
@@ -150,13 +137,13 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
     def list(self, request, *args, **kwargs):
         ids = self.filter_queryset(self.get_queryset()).values_list("pk", flat=True)
         page = self.paginate_queryset(ids)
-        rows = ProgressReport.objects.filter(pk__in=list(page)).values(*selectors.REPORT_FIELDS)
-        by_id = {r["id"]: selectors.report_row(r) for r in rows}
+        values = ProgressReport.objects.filter(pk__in=list(page)).values(*rows.REPORT_FIELDS)
+        by_id = {r["id"]: rows.report_row(r) for r in values}
         return self.get_paginated_response([by_id[i] for i in page if i in by_id])
 
     def retrieve(self, request, *args, **kwargs):
-        report = get_object_or_404(self.get_queryset().values(*selectors.REPORT_FIELDS), pk=kwargs["pk"])
-        return Response(selectors.report_row(report))
+        report = get_object_or_404(self.get_queryset().values(*rows.REPORT_FIELDS), pk=kwargs["pk"])
+        return Response(rows.report_row(report))
 
     @extend_schema(request=ProgressReportCreateSerializer, responses={201: ProgressReportSerializer})
     def create(self, request, *args, **kwargs):
@@ -188,5 +175,5 @@ class ProgressReportViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewS
             )
         except services.ProgressError as exc:
             raise ServiceError(code=exc.code, message=exc.message, status_code=exc.status) from exc
-        row = ProgressReport.objects.filter(pk=report.pk).values(*selectors.REPORT_FIELDS).get()
-        return Response(selectors.report_row(row), status=status.HTTP_201_CREATED)
+        row = ProgressReport.objects.filter(pk=report.pk).values(*rows.REPORT_FIELDS).get()
+        return Response(rows.report_row(row), status=status.HTTP_201_CREATED)

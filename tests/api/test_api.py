@@ -13,12 +13,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 from rest_framework.throttling import UserRateThrottle
 
+from lawgov.models import Role
 from lawgov.services import api_token_issue
 from plans.models import Deadline, Target, Task
 from tasks import services
 from tasks.filtersets import TaskFilterSet
 from tasks.models import ProgressReport
-from tests.conftest import make_unit
+from tests.conftest import make_unit, make_user
 from tests.factories import plan_factory
 
 pytestmark = pytest.mark.django_db
@@ -286,10 +287,14 @@ def test_clauses_deadlines_and_targets_come_back_as_stored(legal_officer, tasks)
 
 
 def test_the_detail_shows_each_role_exactly_the_reports_visible_to_it(
-    legal_officer, leader, api_client_user, reporter, other_reporter, tasks, unit, other_unit
+    legal_officer, leader, api_client_user, reporter, other_reporter, outsider_officer, tasks, unit, other_unit
 ):
     """Leaders and API clients get a task's reports through plain SQL, the others through the queryset:
-    either way the list is ProgressReport.objects.visible_to(user), newest first."""
+    either way the list is ProgressReport.objects.visible_to(user), newest first. The list's latest
+    progress (plain SQL for everyone but a reporter) is the newest of those that counts: any for a
+    reporter, a submitted one for everyone else. Every role: the legal office, the two reporters, a
+    leader, an API client, a city's leader and API client (who see the district through the city), and
+    the legal office of another district (who sees nothing)."""
     task = Task.objects.filter(plan=tasks[0]).order_by("id").first()  # 区编办 leads, 区财政局 helps
     make = services.progress_report_create
     make(task=task, unit=unit, by=reporter, reported_on=TODAY - dt.timedelta(days=3), text="已报送", percent=20)
@@ -297,20 +302,45 @@ def test_the_detail_shows_each_role_exactly_the_reports_visible_to_it(
     make(task=task, unit=other_unit, by=other_reporter, reported_on=TODAY, text="财政草稿", percent=5, submit=False)
     gone = make(task=task, unit=unit, by=reporter, reported_on=TODAY - dt.timedelta(days=1), text="删掉的", percent=9)
     services.progress_report_delete(report=gone, by=legal_officer)
+    city = task.plan.jurisdiction.parent
+    city_leader = make_user("city_leader", Role.LEADER, jurisdiction=city)
+    city_client = make_user("city_api", Role.API_CLIENT, jurisdiction=city)
+    users = (
+        legal_officer,
+        leader,
+        api_client_user,
+        reporter,
+        other_reporter,
+        city_leader,
+        city_client,
+        outsider_officer,
+    )
     counts = {}
-    for user in (legal_officer, leader, api_client_user, reporter, other_reporter):
-        shown = [r["id"] for r in token_client(user).get(f"/api/v1/tasks/{task.pk}/").json()["progress_reports"]]
-        counts[user.username] = len(shown)
+    for user in users:
+        client = token_client(user)
         expected = list(
             ProgressReport.objects.visible_to(user)
             .filter(task=task)
             .order_by("-reported_on", "-id")
-            .values_list("pk", flat=True)
+            .values_list("pk", "status")
         )
-        assert shown == expected, user.username
+        detail = client.get(f"/api/v1/tasks/{task.pk}/")
+        listed = [t for t in client.get("/api/v1/tasks/", {"page_size": 500}).json()["results"] if t["id"] == task.pk]
+        if user == outsider_officer:
+            assert detail.status_code == 404 and listed == [] and expected == []
+            counts[user.username] = 0
+            continue
+        shown = [r["id"] for r in detail.json()["progress_reports"]]
+        counts[user.username] = len(shown)
+        assert shown == [pk for pk, _ in expected], user.username
+        latest = next((pk for pk, status in expected if user.role == Role.REPORTER or status != "draft"), None)
+        assert [(t["latest_progress"] or {}).get("id") for t in listed] == [latest], user.username
+        assert (detail.json()["latest_progress"] or {}).get("id") == latest, user.username
     # The office sees the drafts too; leaders and systems only the submitted report; nobody the deleted one.
     assert counts[legal_officer.username] == 3
     assert counts[leader.username] == counts[api_client_user.username] == 1
+    assert counts[city_leader.username] == counts[city_client.username] == 1
+    assert counts[reporter.username] == 2 and counts[other_reporter.username] == 1
 
 
 def test_task_detail_query_count_is_flat(legal_officer, reporter, tasks, unit):

@@ -1,0 +1,16 @@
+"""One FilterSet per listed model of the reports app, used by views and API alike."""
+
+import django_filters
+
+from lawgov.filters import FilterSet, IdFilter
+from reports.models import AnnualReport, ReportStatus
+
+
+class AnnualReportFilterSet(FilterSet):
+    year = django_filters.NumberFilter(field_name="year")
+    status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
+    jurisdiction = IdFilter(field_name="jurisdiction_id")
+
+    class Meta:
+        model = AnnualReport
+        fields: list[str] = []
