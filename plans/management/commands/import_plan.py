@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lawgov.models import Unit, UnitKind
 from plans import services
-from plans.importing import DocumentError, parse_bytes
+from plans.importing import DocumentError, benchmark, parse_bytes
 
 
 class Command(BaseCommand):
@@ -88,8 +88,6 @@ class Command(BaseCommand):
         self.stdout.write("(--dry-run:未写入数据库)")
 
     def _benchmark(self, *, smoke: bool = False) -> None:
-        from plans.importing import benchmark
-
         seeds = Path(settings.BASE_DIR) / "fixtures" / "seeds"
         figures = benchmark.run(seeds, runs=1, tasks=50) if smoke else benchmark.run(seeds)
         for name, seconds in figures.items():
