@@ -20,7 +20,7 @@ from reports.models import AnnualReport
 from tasks.demo import seed_app as seed_tasks
 from tests.browser.test_login import login
 from tests.conftest import service_missing
-from tests.reports.test_annual_worker import broker, celery_worker
+from tests.reports.test_annual_worker import broker, report_worker
 
 pytestmark = [pytest.mark.browser, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-pass-1234"
@@ -65,7 +65,7 @@ def test_report_story(page, live_server, demo_data, settings, tmp_path):
         assert "已开始生成草稿" in page.locator(".messages").inner_text()
 
         # 2. A worker comes up and takes the job from Redis; the page follows it and then shows the draft.
-        with celery_worker(queue, media):
+        with report_worker(queue, media):
             page.wait_for_selector("[data-paper]", timeout=90_000)
         expect(page.locator("#job")).to_have_attribute("data-job-status", "succeeded")
 

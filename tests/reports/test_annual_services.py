@@ -24,6 +24,7 @@ from reports.models import (
     WordingTemplate,
 )
 from tests.reports.test_annual_generator import TODAY, YEAR, build_year, paragraphs
+from tests.workers import celery_broker
 
 
 @pytest.fixture
@@ -168,16 +169,8 @@ def test_a_broker_that_is_down_fails_the_job_with_a_clear_message(queued, distri
 def test_a_real_unreachable_broker(district, legal_officer):
     """With REDIS_URL set to a broker nobody listens on, the request still returns and says why."""
     build_year(district)
-    old = {k: app.conf[k] for k in ("broker_url", "task_always_eager")}
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", task_always_eager=False)
-    from tests.lawgov.test_celery_broker import _forget_connections
-
-    _forget_connections()
-    try:
+    with celery_broker("redis://127.0.0.1:1/0", results=False):
         requested = request_draft(district, legal_officer)
-    finally:
-        app.conf.update(old)
-        _forget_connections()
     job = ReportJob.objects.get(pk=requested.job.pk)
     assert job.status == JobStatus.FAILED and job.error == services.BROKER_DOWN_MESSAGE
 

@@ -6,23 +6,18 @@ database and the media folder, as in production. ``celery_worker`` is also what 
 """
 
 import contextlib
-import os
-import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from lawgov.celery import app
 from lawgov.models import JobStatus
 from reports import services
 from reports.jobs import annual_report_generate
 from reports.models import ReportJob
-from tests.conftest import TEST_REDIS_URL, service_missing
-from tests.lawgov.test_celery_broker import _forget_connections, database_url, redis_available
 from tests.reports.test_annual_generator import TODAY, YEAR, build_year
+from tests.workers import celery_broker, celery_worker, worker_output
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,58 +26,14 @@ ROOT = Path(__file__).resolve().parents[2]
 @contextlib.contextmanager
 def broker(queue: str, settings):
     """Point this process's Celery at the test Redis, report jobs at ``queue`` (no worker yet)."""
-    if not redis_available(TEST_REDIS_URL):
-        service_missing(f"Redis is not reachable at {TEST_REDIS_URL}")
-    old = {k: app.conf[k] for k in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=TEST_REDIS_URL, result_backend=TEST_REDIS_URL, task_always_eager=False)
     settings.LAWGOV_REPORT_QUEUE = queue
-    _forget_connections()
-    try:
+    with celery_broker():
         yield queue
-    finally:
-        app.conf.update(old)
-        _forget_connections()
 
 
-@contextlib.contextmanager
-def celery_worker(queue: str, media_root: Path):
-    """A real worker process consuming ``queue``; its uploads go to ``media_root`` like the web process's."""
-    env = {
-        **os.environ,
-        "REDIS_URL": TEST_REDIS_URL,
-        "DATABASE_URL": database_url(),
-        "LAWGOV_MEDIA_ROOT": str(media_root),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "lawgov",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--without-gossip",
-            "--without-mingle",
-            "--loglevel=WARNING",
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def report_worker(queue: str, media_root: Path):
+    """A real worker consuming ``queue``; its uploads go to ``media_root`` like the web process's."""
+    return celery_worker(queue, LAWGOV_MEDIA_ROOT=str(media_root))
 
 
 def wait_for(job_id: int, proc, timeout: float = 90) -> ReportJob:
@@ -92,9 +43,7 @@ def wait_for(job_id: int, proc, timeout: float = 90) -> ReportJob:
         if not job.active:
             return job
         time.sleep(0.3)
-    proc.terminate()
-    output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
-    pytest.fail(f"the worker did not finish the report job: {output[-3000:]}")
+    pytest.fail(f"the worker did not finish the report job: {worker_output(proc)}")
 
 
 @pytest.fixture
@@ -106,7 +55,7 @@ def media(settings, tmp_path):
 def test_the_report_job_runs_in_a_real_worker(district, legal_officer, settings, media):
     build_year(district)
     queue = f"test-reports-{uuid.uuid4().hex[:8]}"
-    with broker(queue, settings), celery_worker(queue, media) as proc:
+    with broker(queue, settings), report_worker(queue, media) as proc:
         started = time.monotonic()
         requested = services.report_generation_request(jurisdiction=district, year=YEAR, by=legal_officer, today=TODAY)
         # The request returned at once: the job waits in Redis for the worker.
