@@ -95,11 +95,12 @@ class FoundTask:
     """A task the importer found, reduced to what is scored (same conventions as the gold)."""
 
     path: str
+    heading: str
     text: str
-    lead: tuple[str, ...]
-    cooperating: tuple[str, ...]
-    groups: tuple[str, ...]
-    deadlines: tuple[str, ...]
+    lead: tuple[str, ...] = ()
+    cooperating: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    deadlines: tuple[str, ...] = ()
 
 
 @dataclass
@@ -424,7 +425,8 @@ def found_tasks(document: ParsedDocument) -> list[FoundTask]:
         tasks.append(
             FoundTask(
                 path=task.path,
-                text=f"{task.heading}\n{task.text}",
+                heading=task.heading,
+                text=task.text,
                 lead=tuple(lead),
                 cooperating=tuple(cooperating),
                 groups=tuple(groups),
@@ -454,7 +456,8 @@ def align(gold: Sequence[GoldTask], found: Sequence[FoundTask]) -> list[tuple[in
     removed) start within a few characters of the beginning of the found task's heading or of its text.
     """
     keys = [_heading_key(task.heading)[:_KEY_LENGTH] for task in gold]
-    starts = [[_heading_key(part)[: _START_SLACK + _KEY_LENGTH] for part in task.text.split("\n", 1)] for task in found]
+    window = _START_SLACK + _KEY_LENGTH
+    starts = [(_heading_key(task.heading)[:window], _heading_key(task.text)[:window]) for task in found]
 
     def same(i: int, j: int) -> bool:
         return bool(keys[i]) and any(keys[i] in start for start in starts[j])
