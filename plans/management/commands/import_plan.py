@@ -20,9 +20,15 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只解析和检查,不写入数据库")
         parser.add_argument("--json", action="store_true", help="以 JSON 打印解析结果(见 docs/import-json.md)")
         parser.add_argument("--encoding", help="文件编码(默认自动识别)")
-        parser.add_argument("--benchmark", action="store_true", help="解析五份样本和一份1000项任务的规划并计时")
         parser.add_argument(
-            "--smoke", action="store_true", help="与 --benchmark 同用:各解析一次、生成的规划只有50项任务"
+            "--benchmark",
+            action="store_true",
+            help="解析五份样本和一份1000项任务的规划并计时,并对照 fixtures/corpus 的人工标注给解析结果打分",
+        )
+        parser.add_argument(
+            "--smoke",
+            action="store_true",
+            help="与 --benchmark 同用:各解析一次、生成的规划只有50项任务,语料只打分文本格式",
         )
 
     def handle(self, *args, **options):
@@ -88,7 +94,13 @@ class Command(BaseCommand):
         self.stdout.write("(--dry-run:未写入数据库)")
 
     def _benchmark(self, *, smoke: bool = False) -> None:
-        seeds = Path(settings.BASE_DIR) / "fixtures" / "seeds"
+        fixtures = Path(settings.BASE_DIR) / "fixtures"
+        seeds = fixtures / "seeds"
         figures = benchmark.run(seeds, runs=1, tasks=50) if smoke else benchmark.run(seeds)
+        score, seconds = benchmark.corpus(fixtures / "corpus", smoke=smoke)
+        figures["corpus_scoring"] = seconds
         for name, seconds in figures.items():
             self.stdout.write(f"{name:<40} {seconds * 1000:8.1f} ms")
+        self.stdout.write("")
+        for line in score.lines():
+            self.stdout.write(line)
