@@ -40,9 +40,9 @@ from assessment.models import (
     WindowExtension,
 )
 from lawgov.errors import DomainError
-from lawgov.models import Role, SystemActor, Unit, UnitKind, User, recorded_user
+from lawgov.models import Notification, Role, SystemActor, Unit, UnitKind, User, recorded_user
 from plans.importing import DocumentError
-from tasks.models import Evidence, Notification
+from tasks.models import Evidence
 from tasks.services import ProgressError, evidence_check
 
 
