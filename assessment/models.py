@@ -20,7 +20,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from assessment import scoring
-from lawgov.models import Role, Unit, UnitKind, User
+from lawgov.models import Role, ScopedQuerySet, SoftDeletable, StoredFile, Unit, UnitKind, User, stored_file_path
 
 ASSESSED_KINDS = (UnitKind.DEPARTMENT, UnitKind.TOWNSHIP)
 
@@ -32,10 +32,6 @@ class AssessedKind(models.TextChoices):
 
 def _points(verbose: str, **kw) -> models.DecimalField:
     return models.DecimalField(verbose, max_digits=6, decimal_places=1, **kw)
-
-
-def _jurisdiction_ids(user: User) -> list[int]:
-    return [j.pk for j in user.jurisdictions()]
 
 
 # --- rubrics -----------------------------------------------------------------------------------------
@@ -79,24 +75,13 @@ class StatementClause(models.Model):
         return f"{self.number}. {self.heading}"
 
 
-class RubricQuerySet(models.QuerySet):
-    def active(self) -> RubricQuerySet:
-        return self.filter(deleted_at__isnull=True)
-
-    def visible_to(self, user: User) -> RubricQuerySet:
+class RubricQuerySet(ScopedQuerySet):
+    def _visible_by_role(self, user: User) -> RubricQuerySet:
         """A rubric is a public document of its jurisdiction: everyone of the jurisdiction may read it."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
-        return self.active().filter(jurisdiction_id__in=_jurisdiction_ids(user))
+        return self.active().in_jurisdictions(user)
 
     def editable_by(self, user: User) -> RubricQuerySet:
-        if user.is_superuser:
-            return self.active()
-        if not user.is_authenticated or user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.visible_to(user)
+        return self.for_legal_office(user)
 
 
 class Rubric(models.Model):
@@ -261,28 +246,20 @@ class CycleStatus(models.TextChoices):
     APPROVED = "approved", "已审定发布"
 
 
-class AssessmentCycleQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> AssessmentCycleQuerySet:
+class AssessmentCycleQuerySet(ScopedQuerySet):
+    soft_delete_field = None  # a cycle is never retired; once approved it is the record
+
+    def _visible_by_role(self, user: User) -> AssessmentCycleQuerySet:
         """The legal office and leaders: their jurisdictions' cycles; a reporter: cycles its unit is in."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         if user.role == Role.REPORTER:
             if not user.unit_id:
                 return self.none()
             return self.filter(pk__in=Submission.objects.filter(unit_id=user.unit_id).values("cycle_id"))
-        return self.filter(jurisdiction_id__in=_jurisdiction_ids(user))
+        return self.in_jurisdictions(user)
 
     def editable_by(self, user: User) -> AssessmentCycleQuerySet:
         """The legal office of the jurisdiction, until the results are approved."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.filter(status=CycleStatus.OPEN)
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.filter(jurisdiction_id__in=_jurisdiction_ids(user), status=CycleStatus.OPEN)
+        return self.for_legal_office(user).filter(status=CycleStatus.OPEN)
 
 
 class AssessmentCycle(models.Model):
@@ -386,21 +363,23 @@ WAITING_FOR_REVIEW = (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED)
 RETURNABLE = (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED, SubmissionStatus.REVIEWED)
 
 
-class SubmissionQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> SubmissionQuerySet:
+# A submission's jurisdiction is its cycle's.
+SUBMISSION_JURISDICTION = "cycle__jurisdiction"
+
+
+class SubmissionQuerySet(ScopedQuerySet):
+    soft_delete_field = None  # a submission lives and dies with its cycle
+
+    def _visible_by_role(self, user: User) -> SubmissionQuerySet:
         """A reporter: its own unit's submissions only, before and after publication (after it, with its
         result and rank). The legal office and leaders: every submission of their jurisdictions. An API
         client (a 督查 platform, a data screen): the results once approved and published, never drafts."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         if user.role == Role.REPORTER:
             return self.filter(unit_id=user.unit_id) if user.unit_id else self.none()
         if user.role in (Role.LEGAL_OFFICE, Role.LEADER):
-            return self.filter(cycle__jurisdiction_id__in=_jurisdiction_ids(user))
+            return self.in_jurisdictions(user, SUBMISSION_JURISDICTION)
         if user.role == Role.API_CLIENT:
-            return self.filter(cycle__jurisdiction_id__in=_jurisdiction_ids(user), cycle__status=CycleStatus.APPROVED)
+            return self.in_jurisdictions(user, SUBMISSION_JURISDICTION).filter(cycle__status=CycleStatus.APPROVED)
         return self.none()
 
     def editable_by(self, user: User) -> SubmissionQuerySet:
@@ -414,14 +393,7 @@ class SubmissionQuerySet(models.QuerySet):
 
     def reviewable_by(self, user: User) -> SubmissionQuerySet:
         """The legal office of the jurisdiction, until the cycle is approved."""
-        if not user.is_authenticated:
-            return self.none()
-        base = self.filter(cycle__status=CycleStatus.OPEN)
-        if user.is_superuser:
-            return base
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return base.filter(cycle__jurisdiction_id__in=_jurisdiction_ids(user))
+        return self.for_legal_office(user, SUBMISSION_JURISDICTION).filter(cycle__status=CycleStatus.OPEN)
 
 
 def summary_path(instance: Submission, filename: str) -> str:
@@ -542,25 +514,27 @@ class ItemScore(models.Model):
 
 
 def item_evidence_path(instance: ItemEvidence, filename: str) -> str:
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"assessment/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    """Named by the migrations as ``ItemEvidence.file``'s ``upload_to``; the rule is the kernel's."""
+    return stored_file_path(instance, filename)
 
 
-class ItemEvidence(models.Model):
+class ItemEvidence(SoftDeletable, StoredFile):
     """A file a unit attaches to an item of its self-assessment; served only through a checked view."""
+
+    upload_dir = "assessment"
 
     item_score = models.ForeignKey(ItemScore, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=item_evidence_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "考核佐证材料"
         verbose_name_plural = "考核佐证材料"
         ordering = ["id"]
 
-    def __str__(self) -> str:
-        return self.original_name
+
+class NotificationKind(models.TextChoices):
+    """The kinds of notification this app sends, registered with the kernel's registry in
+    ``AssessmentConfig.ready``."""
+
+    ASSESSMENT_RETURNED = "assessment_returned", "考核自评被退回"
+    ASSESSMENT_PUBLISHED = "assessment_published", "考核结果已发布"

@@ -229,7 +229,7 @@ def submission_sheet(
     scores = {
         s.item_id: s
         for s in ItemScore.objects.filter(submission=submission).prefetch_related(
-            Prefetch("evidence", queryset=ItemEvidence.objects.filter(deleted_at=None)),
+            Prefetch("evidence", queryset=ItemEvidence.objects.active()),
             Prefetch("progress_evidence", queryset=Evidence.objects.select_related("report__task")),
         )
     }

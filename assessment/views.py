@@ -665,7 +665,7 @@ def summary_file(request: HttpRequest, pk: int) -> FileResponse:
 
 @role_required(*STAFF)
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    evidence = get_object_or_404(ItemEvidence.objects.filter(deleted_at=None).select_related("item_score"), pk=pk)
+    evidence = get_object_or_404(ItemEvidence.objects.active().select_related("item_score"), pk=pk)
     _submission_for(request, evidence.item_score.submission_id)
     return _file_response(evidence.file, evidence.original_name)
 
@@ -674,7 +674,5 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 def cited_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
     """Progress evidence cited by a submission: readable by whoever may read the submission."""
     submission = _submission_for(request, pk)
-    evidence = get_object_or_404(
-        Evidence.objects.filter(deleted_at=None), pk=evidence_pk, report__unit_id=submission.unit_id
-    )
+    evidence = get_object_or_404(Evidence.objects.active(), pk=evidence_pk, report__unit_id=submission.unit_id)
     return _file_response(evidence.file, evidence.original_name)

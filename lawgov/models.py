@@ -1,16 +1,20 @@
-"""The shared kernel: users, roles, units and their tree, and the background job every app runs its long
-work as (``Job``, declared per kind by a ``JobKind``; its life is in lawgov.background).
+"""The shared kernel: users, roles, units and their tree, the bases the apps build their models on, the
+in-app notification, and the background job every app runs its long work as (``Job``, declared per kind by a
+``JobKind``; its life is in lawgov.background).
 
 Every later app asks these models who may see what; visibility lives in one queryset method per model
-(``visible_to``), never in a view.
+(``visible_to``, on a ``ScopedQuerySet``), never in a view.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import PurePath
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -19,8 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-if TYPE_CHECKING:
-    from collections.abc import Iterable
+from lawgov.notifications import kind_choices
+from lawgov.notifications import kinds as notification_kinds
 
 
 class Role(models.TextChoices):
@@ -46,13 +50,126 @@ class UnitKind(models.TextChoices):
 JURISDICTION_KINDS = (UnitKind.CITY, UnitKind.DISTRICT)
 
 
-class UnitQuerySet(models.QuerySet):
-    def active(self) -> UnitQuerySet:
-        return self.filter(deleted_at__isnull=True)
+# --- bases the apps build on ---------------------------------------------------------------------------
 
-    def in_jurisdictions(self, jurisdictions: Iterable[Unit]) -> UnitQuerySet:
-        ids = [j.pk for j in jurisdictions]
-        return self.filter(Q(jurisdiction_id__in=ids) | Q(pk__in=ids))
+
+class SoftDeletableQuerySet(models.QuerySet):
+    """Rows are retired by setting ``deleted_at``, never deleted: history and references keep working.
+
+    ``soft_delete_field`` is ``None`` on querysets of models that retire nothing; ``active()`` is then every
+    row, so that policy code can say ``active()`` without knowing which kind of model it scopes.
+    """
+
+    soft_delete_field: ClassVar[str | None] = "deleted_at"
+
+    def active(self):
+        if self.soft_delete_field is None:
+            return self.all()
+        return self.filter(**{f"{self.soft_delete_field}__isnull": True})
+
+
+class ScopedQuerySet(SoftDeletableQuerySet):
+    """The base of every queryset that answers who may see what (NetBox's ``restrict``; ours is ``visible_to``).
+
+    ``visible_to`` answers the two cases every model shares (nobody signed in sees nothing, a superuser or the
+    system sees every active row) and leaves the rest, the model's policy by role, to ``_visible_by_role``.
+    The helpers say the usual policies in one call: ``in_jurisdictions`` (rows of the user's 市/区, through
+    ``path`` to the jurisdiction foreign key) and ``for_legal_office`` (what the legal office manages).
+    """
+
+    def visible_to(self, user: User):
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.active()
+        return self._visible_by_role(user)
+
+    def _visible_by_role(self, user: User):
+        """What a signed-in user who is not a superuser may see; every scoped model says it."""
+        raise NotImplementedError(f"{type(self).__name__} says no visibility policy")
+
+    def in_jurisdictions(self, user: User, path: str = "jurisdiction"):
+        """Rows whose ``path`` (a foreign key to a 市/区 unit) is one of the user's jurisdictions."""
+        return self.filter(**{f"{path}__in": user.jurisdictions()})
+
+    def for_legal_office(self, user: User, path: str = "jurisdiction"):
+        """The active rows of the user's jurisdictions if the user is their legal office; none otherwise.
+
+        Who may edit plans and tasks, review reports, edit rubrics and cycles: one rule for all of them.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.active()
+        if user.role != Role.LEGAL_OFFICE:
+            return self.none()
+        return self.active().in_jurisdictions(user, path)
+
+
+class SoftDeletable(models.Model):
+    """A model whose rows are retired (``deleted_at``) rather than deleted; ``objects.active()`` are the others.
+
+    A concrete model with its own queryset subclasses ``SoftDeletableQuerySet`` (or ``ScopedQuerySet``) and
+    sets ``objects`` itself.
+    """
+
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SoftDeletableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def soft_delete(self, *, now: dt.datetime | None = None) -> None:
+        self.deleted_at = now or timezone.now()
+        self.save(update_fields=["deleted_at"])
+
+    def restore(self) -> None:
+        self.deleted_at = None
+        self.save(update_fields=["deleted_at"])
+
+
+def stored_file_path(instance: StoredFile, filename: str) -> str:
+    """``<upload_dir>/YYYY/MM/<random>.<suffix>``: the stored name never comes from the user (no path tricks,
+    no clashes); the user's name is kept in ``original_name``."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"{instance.upload_dir}/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class StoredFile(models.Model):
+    """A file a user uploaded, kept under MEDIA_ROOT and served only through a view that checks who asks.
+
+    A concrete model sets ``upload_dir``. The two evidence models redeclare ``file`` with their own
+    ``upload_to`` function, named in their migrations: changing it would rebuild the table on SQLite.
+    """
+
+    upload_dir: ClassVar[str] = "files"
+
+    file = models.FileField(upload_to=stored_file_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- units and users -----------------------------------------------------------------------------------
+
+
+class UnitQuerySet(ScopedQuerySet):
+    def in_jurisdictions(self, user: User, path: str = "jurisdiction") -> UnitQuerySet:
+        """The units of the user's jurisdictions and those jurisdictions themselves."""
+        ids = [j.pk for j in user.jurisdictions()]
+        return self.filter(Q(**{f"{path}_id__in": ids}) | Q(pk__in=ids))
 
     def in_directory_of(self, user: User) -> UnitQuerySet:
         """The names everyone signed in may list: their own jurisdiction (and, for a city, its districts).
@@ -64,27 +181,19 @@ class UnitQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self.active()
-        return self.active().in_jurisdictions(user.jurisdictions())
+        return self.active().in_jurisdictions(user)
 
-    def visible_to(self, user: User) -> UnitQuerySet:
+    def _visible_by_role(self, user: User) -> UnitQuerySet:
         """Units whose page and work the user may open: a reporter only their own unit."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
         if user.role == Role.REPORTER:
             return self.active().filter(pk=user.unit_id) if user.unit_id else self.none()
-        return self.active().in_jurisdictions(user.jurisdictions())
+        return self.active().in_jurisdictions(user)
 
     def editable_by(self, user: User) -> UnitQuerySet:
-        if user.is_superuser:
-            return self.active()
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.visible_to(user)
+        return self.for_legal_office(user)
 
 
-class Unit(models.Model):
+class Unit(SoftDeletable):
     """A department, township, court… or a jurisdiction (市/区) itself, or a group phrase.
 
     Units form a tree through ``parent``; ``jurisdiction`` points straight at the nearest 市/区 so that
@@ -114,7 +223,6 @@ class Unit(models.Model):
         "self", verbose_name="泛称包含的单位", blank=True, symmetrical=False, related_name="groups"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[members])
     objects = UnitQuerySet.as_manager()
@@ -191,10 +299,6 @@ class Unit(models.Model):
             if is_member or self.kind in (kinds or []):
                 covering.append(pk)
         return covering
-
-    def soft_delete(self) -> None:
-        self.deleted_at = timezone.now()
-        self.save(update_fields=["deleted_at"])
 
 
 class User(AbstractUser):
@@ -506,3 +610,37 @@ class Job(models.Model):
     def status_label(self) -> str:
         kind = JOB_KINDS.get(self.kind)
         return (kind.status_labels.get(self.status) if kind else None) or self.get_status_display()
+
+
+class Notification(models.Model):
+    """An in-app message (the bell). ``key`` makes reminders idempotent: one per task, unit, kind and day.
+
+    The kernel owns the message; the apps that send messages register their kinds (lawgov.notifications),
+    so ``kind`` takes its choices from that registry and a new kind needs no migration. ``Kind`` is the
+    registry: ``Notification.Kind.DUE_SOON`` is the code an app registered under that name.
+    """
+
+    Kind = notification_kinds
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=20, choices=kind_choices)
+    key = models.CharField(max_length=200)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        # The table was created by the tasks app, which first owned this model; it moved to the kernel in
+        # state only (lawgov 0003, tasks 0003), so the rows never moved.
+        db_table = "tasks_notification"
+        verbose_name = "通知"
+        verbose_name_plural = "通知"
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lawgov.models import Role, Unit, User
+from lawgov.models import Role, ScopedQuerySet, SoftDeletableQuerySet, Unit, User
 from plans.importing import deadlines as deadline_rules
 
 
@@ -32,29 +32,18 @@ class AssignmentRole(models.TextChoices):
     RESPONSIBLE = "responsible", "责任"
 
 
-class PlanQuerySet(models.QuerySet):
-    def active(self) -> PlanQuerySet:
-        return self.filter(deleted_at__isnull=True)
-
-    def visible_to(self, user: User) -> PlanQuerySet:
+class PlanQuerySet(ScopedQuerySet):
+    def _visible_by_role(self, user: User) -> PlanQuerySet:
         """Legal office, leaders, API clients: their jurisdictions' plans; a reporter: plans with its work."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
         if user.role == Role.REPORTER:
             if not user.unit_id:
                 return self.none()
             task_ids = Task.objects.visible_to(user).values("plan_id")
             return self.active().filter(pk__in=task_ids)
-        return self.active().filter(jurisdiction__in=user.jurisdictions())
+        return self.active().in_jurisdictions(user)
 
     def editable_by(self, user: User) -> PlanQuerySet:
-        if user.is_superuser:
-            return self.active()
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.active().filter(jurisdiction__in=user.jurisdictions())
+        return self.for_legal_office(user)
 
 
 class Plan(models.Model):
@@ -124,16 +113,13 @@ class Section(models.Model):
         return f"{self.label}{self.title}"
 
 
-class TaskQuerySet(models.QuerySet):
+class TaskQuerySet(ScopedQuerySet):
     def active(self) -> TaskQuerySet:
-        return self.filter(deleted_at__isnull=True, plan__deleted_at__isnull=True)
+        """A task is retired with itself or with its plan."""
+        return super().active().filter(plan__deleted_at__isnull=True)
 
-    def visible_to(self, user: User) -> TaskQuerySet:
+    def _visible_by_role(self, user: User) -> TaskQuerySet:
         """A reporter sees the tasks where its unit, or a group phrase standing for it, has a part."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
         if user.role == Role.REPORTER:
             if not user.unit_id:
                 return self.none()
@@ -141,14 +127,10 @@ class TaskQuerySet(models.QuerySet):
             return self.active().filter(
                 pk__in=Assignment.objects.active().filter(unit_id__in=unit_ids).values("clause__task_id")
             )
-        return self.active().filter(plan__jurisdiction__in=user.jurisdictions())
+        return self.active().in_jurisdictions(user, "plan__jurisdiction")
 
     def editable_by(self, user: User) -> TaskQuerySet:
-        if user.is_superuser:
-            return self.active()
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.active().filter(plan__jurisdiction__in=user.jurisdictions())
+        return self.for_legal_office(user, "plan__jurisdiction")
 
     def with_unit(self, unit_ids: list[int], role: str | None = None) -> TaskQuerySet:
         assignments = Assignment.objects.active().filter(unit_id__in=unit_ids)
@@ -211,9 +193,8 @@ class Clause(models.Model):
         return self.text[:40]
 
 
-class AssignmentQuerySet(models.QuerySet):
-    def active(self) -> AssignmentQuerySet:
-        return self.filter(deleted_at__isnull=True)
+class AssignmentQuerySet(SoftDeletableQuerySet):
+    """Assignments are seen through their tasks; only ``active()`` is asked of them."""
 
 
 class Assignment(models.Model):

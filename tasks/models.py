@@ -1,20 +1,17 @@
-"""The work done on plan tasks through the year: progress reports, evidence, review, notifications.
+"""The work done on plan tasks through the year: progress reports, evidence, review, and the kinds of
+notification it sends (the notifications themselves are the kernel's, lawgov.models.Notification).
 
 This app reads plans; plans never reads it. A task's status is derived (tasks.status), never typed in.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-from pathlib import PurePath
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lawgov.models import Role, Unit, User
+from lawgov.models import Role, ScopedQuerySet, SoftDeletable, StoredFile, Unit, User, stored_file_path
 from plans.models import Task
 
 
@@ -30,30 +27,23 @@ WAITING_FOR_REVIEW = (ReportStatus.SUBMITTED, ReportStatus.RESUBMITTED)
 EDITABLE_BY_UNIT = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
-class ProgressReportQuerySet(models.QuerySet):
-    def active(self) -> ProgressReportQuerySet:
-        return self.filter(deleted_at__isnull=True)
+# A report's jurisdiction is its task's plan's.
+REPORT_JURISDICTION = "task__plan__jurisdiction"
 
-    def visible_to(self, user: User) -> ProgressReportQuerySet:
+
+class ProgressReportQuerySet(ScopedQuerySet):
+    def _visible_by_role(self, user: User) -> ProgressReportQuerySet:
         """The legal office and leaders: every report of their jurisdictions (the legal office sees soft
         deleted ones too, through ``with_deleted_for``). A reporter: its own unit's reports, and, where its
         unit leads a task, the helpers' reports on that task (not their drafts)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
         if user.role == Role.REPORTER:
             if not user.unit_id:
                 return self.none()
             led = Task.objects.active().with_unit(user.unit.covering_ids(), "lead")
             return self.active().filter(Q(unit_id=user.unit_id) | (Q(task__in=led) & ~Q(status=ReportStatus.DRAFT)))
         if user.role == Role.API_CLIENT or user.role == Role.LEADER:
-            return (
-                self.active()
-                .filter(task__plan__jurisdiction__in=user.jurisdictions())
-                .exclude(status=ReportStatus.DRAFT)
-            )
-        return self.active().filter(task__plan__jurisdiction__in=user.jurisdictions())
+            return self.active().in_jurisdictions(user, REPORT_JURISDICTION).exclude(status=ReportStatus.DRAFT)
+        return self.active().in_jurisdictions(user, REPORT_JURISDICTION)
 
     def with_deleted_for(self, user: User) -> ProgressReportQuerySet:
         """Soft-deleted reports stay visible to the legal office (and only to it)."""
@@ -61,7 +51,7 @@ class ProgressReportQuerySet(models.QuerySet):
             return self.all()
         if user.role != Role.LEGAL_OFFICE:
             return self.visible_to(user)
-        return self.filter(task__plan__jurisdiction__in=user.jurisdictions())
+        return self.in_jurisdictions(user, REPORT_JURISDICTION)
 
     def editable_by(self, user: User) -> ProgressReportQuerySet:
         """Who may change a report's content: its own unit's reporters while draft or returned; the legal
@@ -73,14 +63,10 @@ class ProgressReportQuerySet(models.QuerySet):
             return base
         if user.role == Role.REPORTER:
             return base.filter(unit_id=user.unit_id) if user.unit_id else self.none()
-        return base.filter(task__plan__jurisdiction__in=user.jurisdictions(), on_behalf=True)
+        return base.in_jurisdictions(user, REPORT_JURISDICTION).filter(on_behalf=True)
 
     def reviewable_by(self, user: User) -> ProgressReportQuerySet:
-        if user.is_superuser:
-            return self.active()
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.active().filter(task__plan__jurisdiction__in=user.jurisdictions())
+        return self.for_legal_office(user, REPORT_JURISDICTION)
 
 
 class ProgressReport(models.Model):
@@ -140,29 +126,22 @@ class ProgressReport(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
-    # The stored name never comes from the user: no path tricks, no clashes.
-    suffix = PurePath(filename).suffix.lower()[:10]
-    return f"evidence/{dt.date.today():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    """Named by the migrations as ``Evidence.file``'s ``upload_to``; the rule is the kernel's."""
+    return stored_file_path(instance, filename)
 
 
-class Evidence(models.Model):
+class Evidence(SoftDeletable, StoredFile):
     """A file backing a progress report; stored under MEDIA_ROOT, served only through a checked view."""
+
+    upload_dir = "evidence"
 
     report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="evidence")
     file = models.FileField(upload_to=evidence_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "佐证材料"
         verbose_name_plural = "佐证材料"
         ordering = ["id"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class TaskProgress(models.Model):
@@ -189,34 +168,11 @@ class TaskProgress(models.Model):
         return f"{self.task_id}: {self.completed_on or '-'}"
 
 
-class Notification(models.Model):
-    """An in-app message (the bell). ``key`` makes reminders idempotent: one per task, unit, kind and day."""
+class NotificationKind(models.TextChoices):
+    """The kinds of notification this app sends, registered with the kernel's registry in ``TasksConfig.ready``."""
 
-    class Kind(models.TextChoices):
-        DUE_SOON = "due_soon", "即将到期"
-        OVERDUE = "overdue", "已逾期"
-        RETURNED = "returned", "进展被退回"
-        DIGEST = "digest", "每周汇总"
-        REVIEWED = "reviewed", "进展已审核"
-        ASSESSMENT_RETURNED = "assessment_returned", "考核自评被退回"
-        ASSESSMENT_PUBLISHED = "assessment_published", "考核结果已发布"
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    key = models.CharField(max_length=200)
-    title = models.CharField(max_length=200)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "通知"
-        verbose_name_plural = "通知"
-        ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="notification_unique_key")]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.title
+    DUE_SOON = "due_soon", "即将到期"
+    OVERDUE = "overdue", "已逾期"
+    RETURNED = "returned", "进展被退回"
+    DIGEST = "digest", "每周汇总"
+    REVIEWED = "reviewed", "进展已审核"

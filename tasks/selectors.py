@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from lawgov.models import Role, Unit, UnitKind, User
+from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from plans.selectors import plan_tree, tasks_with_parts
-from tasks.models import WAITING_FOR_REVIEW, Evidence, Notification, ProgressReport, ReportStatus
+from tasks.models import WAITING_FOR_REVIEW, Evidence, ProgressReport, ReportStatus
 from tasks.status import TaskStatus, status_expression, status_filter, warn_days
 
 
@@ -151,7 +151,7 @@ def task_timeline(*, task: Task, user: User) -> list[ProgressReport]:
     return list(
         reports.filter(task=task)
         .select_related("unit", "entered_by", "reviewed_by", "deleted_by")
-        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.filter(deleted_at=None)))
+        .prefetch_related(Prefetch("evidence", queryset=Evidence.objects.active()))
         .order_by("-reported_on", "-id")
     )
 

@@ -20,14 +20,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lawgov.errors import DomainError
-from lawgov.models import Role, Unit, User
+from lawgov.models import Notification, Role, Unit, User
 from plans.models import Assignment, AssignmentRole, Deadline, Task
 from tasks import selectors
 from tasks.models import (
     EDITABLE_BY_UNIT,
     WAITING_FOR_REVIEW,
     Evidence,
-    Notification,
     ProgressReport,
     ReportStatus,
     TaskProgress,

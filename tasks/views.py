@@ -15,14 +15,14 @@ from django.views.decorators.http import require_POST
 
 from lawgov import exporting
 from lawgov.errors import refused_with_message
-from lawgov.models import Role, Unit
+from lawgov.models import Notification, Role, Unit
 from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services
 from tasks.filtersets import TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
-from tasks.models import EDITABLE_BY_UNIT, Evidence, Notification, ProgressReport, TaskProgress
+from tasks.models import EDITABLE_BY_UNIT, Evidence, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
 
 
@@ -339,7 +339,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @people_only
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence goes out only to those who may see its report; never from a public URL."""
-    evidence = get_object_or_404(Evidence.objects.filter(deleted_at=None).select_related("report"), pk=pk)
+    evidence = get_object_or_404(Evidence.objects.active().select_related("report"), pk=pk)
     visible = (
         ProgressReport.objects.with_deleted_for(request.user)
         if request.user.role == Role.LEGAL_OFFICE

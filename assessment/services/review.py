@@ -33,8 +33,7 @@ from assessment.services._common import (
     today_or_local,
 )
 from assessment.services.self_assessment import unit_window_end
-from lawgov.models import Role, SystemActor, User, recorded_user
-from tasks.models import Notification
+from lawgov.models import Notification, Role, SystemActor, User, recorded_user
 
 
 @dataclass

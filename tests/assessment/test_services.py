@@ -21,8 +21,8 @@ from assessment.models import (
     WindowExtension,
 )
 from assessment.services import AssessmentError
-from lawgov.models import SYSTEM, Role, UnitKind
-from tasks.models import Evidence, Notification, ProgressReport, ReportStatus, TaskProgress
+from lawgov.models import SYSTEM, Notification, Role, UnitKind
+from tasks.models import Evidence, ProgressReport, ReportStatus, TaskProgress
 from tests.assessment.conftest import SEED, TODAY
 from tests.assessment.helpers import adjust_facts, review_inputs, self_inputs
 from tests.conftest import make_unit, make_user

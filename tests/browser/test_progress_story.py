@@ -7,9 +7,10 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from lawgov.models import Notification
 from plans.models import Task
 from tasks import excel, jobs
-from tasks.models import Notification, ProgressReport, TaskProgress
+from tasks.models import ProgressReport, TaskProgress
 from tests.browser.helpers import PASSWORD, seed_demo
 from tests.browser.test_login import login
 

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from lawgov.models import Notification
 from tasks import jobs, services
-from tasks.models import Notification
 from tests.conftest import make_unit, make_user
 from tests.factories import plan_factory
 from tests.tasks.conftest import TODAY

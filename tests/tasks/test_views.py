@@ -143,6 +143,20 @@ def test_evidence_is_served_only_to_those_allowed(
     assert client.get(url).status_code == 302
 
 
+def test_soft_deleted_evidence_is_served_to_no_one_until_restored(client, reporter, legal_officer, task, unit):
+    report = services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=timezone.localdate(), text="x", percent=10, files=[pdf()]
+    )
+    evidence = report.evidence.get()
+    url = reverse("tasks:evidence", args=[evidence.pk])
+    evidence.soft_delete()
+    for user in (reporter, legal_officer):
+        client.force_login(user)
+        assert client.get(url).status_code == 404
+    evidence.restore()
+    assert client.get(url).status_code == 200
+
+
 def _count(client, url):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
