@@ -184,6 +184,8 @@ class ParsedDocument:
 
     title: str | None
     kind: str
+    kind_reason: str = ""
+    task_level: str = ""
     plan_kind: str | None = None
     doc_number: str | None = None
     issuer: str | None = None
@@ -217,6 +219,8 @@ class ParsedDocument:
         return {
             "title": self.title,
             "kind": self.kind,
+            "kind_reason": self.kind_reason,
+            "task_level": self.task_level,
             "plan_kind": self.plan_kind,
             "doc_number": self.doc_number,
             "issuer": self.issuer,
