@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .normalize import NormalizedDocument
+from .outline import match_marker
 
 PLAN = "plan"
 RUBRIC = "rubric"
@@ -31,21 +32,46 @@ _RUBRIC_CUE_RE = re.compile(
 )
 _REPORT_CUE_RE = re.compile(
     r"一年来|过去一年|今年以来|\d{4}年以来|取得了?[^。;]{0,12}(?:成效|成绩|进展|成果)|存在的?(?:问题|不足)|问题和不足|"
-    r"差距和不足|不足之处|下一步|下一年度?|明年|工作打算|工作思路|(?:^|\n)\d{4}年(?:度)?工作(?:安排|计划|打算)"
+    r"差距和不足|不足之处|下一步|下一年度?|明年|工作打算|\d{4}年(?:度)?工作(?:安排|计划|打算|思路)"
 )
 _PAST_RE = re.compile(r"(?:完成|办理|审查|出台|制定|开展|组织|培训|受理|印发|召开)了?[^。;,]{0,8}\d+(?:件|次|场|期|人次|份|个|项)")
 _PLAN_CUE_RE = re.compile(
     r"(?:牵头|配合|责任|主办|协办)(?:单位|部门)\s*:|[^,;()]{2,30}(?:牵头|负责)[,;)〕】]|"
     r"(?:年底|月底|季度末?|年内)前|到\d{4}年|\d{4}年\d{1,2}月(?:底)?前"
 )
-_TITLE_WORD_RE = re.compile(_PLAN_TITLE_RE.pattern + "|" + _REPORT_TITLE_RE.pattern + "|" + _RUBRIC_TITLE_RE.pattern)
+# A title ends with its kind (…实施方案, …考核评分细则, …情况的报告), perhaps followed by its years.
+_TITLE_END_RE = re.compile(
+    "(?:" + "|".join((_PLAN_TITLE_RE.pattern, _REPORT_TITLE_RE.pattern, _RUBRIC_TITLE_RE.pattern)) + r")(?:\([^()]*\))?$"
+)
 
 
 def _guess_title(lines: list[str]) -> str | None:
+    """A title-like line near the top: not a numbered heading (三、2024年工作安排), not a table cell (评分标准)."""
     for line in lines[:25]:
-        if len(line) <= 80 and not line.endswith(("。", ",", ":", ";")) and _TITLE_WORD_RE.search(line):
+        if (
+            8 <= len(line) <= 80
+            and not line.endswith(("。", ",", ":", ";"))
+            and match_marker(line) is None
+            and _TITLE_END_RE.search(line)
+        ):
             return line
     return None
+
+
+# What a scoring cue is called in the reason, in the order a person expects to read them.
+_RUBRIC_CUE_NAMES = ("分值", "扣分", "得分", "加分", "扣完为止", "评分标准")
+
+
+def _rubric_cue_name(cue: str) -> str:
+    if cue.startswith("(") or cue == "分值":
+        return "分值"
+    if cue == "扣完为止":
+        return cue
+    if "扣" in cue:
+        return "扣分"
+    if cue.startswith("加"):
+        return "加分"
+    return cue
 
 
 def _quote(words: list[str]) -> str:
@@ -79,9 +105,10 @@ def classify(normalized: NormalizedDocument, title: str | None = None) -> tuple[
     def reason(head: str, *parts: str) -> str:
         return ",".join(part for part in (head, *parts) if part)
 
+    named = sorted({_rubric_cue_name(cue) for cue in rubric_cues}, key=_RUBRIC_CUE_NAMES.index)
+    scoring = f"正文有{_quote(named[:3])}等评分用语{len(rubric_cues)}处" if rubric_cues else ""
     if rubric_word:
-        scoring = [cue[:4] for cue in rubric_cues]
-        return RUBRIC, reason(f"标题含“{rubric_word.group(1)}”", body(scoring))
+        return RUBRIC, reason(f"标题含“{rubric_word.group(1)}”", scoring)
     if report_words and not plan_words:
         return REPORT, reason(f"标题含“{report_words[-1]}”", body(report_cues))
     if plan_words and not report_words:
@@ -93,7 +120,7 @@ def classify(normalized: NormalizedDocument, title: str | None = None) -> tuple[
     head = f"标题“{title_text}”同时含{_quote([*report_words, *plan_words])}" if title_text and (report_words or plan_words) else "未找到能判断类型的标题"
     report_strength = len(report_cues) + past_figures // 3
     if len(rubric_cues) >= 5 and len(rubric_cues) > plan_cues:
-        return RUBRIC, reason(head, body([cue[:4] for cue in rubric_cues]))
+        return RUBRIC, reason(head, scoring)
     if report_strength >= 2 and report_strength > plan_cues:
         return REPORT, reason(head, body(report_cues), f"{past_figures}处已完成的数字" if past_figures else "")
     if plan_cues:

@@ -32,12 +32,9 @@ class DocumentError(Exception):
         # What a program may show beside the message: for not_a_plan, the document's kind and the reason.
         self.details = dict(details or {})
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, str]:
         """The JSON body an upload view or the API returns with a 400."""
-        body: dict[str, object] = {"code": str(self.code), "message": self.message}
-        if self.details:
-            body["details"] = dict(self.details)
-        return body
+        return {"code": str(self.code), "message": self.message}
 
     def __repr__(self) -> str:
         return f"DocumentError(code={self.code.value!r}, message={self.message!r})"

@@ -37,7 +37,7 @@ _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
-_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法)")
+_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况)")
 _PUBLISHED_NAME_RES = (
     re.compile(r"关于印发《?(.+?)》?的通知"),
     re.compile(r"《(.+?)》"),
