@@ -24,7 +24,9 @@ _RUBRIC_TITLE_RE = re.compile(
     r"(考核\S{0,6}(?:细则|办法|标准)|考评\S{0,4}(?:细则|办法|标准)|评分\S{0,2}(?:细则|标准|办法|表)|评分|考核表|指标体系)"
 )
 _REPORT_TITLE_RE = re.compile(r"(情况的?报告|工作报告|报告|工作总结|总结|情况通报|述职|情况$)")
-_PLAN_TITLE_RE = re.compile(r"(实施方案|工作方案|方案|规划|实施意见|意见|工作要点|要点|工作安排|安排|工作计划|计划|纲要)")
+_PLAN_TITLE_RE = re.compile(
+    r"(实施方案|工作方案|方案|规划|实施意见|意见|工作要点|要点|工作安排|安排|工作计划|计划|纲要)"
+)
 
 # Body cues, counted over the text.
 _RUBRIC_CUE_RE = re.compile(
@@ -34,14 +36,18 @@ _REPORT_CUE_RE = re.compile(
     r"一年来|过去一年|今年以来|\d{4}年以来|取得了?[^。;]{0,12}(?:成效|成绩|进展|成果)|存在的?(?:问题|不足)|问题和不足|"
     r"差距和不足|不足之处|下一步|下一年度?|明年|工作打算|\d{4}年(?:度)?工作(?:安排|计划|打算|思路)"
 )
-_PAST_RE = re.compile(r"(?:完成|办理|审查|出台|制定|开展|组织|培训|受理|印发|召开)了?[^。;,]{0,8}\d+(?:件|次|场|期|人次|份|个|项)")
+_PAST_RE = re.compile(
+    r"(?:完成|办理|审查|出台|制定|开展|组织|培训|受理|印发|召开)了?[^。;,]{0,8}\d+(?:件|次|场|期|人次|份|个|项)"
+)
 _PLAN_CUE_RE = re.compile(
     r"(?:牵头|配合|责任|主办|协办)(?:单位|部门)\s*:|[^,;()]{2,30}(?:牵头|负责)[,;)〕】]|"
     r"(?:年底|月底|季度末?|年内)前|到\d{4}年|\d{4}年\d{1,2}月(?:底)?前"
 )
 # A title ends with its kind (…实施方案, …考核评分细则, …情况的报告), perhaps followed by its years.
 _TITLE_END_RE = re.compile(
-    "(?:" + "|".join((_PLAN_TITLE_RE.pattern, _REPORT_TITLE_RE.pattern, _RUBRIC_TITLE_RE.pattern)) + r")(?:\([^()]*\))?$"
+    "(?:"
+    + "|".join((_PLAN_TITLE_RE.pattern, _REPORT_TITLE_RE.pattern, _RUBRIC_TITLE_RE.pattern))
+    + r")(?:\([^()]*\))?$"
 )
 
 
@@ -117,7 +123,11 @@ def classify(normalized: NormalizedDocument, title: str | None = None) -> tuple[
         return REPORT, reason(f"标题以“{report_words[-1]}”结尾", body(report_cues))
 
     # The title is silent or names both (…工作总结和2022年工作计划): the body decides.
-    head = f"标题“{title_text}”同时含{_quote([*report_words, *plan_words])}" if title_text and (report_words or plan_words) else "未找到能判断类型的标题"
+    head = (
+        f"标题“{title_text}”同时含{_quote([*report_words, *plan_words])}"
+        if title_text and (report_words or plan_words)
+        else "未找到能判断类型的标题"
+    )
     report_strength = len(report_cues) + past_figures // 3
     if len(rubric_cues) >= 5 and len(rubric_cues) > plan_cues:
         return RUBRIC, reason(head, scoring)

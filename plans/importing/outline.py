@@ -22,7 +22,9 @@ def chinese_number(text: str) -> int:
     """一 → 1, 十二 → 12, 二十 → 20, 一百零三 → 103; 二〇一六 (digit by digit) → 2016."""
     if "百" in text:
         hundreds, _, rest = text.partition("百")
-        return (_CN_VALUES.get(hundreds, 1) if hundreds else 1) * 100 + (chinese_number(rest.lstrip("零〇")) if rest else 0)
+        return (_CN_VALUES.get(hundreds, 1) if hundreds else 1) * 100 + (
+            chinese_number(rest.lstrip("零〇")) if rest else 0
+        )
     if "十" in text:
         tens, _, units = text.partition("十")
         return (_CN_VALUES.get(tens, 1) if tens else 1) * 10 + (_CN_VALUES.get(units, 0) if units else 0)

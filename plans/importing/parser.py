@@ -4,12 +4,13 @@ deadlines and targets, closing duties, annexes. Pure functions over text; no clo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
+from .classify import KIND_NAMES, OTHER, PLAN, REPORT, RUBRIC, classify
 from .deadlines import Deadline, extract_deadlines
 from .errors import DocumentError, ErrorCode
 from .normalize import normalize_document
+from .outline import Node, build_outline, chinese_number, choose_task_style, match_marker
 from .reader import read_document
 from .result import (
     Annex,
@@ -23,8 +24,6 @@ from .result import (
     Section,
     Task,
 )
-from .classify import KIND_NAMES, OTHER, PLAN, REPORT, RUBRIC, classify
-from .outline import Node, build_outline, choose_task_style, chinese_number, match_marker
 from .targets import extract_targets
 from .units import LABEL_PATTERN, find_groups, parse_assignment
 
@@ -182,9 +181,7 @@ def ensure_importable(document: ParsedDocument) -> ParsedDocument:
             f"这份文件看起来不是工作规划:{document.kind_reason}。"
             "请确认上传的是工作方案、实施意见、规划、工作安排或工作要点。"
         )
-    raise DocumentError(
-        ErrorCode.NOT_A_PLAN, message, details={"kind": document.kind, "reason": document.kind_reason}
-    )
+    raise DocumentError(ErrorCode.NOT_A_PLAN, message, details={"kind": document.kind, "reason": document.kind_reason})
 
 
 # --- metadata -----------------------------------------------------------------------------------------

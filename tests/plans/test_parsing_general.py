@@ -100,15 +100,22 @@ def test_four_levels_deep_tasks_at_parenthesised_numbers():
     ]
     two = document.sections[1]
     assert [child.label for child in two.children] == ["(一)", "(二)"]
-    assert [grandchild.title for grandchild in two.children[0].children] == ["推进政府机构职能优化", "深入推进放管服改革"]
+    assert [grandchild.title for grandchild in two.children[0].children] == [
+        "推进政府机构职能优化",
+        "深入推进放管服改革",
+    ]
     assert units_by_role(document.tasks[1]) == {L: ["市委编办"], C: ["市司法局"]}
     assert document.tasks[2].deadlines[0].due.isoformat() == "2022-12-31"
     assert [section.role for section in document.sections] == ["other", "tasks", "requirements"]
 
 
 def test_numbering_that_restarts_and_numbering_that_runs_through_give_unique_paths():
-    restart = parse("某区工作方案\n一、甲组\n1.甲一(区司法局负责)\n2.甲二(区司法局负责)\n二、乙组\n1.乙一(区财政局负责)\n")
-    through = parse("某区工作方案\n一、甲组\n1.甲一(区司法局负责)\n2.甲二(区司法局负责)\n二、乙组\n3.乙一(区财政局负责)\n")
+    restart = parse(
+        "某区工作方案\n一、甲组\n1.甲一(区司法局负责)\n2.甲二(区司法局负责)\n二、乙组\n1.乙一(区财政局负责)\n"
+    )
+    through = parse(
+        "某区工作方案\n一、甲组\n1.甲一(区司法局负责)\n2.甲二(区司法局负责)\n二、乙组\n3.乙一(区财政局负责)\n"
+    )
     assert [task.path for task in restart.tasks] == ["一/1", "一/2", "二/1"]
     assert [task.path for task in through.tasks] == ["一/1", "一/2", "二/3"]
     for document in (restart, through):
@@ -125,11 +132,15 @@ def test_item_punctuation_variants_are_one_level(marker):
 
 
 def test_full_width_numbering_is_read_as_half_width():
-    document = parse("某区工作方案\n一、主要任务\n（一）健全制度。建立审核机制（区司法局负责）。\n（二）公开清单。按季度更新（区政务办负责）。\n")
+    document = parse(
+        "某区工作方案\n一、主要任务\n（一）健全制度。建立审核机制（区司法局负责）。\n（二）公开清单。按季度更新（区政务办负责）。\n"
+    )
     assert document.task_level == "(一)"
     assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
     assert document.tasks[1].units[0].name == "区政务办"
-    full_width_digits = parse("某区工作方案\n一、主要任务\n１．健全制度（区司法局负责）\n２．公开清单（区政务办负责）\n")
+    full_width_digits = parse(
+        "某区工作方案\n一、主要任务\n１．健全制度（区司法局负责）\n２．公开清单（区政务办负责）\n"
+    )
     assert [task.number for task in full_width_digits.tasks] == ["1", "2"]
 
 
