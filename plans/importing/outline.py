@@ -180,12 +180,13 @@ def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
         if not frame:
             return style
         introducing = sum(1 for node in parents if node.own_text.rstrip().endswith(":"))
-        owning_units = sum(1 for node in parents if carries_units(node.own_text))
-        children_with_units = sum(
-            1 for node in parents for child in node.children if carries_units("\n".join(child.printed_lines()))
-        )
         if introducing * 2 > len(parents):
             return style
-        if owning_units * 2 > len(parents) and children_with_units < owning_units:
-            return style
+        owning_units = sum(1 for node in parents if carries_units(node.own_text))
+        if owning_units * 2 > len(parents):
+            children_with_units = sum(
+                1 for node in parents for child in node.children if carries_units("\n".join(child.printed_lines()))
+            )
+            if children_with_units < owning_units:
+                return style
         current = kids

@@ -405,7 +405,7 @@ def _unit_spans(text: str) -> list[tuple[int, int, list]]:
         if units:
             found.append((start, end, units))
     for start, end, inner in find_groups(text):
-        if any(s <= start < e for s, e, _ in found):
+        if spans and any(s <= start < e for s, e, _ in found):
             continue
         units = parse_assignment(inner)
         if units is not None:

@@ -164,7 +164,7 @@ def parse_assignment(content: str) -> list[UnitMention] | None:
             role = _LABELS[match.group(1)]
             segment = _strip_duty(content[match.end() : end].strip(" ,;、。"))
             segment = _VERB_RE.sub("", segment)
-            mentions.extend(UnitMention(name, role) for name in split_unit_names(segment))
+            mentions.extend(_marked_role(name, role) for name in split_unit_names(segment))
         return _dedupe(mentions) or None
 
     parts = [part.strip(" 、。") for part in _split_top_level(content, ",;")]
@@ -181,6 +181,17 @@ def parse_assignment(content: str) -> list[UnitMention] | None:
             return None
         mentions.extend(UnitMention(name, _VERBS[verb.group(1)]) for name in names)
     return _dedupe(mentions) or None
+
+
+_ROLE_MARK_RE = re.compile(r"\((牵头|牵头单位|配合|配合单位|负责)\)$")
+
+
+def _marked_role(name: str, role: Role) -> UnitMention:
+    """责任单位:区司法局(牵头)、区财政局: the mark after a name gives that unit its own role."""
+    mark = _ROLE_MARK_RE.search(name)
+    if mark is None:
+        return UnitMention(name, role)
+    return UnitMention(name[: mark.start()], _VERBS[mark.group(1).removesuffix("单位")])
 
 
 def _strip_duty(text: str) -> str:

@@ -236,6 +236,29 @@ def test_unit_parentheses_written_every_common_way(ending, expected):
     assert units_by_role(document.tasks[0]) == expected
 
 
+def test_units_run_in_after_the_task_sentence_and_marked_leads():
+    document = parse(
+        "某区工作要点\n一、主要任务\n1.健全审核机制。牵头单位:区甲局;配合单位:区乙局。\n"
+        "2.推进公开。\n责任单位:区丙办(牵头)、区丁局\n"
+    )
+    assert units_by_role(document.tasks[0]) == {L: ["区甲局"], C: ["区乙局"]}
+    assert document.tasks[0].clauses[0].text == "健全审核机制"
+    assert units_by_role(document.tasks[1]) == {L: ["区丙办"], R: ["区丁局"]}
+
+
+def test_top_headings_are_the_tasks_of_a_short_list_of_key_points():
+    document = parse(
+        "某区2025年依法行政工作要点\n一、健全决策机制,落实合法性审查(区司法局负责)。\n"
+        "二、深化政务公开,年底前更新目录(区政府办负责)。\n三、加强组织领导\n各单位每季度报送进展。\n"
+    )
+    assert document.task_level == "一、"
+    assert [task.path for task in document.tasks] == ["一", "二"]
+    assert [(requirement.path, requirement.text) for requirement in document.requirements] == [
+        ("三/p1", "各单位每季度报送进展。")
+    ]
+    assert [section.role for section in document.sections] == ["requirements"]
+
+
 def test_responsible_units_sharing_the_work_by_their_duties():
     document = parse(
         "某县工作安排\n一、主要任务\n(一)提供法治保障。加强备案审查。\n"
