@@ -27,6 +27,8 @@ _REPORT_TITLE_RE = re.compile(r"(情况的?报告|工作报告|报告|工作总�
 _PLAN_TITLE_RE = re.compile(
     r"(实施方案|工作方案|方案|规划|实施意见|意见|工作要点|要点|工作安排|安排|工作计划|计划|纲要)"
 )
+# Rules and notices: 条例, 规定, 管理办法, 决定 name a legal text, not a plan (a 考核办法 is a rubric, above).
+_OTHER_TITLE_RE = re.compile(r"(条例|规定|规则|办法|决定|公告|通告)(?:\([^()]*\))?$")
 
 # Body cues, counted over the text.
 _RUBRIC_CUE_RE = re.compile(
@@ -40,7 +42,7 @@ _PAST_RE = re.compile(
     r"(?:完成|办理|审查|出台|制定|开展|组织|培训|受理|印发|召开)了?[^。;,]{0,8}\d+(?:件|次|场|期|人次|份|个|项)"
 )
 _PLAN_CUE_RE = re.compile(
-    r"(?:牵头|配合|责任|主办|协办)(?:单位|部门)\s*:|[^,;()]{2,30}(?:牵头|负责)[,;)〕】]|"
+    r"(?:牵头|配合|责任|主办|协办)(?:单位|部门)\s*:|(?:牵头|负责|配合)[,;)〕】]|"
     r"(?:年底|月底|季度末?|年内)前|到\d{4}年|\d{4}年\d{1,2}月(?:底)?前"
 )
 # A title ends with its kind (…实施方案, …考核评分细则, …情况的报告), perhaps followed by its years.
@@ -115,6 +117,8 @@ def classify(normalized: NormalizedDocument, title: str | None = None) -> tuple[
     scoring = f"正文有{_quote(named[:3])}等评分用语{len(rubric_cues)}处" if rubric_cues else ""
     if rubric_word:
         return RUBRIC, reason(f"标题含“{rubric_word.group(1)}”", scoring)
+    if not plan_words and not report_words and (other := _OTHER_TITLE_RE.search(title_text)):
+        return OTHER, f"标题以“{other.group(1)}”结尾,是规范性文件,不是工作规划或报告"
     if report_words and not plan_words:
         return REPORT, reason(f"标题含“{report_words[-1]}”", body(report_cues))
     if plan_words and not report_words:

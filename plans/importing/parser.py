@@ -158,9 +158,9 @@ def parse_bytes(
     """
     text = read_document(data, filename, encoding)
     document = parse_document(text, reference_date=reference_date)
-    if document.kind in (PLAN, OTHER) and not document.tasks:
-        # A document with nothing a plan has (no numbered item, no unit, no deadline) is "other"; for the
-        # person both mean the same: no task to import.
+    if not document.tasks and (document.kind == PLAN or (document.kind == OTHER and not document.sections)):
+        # Text with nothing numbered at all is "other" too; for the person it means the same as a plan
+        # without tasks. Another document with an outline (a regulation) is refused by ensure_importable.
         raise DocumentError(
             ErrorCode.NO_TASKS,
             "没有找到可识别的任务:文件中没有按“一、”“(一)”“1.”“(1)”等编号的任务条目,请确认上传的是计划类文件",

@@ -370,6 +370,17 @@ def test_other_text_is_refused_as_having_no_tasks():
     assert caught.value.details["kind"] == "other"
 
 
+def test_a_regulation_with_articles_is_other_and_refused():
+    text = "某区行政规范性文件管理办法\n第一条 为规范管理,制定本办法。\n第二条 区司法局负责审核。\n"
+    document = parse(text)
+    assert document.kind == "other"
+    assert "办法" in document.kind_reason
+    with pytest.raises(DocumentError) as caught:
+        ensure_importable(parse_bytes(text.encode(), "办法.txt"))
+    assert caught.value.code == "not_a_plan"
+    assert caught.value.message.startswith("这份文件看起来不是工作规划:标题以“办法”结尾")
+
+
 def test_task_level_and_kind_are_in_the_json():
     data = parse("某区工作方案\n一、主要任务\n(一)健全制度(区司法局负责)。\n").to_dict()
     assert data["task_level"] == "(一)"
