@@ -28,7 +28,8 @@ class Clause:
 
 @dataclass
 class Task:
-    """A numbered item under a task-bearing section; ``path`` is its identity (numbers restart in 南海)."""
+    """A numbered node at the document's task level (or a childless node above it that says what to do);
+    ``path`` is its identity (numbers restart in 南海)."""
 
     path: str
     number: str
@@ -63,7 +64,8 @@ class Task:
 
 @dataclass
 class Section:
-    """A heading as printed (一、 or (一)); ``role`` says whether it holds tasks, closing duties or prose."""
+    """A heading as printed (一、 (一) 1. … at any depth above the tasks); ``role`` says whether it holds
+    tasks, closing duties or prose."""
 
     label: str
     title: str
