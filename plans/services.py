@@ -18,7 +18,7 @@ from django.utils import timezone
 from lawgov.errors import DomainError
 from lawgov.models import Unit, UnitKind, User
 from lawgov.services import unit_ensure
-from plans.importing import DocumentError, parse_bytes
+from plans.importing import DocumentError, ensure_importable, parse_bytes
 from plans.importing.units import is_group_phrase
 from plans.models import (
     Assignment,
@@ -187,9 +187,10 @@ def plan_import_preview(
     Raises PlanImportError (nothing written) when the document cannot be read or holds no task.
     """
     try:
-        parsed = parse_bytes(data, filename, encoding=encoding).to_dict()
+        parsed = ensure_importable(parse_bytes(data, filename, encoding=encoding)).to_dict()
     except DocumentError as exc:
-        raise PlanImportError(exc.code, exc.message) from exc
+        # not_a_plan carries the document's kind and the reason, for the page to show beside the message.
+        raise PlanImportError(exc.code, exc.message, document_kind=exc.details.get("kind")) from exc
     sha = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         plan_import = PlanImport(
@@ -231,9 +232,10 @@ def plan_import_bytes(
 ) -> ImportOutcome:
     """Parse and save in one go, unknown units created: the command line and the demo data."""
     try:
-        parsed = parse_bytes(data, filename, encoding=encoding).to_dict()
+        parsed = ensure_importable(parse_bytes(data, filename, encoding=encoding)).to_dict()
     except DocumentError as exc:
-        raise PlanImportError(exc.code, exc.message) from exc
+        # not_a_plan carries the document's kind and the reason, for the page to show beside the message.
+        raise PlanImportError(exc.code, exc.message, document_kind=exc.details.get("kind")) from exc
     with transaction.atomic():
         return document_save(
             parsed=parsed,

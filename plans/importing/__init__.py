@@ -4,10 +4,11 @@ Nothing here touches Django or the database, so the whole pipeline is testable i
 reusable from a management command, a Celery job or the rubric importer.
 """
 
+from .classify import classify
 from .deadlines import Deadline, next_due
 from .errors import DocumentError, ErrorCode
 from .normalize import NormalizedDocument, normalize_document, normalize_text
-from .parser import parse_bytes, parse_document
+from .parser import ensure_importable, parse_bytes, parse_document
 from .reader import MAX_DOCUMENT_BYTES, read_document
 from .result import (
     Annex,
@@ -44,6 +45,8 @@ __all__ = [
     "Target",
     "Task",
     "UnitMention",
+    "classify",
+    "ensure_importable",
     "is_group_phrase",
     "next_due",
     "normalize_document",

@@ -15,6 +15,7 @@ class ErrorCode(StrEnum):
     ENCODING = "encoding"
     UNSUPPORTED_TYPE = "unsupported_type"
     NO_TASKS = "no_tasks"
+    NOT_A_PLAN = "not_a_plan"
 
 
 class DocumentError(Exception):
@@ -24,10 +25,12 @@ class DocumentError(Exception):
     the fix (another encoding, save as .docx); ``code`` is what programs compare.
     """
 
-    def __init__(self, code: ErrorCode | str, message: str) -> None:
+    def __init__(self, code: ErrorCode | str, message: str, *, details: dict[str, str] | None = None) -> None:
         super().__init__(message)
         self.code = ErrorCode(code)
         self.message = message
+        # What a program may show beside the message: for not_a_plan, the document's kind and the reason.
+        self.details = dict(details or {})
 
     def to_dict(self) -> dict[str, str]:
         """The JSON body an upload view or the API returns with a 400."""

@@ -4,12 +4,13 @@ deadlines and targets, closing duties, annexes. Pure functions over text; no clo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 
+from .classify import KIND_NAMES, OTHER, PLAN, REPORT, RUBRIC, classify
 from .deadlines import Deadline, extract_deadlines
 from .errors import DocumentError, ErrorCode
 from .normalize import normalize_document
+from .outline import Node, build_outline, chinese_number, choose_task_style, match_marker
 from .reader import read_document
 from .result import (
     Annex,
@@ -24,15 +25,7 @@ from .result import (
     Task,
 )
 from .targets import extract_targets
-from .units import find_groups, parse_assignment
-
-PLAN = "plan"
-REPORT = "report"
-
-_L1_RE = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.*)$")
-_L2_RE = re.compile(r"^\(([一二三四五六七八九十]{1,3})\)\s*(.*)$")
-_ITEM_DOT_RE = re.compile(r"^(?!(?:19|20)\d\d[.、])(\d{1,4})[.、](?!\d)\s*(.+)$")
-_ITEM_PAREN_RE = re.compile(r"^\((\d{1,3})\)\s*(.+)$")
+from .units import LABEL_PATTERN, find_groups, parse_assignment
 
 _DATE_LINE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _CHINESE_DATE_LINE_RE = re.compile(
@@ -43,7 +36,7 @@ _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
-_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法)")
+_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况)")
 _PUBLISHED_NAME_RES = (
     re.compile(r"关于印发《?(.+?)》?的通知"),
     re.compile(r"《(.+?)》"),
@@ -80,20 +73,6 @@ _PHASE_RANGE_RE = re.compile(r"(\d{4})\s*年?\s*(?:至|到|—|-|~)\s*(\d{4})\s*
 _PHASE_SINGLE_RE = re.compile(r"(?<![至到—\-~\d])(\d{4})\s*年\s*为\s*([^,;。]{1,16}?阶段)")
 _HEADING_SPLIT_RE = re.compile(r"[。;!?]")
 _CLAUSE_STRIP = " 。,;、:\n"
-_CHINESE_VALUES = {
-    "〇": 0,
-    "○": 0,
-    "零": 0,
-    "一": 1,
-    "二": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
 
 
 def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDocument:
@@ -104,11 +83,11 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
     """
     normalized = normalize_document(text)
     lines, meta = normalized.lines, normalized.meta
-    # The body starts at the first 一、 heading; a short plan without any starts at its first numbered item.
-    starts_body = _L1_RE.match if any(_L1_RE.match(line) for line in lines) else _ITEM_DOT_RE.match
-    first_body_line = next((i for i, line in enumerate(lines) if starts_body(line)), 0)
+    # The body starts at the first numbered line of any style: 一、 in a whole plan, (一) or 1. in a short
+    # one, 93. in a fragment copied from page 4.
+    first_body_line = next((i for i, line in enumerate(lines) if match_marker(line)), 0)
     annex_start = _find_annex_start(lines, after=first_body_line)
-    first_heading = next((i for i, line in enumerate(lines[:annex_start]) if starts_body(line)), annex_start)
+    first_heading = next((i for i, line in enumerate(lines[:annex_start]) if match_marker(line)), annex_start)
     body_end = _signature_start(lines, first_heading, annex_start)
 
     warnings: list[ParseWarning] = []
@@ -118,7 +97,7 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
     front = lines[: title_index if title_index is not None else 0]
     body_start = title_index + 1 if title_index is not None else 0
 
-    kind = REPORT if title and "报告" in title else PLAN
+    kind, kind_reason = classify(normalized, title)
     plan_kind = _plan_kind(title) if kind == PLAN else None
     if kind == PLAN and plan_kind is None:
         warnings.append(
@@ -147,6 +126,8 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
     document = ParsedDocument(
         title=title,
         kind=kind,
+        kind_reason=kind_reason,
+        task_level=walker.task_level,
         plan_kind=plan_kind,
         doc_number=doc_number,
         issuer=issuer,
@@ -172,15 +153,35 @@ def parse_bytes(
 
     The refusal is here rather than in ``parse_document`` because only an upload has a person to tell:
     a report legitimately has no tasks, a plan without any is a wrong file or a format we do not read.
+    A rubric or another document comes back parsed, with no tasks and its ``kind`` and ``kind_reason``;
+    the upload service refuses it with ``ensure_importable``.
     """
     text = read_document(data, filename, encoding)
     document = parse_document(text, reference_date=reference_date)
-    if document.kind == PLAN and not document.tasks:
+    if not document.tasks and (document.kind == PLAN or (document.kind == OTHER and not document.sections)):
+        # Text with nothing numbered at all is "other" too; for the person it means the same as a plan
+        # without tasks. Another document with an outline (a regulation) is refused by ensure_importable.
         raise DocumentError(
             ErrorCode.NO_TASKS,
-            "没有找到可识别的任务:文件中没有“一、”标题下按“1.”“2.”编号的任务条目,请确认上传的是计划类文件",
+            "没有找到可识别的任务:文件中没有按“一、”“(一)”“1.”“(1)”等编号的任务条目,请确认上传的是计划类文件",
+            details={"kind": document.kind, "reason": document.kind_reason},
         )
     return document
+
+
+def ensure_importable(document: ParsedDocument) -> ParsedDocument:
+    """Refuse what the plan importer must not save: a rubric (it has its own import page) or another
+    document. A report passes: the importer keeps it as a reference report, as it always has."""
+    if document.kind in (PLAN, REPORT):
+        return document
+    if document.kind == RUBRIC:
+        message = f"这份文件看起来是{KIND_NAMES[RUBRIC]},不是工作规划:{document.kind_reason}。请到考核细则导入页上传。"
+    else:
+        message = (
+            f"这份文件看起来不是工作规划:{document.kind_reason}。"
+            "请确认上传的是工作方案、实施意见、规划、工作安排或工作要点。"
+        )
+    raise DocumentError(ErrorCode.NOT_A_PLAN, message, details={"kind": document.kind, "reason": document.kind_reason})
 
 
 # --- metadata -----------------------------------------------------------------------------------------
@@ -251,10 +252,7 @@ def _date_from_match(year: str, month: str, day: str) -> date | None:
 
 
 def _chinese_number(text: str) -> int:
-    if "十" in text:
-        tens, _, units = text.partition("十")
-        return (_CHINESE_VALUES.get(tens, 1) if tens else 1) * 10 + (_CHINESE_VALUES.get(units, 0) if units else 0)
-    return int("".join(str(_CHINESE_VALUES[char]) for char in text))
+    return chinese_number(text)
 
 
 def _line_date(line: str) -> date | None:
@@ -376,14 +374,66 @@ def task_heading(text: str) -> str:
     return first
 
 
+_UNIT_LINE_RE = re.compile(rf"(?:^|(?<=[。;!]))\s*(?:{LABEL_PATTERN})\s*:")
+
+
+def _unit_spans(text: str) -> list[tuple[int, int, list]]:
+    """Where a text names its units, as (start, end, mentions), in order: unit parentheses (…牵头,…配合),
+    〔责任单位:…〕, 【…】, and unit lines (牵头单位:… / 配合单位:… on their own lines or run in after a
+    sentence), consecutive unit lines being one assignment."""
+    spans: list[tuple[int, int, list]] = []
+    offset = 0
+    block: tuple[int, int, list[str]] | None = None
+    for line in text.split("\n"):
+        line_end = offset + len(line)
+        match = _UNIT_LINE_RE.search(line)
+        if match and not _inside_group(line, match.start()):
+            start = offset + match.start() + (len(match.group(0)) - len(match.group(0).lstrip()))
+            content = line[match.start() :].strip().rstrip("。;")
+            if block is not None and not text[block[1] : start].strip():
+                block = (block[0], line_end, [*block[2], content])
+            else:
+                if block is not None:
+                    spans.append(block)
+                block = (start, line_end, [content])
+        offset = line_end + 1
+    if block is not None:
+        spans.append(block)
+    found: list[tuple[int, int, list]] = []
+    for start, end, contents in spans:
+        units = parse_assignment(";".join(contents))
+        if units:
+            found.append((start, end, units))
+    for start, end, inner in find_groups(text):
+        if spans and any(s <= start < e for s, e, _ in found):
+            continue
+        units = parse_assignment(inner)
+        if units is not None:
+            found.append((start, end, units))
+    found.sort(key=lambda span: span[0])
+    return found
+
+
+def _inside_group(line: str, position: int) -> bool:
+    return any(start < position < end for start, end, _ in find_groups(line))
+
+
+def carries_units(text: str) -> bool:
+    """Whether a text names units for itself (a unit parenthesis or a unit line)."""
+    if not any(word in text for word in _UNIT_WORDS):
+        return False
+    return bool(_unit_spans(text))
+
+
+_UNIT_WORDS = ("牵头", "配合", "负责", "责任", "协助", "协办", "参与", "主办", "主责", "实施单位")
+
+
 def split_clauses(text: str) -> list[Clause]:
-    """Cut a task's text after each unit parenthesis; text with no parenthesis is one clause without units."""
+    """Cut a task's text after each unit parenthesis or unit line; text with none is one clause without
+    units. Units on their own lines after the task belong to the stretch before them."""
     clauses: list[Clause] = []
     position = 0
-    for start, end, inner in find_groups(text):
-        units = parse_assignment(inner)
-        if units is None:
-            continue
+    for start, end, units in _unit_spans(text) if any(word in text for word in _UNIT_WORDS) else []:
         clauses.append(Clause(text=text[position:start].strip(_CLAUSE_STRIP), units=units))
         position = end
     tail = text[position:].strip(_CLAUSE_STRIP)
@@ -392,19 +442,40 @@ def split_clauses(text: str) -> list[Clause]:
     return clauses
 
 
-@dataclass
-class _Item:
-    """A numbered item while its lines are being collected."""
+# Sections whose titles say they hold no tasks: the frame of the plan, not its work. A title that also
+# says 任务/措施/重点 (工作目标和主要任务) may hold tasks and is read like any other.
+_PROSE_TITLE_RE = re.compile(
+    r"^(?:[一-龥]{0,4}的)?(?:指导思想|总体要求|总体目标|工作目标|主要目标|基本原则|工作原则|总体思路|基本要求|"
+    r"重要意义|目的意义|编制依据|适用范围|发展基础|发展环境|面临形势|形势分析|现状|背景)"
+)
+_WORK_TITLE_RE = re.compile(r"任务|措施|重点|举措")
 
-    number: str
-    path: str
-    container: Section
-    lines: list[str] = field(default_factory=list)
-    is_requirement: bool = False
+
+def _node_title(node: Node) -> str:
+    return _split_heading(node.rest)[0]
+
+
+def _is_prose(node: Node) -> bool:
+    title = _node_title(node)
+    return len(title) <= 20 and bool(_PROSE_TITLE_RE.match(title)) and not _WORK_TITLE_RE.search(title)
+
+
+def _is_requirement_title(node: Node) -> bool:
+    title = _node_title(node)
+    return len(title) <= 20 and bool(_REQUIREMENT_TITLE_RE.search(title)) and not carries_units(node.own_text)
+
+
+def _carries_work(node: Node) -> bool:
+    """A childless node above the task level is itself a task when it says what to do, not only a title:
+    it names units, has a body after its title, or runs on past a short heading."""
+    if node.lines or carries_units(node.own_text):
+        return True
+    title, body = _split_heading(node.rest)
+    return bool(body) or len(title) > 30
 
 
 class _Walker:
-    """One pass over the body lines, building sections, tasks and closing duties as headings arrive."""
+    """Turn the outline into sections, tasks and closing duties, with the task level chosen per document."""
 
     def __init__(self, *, kind: str, plan_year: int | None, reference: date | None) -> None:
         self.kind = kind
@@ -415,100 +486,105 @@ class _Walker:
         self.requirements: list[Requirement] = []
         self.warnings: list[ParseWarning] = []
         self.preamble: list[str] = []
-        self._bodies: dict[int, list[str]] = {}
-        self._heading_text: dict[int, str] = {}
-        self._items: list[_Item] = []
+        self.task_level = ""
         self._paths: set[str] = set()
+        self._requirement_sections: list[tuple[Section, Node]] = []
+        self._task_sections: set[str] = set()
 
     def walk(self, preamble: list[str], lines: list[str]) -> None:
-        self.preamble = list(preamble)
-        root = Section(label="", title="", path="", level=0)  # holds tasks of a plan without headings
-        l1: Section | None = None
-        l2: Section | None = None
-        item: _Item | None = None
-        style: str | None = None
-        for line in lines:
-            if match := _L1_RE.match(line):
-                title, body = _split_heading(match.group(2))
-                l1 = Section(label=f"{match.group(1)}、", title=title, path=match.group(1), level=1)
-                if self.kind == PLAN and _REQUIREMENT_TITLE_RE.search(title):
-                    l1.role = "requirements"
-                self.sections.append(l1)
-                self._bodies[id(l1)] = [body] if body else []
-                l2, item, style = None, None, None
-                continue
-            if match := _L2_RE.match(line):
-                title, body = _split_heading(match.group(2))
-                label = f"({match.group(1)})"
-                l2 = Section(label=label, title=title, path=f"{l1.path}/{label}" if l1 else label, level=2)
-                l2.role = l1.role if l1 else "other"
-                (l1.children if l1 else self.sections).append(l2)
-                self._bodies[id(l2)] = [body] if body else []
-                self._heading_text[id(l2)] = match.group(2)
-                item = None
-                continue
-            container = l2 or l1 or root
-            if self.kind == PLAN:
-                dot = _ITEM_DOT_RE.match(line)
-                paren = None if dot else _ITEM_PAREN_RE.match(line)
-                found = dot or paren
-                found_style = "dot" if dot else "paren"
-                if found and (style is None or style == found_style):
-                    style = found_style
-                    number = found.group(1)
-                    prefix = f"{container.path}/" if container.path else ""
-                    item = _Item(
-                        number=number,
-                        path=f"{prefix}{number}" if found_style == "dot" else f"{prefix}({number})",
-                        container=container,
-                        lines=[found.group(2)],
-                        is_requirement=(l1 is not None and l1.role == "requirements"),
-                    )
-                    self._items.append(item)
-                    continue
-            if item is not None:
-                item.lines.append(line)
-            elif container is not root:
-                self._bodies[id(container)].append(line)
+        outline_preamble, roots = build_outline(lines)
+        self.preamble = [*preamble, *outline_preamble]
+        if self.kind != PLAN:
+            self.sections = [self._section(node, "", 1, "other") for node in roots]
+            return
+
+        roles = self._top_roles(roots)
+        candidates = [node for node in roots if roles[id(node)] == "tasks"]
+        style = choose_task_style(candidates, carries_units=carries_units)
+        self.task_level = style or ""
+        task_nodes: list[tuple[Node, str]] = []
+        for node in roots:
+            role = roles[id(node)]
+            if role == "tasks" and node.style == style:
+                task_nodes.append((node, ""))
+            elif role == "tasks" and not node.children and _carries_work(node):
+                task_nodes.append((node, ""))
             else:
-                self.preamble.append(line)
+                section = self._section(node, "", 1, role, style=style, task_nodes=task_nodes)
+                self.sections.append(section)
+                if role == "requirements":
+                    self._requirement_sections.append((section, node))
+        self._build_tasks(task_nodes)
+        self._mark_roles(self.sections)
+        for section, node in self._requirement_sections:
+            self._build_requirements(section, node)
 
-        self._finish_sections(self.sections)
-        self._build_items()
+    def _top_roles(self, roots: list[Node]) -> dict[int, str]:
+        """tasks / requirements / other for each top node. A closing-duty title (加强组织领导) counts as a
+        closing duty only after a section that holds numbered work; before any, it holds the tasks."""
+        roles: dict[int, str] = {}
+        seen_work = False
+        for node in roots:
+            if _is_prose(node):
+                roles[id(node)] = "other"
+            elif _is_requirement_title(node) and seen_work:
+                roles[id(node)] = "requirements"
+            else:
+                roles[id(node)] = "tasks"
+                seen_work = seen_work or bool(node.children) or _carries_work(node)
+        return roles
 
-    def _finish_sections(self, sections: list[Section]) -> None:
+    def _section(
+        self,
+        node: Node,
+        parent_path: str,
+        level: int,
+        role: str,
+        *,
+        style: str | None = None,
+        task_nodes: list[tuple[Node, str]] | None = None,
+    ) -> Section:
+        path = f"{parent_path}/{node.path_part}" if parent_path else node.path_part
+        title, body = _split_heading(node.rest)
+        section = Section(label=node.label, title=title, path=path, level=level, role=role)
+        section.text = "\n".join(([body] if body else []) + node.lines)
+        if role == "requirements":
+            section.children = [self._section(child, path, level + 1, "requirements") for child in node.children]
+            return section
+        for child in node.children:
+            if task_nodes is not None and role == "tasks" and not _is_prose(child):
+                if child.style == style or (not child.children and _carries_work(child)):
+                    task_nodes.append((child, path))
+                    continue
+            child_role = "other" if role == "tasks" and _is_prose(child) else role
+            section.children.append(
+                self._section(child, path, level + 1, child_role, style=style, task_nodes=task_nodes)
+            )
+        return section
+
+    def _mark_roles(self, sections: list[Section]) -> bool:
+        """A section holds tasks when any task sits anywhere under it; others keep requirements or become
+        prose (other)."""
+        any_tasks = False
         for section in sections:
-            section.text = "\n".join(self._bodies.get(id(section), []))
-            self._finish_sections(section.children)
+            below = self._mark_roles(section.children)
+            has = below or section.path in self._task_sections
+            if section.role != "requirements":
+                section.role = "tasks" if has else "other"
+            any_tasks = any_tasks or has
+        return any_tasks
 
-    def _build_items(self) -> None:
-        # A closing-duty title (加强组织领导) before any task is a plan whose tasks sit under such a title.
-        seen_task = False
-        for item in self._items:
-            if item.is_requirement and not seen_task:
-                item.is_requirement = False
-                top = self._top_section(item.container)
-                top.role = "other"
-                for child in top.children:
-                    child.role = "other"
-            seen_task = seen_task or not item.is_requirement
-        previous: _Item | None = None
-        task_items = [item for item in self._items if not item.is_requirement]
-        for item in task_items:
-            self._check_numbering(previous, item)
-            previous = item
-            self.tasks.append(self._build_task(item))
-        for section in self.sections:
-            for child in [section, *section.children]:
-                if any(task.section_path == child.path for task in self.tasks):
-                    child.role = "tasks"
-            if any(task.section_path.split("/")[0] == section.path for task in self.tasks):
-                section.role = "tasks"
-        self._build_requirements()
+    def _build_tasks(self, task_nodes: list[tuple[Node, str]]) -> None:
+        self._task_sections = {section_path for _, section_path in task_nodes}
+        previous: tuple[Node, str] | None = None
+        for node, section_path in task_nodes:
+            self._check_numbering(previous, node, section_path)
+            previous = (node, section_path)
+            self.tasks.append(self._build_task(node, section_path))
         numbers = [task.number for task in self.tasks]
         numbers_unique = len(set(numbers)) == len(numbers)
-        for task in self.tasks:
-            display = task.number if numbers_unique else task.path
+        for task, (node, _) in zip(self.tasks, task_nodes, strict=True):
+            display = _display_number(node) if numbers_unique else task.path
             if not any(clause.units for clause in task.clauses):
                 self.warnings.append(ParseWarning("task_without_units", f"任务 {display}:未找到责任单位", task.path))
             elif len(task.clauses) > 1:
@@ -522,21 +598,20 @@ class _Walker:
                             )
                         )
 
-    def _top_section(self, section: Section) -> Section:
-        top = section.path.split("/")[0]
-        return next((candidate for candidate in self.sections if candidate.path == top), section)
-
-    def _check_numbering(self, previous: _Item | None, item: _Item) -> None:
-        number = int(item.number)
+    def _check_numbering(self, previous: tuple[Node, str] | None, node: Node, section_path: str) -> None:
+        if previous is not None and previous[0].style != node.style:
+            return  # a (一) paragraph task beside 1. items: two counters, each checked on its own
         if previous is None:
             expected = {1}
-        elif previous.container is item.container:
-            expected = {int(previous.number) + 1}
+        elif previous[1] == section_path:
+            expected = {previous[0].value + 1}
         else:
-            expected = {1, int(previous.number) + 1}
-        if number not in expected:
-            after = f"{previous.number} 之后是 {item.number}" if previous else f"第一个任务编号是 {item.number}"
-            self.warnings.append(ParseWarning("numbering_gap", f"任务编号不连续:{after}", item.path))
+            expected = {1, previous[0].value + 1}
+        if node.value not in expected:
+            shown = _display_number(node)
+            after = f"{_display_number(previous[0])} 之后是 {shown}" if previous else f"第一个任务编号是 {shown}"
+            path = f"{section_path}/{node.path_part}" if section_path else node.path_part
+            self.warnings.append(ParseWarning("numbering_gap", f"任务编号不连续:{after}", path))
 
     def _unique_path(self, path: str) -> str:
         if path not in self._paths:
@@ -550,12 +625,12 @@ class _Walker:
         self.warnings.append(ParseWarning("duplicate_task_number", f"任务编号 {path} 重复出现", unique))
         return unique
 
-    def _build_task(self, item: _Item) -> Task:
-        text = "\n".join(item.lines)
+    def _build_task(self, node: Node, section_path: str) -> Task:
+        text = "\n".join(node.printed_lines()).strip("\n")
         clauses = split_clauses(text)
         deadlines: list[Deadline] = []
         targets = []
-        path = self._unique_path(item.path)
+        path = self._unique_path(f"{section_path}/{node.path_part}" if section_path else node.path_part)
         for index, clause in enumerate(clauses):
             found, yearless = extract_deadlines(
                 clause.text, plan_year=self.plan_year, reference=self.reference, clause=index
@@ -565,15 +640,15 @@ class _Walker:
                 self.warnings.append(
                     ParseWarning(
                         "deadline_without_year",
-                        f"任务 {item.number}:时限“{phrase}”没有年份,也无法从文件推断",
+                        f"任务 {_display_number(node)}:时限“{phrase}”没有年份,也无法从文件推断",
                         path,
                     )
                 )
             targets.extend(extract_targets(clause.text, clause=index))
         return Task(
             path=path,
-            number=item.number,
-            section_path=item.container.path,
+            number=node.number,
+            section_path=section_path,
             heading=task_heading(clauses[0].text or text),
             text=text,
             clauses=clauses,
@@ -581,21 +656,19 @@ class _Walker:
             targets=targets,
         )
 
-    def _build_requirements(self) -> None:
-        for section in self.sections:
-            if section.role != "requirements":
-                continue
-            paragraphs = [line for line in self._bodies.get(id(section), []) if line]
-            for number, paragraph in enumerate(paragraphs, start=1):
-                self._add_requirement(f"{section.path}/p{number}", "", "", paragraph)
-            for child in section.children:
-                body = self._bodies.get(id(child), [])[1:] if child.text else []
-                text = "\n".join([self._heading_text.get(id(child), child.title), *body])
-                self._add_requirement(child.path, child.label, child.title, text)
-            for item in self._items:
-                if item.is_requirement and item.container in (section, *section.children):
-                    text = "\n".join(item.lines)
-                    self._add_requirement(item.path, f"{item.number}.", task_heading(text), text)
+    def _build_requirements(self, section: Section, node: Node) -> None:
+        _, body = _split_heading(node.rest)
+        paragraphs = [line for line in ([body] if body else []) + node.lines if line]
+        for number, paragraph in enumerate(paragraphs, start=1):
+            self._add_requirement(f"{section.path}/p{number}", "", "", paragraph)
+        for child, child_section in zip(node.children, section.children, strict=True):
+            self._add_requirement_node(child, child_section)
+
+    def _add_requirement_node(self, node: Node, section: Section) -> None:
+        text = "\n".join([node.rest, *node.lines])
+        self._add_requirement(section.path, node.label, section.title, text)
+        for child, child_section in zip(node.children, section.children, strict=True):
+            self._add_requirement_node(child, child_section)
 
     def _add_requirement(self, path: str, label: str, title: str, text: str) -> None:
         deadlines, _ = extract_deadlines(text, plan_year=self.plan_year, reference=self.reference)
@@ -609,6 +682,11 @@ class _Walker:
         self.requirements.append(
             Requirement(path=path, label=label, title=title, text=text, deadlines=deadlines, phases=phases)
         )
+
+
+def _display_number(node: Node) -> str:
+    """How a task is named in a warning: 12 for 12., (三) for (三), ② for ②."""
+    return node.number if node.style == "1." else node.label.rstrip("、.")
 
 
 # --- annexes and reports ------------------------------------------------------------------------------

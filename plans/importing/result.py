@@ -28,7 +28,8 @@ class Clause:
 
 @dataclass
 class Task:
-    """A numbered item under a task-bearing section; ``path`` is its identity (numbers restart in 南海)."""
+    """A numbered node at the document's task level (or a childless node above it that says what to do);
+    ``path`` is its identity (numbers restart in 南海)."""
 
     path: str
     number: str
@@ -63,7 +64,8 @@ class Task:
 
 @dataclass
 class Section:
-    """A heading as printed (一、 or (一)); ``role`` says whether it holds tasks, closing duties or prose."""
+    """A heading as printed (一、 (一) 1. … at any depth above the tasks); ``role`` says whether it holds
+    tasks, closing duties or prose."""
 
     label: str
     title: str
@@ -184,6 +186,8 @@ class ParsedDocument:
 
     title: str | None
     kind: str
+    kind_reason: str = ""
+    task_level: str = ""
     plan_kind: str | None = None
     doc_number: str | None = None
     issuer: str | None = None
@@ -217,6 +221,8 @@ class ParsedDocument:
         return {
             "title": self.title,
             "kind": self.kind,
+            "kind_reason": self.kind_reason,
+            "task_level": self.task_level,
             "plan_kind": self.plan_kind,
             "doc_number": self.doc_number,
             "issuer": self.issuer,

@@ -74,9 +74,20 @@ _GROUP_RE = re.compile(
 )
 
 
+# A role, not a body: a phrase ending in 部门/单位/机关 that says what the unit does in this task (起草,
+# 主办, 执法, 相关 …) names whichever department that turns out to be (行政决策起草和主办部门, 行政执法部门,
+# 行业主管部门). Proper names of bodies end in 局/委/办/院/中心…, never in the bare 部门/单位/机关.
+_ROLE_PHRASE_RE = re.compile(
+    r"(?:起草|主办|承办|执法|相关|有关|责任|主管|职能|实施|业务|监管|行业|牵头|配合|涉及|属地|政府工作|各级|行政)"
+    r"[^、,;]{0,8}(?:部门|单位|机关)$"
+)
+
+
 def is_group_phrase(name: str) -> bool:
-    """Whether a unit name stands for a set of units (各镇街, 区政府各部门, 区级相关部门 …)."""
-    return name in GROUP_PHRASES or bool(_GROUP_RE.match(name))
+    """Whether a unit name stands for a set of units (各镇街, 区政府各部门, 区级相关部门 …) or for a role
+    that some unit fills (行政决策起草和主办部门): either way not one department, so the legal office
+    names the units behind it."""
+    return name in GROUP_PHRASES or bool(_GROUP_RE.match(name)) or bool(_ROLE_PHRASE_RE.search(name))
 
 
 # Printed variants of one group phrase, rewritten before names are split on 、 (which they contain).
@@ -101,8 +112,12 @@ _LABELS = {
     "责任部门": Role.RESPONSIBLE,
     "负责单位": Role.RESPONSIBLE,
     "实施单位": Role.RESPONSIBLE,
+    "承办单位": Role.RESPONSIBLE,
+    "落实单位": Role.RESPONSIBLE,
+    "牵头领导": Role.LEAD,
 }
-_LABEL_RE = re.compile("(" + "|".join(_LABELS) + r")\s*:\s*")
+LABEL_PATTERN = "|".join(sorted(_LABELS, key=len, reverse=True))
+_LABEL_RE = re.compile("(" + LABEL_PATTERN + r")\s*:\s*")
 _VERBS = {
     "牵头负责": Role.LEAD,
     "牵头": Role.LEAD,
@@ -114,6 +129,12 @@ _VERBS = {
     "共同负责": Role.RESPONSIBLE,
 }
 _VERB_RE = re.compile("(" + "|".join(sorted(_VERBS, key=len, reverse=True)) + r")$")
+# 按职责分工负责, 按照各自职责分别负责, 分别负责, 共同推进: how the units share the work, not who they are.
+_DUTY_RE = re.compile(
+    r"(?:(?:按照?|根据|依据?)(?:各自)?(?:职责|职能)(?:分工)?|分别|共同|具体|抓好?|做好)+"
+    r"(?=(?:牵头负责|牵头|负责|配合|落实|推进|实施)$)"
+)
+_VERB_TAIL_RE = re.compile(r"(?:落实|推进|实施)$")
 
 # What a unit name ends with; a 和 right after one of these separates two units (区财政局和各镇街),
 # elsewhere it is inside a name (区人力资源和社会保障局, 行政决策起草和主办部门).
@@ -141,8 +162,9 @@ def parse_assignment(content: str) -> list[UnitMention] | None:
         for index, match in enumerate(labels):
             end = labels[index + 1].start() if index + 1 < len(labels) else len(content)
             role = _LABELS[match.group(1)]
-            segment = _VERB_RE.sub("", content[match.end() : end].strip(" ,;、。"))
-            mentions.extend(UnitMention(name, role) for name in split_unit_names(segment))
+            segment = _strip_duty(content[match.end() : end].strip(" ,;、。"))
+            segment = _VERB_RE.sub("", segment)
+            mentions.extend(_marked_role(name, role) for name in split_unit_names(segment))
         return _dedupe(mentions) or None
 
     parts = [part.strip(" 、。") for part in _split_top_level(content, ",;")]
@@ -150,6 +172,7 @@ def parse_assignment(content: str) -> list[UnitMention] | None:
     if not parts:
         return None
     for part in parts:
+        part = _strip_duty(part)
         verb = _VERB_RE.search(part)
         if verb is None:
             return None
@@ -158,6 +181,25 @@ def parse_assignment(content: str) -> list[UnitMention] | None:
             return None
         mentions.extend(UnitMention(name, _VERBS[verb.group(1)]) for name in names)
     return _dedupe(mentions) or None
+
+
+_ROLE_MARK_RE = re.compile(r"\((牵头|牵头单位|配合|配合单位|负责)\)$")
+
+
+def _marked_role(name: str, role: Role) -> UnitMention:
+    """责任单位:区司法局(牵头)、区财政局: the mark after a name gives that unit its own role."""
+    mark = _ROLE_MARK_RE.search(name)
+    if mark is None:
+        return UnitMention(name, role)
+    return UnitMention(name[: mark.start()], _VERBS[mark.group(1).removesuffix("单位")])
+
+
+def _strip_duty(text: str) -> str:
+    """区司法局、区财政局按职责分工分别负责 → 区司法局、区财政局负责; …按职责落实 → …负责."""
+    text = _DUTY_RE.sub("", text)
+    if _VERB_TAIL_RE.search(text) and not _VERB_RE.search(text):
+        text = _VERB_TAIL_RE.sub("负责", text)
+    return text
 
 
 def split_unit_names(segment: str) -> list[str]:
@@ -181,11 +223,16 @@ def _expand_etc(name: str) -> list[str]:
     name = name.strip(" 、。:").removeprefix("由")
     name = _VERB_RE.sub("", name)
     head, sep, tail = name.partition("等")
+    if sep and head and tail and _BARE_GROUP_RE.match(tail):
+        return [head]  # 市监察局等部门, 区发改局等5个单位: the others are not named
     if sep and head and tail and is_group_phrase(tail):
         return [head, tail]
     if sep and head and not tail:
         return [head]
     return [name]
+
+
+_BARE_GROUP_RE = re.compile(r"^(?:\d+|[一二三四五六七八九十]+)?个?(?:部门|单位|机关|镇街|乡镇|街道)$")
 
 
 def _split_conjunctions(piece: str) -> list[str]:
@@ -222,9 +269,9 @@ def _split_top_level(text: str, separators: str) -> list[str]:
     depth = 0
     start = 0
     for index, char in enumerate(text):
-        if char in "(〔":
+        if char in "(〔【":
             depth += 1
-        elif char in ")〕":
+        elif char in ")〕】":
             depth = max(0, depth - 1)
         elif depth == 0 and char in separators:
             parts.append(text[start:index])
@@ -245,7 +292,7 @@ def _dedupe(mentions: list[UnitMention]) -> list[UnitMention]:
 
 
 def find_groups(text: str) -> list[tuple[int, int, str]]:
-    """Top-level bracket groups of a text as (start, end, inner text), ``()`` and ``〔〕`` alike.
+    """Top-level bracket groups of a text as (start, end, inner text), ``()``, ``〔〕`` and ``【】`` alike.
 
     Scraped text has stray closers (各镇道) lost its opener): a closer with nothing open is ignored,
     and a group left open at the end of the text is not a group.
@@ -254,11 +301,11 @@ def find_groups(text: str) -> list[tuple[int, int, str]]:
     depth = 0
     start = 0
     for index, char in enumerate(text):
-        if char in "(〔":
+        if char in "(〔【":
             if depth == 0:
                 start = index
             depth += 1
-        elif char in ")〕" and depth:
+        elif char in ")〕】" and depth:
             depth -= 1
             if depth == 0:
                 groups.append((start, index + 1, text[start + 1 : index]))

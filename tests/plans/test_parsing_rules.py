@@ -104,7 +104,7 @@ def test_split_unit_names(segment, names):
         ("区级各部门", True),
         ("区编办", False),
         ("区人力资源和社会保障局", False),
-        ("行政决策起草和主办部门", False),
+        ("行政决策起草和主办部门", True),  # a role (whoever drafts the decision), not one department
         ("区政务中心", False),
     ],
 )

@@ -163,3 +163,16 @@ def test_unit_page_lists_its_clauses_by_role(client, panyu_officer, panyu_plan):
     unit = Unit.objects.get(jurisdiction__name="番禺区", name="区编办")
     body = client.get(reverse("plans:unit-tasks", args=[unit.pk])).content.decode()
     assert 'data-role-group="lead"' in body and panyu_plan.title in body
+
+
+def test_a_rubric_uploaded_as_a_plan_is_refused_with_its_kind_and_reason(client, panyu_officer):
+    """Issue "Plan import reads what districts actually publish": a rubric was turned into "tasks"."""
+    from tests.plans.test_parsing_general import RUBRIC
+
+    client.force_login(panyu_officer)
+    response = upload(client, "细则.txt", RUBRIC.encode())
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "这份文件看起来是考核评分细则,不是工作规划" in body
+    assert "扣分" in body and "请到考核细则导入页上传" in body
+    assert not PlanImport.objects.exists() and not Plan.objects.exists()

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from lawgov.models import Unit, UnitKind
 from plans import services
-from plans.importing import DocumentError, benchmark, parse_bytes
+from plans.importing import DocumentError, benchmark, ensure_importable, parse_bytes
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
                 raise CommandError(f"{path.name}:{exc.message}", returncode=2) from exc
             self.stdout.write(json.dumps(parsed, ensure_ascii=False, indent=2))
             if not options["jurisdiction"] or options["dry_run"]:
-                return
+                return  # the JSON says kind and kind_reason, also for a rubric the import would refuse
         jurisdiction = self._jurisdiction(options["jurisdiction"])
         if options["dry_run"]:
             return self._dry_run(data, path.name, jurisdiction, options["encoding"])
@@ -76,7 +76,7 @@ class Command(BaseCommand):
 
     def _dry_run(self, data: bytes, filename: str, jurisdiction: Unit, encoding: str | None) -> None:
         try:
-            parsed = parse_bytes(data, filename, encoding=encoding).to_dict()
+            parsed = ensure_importable(parse_bytes(data, filename, encoding=encoding)).to_dict()
         except DocumentError as exc:
             raise CommandError(f"{filename}:{exc.message}", returncode=2) from exc
         if parsed["kind"] == "report":
@@ -85,7 +85,10 @@ class Command(BaseCommand):
         names = services.parsed_unit_names(parsed)
         resolved = services.unit_names_resolve(jurisdiction=jurisdiction, names=names)
         clauses = sum(len(t["clauses"]) for t in parsed["tasks"])
-        self.stdout.write(f"{parsed['title']}:{len(parsed['tasks'])} 项任务,{clauses} 个分句,{len(names)} 个单位名称")
+        self.stdout.write(
+            f"{parsed['title']}:{len(parsed['tasks'])} 项任务(任务层级“{parsed['task_level']}”),"
+            f"{clauses} 个分句,{len(names)} 个单位名称"
+        )
         unknown = [n for n, u in resolved.items() if u is None]
         if unknown:
             self.stdout.write("将新建单位:" + "、".join(unknown))
