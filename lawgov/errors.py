@@ -4,7 +4,8 @@ Every app's refusal (``ProgressError``, ``AssessmentError``, ``ReportError``, ``
 ``DomainError``: a stable English ``code`` that programs and tests compare, a Chinese ``message`` shown to
 people as is, and the HTTP ``status`` that fits (400 bad input, 403 not yours, 404 not found, 409 conflict).
 The API's exception handler maps it once (``lawgov.api.exception_handler``); pages answer it with
-``refused`` (or let ``DomainErrorMiddleware`` do so), so no view translates errors by hand.
+``refused`` (a view decorated with ``refusals_go_back_to`` lets a refusal leave it), so no view translates
+errors by hand.
 """
 
 from __future__ import annotations

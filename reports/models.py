@@ -18,12 +18,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lawgov.models import Job, JobKind, JobStatus, Role, StageSpec, Unit, User, job_kind_register
-
-
-def _jurisdiction_ids(user: User) -> list[int]:
-    return [j.pk for j in user.jurisdictions()]
-
+from lawgov.models import Job, JobKind, JobStatus, Role, ScopedQuerySet, StageSpec, Unit, User, job_kind_register
 
 # --- figures -------------------------------------------------------------------------------------------
 
@@ -46,31 +41,18 @@ class Computed(models.TextChoices):
     ASSESSMENT_AVERAGE = "assessment_average", "年度考核平均分"
 
 
-class IndicatorQuerySet(models.QuerySet):
-    def active(self) -> IndicatorQuerySet:
-        return self.filter(deleted_at__isnull=True)
-
+class IndicatorQuerySet(ScopedQuerySet):
     def for_jurisdiction(self, jurisdiction: Unit) -> IndicatorQuerySet:
         """The shared catalogue plus the jurisdiction's own indicators."""
         return self.active().filter(Q(jurisdiction__isnull=True) | Q(jurisdiction=jurisdiction))
 
-    def visible_to(self, user: User) -> IndicatorQuerySet:
+    def _visible_by_role(self, user: User) -> IndicatorQuerySet:
         """Everyone who enters or reads figures sees the names: the shared catalogue and their jurisdictions'."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
-        return self.active().filter(Q(jurisdiction__isnull=True) | Q(jurisdiction_id__in=_jurisdiction_ids(user)))
+        return self.active().filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__in=user.jurisdictions()))
 
     def editable_by(self, user: User) -> IndicatorQuerySet:
         """The legal office defines its jurisdiction's indicators; the shared catalogue is the admin's."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.active().filter(jurisdiction_id__in=_jurisdiction_ids(user))
+        return self.for_legal_office(user)
 
 
 class Indicator(models.Model):
@@ -140,17 +122,15 @@ class StatisticSource(models.TextChoices):
     COMPUTED = "computed", "平台计算"
 
 
-class StatisticQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> StatisticQuerySet:
+class StatisticQuerySet(ScopedQuerySet):
+    soft_delete_field = None
+
+    def _visible_by_role(self, user: User) -> StatisticQuerySet:
         """The legal office and leaders: every figure of their jurisdictions; a reporter: its own unit's."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         if user.role == Role.REPORTER:
             return self.filter(unit_id=user.unit_id) if user.unit_id else self.none()
         if user.role in (Role.LEGAL_OFFICE, Role.LEADER):
-            return self.filter(jurisdiction_id__in=_jurisdiction_ids(user))
+            return self.in_jurisdictions(user)
         return self.none()
 
     def editable_by(self, user: User) -> StatisticQuerySet:
@@ -164,7 +144,7 @@ class StatisticQuerySet(models.QuerySet):
         if user.role == Role.REPORTER:
             return base.filter(unit_id=user.unit_id) if user.unit_id else self.none()
         if user.role == Role.LEGAL_OFFICE:
-            return base.filter(jurisdiction_id__in=_jurisdiction_ids(user))
+            return base.in_jurisdictions(user)
         return self.none()
 
 
@@ -256,27 +236,15 @@ class WordingTemplate(models.Model):
         return f"{self.jurisdiction} · {self.get_key_display()}"
 
 
-class ThemeListQuerySet(models.QuerySet):
-    def active(self) -> ThemeListQuerySet:
-        return self.filter(deleted_at__isnull=True)
-
-    def visible_to(self, user: User) -> ThemeListQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
+class ThemeListQuerySet(ScopedQuerySet):
+    def _visible_by_role(self, user: User) -> ThemeListQuerySet:
+        """The legal office and leaders: the shared lists and their jurisdictions' own."""
         if user.role not in (Role.LEGAL_OFFICE, Role.LEADER):
             return self.none()
-        return self.active().filter(Q(jurisdiction__isnull=True) | Q(jurisdiction_id__in=_jurisdiction_ids(user)))
+        return self.active().filter(Q(jurisdiction__isnull=True) | Q(jurisdiction__in=user.jurisdictions()))
 
     def editable_by(self, user: User) -> ThemeListQuerySet:
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.active()
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return self.active().filter(jurisdiction_id__in=_jurisdiction_ids(user))
+        return self.for_legal_office(user)
 
 
 class ThemeList(models.Model):
@@ -315,30 +283,23 @@ class ReportStatus(models.TextChoices):
     PUBLISHED = "published", "已发布"
 
 
-class AnnualReportQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> AnnualReportQuerySet:
+class AnnualReportQuerySet(ScopedQuerySet):
+    soft_delete_field = None
+
+    def _visible_by_role(self, user: User) -> AnnualReportQuerySet:
         """The legal office (who writes) and leaders (who read) of the jurisdiction; an API client only the
         published reports; nobody else."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
         if user.role == Role.API_CLIENT:
-            return self.filter(jurisdiction_id__in=_jurisdiction_ids(user), status=ReportStatus.PUBLISHED)
+            return self.in_jurisdictions(user).filter(status=ReportStatus.PUBLISHED)
         if user.role not in (Role.LEGAL_OFFICE, Role.LEADER):
             return self.none()
-        return self.filter(jurisdiction_id__in=_jurisdiction_ids(user))
+        return self.in_jurisdictions(user)
 
     def editable_by(self, user: User) -> AnnualReportQuerySet:
         """The legal office, until the report is published (publishing locks it)."""
         if not user.is_authenticated:
             return self.none()
-        base = self.filter(status=ReportStatus.DRAFT)
-        if user.is_superuser:
-            return base
-        if user.role != Role.LEGAL_OFFICE:
-            return self.none()
-        return base.filter(jurisdiction_id__in=_jurisdiction_ids(user))
+        return self.for_legal_office(user).filter(status=ReportStatus.DRAFT)
 
 
 class AnnualReport(models.Model):
