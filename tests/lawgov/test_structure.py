@@ -9,6 +9,7 @@ lawgov (the kernel) ← plans ← tasks ← assessment ← reports.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +63,7 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+@cache
 def _imports(name: str, path: Path) -> list[tuple[str, int, bool]]:
     """(imported module or module.name, line, inside a function) for every import outside TYPE_CHECKING."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -99,6 +101,7 @@ def _resolve(target: str) -> str | None:
     return target or None
 
 
+@cache
 def _graph() -> dict[str, set[str]]:
     edges: dict[str, set[str]] = {}
     for name, path in MODULES.items():
