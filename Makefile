@@ -37,9 +37,9 @@ test: setup
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## Everything but the slow tests (fuzzing, browser, Celery worker): under a minute, for the edit-test loop.
+## Everything but the slow tests (fuzzing, browser, Celery worker), on every core: the edit-test loop.
 test-fast: setup
-	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not slow" -n auto $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check .
