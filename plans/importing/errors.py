@@ -15,6 +15,11 @@ class ErrorCode(StrEnum):
     ENCODING = "encoding"
     UNSUPPORTED_TYPE = "unsupported_type"
     NO_TASKS = "no_tasks"
+    ENCRYPTED = "encrypted"
+    DAMAGED = "damaged"
+    TOO_MANY_PAGES = "too_many_pages"
+    CONVERSION = "conversion"
+    NO_OCR = "no_ocr"
 
 
 class DocumentError(Exception):

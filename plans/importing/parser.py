@@ -9,8 +9,9 @@ from datetime import date
 
 from .deadlines import Deadline, extract_deadlines
 from .errors import DocumentError, ErrorCode
+from .formats.base import Progress, no_progress
 from .normalize import normalize_document
-from .reader import read_document
+from .reader import read_upload
 from .result import (
     Annex,
     Clause,
@@ -23,6 +24,7 @@ from .result import (
     Section,
     Task,
 )
+from .tables import table_document
 from .targets import extract_targets
 from .units import find_groups, parse_assignment
 
@@ -166,15 +168,22 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
 
 
 def parse_bytes(
-    data: bytes, filename: str, encoding: str | None = None, *, reference_date: date | None = None
+    data: bytes,
+    filename: str,
+    encoding: str | None = None,
+    *,
+    reference_date: date | None = None,
+    progress: Progress = no_progress,
 ) -> ParsedDocument:
     """Read, normalize and parse an upload; a plan in which no task can be found is refused.
 
     The refusal is here rather than in ``parse_document`` because only an upload has a person to tell:
     a report legitimately has no tasks, a plan without any is a wrong file or a format we do not read.
+    ``progress`` hears the stages of slow formats (the plan-import job's progress bar).
     """
-    text = read_document(data, filename, encoding)
-    document = parse_document(text, reference_date=reference_date)
+    read = read_upload(data, filename, encoding, progress=progress)  # any format → text and blocks (reader.py)
+    document = parse_document(read.text, reference_date=reference_date)
+    document = table_document(document, read, reference_date=reference_date)  # 任务分工表 rows (tables.py)
     if document.kind == PLAN and not document.tasks:
         raise DocumentError(
             ErrorCode.NO_TASKS,
