@@ -116,9 +116,13 @@ def _read_by_content(data: bytes, extension: str, encoding: str | None, progress
     sniffed = _sniff_binary(data)
     label = extension or "(无扩展名)"
 
+    if sniffed and (extension in TEXT_EXTENSIONS or extension in HTML_EXTENSIONS):
+        raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容是{sniffed}")
     if data.startswith(_OLE_MAGIC):
         return _read_ole(data, extension, progress)
     if data.startswith(_ZIP_MAGIC):
+        if extension in TEXT_EXTENSIONS or extension in HTML_EXTENSIONS:
+            raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容是ZIP压缩包")
         return _read_zip(data, extension)
     if data.startswith(b"%PDF"):
         if extension not in PDF_EXTENSIONS | {""}:

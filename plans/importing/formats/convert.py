@@ -22,10 +22,7 @@ _FORMAT_NAMES = {"docx": "Word(.docx)", "xlsx": "Excel(.xlsx)", "pdf": "PDF"}
 
 
 def soffice_path() -> str | None:
-    """Where LibreOffice is installed, or None (LAWGOV_SOFFICE overrides, as tests and odd installs need)."""
-    configured = os.environ.get("LAWGOV_SOFFICE")
-    if configured:
-        return configured if shutil.which(configured) or os.path.exists(configured) else None
+    """Where LibreOffice is installed, or None (the first of ``SOFFICE_CANDIDATES`` found)."""
     for candidate in SOFFICE_CANDIDATES:
         found = shutil.which(candidate)
         if found:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,11 +25,12 @@ NO_OCR_MESSAGE = (
 )
 
 
+TESSERACT_CANDIDATES = ("tesseract", "/usr/bin/tesseract")
+
+
 def tesseract_path() -> str | None:
-    configured = os.environ.get("LAWGOV_TESSERACT")
-    if configured:
-        return configured if shutil.which(configured) or os.path.exists(configured) else None
-    return shutil.which("tesseract")
+    """Where tesseract is installed, or None (a machine without OCR refuses scans with a clear message)."""
+    return next((found for found in map(shutil.which, TESSERACT_CANDIDATES) if found), None)
 
 
 def require() -> str:
