@@ -4,6 +4,7 @@ pages carry no text (a scan) goes to OCR page by page."""
 from __future__ import annotations
 
 import io
+import itertools
 
 from ..errors import DocumentError, ErrorCode
 from . import ocr
@@ -19,7 +20,6 @@ def read_pdf(data: bytes, *, progress: Progress = no_progress) -> Read:
     """Text of a PDF; OCR for pages without a text layer. ``DocumentError`` for a damaged, protected,
     too long or (without tesseract) scanned PDF."""
     from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams, LTTextBox, LTTextLine
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
@@ -31,7 +31,9 @@ def read_pdf(data: bytes, *, progress: Progress = no_progress) -> Read:
         )
     progress(EXTRACTING, 0, len(pages))
     manager = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(manager, laparams=LAParams(line_margin=0.3, char_margin=1.0, boxes_flow=None))
+    # No layout analysis: characters are grouped into lines here (``_page_lines``), which keeps quotation
+    # marks set in another font on their line instead of on lines of their own.
+    device = PDFPageAggregator(manager, laparams=None)
     interpreter = PDFPageInterpreter(manager, device)
     placed: list[PlacedLine] = []
     textless: list[int] = []
@@ -41,18 +43,9 @@ def read_pdf(data: bytes, *, progress: Progress = no_progress) -> Read:
             layout = device.get_result()
         except Exception as exc:  # pdfminer raises many kinds on a damaged content stream
             raise _damaged(f"第{number}页无法读取:{type(exc).__name__}") from exc
-        height = layout.height
-        lines: list[PlacedLine] = []
-        for box in layout:
-            if isinstance(box, LTTextBox):
-                for line in box:
-                    if isinstance(line, LTTextLine) and line.get_text().strip():
-                        lines.append(
-                            PlacedLine(number, line.x0, line.x1, height - line.y1, line.get_text(), line.height)
-                        )
+        lines = _page_lines(layout, number)
         if sum(len(line.text.strip()) for line in lines) < _MIN_PAGE_CHARACTERS:
             textless.append(number)
-        lines.sort(key=lambda line: (round(line.top / max(line.size, 1.0) * 2), line.x0))
         placed.extend(lines)
         progress(EXTRACTING, number, len(pages))
 
@@ -74,6 +67,41 @@ def read_pdf(data: bytes, *, progress: Progress = no_progress) -> Read:
         source = "pdf"
     blocks = paragraphs(placed)
     return Read(text="\n".join(blocks), source_format=source, blocks=list(blocks), ocr_doubts=doubts, pages=len(pages))
+
+
+def _page_lines(layout, page: int) -> list[PlacedLine]:
+    """The page's characters grouped into lines by their vertical centre, each line read left to right."""
+    from pdfminer.layout import LTChar, LTContainer
+
+    chars = []
+    stack = [layout]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTChar):
+            text = item.get_text()
+            if text.strip():
+                chars.append((item.x0, item.x1, (item.y0 + item.y1) / 2, max(item.y1 - item.y0, 1.0), text))
+        elif isinstance(item, LTContainer):
+            stack.extend(item)
+    chars.sort(key=lambda char: -char[2])
+    rows: list[list[tuple[float, float, float, float, str]]] = []
+    for char in chars:
+        if rows and abs(rows[-1][0][2] - char[2]) <= rows[-1][0][3] * 0.45:
+            rows[-1].append(char)
+        else:
+            rows.append([char])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda char: char[0])
+        size = sorted(char[3] for char in row)[len(row) // 2]
+        parts = [row[0][4]]
+        for previous, char in itertools.pairwise(row):
+            if char[0] - previous[1] > size * 0.35:
+                parts.append(" ")
+            parts.append(char[4])
+        top = layout.height - row[0][2]
+        lines.append(PlacedLine(page, row[0][0], max(char[1] for char in row), top, "".join(parts), size))
+    return lines
 
 
 def _pages(data: bytes, page_class) -> list:
