@@ -27,6 +27,8 @@ _OPENS_BLOCK_RE = re.compile(
     r"|[①-⑳]|第[一二三四五六七八九十百零\d]{1,4}[章节条]|附件|(?:牵头|配合|责任|协办)\s*单\s*位\s*[::])"
 )
 
+_ENDS_SENTENCE = "。;!?:;!?:"
+
 
 @dataclass
 class PlacedLine:
@@ -95,7 +97,11 @@ def _page_edges(lines: list[PlacedLine]) -> list[PlacedLine]:
 
 
 def _runs_on(previous: PlacedLine, line: PlacedLine, text: str, left: float, right: float, size: float) -> bool:
-    reaches_margin = previous.x1 >= right - 1.5 * size
+    # A line broken early before an unbreakable run (digits, a Latin word, (2015—2020年)) stops a few
+    # characters short of the margin; one that ends a sentence there is a paragraph's last line.
+    reaches_margin = previous.x1 >= right - 1.5 * size or (
+        previous.x1 >= right - 8 * size and not previous.text.rstrip().endswith(tuple(_ENDS_SENTENCE))
+    )
     starts_at_margin = line.x0 <= left + 0.6 * size
     return reaches_margin and starts_at_margin and not _OPENS_BLOCK_RE.match(text)
 
