@@ -182,7 +182,7 @@ class _Reader:
             return
         number = _NUMBER_CLEAN_RE.sub("", _clean_text(columns.cell(row, NUMBER)))
         has_units = any(_clean_text(columns.cell(raw, kind)) for kind in UNIT_COLUMNS)
-        if len(distinct) == 1 and not has_units and _SECTION_RE.match(distinct[0]):
+        if len(distinct) == 1 and _SECTION_RE.match(distinct[0]):  # spans the row (merged, or repeated)
             self._open_section(distinct[0])
             return
         if _CHINESE_NUMERAL_RE.match(number) and not has_units:
