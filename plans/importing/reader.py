@@ -347,12 +347,12 @@ def _read_docx(data: bytes, extension: str) -> Read:
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_blocks(container, numbering: _Numbering) -> Iterator[Block]:
+def _docx_blocks(container, numbering: _Numbering, *, in_cell: bool = False) -> Iterator[Block]:
     """Paragraphs and tables in document order; content controls (w:sdt) are looked into."""
     for child in container.iterchildren():
         tag = child.tag
         if tag == f"{_W}p":
-            text = _paragraph_text(child)
+            text = _paragraph_text(child, line_break="\n" if in_cell else " ")
             prefix = numbering.prefix(child)
             if text.strip() or prefix:
                 yield prefix + text
@@ -361,7 +361,7 @@ def _docx_blocks(container, numbering: _Numbering) -> Iterator[Block]:
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                yield from _docx_blocks(content, numbering)
+                yield from _docx_blocks(content, numbering, in_cell=in_cell)
 
 
 def _docx_table(table, numbering: _Numbering) -> Table:
@@ -382,7 +382,8 @@ def _docx_table(table, numbering: _Numbering) -> Table:
                 text = SAME_AS_ABOVE
             else:
                 text = "\n".join(
-                    line if isinstance(line, str) else blocks_text([line]) for line in _docx_blocks(cell, numbering)
+                    line if isinstance(line, str) else blocks_text([line])
+                    for line in _docx_blocks(cell, numbering, in_cell=True)
                 )
             cells.append(text)
             if span is not None:
@@ -402,11 +403,15 @@ def _row_cells(row) -> Iterator:
                 yield from _row_cells(content)
 
 
-def _paragraph_text(paragraph) -> str:
-    """Text of runs, hyperlinks and fields of a paragraph; deleted revisions are skipped."""
+def _paragraph_text(paragraph, *, line_break: str = " ") -> str:
+    """Text of runs, hyperlinks and fields of a paragraph; deleted revisions are skipped. A line break in a
+    table cell separates what it holds (one unit a line), so there it stays a line break."""
     parts: list[str] = []
     for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br"):
-        parts.append(node.text or "" if node.tag == f"{_W}t" else " ")
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        else:
+            parts.append(line_break if node.tag == f"{_W}br" else " ")
     return "".join(parts)
 
 
