@@ -27,7 +27,8 @@ def zip_check(data: bytes, *, label: str = "文件") -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile:
-        raise DocumentError(ErrorCode.BAD_DOCX, f"文件已损坏或不完整,无法作为{label}打开。请重新保存后上传") from None
+        code = ErrorCode.BAD_DOCX if "Word" in label else ErrorCode.DAMAGED
+        raise DocumentError(code, f"文件已损坏或不完整,无法作为{label}打开。请重新保存后上传") from None
     members = archive.infolist()
     if len(members) > MAX_MEMBERS:
         raise DocumentError(ErrorCode.TOO_LARGE, f"{label}内部包含的部件过多({len(members)}个),不像正常的文档")

@@ -124,6 +124,6 @@ def _margin(values: list[float], size: float, *, lowest: bool) -> float:
     step = max(size / 2, 1.0)
     buckets = Counter(round(value / step) for value in values)
     busiest = max(buckets.values())
-    busy = [bucket for bucket, count in buckets.items() if count >= max(2, busiest // 4)]
+    busy = [bucket for bucket, count in buckets.items() if count >= max(2, busiest // 4)] or list(buckets)
     chosen = min(busy) if lowest else max(busy)
     return chosen * step
