@@ -99,7 +99,7 @@ def corpus(corpus_dir: str | Path, *, smoke: bool = False) -> tuple[CorpusScore,
     return score, round(time.perf_counter() - started, 4)
 
 
-def generated_docx(tasks: int = 300) -> bytes:
+def generated_docx(tasks: int = 340) -> bytes:
     """The generated plan as a Word document, one paragraph a line (about 30 A4 pages at 300 tasks)."""
     import docx
 
@@ -111,7 +111,7 @@ def generated_docx(tasks: int = 300) -> bytes:
     return buffer.getvalue()
 
 
-def formats(*, tasks: int = 300) -> dict[str, float]:
+def formats(*, tasks: int = 340) -> dict[str, float]:
     """Seconds to read a generated ~30-page plan as .pdf (text extraction) and as .doc (LibreOffice
     conversion, then .docx reading), both through ``read_upload``; the files are made by LibreOffice first
     (not timed). Empty when LibreOffice is not installed."""
