@@ -4,9 +4,11 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     LAWGOV_STATIC_ROOT=/app/staticfiles LAWGOV_MEDIA_ROOT=/data/media
 
-# Fonts for Chinese documents (report .docx → PDF), LibreOffice for the optional PDF output.
+# Fonts for Chinese documents (report .docx → PDF); LibreOffice for the optional PDF output and for reading
+# uploaded .doc/.wps/.xls plans; tesseract with its Chinese data for scanned plans (OCR).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-noto-cjk fonts-arphic-ukai fonts-arphic-uming curl \
+       libreoffice-writer-nogui libreoffice-calc-nogui tesseract-ocr tesseract-ocr-chi-sim \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -210,6 +210,9 @@ LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
 # Background jobs (report drafting, slow imports): seconds without a heartbeat after which a running job is
 # taken over and a queued one given up; the Celery queue report jobs go to (empty: the default queue).
 LAWGOV_REPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_REPORT_JOB_TIMEOUT", "600"))
+# Seconds without a heartbeat before a plan-import job (reading a .pdf, .doc or scan) is taken over; the
+# longest silent step is one LibreOffice conversion (plans.importing.formats.convert, 60 s) or an OCR page.
+LAWGOV_PLAN_IMPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_PLAN_IMPORT_JOB_TIMEOUT", "300"))
 LAWGOV_REPORT_QUEUE = os.environ.get("LAWGOV_REPORT_QUEUE", "").strip()
 
 # The cache holds API throttling counters: shared through Redis when there is one, so every gunicorn

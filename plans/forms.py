@@ -3,28 +3,38 @@
 from django import forms
 
 from lawgov.models import Unit
-from plans.importing.reader import MAX_DOCUMENT_BYTES
+from plans.importing.reader import (
+    ACCEPTED_EXTENSIONS,
+    IMAGE_EXTENSIONS,
+    MAX_DOCUMENT_BYTES,
+    MAX_SCAN_BYTES,
+    PDF_EXTENSIONS,
+)
 from plans.models import AssignmentRole
 
 ENCODINGS = [("", "自动识别"), ("utf-8", "UTF-8"), ("gb18030", "GB18030 / GBK")]
-ALLOWED_SUFFIXES = (".txt", ".html", ".htm", ".docx")
+ALLOWED_SUFFIXES = tuple(sorted(ACCEPTED_EXTENSIONS))
 
 
 class PlanUploadForm(forms.Form):
     file = forms.FileField(
-        label="规划文件(.txt / .html / .docx,不超过10 MB)",
+        label="规划文件(.docx / .doc / .wps / .pdf / .xlsx / .xls / .txt / .html / 扫描图片)",
         error_messages={"empty": "文件为空,请选择有内容的规划文件。", "required": "请选择要上传的文件。"},
     )
     encoding = forms.ChoiceField(label="文字编码", choices=ENCODINGS, required=False)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_DOCUMENT_BYTES:
+        scan = upload.name.lower().endswith(tuple(PDF_EXTENSIONS | IMAGE_EXTENSIONS))
+        limit = MAX_SCAN_BYTES if scan else MAX_DOCUMENT_BYTES
+        if upload.size > limit:
             raise forms.ValidationError(
-                f"文件超过{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB的上限(实际{upload.size / 1024 / 1024:.1f} MB)。"
+                f"文件超过{limit // (1024 * 1024)} MB的上限(实际{upload.size / 1024 / 1024:.1f} MB)。"
             )
         if not upload.name.lower().endswith(ALLOWED_SUFFIXES):
-            raise forms.ValidationError("只接受 .txt、.html 或 .docx 文件。")
+            raise forms.ValidationError(
+                "只接受 Word(.docx/.doc/.wps)、PDF、Excel(.xlsx/.xls)、文本(.txt)、网页(.html)或扫描图片(.png/.jpg)。"
+            )
         return upload
 
 

@@ -14,7 +14,17 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lawgov.models import Role, ScopedQuerySet, SoftDeletableQuerySet, Unit, User
+from lawgov.models import (
+    Job,
+    JobKind,
+    Role,
+    ScopedQuerySet,
+    SoftDeletableQuerySet,
+    StageSpec,
+    Unit,
+    User,
+    job_kind_register,
+)
 from plans.importing import deadlines as deadline_rules
 
 
@@ -346,3 +356,75 @@ class PlanImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- reading slow formats in the background -----------------------------------------------------------
+
+
+class ImportJobStage(models.TextChoices):
+    """The steps of reading an upload that takes seconds (.pdf, .doc/.wps/.xls, a scan), as the page shows
+    them; the keys are the ones plans.importing.formats reports."""
+
+    QUEUED = "queued", "等待后台处理"
+    READING = "reading", "读取文件"
+    CONVERTING = "converting", "转换格式"
+    EXTRACTING = "extracting", "提取文字"
+    RECOGNISING = "recognising", "文字识别(OCR)"
+    PARSING = "parsing", "解析任务"
+    DONE = "done", "完成"
+
+
+IMPORT_STAGE_PERCENT = {
+    ImportJobStage.QUEUED: 0,
+    ImportJobStage.READING: 5,
+    ImportJobStage.CONVERTING: 10,
+    ImportJobStage.EXTRACTING: 30,
+    ImportJobStage.RECOGNISING: 40,
+    ImportJobStage.PARSING: 90,
+    ImportJobStage.DONE: 100,
+}
+
+PLAN_IMPORT_JOB = job_kind_register(
+    JobKind(
+        name="plan_import",
+        stages=tuple(StageSpec(s.value, s.label, IMPORT_STAGE_PERCENT[s]) for s in ImportJobStage),
+        task="plans.jobs.plan_import_read",
+        timeout=lambda: settings.LAWGOV_PLAN_IMPORT_JOB_TIMEOUT,
+        max_attempts=2,
+        status_labels={"running": "读取中"},
+        messages={
+            "broker_down": "无法连接后台任务队列(Redis),文件没有开始读取。请联系系统管理员,或上传.docx/.txt版本。",
+            "interrupted": "读取文件的后台任务多次中断,已停止。请稍后重新上传,或上传.docx/.txt版本。",
+        },
+    )
+)
+
+
+class PlanImportJob(Job):
+    """Reading one uploaded file in the background: a kernel ``Job`` (claim, heartbeat, stages; see
+    lawgov.background) plus the file, where it goes, and the preview (``PlanImport``) it produced."""
+
+    jurisdiction = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    encoding = models.CharField(max_length=20, blank=True)
+    plan_import = models.ForeignKey(PlanImport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "规划文件读取任务"
+        verbose_name_plural = "规划文件读取任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} · {self.status_label}"
+
+    @staticmethod
+    def subject_of(jurisdiction_id: int, sha256: str) -> str:
+        """One active job per file and jurisdiction: a second click on 上传 joins the first."""
+        return f"{PLAN_IMPORT_JOB.name}:{jurisdiction_id}:{sha256[:40]}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.kind = PLAN_IMPORT_JOB.name
+        self.subject = self.subject_of(self.jurisdiction_id, self.sha256)
+        super().save(*args, **kwargs)

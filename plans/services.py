@@ -8,25 +8,34 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db import OperationalError as DatabaseOperationalError
 from django.utils import timezone
 
+from lawgov import background
 from lawgov.errors import DomainError
-from lawgov.models import Unit, UnitKind, User
+from lawgov.models import ACTIVE_JOB_STATUSES, Unit, UnitKind, User
 from lawgov.services import unit_ensure
 from plans.importing import DocumentError, ensure_importable, parse_bytes
+from plans.importing.reader import SLOW_EXTENSIONS
 from plans.importing.units import is_group_phrase
 from plans.models import (
+    IMPORT_STAGE_PERCENT,
+    PLAN_IMPORT_JOB,
     Assignment,
     AssignmentRole,
     Clause,
     Deadline,
+    ImportJobStage,
     Plan,
     PlanImport,
+    PlanImportJob,
     PlanKind,
     PlanRequirement,
     ReferenceReport,
@@ -34,6 +43,8 @@ from plans.models import (
     Target,
     Task,
 )
+
+log = logging.getLogger(__name__)
 
 NEW_UNIT = "new"
 SKIP_UNIT = "skip"
@@ -191,14 +202,127 @@ def plan_import_preview(
     except DocumentError as exc:
         # not_a_plan carries the document's kind and the reason, for the page to show beside the message.
         raise PlanImportError(exc.code, exc.message, document_kind=exc.details.get("kind")) from exc
-    sha = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        plan_import = PlanImport(
-            jurisdiction=jurisdiction, original_name=filename[:200], sha256=sha, parsed=parsed, created_by=by
-        )
-        plan_import.file.save(f"{sha[:16]}-{_safe_name(filename)}", ContentFile(data), save=False)
-        plan_import.save()
+        return _plan_import_create(data=data, filename=filename, jurisdiction=jurisdiction, by=by, parsed=parsed)
+
+
+def _plan_import_create(*, data: bytes, filename: str, jurisdiction: Unit, by: User, parsed: dict) -> PlanImport:
+    sha = hashlib.sha256(data).hexdigest()
+    plan_import = PlanImport(
+        jurisdiction=jurisdiction, original_name=filename[:200], sha256=sha, parsed=parsed, created_by=by
+    )
+    plan_import.file.save(f"{sha[:16]}-{_safe_name(filename)}", ContentFile(data), save=False)
+    plan_import.save()
     return plan_import
+
+
+def plan_import_reads_slowly(filename: str) -> bool:
+    """Whether an upload is read in the background (.pdf, .doc/.wps/.xls, scans): conversion and OCR take
+    seconds to minutes, longer than a request should wait."""
+    return PurePath(filename or "").suffix.lower() in SLOW_EXTENSIONS
+
+
+def plan_import_request(
+    *, data: bytes, filename: str, jurisdiction: Unit, by: User, encoding: str | None = None
+) -> PlanImportJob:
+    """Keep the upload and queue the job that reads it (``plans.jobs.plan_import_read``); the page polls the
+    job and shows the preview when it is done. The same file uploaded twice while the first is still being
+    read joins that job."""
+    sha = hashlib.sha256(data).hexdigest()
+    subject = PlanImportJob.subject_of(jurisdiction.pk, sha)
+    active = PlanImportJob.objects.filter(subject=subject, status__in=ACTIVE_JOB_STATUSES).first()
+    if active is not None:
+        return background.job_check(active)
+    try:
+        with transaction.atomic():
+            job = PlanImportJob(
+                jurisdiction=jurisdiction,
+                original_name=filename[:200],
+                sha256=sha,
+                encoding=(encoding or "")[:20],
+            )
+            job.file.save(f"{sha[:16]}-{_safe_name(filename)}", ContentFile(data), save=False)
+            created = background.job_create(
+                PlanImportJob,
+                kind=PLAN_IMPORT_JOB,
+                subject=subject,
+                by=by,
+                jurisdiction=jurisdiction,
+                original_name=job.original_name,
+                sha256=sha,
+                encoding=job.encoding,
+                file=job.file.name,
+            )
+    except IntegrityError:  # a second click that got here at the same moment
+        return PlanImportJob.objects.get(subject=subject, status__in=ACTIVE_JOB_STATUSES)
+    transaction.on_commit(lambda: background.job_enqueue(created.pk, kind=PLAN_IMPORT_JOB))
+    return created
+
+
+def plan_import_job_check(*, job: PlanImportJob) -> PlanImportJob:
+    """What the page does when it polls: a stalled job is queued again, then failed (lawgov.background)."""
+    return background.job_check(job)
+
+
+def plan_import_job_run(*, job_id: int, celery_id: str = "") -> PlanImport | None:
+    """Read and parse the job's file, reporting each stage, then keep the preview (one transaction).
+    A file that cannot be read fails the job with the reader's Chinese message; nothing else is written."""
+    job = background.job_claim(
+        job_id=job_id,
+        celery_id=celery_id,
+        kind=PLAN_IMPORT_JOB,
+        queryset=PlanImportJob.objects.select_related("jurisdiction", "requested_by"),
+    )
+    if job is None:
+        return None
+
+    def progress(stage: str, done: int = 0, total: int = 0) -> None:
+        declared = PLAN_IMPORT_JOB.stage(stage)
+        following = IMPORT_STAGE_PERCENT.get(_NEXT_STAGE.get(stage), declared.percent)
+        percent = declared.percent + (following - declared.percent) * done // total if total else None
+        background.job_stage(job, stage, progress=percent)
+
+    try:
+        with job.file.open("rb") as stream:
+            data = stream.read()
+        document = parse_bytes(data, job.original_name, encoding=job.encoding or None, progress=progress)
+        parsed = ensure_importable(document).to_dict()
+        with transaction.atomic():
+            background.job_holds(job)
+            plan_import = _plan_import_create(
+                data=data,
+                filename=job.original_name,
+                jurisdiction=job.jurisdiction,
+                by=job.requested_by,
+                parsed=parsed,
+            )
+            background.job_succeed(job)
+            PlanImportJob.objects.filter(pk=job.pk).update(plan_import=plan_import)
+        return plan_import
+    except background.JobLost:
+        log.warning("plan import job %s was taken over by another worker; this one stops", job_id)
+    except DocumentError as exc:
+        background.job_fail(job_id=job.pk, message=exc.message, claim=job.claim)
+    except DatabaseOperationalError:
+        try:
+            background.job_release(job)
+        except DatabaseOperationalError:
+            pass
+        raise
+    except Exception as exc:
+        log.exception("plan import job %s failed", job_id)
+        background.job_fail(
+            job_id=job.pk,
+            message=f"读取文件失败({type(exc).__name__})。请重新上传,或另存为.docx后上传。",
+            claim=job.claim,
+        )
+    return None
+
+
+_NEXT_STAGE = {
+    ImportJobStage.EXTRACTING: ImportJobStage.RECOGNISING,
+    ImportJobStage.RECOGNISING: ImportJobStage.PARSING,
+}
 
 
 def _safe_name(filename: str) -> str:

@@ -13,4 +13,5 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_tasks, name="unit-tasks"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import-preview"),
+    path("import/jobs/<int:pk>/", views.import_job, name="import-job"),
 ]

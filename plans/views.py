@@ -6,11 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from lawgov.models import Role, Unit
+from lawgov.models import JobStatus, Role, Unit
 from lawgov.permissions import people_only, role_required
 from plans import selectors, services
 from plans.forms import AssignmentForm, PlanUploadForm
-from plans.models import Assignment, AssignmentRole, Clause, Plan, PlanImport, Task
+from plans.models import Assignment, AssignmentRole, Clause, Plan, PlanImport, PlanImportJob, Task
 
 
 @people_only
@@ -136,6 +136,15 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
+            if services.plan_import_reads_slowly(upload.name):
+                job = services.plan_import_request(
+                    data=upload.read(),
+                    filename=upload.name,
+                    jurisdiction=jurisdiction,
+                    by=request.user,
+                    encoding=form.cleaned_data.get("encoding") or None,
+                )
+                return redirect("plans:import-job", pk=job.pk)
             try:
                 plan_import = services.plan_import_preview(
                     data=upload.read(),
@@ -156,6 +165,19 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         {"form": form, "recent": recent, "jurisdiction": jurisdiction},
         status=status,
     )
+
+
+@role_required(Role.LEGAL_OFFICE)
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where a slow upload (.pdf, .doc, a scan) is being read: the stage and the bar while the job runs (the
+    page reloads itself), the preview once it is done, the reason if it failed."""
+    job = get_object_or_404(
+        PlanImportJob.objects.select_related("jurisdiction"), pk=pk, jurisdiction__in=request.user.jurisdictions()
+    )
+    job = services.plan_import_job_check(job=job)
+    if job.status == JobStatus.SUCCEEDED and job.plan_import_id:
+        return redirect("plans:import-preview", pk=job.plan_import_id)
+    return render(request, "plans/import_job.html", {"job": job, "refresh_seconds": 2})
 
 
 @role_required(Role.LEGAL_OFFICE)

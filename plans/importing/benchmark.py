@@ -8,6 +8,7 @@ An upload is parsed inside the request that shows the preview, so parsing must s
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -15,8 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .corpus import BINARY_SUFFIXES, CorpusScore, score_corpus
+from .formats import convert
 from .parser import parse_bytes
-from .reader import chinese_numeral
+from .reader import chinese_numeral, read_upload
 
 GENERATED_TASKS = 1000
 _UNITS = ("区编办", "区法制办", "区财政局", "区人力资源和社会保障局", "区市场监管局", "区政务办", "区司法局")
@@ -95,6 +97,34 @@ def corpus(corpus_dir: str | Path, *, smoke: bool = False) -> tuple[CorpusScore,
     started = time.perf_counter()
     score = score_corpus(corpus_dir, skip_suffixes=BINARY_SUFFIXES if smoke else ())
     return score, round(time.perf_counter() - started, 4)
+
+
+def generated_docx(tasks: int = 340) -> bytes:
+    """The generated plan as a Word document, one paragraph a line (about 30 A4 pages at 300 tasks)."""
+    import docx
+
+    document = docx.Document()
+    for line in generated_plan(tasks=tasks, groups=10).splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def formats(*, tasks: int = 340) -> dict[str, float]:
+    """Seconds to read a generated ~30-page plan as .pdf (text extraction) and as .doc (LibreOffice
+    conversion, then .docx reading), both through ``read_upload``; the files are made by LibreOffice first
+    (not timed). Empty when LibreOffice is not installed."""
+    if convert.soffice_path() is None:
+        return {}
+    source = generated_docx(tasks)
+    pdf_bytes = convert.convert(source, source_suffix=".docx", target="pdf")
+    doc_bytes = convert.convert(source, source_suffix=".docx", target="doc")
+    pages = read_upload(pdf_bytes, "generated.pdf").pages
+    return {
+        f"pdf_text_{pages}_pages": round(_best_of(1, lambda: read_upload(pdf_bytes, "generated.pdf")), 4),
+        f"doc_convert_{pages}_pages": round(_best_of(1, lambda: read_upload(doc_bytes, "generated.doc")), 4),
+    }
 
 
 if __name__ == "__main__":

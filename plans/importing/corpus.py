@@ -24,7 +24,7 @@ Conventions shared by gold and scorer (one rule in one place: ``found_units`` ap
   costs a false positive only if the importer also misses that it is a group;
 - names compare after removing whitespace; nothing else is forgiven (``市监察局等部门`` ≠ ``市监察局``).
 
-A document the importer cannot read yet (``unsupported_type``: .pdf, .doc, .xlsx today) is recorded as
+A document the importer cannot read (``unsupported_type``: .odt, say) is recorded as
 ``unsupported``, counts as a miss on task count and class, and adds no matched task. Any other failure is
 recorded as ``error`` with its message, never raised: the benchmark prints it beside the figures.
 
@@ -56,7 +56,7 @@ _KEY_LENGTH = 8  # characters of a task's first words that identify it when alig
 # importer kept (序号 1, 第三条, (一)), not for a parent task that swallowed its (1) children.
 _START_SLACK = 8
 # Formats whose bytes the importer reads as text: there a ``binary`` refusal is the importer's error, on any
-# other suffix (.xlsx today) it means the format is not read yet.
+# other suffix it means the format is not read.
 _TEXT_SUFFIXES = frozenset({".txt", ".html", ".htm"})
 _NOISE_RE = re.compile(r"[\s\u3000,,。.、;;::!?!?“”\"'‘’()()〔〕【】\[\]《》…|·—\-]")
 

@@ -16,6 +16,11 @@ class ErrorCode(StrEnum):
     UNSUPPORTED_TYPE = "unsupported_type"
     NO_TASKS = "no_tasks"
     NOT_A_PLAN = "not_a_plan"
+    ENCRYPTED = "encrypted"
+    DAMAGED = "damaged"
+    TOO_MANY_PAGES = "too_many_pages"
+    CONVERSION = "conversion"
+    NO_OCR = "no_ocr"
 
 
 class DocumentError(Exception):

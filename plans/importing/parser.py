@@ -9,9 +9,10 @@ from datetime import date
 from .classify import KIND_NAMES, OTHER, PLAN, REPORT, RUBRIC, classify
 from .deadlines import Deadline, extract_deadlines
 from .errors import DocumentError, ErrorCode
+from .formats.base import Progress, no_progress
 from .normalize import normalize_document
 from .outline import Node, build_outline, chinese_number, choose_task_style, match_marker
-from .reader import read_document
+from .reader import read_upload
 from .result import (
     Annex,
     Clause,
@@ -24,6 +25,7 @@ from .result import (
     Section,
     Task,
 )
+from .tables import table_document
 from .targets import extract_targets
 from .units import LABEL_PATTERN, find_groups, parse_assignment
 
@@ -147,17 +149,24 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
 
 
 def parse_bytes(
-    data: bytes, filename: str, encoding: str | None = None, *, reference_date: date | None = None
+    data: bytes,
+    filename: str,
+    encoding: str | None = None,
+    *,
+    reference_date: date | None = None,
+    progress: Progress = no_progress,
 ) -> ParsedDocument:
     """Read, normalize and parse an upload; a plan in which no task can be found is refused.
 
     The refusal is here rather than in ``parse_document`` because only an upload has a person to tell:
     a report legitimately has no tasks, a plan without any is a wrong file or a format we do not read.
     A rubric or another document comes back parsed, with no tasks and its ``kind`` and ``kind_reason``;
-    the upload service refuses it with ``ensure_importable``.
+    the upload service refuses it with ``ensure_importable``. ``progress`` hears the stages of slow formats
+    (the plan-import job's progress bar).
     """
-    text = read_document(data, filename, encoding)
-    document = parse_document(text, reference_date=reference_date)
+    read = read_upload(data, filename, encoding, progress=progress)  # any format → text and blocks (reader.py)
+    document = parse_document(read.text, reference_date=reference_date)
+    document = table_document(document, read, reference_date=reference_date)  # 任务分工表 rows (tables.py)
     if not document.tasks and (document.kind == PLAN or (document.kind == OTHER and not document.sections)):
         # Text with nothing numbered at all is "other" too; for the person it means the same as a plan
         # without tasks. Another document with an outline (a regulation) is refused by ensure_importable.

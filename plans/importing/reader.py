@@ -1,7 +1,12 @@
-"""Turn uploaded bytes (.txt, .html, .docx) into plain text, one paragraph or table cell a line.
+"""Turn uploaded bytes into text, one paragraph or table cell a line, and into blocks (paragraphs and tables
+as rows of cells) for the task-division table reader.
 
-Everything a clerk can upload by mistake (an image renamed .docx, a GBK file declared UTF-8, a 30 MB scan)
-ends here as a ``DocumentError`` whose message says what is wrong in Chinese, before any parsing starts.
+Formats: .txt in any Chinese encoding, .html, .docx (paragraphs and tables in document order), .doc and .wps
+(converted by LibreOffice), .pdf with a text layer, .xlsx/.xls task sheets, and scans (.pdf without text,
+.png/.jpg/.tif) read by OCR. The bytes decide the format, checked against the extension, because a renamed
+file is the most common upload mistake. Everything a clerk can upload by mistake (an image renamed .docx, a
+GBK file declared UTF-8, a protected PDF, a 500-page scan) ends here as a ``DocumentError`` whose message
+says in Chinese what is wrong and what to do, before any parsing starts.
 """
 
 from __future__ import annotations
@@ -9,18 +14,30 @@ from __future__ import annotations
 import codecs
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import PurePath
 
+from .archive import zip_check
 from .errors import DocumentError, ErrorCode
+from .formats import convert, ocr, pdf, sheets
+from .formats.base import CONVERTING, PARSING, SAME_AS_ABOVE, Block, Progress, Read, Table, blocks_text, no_progress
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
+MAX_SCAN_BYTES = 30 * 1024 * 1024  # a PDF or a photographed page: scans are bigger than text
 
 TEXT_EXTENSIONS = frozenset({".txt", ".text"})
 HTML_EXTENSIONS = frozenset({".html", ".htm", ".xhtml", ".shtml"})
 DOCX_EXTENSIONS = frozenset({".docx"})
+WORD_EXTENSIONS = frozenset({".docx", ".doc", ".wps", ".docm", ".dotx"})
+SHEET_EXTENSIONS = frozenset({".xlsx", ".xls", ".et", ".xlsm"})
+PDF_EXTENSIONS = frozenset({".pdf"})
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp"})
+ACCEPTED_EXTENSIONS = (
+    TEXT_EXTENSIONS | HTML_EXTENSIONS | WORD_EXTENSIONS | SHEET_EXTENSIONS | PDF_EXTENSIONS | IMAGE_EXTENSIONS
+)
+# Formats read in a background job with a progress bar (conversion, PDF layout, OCR take seconds).
+SLOW_EXTENSIONS = frozenset({".doc", ".wps", ".xls", ".et"}) | PDF_EXTENSIONS | IMAGE_EXTENSIONS
 
 # Magic numbers of what people upload instead of a document, with the name we tell them.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -38,8 +55,11 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "RTF文件"),
 )
 _ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_OCR_IMAGES = frozenset({"PNG图片", "JPEG图片", "TIFF图片", "BMP图片"})
 
-_UNSUPPORTED_MESSAGE = "文件不是文本、网页或Word文档(.txt/.html/.docx)"
+_UNSUPPORTED_MESSAGE = "文件不是可读取的文档(支持.txt/.html/.docx/.doc/.wps/.pdf/.xlsx/.xls及扫描图片)"
+_PROTECTED_MESSAGE = "文件设有密码保护,无法读取。请在Word、WPS或Excel中取消密码后重新保存并上传"
 
 # Names people type in the upload form, mapped to the codec that reads them. GBK and GB2312 files are read
 # with GB18030, their superset, so a rare character outside GBK does not fail the whole file.
@@ -61,54 +81,120 @@ _META_CHARSET_RE = re.compile(rb"""<meta[^>]+?charset\s*=\s*["']?\s*([A-Za-z0-9_
 
 
 def read_document(data: bytes, filename: str, encoding: str | None = None) -> str:
-    """Return the text of an uploaded document, one block (paragraph, heading, table cell) a line.
+    """The text of an uploaded document, one block (paragraph, heading, table cell) a line."""
+    return read_upload(data, filename, encoding).text
 
-    ``filename`` decides the format by its extension, but the bytes are checked against it, because a
-    renamed file is the most common upload mistake. ``encoding`` is what the user declared in the upload
-    form; without it the encoding is detected (BOM, then strict UTF-8, then GB18030).
+
+def read_upload(data: bytes, filename: str, encoding: str | None = None, *, progress: Progress = no_progress) -> Read:
+    """Read an upload: its text, its blocks (paragraphs and tables), the format it was read as, OCR doubts.
+
+    ``filename`` gives the extension, but the bytes decide (and are checked against it). ``encoding`` is
+    what the user declared in the upload form; without it the encoding is detected (BOM, then strict UTF-8,
+    then GB18030). ``progress`` hears the stages of slow formats (conversion, extraction, OCR).
     """
+    extension = PurePath(filename or "").suffix.lower()
     size = len(data)
-    if size > MAX_DOCUMENT_BYTES:
+    limit = MAX_SCAN_BYTES if extension in PDF_EXTENSIONS | IMAGE_EXTENSIONS else MAX_DOCUMENT_BYTES
+    if size > limit:
         raise DocumentError(
             ErrorCode.TOO_LARGE,
-            f"文件超过{MAX_DOCUMENT_BYTES // (1024 * 1024)} MB的上限(实际{size / (1024 * 1024):.1f} MB)",
+            f"文件超过{limit // (1024 * 1024)} MB的上限(实际{size / (1024 * 1024):.1f} MB)",
         )
     if size == 0:
         raise DocumentError(ErrorCode.EMPTY, "文件为空")
 
-    extension = PurePath(filename or "").suffix.lower()
+    read = _read_by_content(data, extension, encoding, progress)
+    if not read.text.strip() and not read.tables:
+        if read.source_format in ("pdf_scan", "image"):
+            raise DocumentError(ErrorCode.EMPTY, "扫描件中没有识别出文字,请上传更清晰的扫描件或可复制文字的版本")
+        raise DocumentError(ErrorCode.EMPTY, "文件为空(没有任何文字)")
+    progress(PARSING)
+    return read
+
+
+def _read_by_content(data: bytes, extension: str, encoding: str | None, progress: Progress) -> Read:
     sniffed = _sniff_binary(data)
-    is_zip = data.startswith(_ZIP_MAGIC)
+    label = extension or "(无扩展名)"
 
-    if is_zip and extension not in DOCX_EXTENSIONS and not _is_docx_archive(data):
-        raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容是ZIP压缩包")
+    if sniffed and (extension in TEXT_EXTENSIONS or extension in HTML_EXTENSIONS):
+        raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容是{sniffed}")
+    if data.startswith(_OLE_MAGIC):
+        return _read_ole(data, extension, progress)
+    if data.startswith(_ZIP_MAGIC):
+        if extension in TEXT_EXTENSIONS or extension in HTML_EXTENSIONS:
+            raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容是ZIP压缩包")
+        return _read_zip(data, extension)
+    if data.startswith(b"%PDF"):
+        if extension not in PDF_EXTENSIONS | {""}:
+            raise _renamed(extension, sniffed)
+        return pdf.read_pdf(data, progress=progress)
+    if sniffed in _OCR_IMAGES and extension in IMAGE_EXTENSIONS:
+        return ocr.read_image(data, progress=progress)
 
-    if extension in DOCX_EXTENSIONS or is_zip:
-        if not is_zip:
-            found = f"实际是{sniffed}" if sniffed else "可能是改了扩展名的图片或其他文件"
-            if sniffed and sniffed.startswith("旧版Office"):
-                found = "实际是旧版Word(.doc)格式,请在Word中另存为.docx"
-            raise DocumentError(ErrorCode.BAD_DOCX, f"扩展名为{extension or '.docx'},但内容不是有效的Word文档({found})")
-        text = _read_docx(data, extension or ".docx")
-    elif extension in TEXT_EXTENSIONS or extension in HTML_EXTENSIONS or extension == "":
+    if extension in WORD_EXTENSIONS | SHEET_EXTENSIONS | PDF_EXTENSIONS:
+        raise _renamed(extension, sniffed)
+    if extension in IMAGE_EXTENSIONS:
+        found = f",内容是{sniffed}" if sniffed else ""
+        raise DocumentError(ErrorCode.DAMAGED, f"扩展名为{extension},但内容不是可识别的图片{found}")
+    if extension in TEXT_EXTENSIONS or extension in HTML_EXTENSIONS or extension == "":
         if sniffed:
             raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容是{sniffed}")
-        decoded = _decode(data, encoding, html=extension in HTML_EXTENSIONS or _looks_like_html(data))
+        is_html = extension in HTML_EXTENSIONS or _looks_like_html(data)
+        decoded = _decode(data, encoding, html=is_html)
         if "\x00" in decoded:
             raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容含有二进制数据")
-        if extension in HTML_EXTENSIONS or (extension == "" and _looks_like_html(data)):
-            text = html_to_text(decoded)
-        else:
-            text = decoded
-    elif extension == ".doc":
-        raise DocumentError(ErrorCode.UNSUPPORTED_TYPE, "不支持旧版Word(.doc)格式,请在Word中另存为.docx后再上传")
-    else:
-        found = f",内容是{sniffed}" if sniffed else ""
-        raise DocumentError(ErrorCode.UNSUPPORTED_TYPE, f"{_UNSUPPORTED_MESSAGE};收到的扩展名是{extension}{found}")
+        text = html_to_text(decoded) if is_html else decoded
+        return Read(text=text, source_format="html" if is_html else "txt", blocks=[])
+    found = f",内容是{sniffed}" if sniffed else ""
+    raise DocumentError(ErrorCode.UNSUPPORTED_TYPE, f"{_UNSUPPORTED_MESSAGE};收到的扩展名是{label}{found}")
 
-    if not text.strip():
-        raise DocumentError(ErrorCode.EMPTY, "文件为空(没有任何文字)")
-    return text
+
+def _renamed(extension: str, sniffed: str | None) -> DocumentError:
+    """A file whose content is not what its extension says."""
+    kinds = {".pdf": "PDF文件", ".xlsx": "Excel文件", ".xls": "Excel文件", ".et": "Excel文件", ".xlsm": "Excel文件"}
+    kind = kinds.get(extension, "Word文档")
+    found = f"实际是{sniffed}" if sniffed else "可能是改了扩展名的图片或其他文件"
+    code = ErrorCode.BAD_DOCX if kind == "Word文档" else ErrorCode.DAMAGED
+    return DocumentError(code, f"扩展名为{extension},但内容不是有效的{kind}({found})")
+
+
+def _read_ole(data: bytes, extension: str, progress: Progress) -> Read:
+    """An OLE compound file: a password-protected .docx/.xlsx (Office encrypts into OLE), or an old .doc,
+    .wps or .xls, which LibreOffice converts."""
+    head = data[: 512 * 1024]
+    if "EncryptedPackage".encode("utf-16-le") in head:
+        raise DocumentError(ErrorCode.ENCRYPTED, _PROTECTED_MESSAGE)
+    is_sheet = "Workbook".encode("utf-16-le") in head or "Book".encode("utf-16-le") in head[:4096]
+    if extension in SHEET_EXTENSIONS or (is_sheet and extension not in WORD_EXTENSIONS):
+        progress(CONVERTING)
+        converted = convert.convert(data, source_suffix=".xls", target="xlsx")
+        read = sheets.read_xlsx(converted, source_format="xls")
+        return read
+    if extension not in WORD_EXTENSIONS | {""}:
+        raise DocumentError(ErrorCode.UNSUPPORTED_TYPE, f"{_UNSUPPORTED_MESSAGE};内容是旧版Office文件")
+    source = extension if extension in (".doc", ".wps") else ".doc"
+    progress(CONVERTING)
+    converted = convert.convert(data, source_suffix=source, target="docx")
+    read = _read_docx(converted, source)
+    read.source_format = source.lstrip(".")
+    return read
+
+
+def _read_zip(data: bytes, extension: str) -> Read:
+    archive = zip_check(data, label="Word文档" if extension in WORD_EXTENSIONS else "文件")
+    with archive:
+        names = set(archive.namelist())
+    if "word/document.xml" in names:
+        return _read_docx(data, extension or ".docx")
+    if "xl/workbook.xml" in names:
+        return sheets.read_xlsx(data)
+    if extension in WORD_EXTENSIONS:
+        raise DocumentError(
+            ErrorCode.BAD_DOCX, f"扩展名为{extension},但内容不是有效的Word文档(是ZIP压缩包,不是Word文件)"
+        )
+    if extension in SHEET_EXTENSIONS:
+        raise DocumentError(ErrorCode.DAMAGED, f"扩展名为{extension},但内容不是有效的Excel文件(是ZIP压缩包)")
+    raise DocumentError(ErrorCode.BINARY, f"{_UNSUPPORTED_MESSAGE};内容是ZIP压缩包")
 
 
 def _sniff_binary(data: bytes) -> str | None:
@@ -126,14 +212,6 @@ def _sniff_binary(data: bytes) -> str | None:
     if b"\x00" in head:
         return "二进制数据"
     return None
-
-
-def _is_docx_archive(data: bytes) -> bool:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
 
 
 def _looks_like_html(data: bytes) -> bool:
@@ -248,61 +326,92 @@ def html_to_text(html: str) -> str:
 # --- docx ---------------------------------------------------------------------------------------------
 
 
-def _read_docx(data: bytes, extension: str) -> str:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if "word/document.xml" not in archive.namelist():
-                raise DocumentError(
-                    ErrorCode.BAD_DOCX,
-                    f"扩展名为{extension},但内容不是有效的Word文档(是ZIP压缩包,不是Word文件)",
-                )
-    except zipfile.BadZipFile:
-        raise DocumentError(
-            ErrorCode.BAD_DOCX, f"扩展名为{extension},但内容不是有效的Word文档(文件已损坏或不完整)"
-        ) from None
-
+def _read_docx(data: bytes, extension: str) -> Read:
+    """Paragraphs and tables of a Word document in document order (a table as rows of cells)."""
+    zip_check(data, label="Word文档").close()
     import docx  # python-docx is heavy to import; only docx uploads pay for it
 
     try:
         document = docx.Document(io.BytesIO(data))
         numbering = _Numbering.from_document(document)
-        lines = list(_docx_lines(document.element.body, numbering))
+        blocks = list(_docx_blocks(document.element.body, numbering))
     except DocumentError:
         raise
     except Exception as exc:  # python-docx raises many kinds (KeyError, ValueError, lxml errors)
         raise DocumentError(
             ErrorCode.BAD_DOCX, f"扩展名为{extension},但内容不是有效的Word文档(无法读取:{type(exc).__name__})"
         ) from exc
-    return "\n".join(line for line in lines if line.strip())
+    return Read(text=blocks_text(blocks), source_format="docx", blocks=blocks)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-def _docx_lines(container, numbering: _Numbering) -> Iterator[str]:
-    """Paragraphs and table cells in document order; content controls (w:sdt) are looked into."""
+def _docx_blocks(container, numbering: _Numbering, *, in_cell: bool = False) -> Iterator[Block]:
+    """Paragraphs and tables in document order; content controls (w:sdt) are looked into."""
     for child in container.iterchildren():
         tag = child.tag
         if tag == f"{_W}p":
-            text = _paragraph_text(child)
+            text = _paragraph_text(child, line_break="\n" if in_cell else " ")
             prefix = numbering.prefix(child)
             if text.strip() or prefix:
                 yield prefix + text
         elif tag == f"{_W}tbl":
-            for row in child.iterchildren(f"{_W}tr"):
-                for cell in row.iterchildren(f"{_W}tc"):
-                    yield from _docx_lines(cell, numbering)
+            yield _docx_table(child, numbering)
         elif tag == f"{_W}sdt":
             content = child.find(f"{_W}sdtContent")
             if content is not None:
-                yield from _docx_lines(content, numbering)
+                yield from _docx_blocks(content, numbering, in_cell=in_cell)
 
 
-def _paragraph_text(paragraph) -> str:
-    """Text of runs, hyperlinks and fields of a paragraph; deleted revisions are skipped."""
+def _docx_table(table, numbering: _Numbering) -> Table:
+    """Rows of cells on the table's grid: a cell spanning columns is followed by empty cells, a cell
+    continuing a vertical merge reads ``SAME_AS_ABOVE``; a table nested in a cell is flattened into it."""
+    rows: Table = []
+    for row in table.iterchildren(f"{_W}tr"):
+        cells: list[str] = []
+        properties = row.find(f"{_W}trPr")
+        before = properties.find(f"{_W}gridBefore") if properties is not None else None
+        if before is not None:
+            cells.extend([""] * int(before.get(f"{_W}val", "0")))
+        for cell in _row_cells(row):
+            tc_pr = cell.find(f"{_W}tcPr")
+            span = tc_pr.find(f"{_W}gridSpan") if tc_pr is not None else None
+            merge = tc_pr.find(f"{_W}vMerge") if tc_pr is not None else None
+            if merge is not None and merge.get(f"{_W}val", "continue") == "continue":
+                text = SAME_AS_ABOVE
+            else:
+                text = "\n".join(
+                    line if isinstance(line, str) else blocks_text([line])
+                    for line in _docx_blocks(cell, numbering, in_cell=True)
+                )
+            cells.append(text)
+            if span is not None:
+                cells.extend([""] * (int(span.get(f"{_W}val", "1")) - 1))
+        rows.append(cells)
+    return rows
+
+
+def _row_cells(row) -> Iterator:
+    """A row's cells, looking into content controls that wrap cells."""
+    for child in row.iterchildren():
+        if child.tag == f"{_W}tc":
+            yield child
+        elif child.tag == f"{_W}sdt":
+            content = child.find(f"{_W}sdtContent")
+            if content is not None:
+                yield from _row_cells(content)
+
+
+def _paragraph_text(paragraph, *, line_break: str = " ") -> str:
+    """Text of runs, hyperlinks and fields of a paragraph; deleted revisions are skipped. A line break in a
+    table cell separates what it holds (one unit a line), so there it stays a line break."""
     parts: list[str] = []
     for node in paragraph.iter(f"{_W}t", f"{_W}tab", f"{_W}br"):
-        parts.append(node.text or "" if node.tag == f"{_W}t" else " ")
+        if node.tag == f"{_W}t":
+            parts.append(node.text or "")
+        else:
+            parts.append(line_break if node.tag == f"{_W}br" else " ")
     return "".join(parts)
 
 

@@ -201,6 +201,8 @@ class ParsedDocument:
     warnings: list[ParseWarning] = field(default_factory=list)
     report: ReportInfo | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    source_format: str | None = None  # txt, html, docx, doc, wps, pdf, pdf_scan, image, xlsx, xls
+    ocr_doubts: list[Any] = field(default_factory=list)  # formats.base.OcrDoubt: lines OCR read uncertainly
 
     def task(self, path: str) -> Task:
         """The task with a path (KeyError if none): convenient in previews and tests."""
@@ -236,4 +238,6 @@ class ParsedDocument:
             "warnings": [warning.to_dict() for warning in self.warnings],
             "report": self.report.to_dict() if self.report else None,
             "meta": dict(self.meta),
+            "source_format": self.source_format,
+            "ocr_doubts": [doubt.to_dict() for doubt in self.ocr_doubts],
         }

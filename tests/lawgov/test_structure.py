@@ -24,6 +24,7 @@ LAZY_ALLOWED = (
     "celery",
     "playwright",
     "pdfplumber",
+    "pypdfium2",
     "pypdf",
     "pdfminer",
     "fitz",

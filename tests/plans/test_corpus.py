@@ -144,8 +144,8 @@ def test_a_document_scores_and_the_corpus_sums(tmp_path):
     ]
     gold = {"models": "a three-task test plan in the Panyu shape", "class": "plan", "tasks": tasks}
     (tmp_path / "a.gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
-    (tmp_path / "b.pdf").write_bytes(b"%PDF-1.4\n")
-    pdf_gold = {"models": "a test plan printed to PDF as notices are", "class": "plan", "tasks": tasks[:1]}
+    (tmp_path / "b.odt").write_bytes(b"an OpenDocument text, a format the importer does not read")
+    pdf_gold = {"models": "a test plan saved as OpenDocument text", "class": "plan", "tasks": tasks[:1]}
     (tmp_path / "b.gold.json").write_text(json.dumps(pdf_gold, ensure_ascii=False), encoding="utf-8")
 
     score = score_corpus(tmp_path)

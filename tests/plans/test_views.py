@@ -49,7 +49,7 @@ def test_upload_preview_confirm(client, panyu_officer):
         ("big.txt", b"a" * (30 * 1024 * 1024), "", "10 MB"),
         ("notes.txt", "今天开会,讨论了一些事情。\n明天继续。".encode(), "", "任务"),
         ("gbk.txt", seed_bytes(ZHAOHUA).decode("utf-8").encode("gb18030"), "utf-8", "UTF-8"),
-        ("plan.pdf", b"%PDF-1.4 hello", "", ".txt"),
+        ("plan.odt", b"an OpenDocument text", "", "只接受"),
     ],
 )
 def test_bad_files_get_a_chinese_message_and_nothing_is_written(client, panyu_officer, name, data, encoding, message):
