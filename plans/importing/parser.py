@@ -25,7 +25,7 @@ from .result import (
     Task,
 )
 from .targets import extract_targets
-from .units import LABEL_PATTERN, find_groups, parse_assignment
+from .units import LABEL_PATTERN, UNIT_LABELS, ends_unit_name, find_groups, parse_assignment
 
 _DATE_LINE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _CHINESE_DATE_LINE_RE = re.compile(
@@ -414,6 +414,43 @@ def _unit_spans(text: str) -> list[tuple[int, int, list]]:
     return found
 
 
+# The tail of a unit label that a PDF copy carried to the next line (牵 | 头单位:), with the heads it may
+# have left behind: 头单位 → {牵}, 单位 → {牵头, 配合, 责任, …}.
+_LABEL_TAILS: dict[str, set[str]] = {}
+for _label in UNIT_LABELS:
+    for _cut in range(1, len(_label)):
+        _LABEL_TAILS.setdefault(_label[_cut:], set()).add(_label[:_cut])
+_LABEL_TAIL_RE = re.compile("^(" + "|".join(sorted(_LABEL_TAILS, key=len, reverse=True)) + r")\s*:")
+_UNIT_LINE_START_RE = re.compile(rf"(?:^|[。;])\s*(?:{LABEL_PATTERN})\s*:(?!.*(?:{LABEL_PATTERN})\s*:)(.*)$")
+
+
+def rejoin_wrapped_unit_lines(lines: list[str]) -> list[str]:
+    """Undo the two page-width breaks of a PDF copy that hide units: inside a label (…完成。牵 | 头单位:X)
+    and inside the list of a unit line (配合单位:县应急管理局、县生 | 态环境分局). Any other break stays: a
+    task's continuation lines are its text either way."""
+    out: list[str] = []
+    for line in lines:
+        if out:
+            previous = out[-1]
+            tail = _LABEL_TAIL_RE.match(line)
+            if tail and any(previous.endswith(head) for head in _LABEL_TAILS[tail.group(1)]):
+                out[-1] = previous + line
+                continue
+            unit_line = _UNIT_LINE_START_RE.search(previous)
+            if (
+                unit_line
+                and unit_line.group(1).strip()
+                and not unit_line.group(1).endswith(("。", ";", ")", "】", "〕"))
+                and not ends_unit_name(unit_line.group(1))
+                and match_marker(line) is None
+                and not _UNIT_LINE_RE.match(line)
+            ):
+                out[-1] = previous + line
+                continue
+        out.append(line)
+    return out
+
+
 def _inside_group(line: str, position: int) -> bool:
     return any(start < position < end for start, end, _ in find_groups(line))
 
@@ -474,6 +511,20 @@ def _carries_work(node: Node) -> bool:
     return bool(body) or len(title) > 30
 
 
+def _closing_children(node: Node) -> set[int]:
+    """The closing duties at the end of a section that holds work: (八)保障措施 or (九)组织实施 after
+    (一)…(七) inside 二、主要任务 are requirements, as a closing 一、 section is. Only the trailing run
+    counts: a 加强组织领导 item between two tasks is a task."""
+    closing: set[int] = set()
+    for child in reversed(node.children):
+        if not _is_requirement_title(child):
+            break
+        closing.add(id(child))
+    if len(closing) == len(node.children):
+        return set()  # nothing before them: a section of such titles is the plan's work, read as before
+    return closing
+
+
 class _Walker:
     """Turn the outline into sections, tasks and closing duties, with the task level chosen per document."""
 
@@ -492,7 +543,7 @@ class _Walker:
         self._task_sections: set[str] = set()
 
     def walk(self, preamble: list[str], lines: list[str]) -> None:
-        outline_preamble, roots = build_outline(lines)
+        outline_preamble, roots = build_outline(rejoin_wrapped_unit_lines(lines))
         self.preamble = [*preamble, *outline_preamble]
         if self.kind != PLAN:
             self.sections = [self._section(node, "", 1, "other") for node in roots]
@@ -551,7 +602,13 @@ class _Walker:
         if role == "requirements":
             section.children = [self._section(child, path, level + 1, "requirements") for child in node.children]
             return section
+        closing = _closing_children(node) if role == "tasks" else set()
         for child in node.children:
+            if id(child) in closing:
+                child_section = self._section(child, path, level + 1, "requirements")
+                section.children.append(child_section)
+                self._requirement_sections.append((child_section, child))
+                continue
             if task_nodes is not None and role == "tasks" and not _is_prose(child):
                 if child.style == style or (not child.children and _carries_work(child)):
                     task_nodes.append((child, path))

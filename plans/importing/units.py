@@ -117,6 +117,7 @@ _LABELS = {
     "牵头领导": Role.LEAD,
 }
 LABEL_PATTERN = "|".join(sorted(_LABELS, key=len, reverse=True))
+UNIT_LABELS: tuple[str, ...] = tuple(_LABELS)
 _LABEL_RE = re.compile("(" + LABEL_PATTERN + r")\s*:\s*")
 _VERBS = {
     "牵头负责": Role.LEAD,
@@ -153,7 +154,9 @@ def parse_assignment(content: str) -> list[UnitMention] | None:
     Recognised: labelled lists (牵头单位:…,配合单位:…; 责任单位:…) and verb lists (A牵头,B配合;
     A负责). Anything else (a qualifier such as (街道), an aside, a year range) is not an assignment.
     """
-    content = content.strip()
+    # A line break inside a unit parenthesis is where a PDF copy wrapped the line (县委组\n织部, 牵\n头):
+    # a name or a label never holds one.
+    content = content.replace("\n", "").strip()
     if not content:
         return None
     labels = list(_LABEL_RE.finditer(content))
@@ -200,6 +203,13 @@ def _strip_duty(text: str) -> str:
     if _VERB_TAIL_RE.search(text) and not _VERB_RE.search(text):
         text = _VERB_TAIL_RE.sub("负责", text)
     return text
+
+
+def ends_unit_name(text: str) -> bool:
+    """Whether a unit list can end here: its last name ends as a body's name does (局, 办, 镇街, 部门 …),
+    or it is a group phrase. 县生态 (a name cut by a line wrap) cannot."""
+    last = re.split(r"[、,;和及与]", text.strip(" 。;,"))[-1]
+    return not last or last.endswith(_UNIT_SUFFIXES) or is_group_phrase(last)
 
 
 def split_unit_names(segment: str) -> list[str]:
