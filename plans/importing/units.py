@@ -87,7 +87,10 @@ def is_group_phrase(name: str) -> bool:
     """Whether a unit name stands for a set of units (各镇街, 区政府各部门, 区级相关部门 …) or for a role
     that some unit fills (行政决策起草和主办部门): either way not one department, so the legal office
     names the units behind it."""
-    return name in GROUP_PHRASES or bool(_GROUP_RE.match(name)) or bool(_ROLE_PHRASE_RE.search(name))
+    # 各 ("each") never begins the name of one body: 各县区人民政府, 各开发区管委会 stand for many.
+    if name in GROUP_PHRASES or name.startswith("各"):
+        return True
+    return bool(_GROUP_RE.match(name)) or bool(_ROLE_PHRASE_RE.search(name))
 
 
 # Printed variants of one group phrase, rewritten before names are split on 、 (which they contain).
