@@ -101,7 +101,7 @@ def task_label(path: str) -> str:
     part = path.rsplit("/", 1)[-1].split("#", 1)[0]
     if not part:
         return ""
-    if part.isdigit():
+    if part.isascii() and part.isdigit():  # ① is a digit to str.isdigit
         return f"{part}."
     if all(char in _CN for char in part):
         return f"{part}、"
@@ -191,7 +191,8 @@ def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
     A level is a frame when at least half its nodes have children of the dominant child style, or when
     those children outnumber the childless nodes (a few (一) paragraphs beside groups of 1. items). The
     level below is sub-points, not tasks, when most parents introduce it with a colon (…包括:) or carry
-    the units themselves (…(区编办负责)。具体:(1)…(2)…).
+    the units themselves (…(区编办负责)。具体:(1)…(2)…), or list them and name the units once after the
+    last (①…;②…;③….(X牵头)); ① items are sub-points unless most of them name their own units.
     """
     current = roots
     if not current:

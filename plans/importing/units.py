@@ -212,6 +212,7 @@ def ends_unit_name(text: str) -> bool:
     """Whether a unit list can end here: its last name ends as a body's name does (局, 办, 镇街, 部门 …),
     or it is a group phrase. 县生态 (a name cut by a line wrap) cannot."""
     last = re.split(r"[、,;和及与]", text.strip(" 。;,"))[-1]
+    last = _VERB_RE.sub("", _strip_duty(last)).removesuffix("等")  # 区财政局配合, 区司法局等
     return not last or last.endswith(_UNIT_SUFFIXES) or is_group_phrase(last)
 
 
