@@ -177,11 +177,17 @@ def _closed_by_one_assignment(parents: list[Node], child_style: str, carries_uni
         children = [child for child in node.children if child.style == child_style]
         if len(children) < 2:
             continue
-        if carries_units("\n".join(children[-1].printed_lines())) and not any(
-            carries_units("\n".join(child.printed_lines())) for child in children[:-1]
+        # Earlier children first: in most plans the first one names units and settles it. Node by node, so a
+        # group of fifty tasks is not read as one text.
+        if not any(_names_units(child, carries_units) for child in children[:-1]) and _names_units(
+            children[-1], carries_units
         ):
             closed += 1
     return closed * 2 > len(parents)
+
+
+def _names_units(node: Node, carries_units) -> bool:
+    return any(carries_units(part.own_text) for part in node.walk())
 
 
 def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
