@@ -25,7 +25,7 @@ _RUBRIC_TITLE_RE = re.compile(
 )
 _REPORT_TITLE_RE = re.compile(r"(情况的?报告|工作报告|报告|工作总结|总结|情况通报|述职|情况$)")
 _PLAN_TITLE_RE = re.compile(
-    r"(实施方案|工作方案|方案|规划|实施意见|意见|工作要点|要点|工作安排|安排|工作计划|计划|纲要)"
+    r"(实施方案|工作方案|方案|规划|实施意见|意见|工作要点|要点|工作安排|安排|工作计划|计划|纲要|任务清单|工作清单)"
 )
 # Rules and notices: 条例, 规定, 管理办法, 决定 name a legal text, not a plan (a 考核办法 is a rubric, above).
 _OTHER_TITLE_RE = re.compile(r"(条例|规定|规则|办法|决定|公告|通告)(?:\([^()]*\))?$")

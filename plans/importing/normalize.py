@@ -196,6 +196,10 @@ _NOISE_RES = tuple(
         r"^[\u4e00-\u9fff]{2,6}·[\u4e00-\u9fff]{2,6}$",
         # Printing footer: 佛山市南海区人民政府办公室 2012年6月11日印发 (digits may be lost).
         r"^\S{2,30}(办公室|办公厅|人民政府|政府办)\s*\d{4}年[\d月日]*印发$",
+        # Site footers: 主办单位:…办公室 网站标识码:… ICP备案号:…, 版权所有, 技术支持:…; 主办单位 here is the
+        # site's owner, not a lead unit.
+        r"网站标识码|ICP备|公网安备|版权所有|Copyright|©|^技术支持\s*:|^(网站)?(主办|承办)单位\s*:.*(网站|维护|承办|电话)",
+        r"^(联系我们|网站地图|网站声明|隐私声明|建议使用.{0,20}浏览器.*)$",
         # Gambling spam that hosting pages inject at top and bottom.
         r"快3|pk10|wellcome|彩神|时时彩|六合彩|百家乐|彩票.*下载|下载.*彩票",
     )

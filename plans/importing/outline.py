@@ -93,6 +93,21 @@ class Node:
             yield from child.walk()
 
 
+def task_label(path: str) -> str:
+    """How a task's number is shown, from its path, in the document's own style: ``二/(一)`` → ``(一)``,
+    ``二/(一)/3`` → ``3.``, ``一/1/(2)`` → ``(2)``, ``三`` → ``三、``, ``第五条`` and ``①`` as printed. The
+    stored ``number`` drops the punctuation (``一`` for ``(一)``), so ``f"{number}. "`` would misprint a
+    (一)-level task as ``一.``."""
+    part = path.rsplit("/", 1)[-1].split("#", 1)[0]
+    if not part:
+        return ""
+    if part.isascii() and part.isdigit():  # ① is a digit to str.isdigit
+        return f"{part}."
+    if all(char in _CN for char in part):
+        return f"{part}、"
+    return part  # (一) (1) ① 第五条 第一部分: the path keeps the printed form
+
+
 def match_marker(line: str) -> Node | None:
     """The numbered node a line starts, or None for a plain line (一是… run-in numbering is plain text)."""
     for style in _STYLES:
@@ -153,6 +168,28 @@ def _dominant(nodes: list[Node]) -> str:
     return min((style for style, count in counts.items() if count == best), key=lambda s: _STYLE_BY_NAME[s].rank)
 
 
+def _closed_by_one_assignment(parents: list[Node], child_style: str, carries_units) -> bool:
+    """Whether most parents list their children and then name the units once, after the last of them:
+    1.深化改革。①…;②…;③…。(X牵头,Y配合). The units are the whole item's, so the children are its
+    sub-points, not tasks."""
+    closed = 0
+    for node in parents:
+        children = [child for child in node.children if child.style == child_style]
+        if len(children) < 2:
+            continue
+        # Earlier children first: in most plans the first one names units and settles it. Node by node, so a
+        # group of fifty tasks is not read as one text.
+        if not any(_names_units(child, carries_units) for child in children[:-1]) and _names_units(
+            children[-1], carries_units
+        ):
+            closed += 1
+    return closed * 2 > len(parents)
+
+
+def _names_units(node: Node, carries_units) -> bool:
+    return any(carries_units(part.own_text) for part in node.walk())
+
+
 def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
     """The numbering style that holds the tasks: descend from the top while the level's nodes are a frame
     for a numbered level below them, stop where the level below is only sub-points of its parent.
@@ -160,7 +197,8 @@ def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
     A level is a frame when at least half its nodes have children of the dominant child style, or when
     those children outnumber the childless nodes (a few (一) paragraphs beside groups of 1. items). The
     level below is sub-points, not tasks, when most parents introduce it with a colon (…包括:) or carry
-    the units themselves (…(区编办负责)。具体:(1)…(2)…).
+    the units themselves (…(区编办负责)。具体:(1)…(2)…), or list them and name the units once after the
+    last (①…;②…;③….(X牵头)); ① items are sub-points unless most of them name their own units.
     """
     current = roots
     if not current:
@@ -188,5 +226,13 @@ def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
                 1 for node in parents for child in node.children if carries_units("\n".join(child.printed_lines()))
             )
             if children_with_units < owning_units:
+                return style
+        if _closed_by_one_assignment(parents, child_style, carries_units):
+            return style
+        if child_style == "①":
+            # ① is below the four levels GB/T 9704 numbers: by convention a sub-point of an item, a task
+            # only where the circled items name their own units (most of them).
+            circled = [child for node in parents for child in node.children if child.style == child_style]
+            if sum(1 for child in circled if carries_units(child.own_text)) * 2 <= len(circled):
                 return style
         current = kids

@@ -27,7 +27,7 @@ from .result import (
 )
 from .tables import table_document
 from .targets import extract_targets
-from .units import LABEL_PATTERN, find_groups, parse_assignment
+from .units import LABEL_PATTERN, UNIT_LABELS, ends_unit_name, find_groups, parse_assignment
 
 _DATE_LINE_RE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 _CHINESE_DATE_LINE_RE = re.compile(
@@ -38,7 +38,7 @@ _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
-_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况)")
+_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单)")
 _PUBLISHED_NAME_RES = (
     re.compile(r"关于印发《?(.+?)》?的通知"),
     re.compile(r"《(.+?)》"),
@@ -87,9 +87,9 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
     lines, meta = normalized.lines, normalized.meta
     # The body starts at the first numbered line of any style: 一、 in a whole plan, (一) or 1. in a short
     # one, 93. in a fragment copied from page 4.
-    first_body_line = next((i for i, line in enumerate(lines) if match_marker(line)), 0)
+    first_body_line = _body_start(lines)
     annex_start = _find_annex_start(lines, after=first_body_line)
-    first_heading = next((i for i, line in enumerate(lines[:annex_start]) if match_marker(line)), annex_start)
+    first_heading = next((i for i in range(first_body_line, annex_start) if match_marker(lines[i])), annex_start)
     body_end = _signature_start(lines, first_heading, annex_start)
 
     warnings: list[ParseWarning] = []
@@ -423,6 +423,43 @@ def _unit_spans(text: str) -> list[tuple[int, int, list]]:
     return found
 
 
+# The tail of a unit label that a PDF copy carried to the next line (牵 | 头单位:), with the heads it may
+# have left behind: 头单位 → {牵}, 单位 → {牵头, 配合, 责任, …}.
+_LABEL_TAILS: dict[str, set[str]] = {}
+for _label in UNIT_LABELS:
+    for _cut in range(1, len(_label)):
+        _LABEL_TAILS.setdefault(_label[_cut:], set()).add(_label[:_cut])
+_LABEL_TAIL_RE = re.compile("^(" + "|".join(sorted(_LABEL_TAILS, key=len, reverse=True)) + r")\s*:")
+_UNIT_LINE_START_RE = re.compile(rf"(?:^|[。;])\s*(?:{LABEL_PATTERN})\s*:(?!.*(?:{LABEL_PATTERN})\s*:)(.*)$")
+
+
+def rejoin_wrapped_unit_lines(lines: list[str]) -> list[str]:
+    """Undo the two page-width breaks of a PDF copy that hide units: inside a label (…完成。牵 | 头单位:X)
+    and inside the list of a unit line (配合单位:县应急管理局、县生 | 态环境分局). Any other break stays: a
+    task's continuation lines are its text either way."""
+    out: list[str] = []
+    for line in lines:
+        if out:
+            previous = out[-1]
+            tail = _LABEL_TAIL_RE.match(line)
+            if tail and any(previous.endswith(head) for head in _LABEL_TAILS[tail.group(1)]):
+                out[-1] = previous + line
+                continue
+            unit_line = _UNIT_LINE_START_RE.search(previous)
+            if (
+                unit_line
+                and unit_line.group(1).strip()
+                and not unit_line.group(1).endswith(("。", ";", ")", "】", "〕"))
+                and not ends_unit_name(unit_line.group(1))
+                and match_marker(line) is None
+                and not _UNIT_LINE_RE.match(line)
+            ):
+                out[-1] = previous + line
+                continue
+        out.append(line)
+    return out
+
+
 def _inside_group(line: str, position: int) -> bool:
     return any(start < position < end for start, end, _ in find_groups(line))
 
@@ -448,7 +485,25 @@ def split_clauses(text: str) -> list[Clause]:
     tail = text[position:].strip(_CLAUSE_STRIP)
     if len(re.findall(r"[\u4e00-\u9fff]", tail)) >= 2 or not clauses:
         clauses.append(Clause(text=tail, units=[]))
-    return clauses
+    return _merge_time_limit_lines(clauses)
+
+
+# 完成时限:2024年6月底前 on its own line beside the unit lines: a field of the task, like the units, not a
+# stretch of work that needs units of its own.
+_TIME_LIMIT_LINE_RE = re.compile(r"^(?:完成时限|完成时间|时间节点|时限要求|办结时限|完成期限|时限)\s*:")
+
+
+def _merge_time_limit_lines(clauses: list[Clause]) -> list[Clause]:
+    merged: list[Clause] = []
+    for clause in clauses:
+        lines = [line for line in clause.text.split("\n") if line.strip(_CLAUSE_STRIP)]
+        if merged and lines and all(_TIME_LIMIT_LINE_RE.match(line.strip()) for line in lines):
+            previous = merged[-1]
+            units = previous.units + [unit for unit in clause.units if unit not in previous.units]
+            merged[-1] = Clause(text=f"{previous.text}\n{clause.text}", units=units)
+            continue
+        merged.append(clause)
+    return merged
 
 
 # Sections whose titles say they hold no tasks: the frame of the plan, not its work. A title that also
@@ -483,6 +538,35 @@ def _carries_work(node: Node) -> bool:
     return bool(body) or len(title) > 30
 
 
+def _closing_paragraphs(task_nodes: list[tuple[Node, str]]) -> list[str]:
+    """Unnumbered paragraphs after the last task of a list of one-paragraph tasks (各责任单位要…于12月10日前
+    报送): the plan's closing duty, not more of the last task. Taken out of the last task only when every
+    other task is a single paragraph, the last one already named its units and the paragraphs name none."""
+    if len(task_nodes) < 3:
+        return []
+    last = task_nodes[-1][0]
+    if not last.lines or last.children or not carries_units(last.rest) or carries_units("\n".join(last.lines)):
+        return []
+    if any(node.lines or node.children for node, _ in task_nodes[:-1]):
+        return []
+    closing, last.lines = last.lines, []
+    return closing
+
+
+def _closing_children(node: Node) -> set[int]:
+    """The closing duties at the end of a section that holds work: (八)保障措施 or (九)组织实施 after
+    (一)…(七) inside 二、主要任务 are requirements, as a closing 一、 section is. Only the trailing run
+    counts: a 加强组织领导 item between two tasks is a task."""
+    closing: set[int] = set()
+    for child in reversed(node.children):
+        if not _is_requirement_title(child):
+            break
+        closing.add(id(child))
+    if len(closing) == len(node.children):
+        return set()  # nothing before them: a section of such titles is the plan's work, read as before
+    return closing
+
+
 class _Walker:
     """Turn the outline into sections, tasks and closing duties, with the task level chosen per document."""
 
@@ -501,7 +585,7 @@ class _Walker:
         self._task_sections: set[str] = set()
 
     def walk(self, preamble: list[str], lines: list[str]) -> None:
-        outline_preamble, roots = build_outline(lines)
+        outline_preamble, roots = build_outline(rejoin_wrapped_unit_lines(lines))
         self.preamble = [*preamble, *outline_preamble]
         if self.kind != PLAN:
             self.sections = [self._section(node, "", 1, "other") for node in roots]
@@ -523,7 +607,11 @@ class _Walker:
                 self.sections.append(section)
                 if role == "requirements":
                     self._requirement_sections.append((section, node))
+        closing = _closing_paragraphs(task_nodes)
         self._build_tasks(task_nodes)
+        for number, paragraph in enumerate(closing, start=1):
+            section_path = task_nodes[-1][1]
+            self._add_requirement(f"{section_path}/p{number}" if section_path else f"p{number}", "", "", paragraph)
         self._mark_roles(self.sections)
         for section, node in self._requirement_sections:
             self._build_requirements(section, node)
@@ -560,7 +648,13 @@ class _Walker:
         if role == "requirements":
             section.children = [self._section(child, path, level + 1, "requirements") for child in node.children]
             return section
+        closing = _closing_children(node) if role == "tasks" else set()
         for child in node.children:
+            if id(child) in closing:
+                child_section = self._section(child, path, level + 1, "requirements")
+                section.children.append(child_section)
+                self._requirement_sections.append((child_section, child))
+                continue
             if task_nodes is not None and role == "tasks" and not _is_prose(child):
                 if child.style == style or (not child.children and _carries_work(child)):
                     task_nodes.append((child, path))
@@ -699,6 +793,39 @@ def _display_number(node: Node) -> str:
 
 
 # --- annexes and reports ------------------------------------------------------------------------------
+
+
+def _body_start(lines: list[str]) -> int:
+    """The first numbered line of the plan: usually the first numbered line of all, but a notice whose
+    cover letter numbers its own points (一、提高认识 二、按时报送) and then sends the plan it names as its
+    附件 starts at the first numbered line after that plan's title."""
+    first = next((i for i, line in enumerate(lines) if match_marker(line)), 0)
+    wrapped = _annexed_plan_title(lines, first)
+    if wrapped is None:
+        return first
+    return next((i for i in range(wrapped + 1, len(lines)) if match_marker(lines[i])), first)
+
+
+def _annexed_plan_title(lines: list[str], after: int) -> int | None:
+    """Where the plan a notice sends as its 附件 begins (its title line just after a 附件 marker), when
+    the cover letter before it names that same plan (印发《X》, 附件:X); else None."""
+    named: set[str] = set()
+    for index, line in enumerate(lines):
+        if index > after and (_ANNEX_BARE_RE.match(line) or _ANNEX_HEAD_RE.match(line)) and _is_annex_marker(line):
+            for position in (index + 1, index + 2):
+                if (
+                    position < len(lines)
+                    and _title_key(lines[position]) in named
+                    and any(match_marker(rest) for rest in lines[position + 1 : position + 40])
+                ):
+                    return position
+        if "印发" in line or "《" in line or _ANNEX_LIST_RE.match(line):
+            for pattern in _PUBLISHED_NAME_RES:
+                named.update(_title_key(match.group(1)) for match in pattern.finditer(line))
+            if match := _ANNEX_LIST_RE.match(line):
+                named.add(_title_key(match.group(1)))
+            named.discard("")
+    return None
 
 
 def _is_annex_marker(line: str) -> bool:

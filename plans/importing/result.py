@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from .deadlines import Deadline
+from .outline import task_label
 from .targets import Target
 from .units import Role, UnitMention
 
@@ -49,10 +50,16 @@ class Task:
                 seen.setdefault((unit.name, unit.role), unit)
         return list(seen.values())
 
+    @property
+    def label(self) -> str:
+        """The number as printed, for display: ``(一)``, ``3.``, ``(2)``, ``第五条``."""
+        return task_label(self.path)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
             "number": self.number,
+            "label": self.label,
             "section_path": self.section_path,
             "heading": self.heading,
             "text": self.text,

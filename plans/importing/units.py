@@ -87,7 +87,10 @@ def is_group_phrase(name: str) -> bool:
     """Whether a unit name stands for a set of units (各镇街, 区政府各部门, 区级相关部门 …) or for a role
     that some unit fills (行政决策起草和主办部门): either way not one department, so the legal office
     names the units behind it."""
-    return name in GROUP_PHRASES or bool(_GROUP_RE.match(name)) or bool(_ROLE_PHRASE_RE.search(name))
+    # 各 ("each") never begins the name of one body: 各县区人民政府, 各开发区管委会 stand for many.
+    if name in GROUP_PHRASES or name.startswith("各"):
+        return True
+    return bool(_GROUP_RE.match(name)) or bool(_ROLE_PHRASE_RE.search(name))
 
 
 # Printed variants of one group phrase, rewritten before names are split on 、 (which they contain).
@@ -117,6 +120,7 @@ _LABELS = {
     "牵头领导": Role.LEAD,
 }
 LABEL_PATTERN = "|".join(sorted(_LABELS, key=len, reverse=True))
+UNIT_LABELS: tuple[str, ...] = tuple(_LABELS)
 _LABEL_RE = re.compile("(" + LABEL_PATTERN + r")\s*:\s*")
 _VERBS = {
     "牵头负责": Role.LEAD,
@@ -153,7 +157,9 @@ def parse_assignment(content: str) -> list[UnitMention] | None:
     Recognised: labelled lists (牵头单位:…,配合单位:…; 责任单位:…) and verb lists (A牵头,B配合;
     A负责). Anything else (a qualifier such as (街道), an aside, a year range) is not an assignment.
     """
-    content = content.strip()
+    # A line break inside a unit parenthesis is where a PDF copy wrapped the line (县委组\n织部, 牵\n头):
+    # a name or a label never holds one.
+    content = content.replace("\n", "").strip()
     if not content:
         return None
     labels = list(_LABEL_RE.finditer(content))
@@ -200,6 +206,14 @@ def _strip_duty(text: str) -> str:
     if _VERB_TAIL_RE.search(text) and not _VERB_RE.search(text):
         text = _VERB_TAIL_RE.sub("负责", text)
     return text
+
+
+def ends_unit_name(text: str) -> bool:
+    """Whether a unit list can end here: its last name ends as a body's name does (局, 办, 镇街, 部门 …),
+    or it is a group phrase. 县生态 (a name cut by a line wrap) cannot."""
+    last = re.split(r"[、,;和及与]", text.strip(" 。;,"))[-1]
+    last = _VERB_RE.sub("", _strip_duty(last)).removesuffix("等")  # 区财政局配合, 区司法局等
+    return not last or last.endswith(_UNIT_SUFFIXES) or is_group_phrase(last)
 
 
 def split_unit_names(segment: str) -> list[str]:

@@ -386,3 +386,160 @@ def test_task_level_and_kind_are_in_the_json():
     assert data["task_level"] == "(一)"
     assert data["kind"] == "plan"
     assert data["kind_reason"].startswith("标题含“")
+
+
+# --- h-parser2: shapes from the corpus misses and documents 27–34 -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "items",
+    [
+        # on their own lines, the units after the last one
+        "1.深化改革。\n①推行告知承诺制;\n②清理中介服务;\n③推进证照分离。(县审批局牵头,县市场监管局配合)\n"
+        "2.规范执法。\n①公示执法信息;\n②配备记录设备。(县司法局负责)\n",
+        # run in
+        "1.深化改革。①推行告知承诺制;②清理中介服务;③推进证照分离。(县审批局牵头,县市场监管局配合)\n"
+        "2.规范执法。①公示执法信息;②配备记录设备。(县司法局负责)\n",
+    ],
+)
+def test_circled_items_closed_by_one_unit_parenthesis_are_sub_points_of_their_task(items):
+    document = parse("某县法治政府建设工作方案\n一、重点任务\n" + items + "二、保障措施\n①加强领导;②加强督导。\n")
+    assert document.task_level == "1."
+    assert [task.path for task in document.tasks] == ["一/1", "一/2"]
+    assert units_by_role(document.tasks[0]) == {L: ["县审批局"], C: ["县市场监管局"]}
+    assert "③推进证照分离" in document.tasks[0].text
+
+
+def test_sub_points_without_units_of_their_own_under_a_parenthesised_level_are_not_tasks():
+    """The same rule at (1): one unit parenthesis after the last sub-point belongs to the whole item."""
+    document = parse(
+        "某区工作方案\n一、主要任务\n1.推进公开\n(1)更新目录;\n(2)公开预决算。(区政府办牵头,区财政局配合)\n"
+        "2.规范执法\n(1)公示信息;\n(2)全过程记录。(区司法局负责)\n"
+    )
+    assert [task.path for task in document.tasks] == ["一/1", "一/2"]
+
+
+def test_unit_parentheses_labels_and_lists_wrapped_by_a_pdf_copy():
+    document = parse(
+        "某县工作方案\n一、主要任务\n1.加强培训。全年举办培训班不少于2期。(县委组\n织部、县司法局牵\n头,县委党校配合)\n"
+        "2.推进公开。每月更新公开内容。牵\n头单位:县政府办公室\n配合单位:县应急管理局、县生\n态环境分局\n"
+        "3.规范检查。推行综合查一次。\n— 2 —\n责任单位:县市场监管局\n"
+    )
+    assert units_by_role(document.tasks[0]) == {L: ["县委组织部", "县司法局"], C: ["县委党校"]}
+    assert units_by_role(document.tasks[1]) == {L: ["县政府办公室"], C: ["县应急管理局", "县生态环境分局"]}
+    assert units_by_role(document.tasks[2]) == {R: ["县市场监管局"]}
+
+
+def test_a_site_footer_naming_its_owner_is_not_a_unit_line():
+    document = parse(
+        "某区2025年法治政府建设工作要点\n一、重点工作\n(一)推进执法规范化。落实三项制度。(区司法局负责)\n"
+        "(二)推进政务公开。更新目录。(区政府办公室负责)\n二、保障措施\n各单位要于12月10日前报送总结。\n"
+        "主办单位:某区人民政府办公室 网站标识码:4400000000 ICP备案号:粤ICP备00000000号\n版权所有:某区人民政府\n"
+    )
+    assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
+    assert [requirement.path for requirement in document.requirements] == ["二/p1"]
+
+
+def test_a_closing_section_inside_the_task_section_is_a_closing_duty():
+    document = parse(
+        "某县法治政府建设实施方案\n一、主要任务\n(一)推进依法决策。健全决策程序。(县司法局牵头)\n"
+        "(二)规范执法。推行三项制度。(县司法局负责)\n(三)加强组织领导。年底前报送工作总结。\n"
+        "(四)保障措施。各单位要加强督导考核。\n"
+    )
+    assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
+    assert [requirement.path for requirement in document.requirements] == ["一/(三)/p1", "一/(四)/p1"]
+    assert [child.role for child in document.sections[0].children] == ["requirements", "requirements"]
+
+
+def test_a_closing_title_between_two_tasks_stays_a_task():
+    document = parse(
+        "某县工作方案\n一、主要任务\n(一)加强组织领导。成立领导小组。(县政府办公室负责)\n"
+        "(二)规范执法。推行三项制度。(县司法局负责)\n"
+    )
+    assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
+
+
+@pytest.mark.parametrize(
+    ("path", "label"),
+    [("二/(一)", "(一)"), ("二/(一)/3", "3."), ("一/1/(2)", "(2)"), ("三", "三、"), ("第二章/第五条", "第五条"),
+     ("一/1/①", "①"), ("93", "93."), ("二/(一)/3#2", "3."), ("", "")],
+)  # fmt: skip
+def test_a_task_number_is_shown_in_the_documents_own_style(path, label):
+    from plans.importing.outline import task_label
+
+    assert task_label(path) == label
+
+
+def test_a_parenthesised_task_shows_its_parentheses_in_the_json():
+    data = parse("某区工作方案\n一、主要任务\n(一)健全制度(区司法局负责)。\n").to_dict()
+    assert data["tasks"][0]["number"] == "一"
+    assert data["tasks"][0]["label"] == "(一)"
+
+
+@pytest.mark.parametrize("name", ["各县区人民政府", "各开发区管委会", "各县(市、区)人民政府", "各决策承办单位"])
+def test_a_name_beginning_with_each_is_a_group(name):
+    from plans.importing import is_group_phrase
+
+    assert is_group_phrase(name)
+
+
+def test_a_notice_with_numbered_cover_points_sending_the_plan_as_its_annex():
+    document = parse(
+        "某县人民政府办公室关于印发某县2024年法治政府建设工作要点的通知\n某政办〔2024〕9号\n各乡镇,县政府各部门:\n"
+        "现将《某县2024年法治政府建设工作要点》印发给你们,并就有关事项通知如下:\n"
+        "一、提高认识。各单位要亲自部署。\n二、按时报送。各单位于2024年6月20日前报送进展。\n请认真贯彻执行。\n"
+        "附件:某县2024年法治政府建设工作要点\n某县人民政府办公室\n2024年2月26日\n附件\n"
+        "某县2024年法治政府建设工作要点\n一、依法履职\n1.推行告知承诺制。(县政务服务中心牵头)\n"
+        "2.清理规范性文件。(县司法局负责)\n"
+    )
+    assert document.title == "某县2024年法治政府建设工作要点"
+    assert document.doc_number == "某政办〔2024〕9号"
+    assert document.issued.isoformat() == "2024-02-26"
+    assert [task.path for task in document.tasks] == ["一/1", "一/2"]
+    assert document.annexes == []
+
+
+def test_annexes_after_the_plan_are_still_cut_when_the_notice_names_the_plan():
+    document = parse(
+        "关于印发《某县工作安排》的通知\n某县工作安排\n一、主要任务\n(一)健全制度。(县司法局负责)\n"
+        "(二)规范执法。(县司法局负责)\n附件:1.重点任务分工表\n2.联络员名单\n附件1\n重点任务分工表\n序号\n1\n"
+        "附件2\n联络员名单\n1.县司法局:王某\n"
+    )
+    assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
+    assert [annex.title for annex in document.annexes] == ["重点任务分工表", "联络员名单"]
+
+
+def test_time_limit_lines_under_a_task_are_part_of_its_clause():
+    document = parse(
+        "某区2024年依法行政工作任务清单\n一、制度建设\n1.公布决策事项目录\n责任单位:区政府办公室\n"
+        "完成时限:2024年3月底前\n2.清理规范性文件\n完成时限:2024年6月底前\n责任单位:区司法局\n"
+        "3.开展案卷评查\n责任单位:区司法局\n完成时限:每年1月15日前\n配合单位:区城管局\n"
+    )
+    assert document.title == "某区2024年依法行政工作任务清单"
+    assert [len(task.clauses) for task in document.tasks] == [1, 1, 1]
+    assert [deadline.text for deadline in document.tasks[0].deadlines] == ["2024年3月底前"]
+    assert units_by_role(document.tasks[2]) == {R: ["区司法局"], C: ["区城管局"]}
+    assert not [warning for warning in document.warnings if warning.code == "clause_without_units"]
+
+
+def test_a_closing_paragraph_after_a_list_of_one_paragraph_tasks_is_not_part_of_the_last_task():
+    document = parse(
+        "某区2024年法治政府建设工作要点\n1.学习法治思想(责任单位:区委依法治区办)。\n"
+        "2.公布权责清单(责任单位:区委编办)。\n3.开展示范创建(责任单位:区司法局)。\n"
+        "各责任单位要于2024年12月10日前将落实情况报送区委依法治区办。\n"
+    )
+    assert [task.path for task in document.tasks] == ["1", "2", "3"]
+    assert "报送" not in document.tasks[-1].text
+    assert [requirement.path for requirement in document.requirements] == ["p1"]
+    assert document.requirements[0].deadlines[0].due.isoformat() == "2024-12-10"
+
+
+def test_a_last_task_with_a_second_paragraph_of_its_own_keeps_it():
+    """Tasks that run over several paragraphs keep them all; only a list of one-line tasks has a closing
+    paragraph."""
+    document = parse(
+        "某区工作方案\n一、主要任务\n1.学习法治思想。\n落实会前学法制度(区司法局负责)。\n2.公布权责清单。\n动态调整(区委编办负责)。\n"
+        "3.开展示范创建。\n做好迎检准备(区司法局负责)。\n"
+    )
+    assert "做好迎检准备" in document.tasks[-1].text
+    assert document.requirements == []
