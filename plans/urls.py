@@ -13,4 +13,10 @@ urlpatterns = [
     path("units/<int:pk>/", views.unit_tasks, name="unit-tasks"),
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import-preview"),
+    path("import/<int:pk>/corrections/", views.import_correct, name="import-correct"),
+    path(
+        "import/<int:pk>/corrections/<int:correction_pk>/undo/",
+        views.import_correction_undo,
+        name="import-correction-undo",
+    ),
 ]

@@ -27,6 +27,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 from .classify import KIND_NAMES
@@ -124,6 +125,13 @@ def _label_for(path_part: str) -> str:
     if "\u2460" <= part[0] <= "\u2473":
         return part
     return part + "、"
+
+
+def path_label(path: str) -> str:
+    """二/(三)/2 → 2.; a split's second part 二/(一)-2 → (一)-2."""
+    last = path.rsplit("/", 1)[-1]
+    base, dash, rest = last.partition("-")
+    return _label_for(base) + (f"{dash}{rest}" if dash else "")
 
 
 def _node(label: str, text: str) -> Node:
@@ -420,6 +428,28 @@ def level_summary(parsed: dict[str, Any]) -> tuple[str, str]:
     elif at_level:
         reasons.append(f"“{style}”是文件中最细的编号层级")
     return headline, ";".join(reasons) + ("。" if reasons else "")
+
+
+def outline(parsed: dict[str, Any]) -> list[dict[str, Any]]:
+    """Headings and tasks as one tree in document order, for the preview: ``{"section": dict, "children":
+    [...]}`` or ``{"task": dict, "merge_with": next path in the same heading or None, "split_points": [...]}``.
+    """
+    tasks = parsed.get("tasks", [])
+    following = {a["path"]: b["path"] for a, b in pairwise(tasks) if a["section_path"] == b["section_path"]}
+
+    def node(item: _Item) -> dict[str, Any]:
+        if item.origin == "task":
+            return {
+                "task": item.data,
+                "merge_with": following.get(item.path),
+                "split_points": split_points(item.data.get("text", "")),
+            }
+        return {
+            "section": item.data,
+            "children": [node(child) for child in item.children if child.origin != "sub"],
+        }
+
+    return [node(item) for item in _tree(parsed)]
 
 
 def kind_name(parsed: dict[str, Any]) -> str:
