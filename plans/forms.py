@@ -49,7 +49,9 @@ class ImportCorrectionForm(forms.Form):
     value = forms.CharField(max_length=2000, required=False, error_messages={"max_length": "内容过长。"})
     unit = forms.CharField(max_length=120, required=False)
     role = forms.ChoiceField(
-        choices=[("", "")] + [(r, AssignmentRole(r).label) for r in ("lead", "cooperating")], required=False
+        choices=[("", "")] + [(r, AssignmentRole(r).label) for r in ("lead", "cooperating")],
+        required=False,
+        error_messages={"invalid_choice": "单位角色只能在牵头和配合之间调整。"},
     )
 
     def operation(self) -> dict:
