@@ -364,7 +364,8 @@ def _refresh_warnings(parsed: dict[str, Any]) -> None:
         if w.get("code") not in _UNIT_WARNINGS and (not w.get("path") or w["path"] in paths)
     ]
     numbers = [task["number"] for task in tasks]
-    unique = len(set(numbers)) == len(numbers)
+    # 任务 1 is clear when all tasks are numbered alike; beside (一) paragraphs it needs its path.
+    unique = len(set(numbers)) == len(numbers) and len({task["path"].count("/") for task in tasks}) <= 1
     for task in tasks:
         shown = task["number"] if unique else task["path"]
         clauses = task.get("clauses", [])
