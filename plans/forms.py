@@ -3,6 +3,7 @@
 from django import forms
 
 from lawgov.models import Unit
+from plans.importing import corrections
 from plans.importing.reader import (
     ACCEPTED_EXTENSIONS,
     IMAGE_EXTENSIONS,
@@ -45,3 +46,27 @@ class AssignmentForm(forms.Form):
     def __init__(self, *args, jurisdiction: Unit, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.active().filter(jurisdiction=jurisdiction).order_by("kind", "name")
+
+
+class ImportCorrectionForm(forms.Form):
+    """One correction to an import preview; the page's buttons post it (plans.importing.corrections)."""
+
+    kind = forms.ChoiceField(
+        choices=list(corrections.KINDS.items()),
+        error_messages={"required": "请选择要做的修改。", "invalid_choice": "不支持的修改。"},
+    )
+    target = forms.CharField(max_length=200, required=False, error_messages={"max_length": "修改的对象过长。"})
+    value = forms.CharField(max_length=2000, required=False, error_messages={"max_length": "内容过长。"})
+    unit = forms.CharField(max_length=120, required=False)
+    role = forms.ChoiceField(
+        choices=[("", "")] + [(r, AssignmentRole(r).label) for r in ("lead", "cooperating")],
+        required=False,
+        error_messages={"invalid_choice": "单位角色只能在牵头和配合之间调整。"},
+    )
+
+    def operation(self) -> dict:
+        data = self.cleaned_data
+        value = data["value"] or None
+        if data["kind"] == "unit_role":
+            value = {"unit": data["unit"], "role": data["role"]}
+        return {"kind": data["kind"], "target": data["target"], "value": value}

@@ -25,6 +25,7 @@ from lawgov.models import (
     User,
     job_kind_register,
 )
+from plans.importing import corrections
 from plans.importing import deadlines as deadline_rules
 
 
@@ -327,10 +328,22 @@ class ReferenceReport(models.Model):
         return self.title
 
 
+class PlanImportQuerySet(ScopedQuerySet):
+    """Imports are the legal office's work: only the legal office of the import's jurisdiction sees a
+    preview, corrects it or confirms it (the one rule the import pages ask)."""
+
+    soft_delete_field = None
+
+    def _visible_by_role(self, user: User) -> PlanImportQuerySet:
+        return self.for_legal_office(user)
+
+
 class PlanImport(models.Model):
     """An uploaded document between parsing and the legal office's confirmation.
 
     The file is kept (outside static/) so nothing a user sent is lost, and the preview can be reopened.
+    ``parsed`` stays what the parser read; the legal office's corrections are rows of their own, applied
+    on top of it (``plans.services.plan_import_corrected``).
     """
 
     class Status(models.TextChoices):
@@ -348,6 +361,8 @@ class PlanImport(models.Model):
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="imports")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanImportQuerySet.as_manager()
 
     class Meta:
         verbose_name = "导入记录"
@@ -428,3 +443,48 @@ class PlanImportJob(Job):
         self.kind = PLAN_IMPORT_JOB.name
         self.subject = self.subject_of(self.jurisdiction_id, self.sha256)
         super().save(*args, **kwargs)
+
+
+class PlanImportCorrectionQuerySet(SoftDeletableQuerySet):
+    """Corrections are reached through their import or plan; ``active()`` are those not undone."""
+
+
+class PlanImportCorrection(models.Model):
+    """A fix the legal office made to what the parser read (``plans.importing.corrections``): change the
+    task level, a heading to a task or back, merge or split tasks, a unit's role.
+
+    Made on a preview (``plan_import``); on confirmation it joins the plan (``plan``), and every later
+    import of a revised version of the same plan applies the plan's corrections again, in order
+    (``id``), skipping and reporting those whose target is gone. Undoing one retires it (``deleted_at``).
+    """
+
+    class Kind(models.TextChoices):
+        TASK_LEVEL = corrections.TASK_LEVEL, corrections.KINDS[corrections.TASK_LEVEL]
+        TASK = corrections.MAKE_TASK, corrections.KINDS[corrections.MAKE_TASK]
+        NOT_TASK = corrections.NOT_TASK, corrections.KINDS[corrections.NOT_TASK]
+        MERGE = corrections.MERGE, corrections.KINDS[corrections.MERGE]
+        SPLIT = corrections.SPLIT, corrections.KINDS[corrections.SPLIT]
+        UNIT_ROLE = corrections.UNIT_ROLE, corrections.KINDS[corrections.UNIT_ROLE]
+
+    plan_import = models.ForeignKey(PlanImport, on_delete=models.CASCADE, related_name="corrections")
+    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.CASCADE, related_name="import_corrections")
+    kind = models.CharField("修改", max_length=20, choices=Kind.choices)
+    target = models.CharField("对象", max_length=200, blank=True)
+    value = models.JSONField("内容", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PlanImportCorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导入修改"
+        verbose_name_plural = "导入修改"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return corrections.describe(self.operation)
+
+    @property
+    def operation(self) -> dict:
+        return {"kind": self.kind, "target": self.target, "value": self.value}

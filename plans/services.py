@@ -16,13 +16,14 @@ from pathlib import PurePath
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db import OperationalError as DatabaseOperationalError
+from django.db.models import Q
 from django.utils import timezone
 
 from lawgov import background
 from lawgov.errors import DomainError
 from lawgov.models import ACTIVE_JOB_STATUSES, Unit, UnitKind, User
 from lawgov.services import unit_ensure
-from plans.importing import DocumentError, ensure_importable, parse_bytes
+from plans.importing import DocumentError, corrections, ensure_importable, parse_bytes
 from plans.importing.reader import SLOW_EXTENSIONS
 from plans.importing.units import is_group_phrase
 from plans.models import (
@@ -35,6 +36,7 @@ from plans.models import (
     ImportJobStage,
     Plan,
     PlanImport,
+    PlanImportCorrection,
     PlanImportJob,
     PlanKind,
     PlanRequirement,
@@ -332,23 +334,116 @@ def _safe_name(filename: str) -> str:
 
 @transaction.atomic
 def plan_import_confirm(*, plan_import: PlanImport, by: User, unit_choices: dict[str, str]) -> ImportOutcome:
-    """Save a previewed import: all of it or, on any error, nothing."""
+    """Save a previewed import, with the legal office's corrections applied: all of it or, on any error,
+    nothing. The corrections made on this preview join the plan, to be applied again next time."""
     locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
     if locked.status != PlanImport.Status.PREVIEW:
         raise PlanImportError("already_confirmed", "该文件已经导入过,请勿重复确认。")
+    corrected = plan_import_corrected(plan_import=locked)
     outcome = document_save(
-        parsed=locked.parsed,
+        parsed=corrected.parsed,
         jurisdiction=locked.jurisdiction,
         by=by,
         unit_choices=unit_choices,
         source_name=locked.original_name,
         sha256=locked.sha256,
     )
+    if corrected.applied:
+        outcome.changes.append(f"套用法制办的修改 {len(corrected.applied)} 项。")
+    if corrected.skipped:
+        outcome.changes.append(
+            f"未能套用的修改 {len(corrected.skipped)} 项:"
+            + ";".join(f"{corrections.describe(row.operation)}({reason})" for row, reason in corrected.skipped)
+        )
+    if outcome.plan is not None:
+        locked.corrections.filter(plan__isnull=True).update(plan=outcome.plan)
     locked.status = PlanImport.Status.CONFIRMED
     locked.plan = outcome.plan
     locked.summary = outcome.changes
     locked.save(update_fields=["status", "plan", "summary"])
     return outcome
+
+
+# ---------------------------------------------------------------------------------------------------
+# Corrections by the legal office (plans.importing.corrections)
+
+
+@dataclass
+class CorrectedImport:
+    """An import's parse with the corrections applied: those of the plan it updates (made on earlier
+    imports) then its own, in the order they were made; ``skipped`` are those that no longer fit."""
+
+    parsed: dict
+    applied: list[PlanImportCorrection] = field(default_factory=list)
+    skipped: list[tuple[PlanImportCorrection, str]] = field(default_factory=list)
+
+
+def plan_match(*, jurisdiction: Unit, parsed: dict) -> Plan | None:
+    """The plan a parsed document updates when imported again: same 文号, else same title, in the
+    jurisdiction (what a re-import updates in place, and whose corrections it inherits)."""
+    if parsed.get("kind") == "report":
+        return None
+    existing = Plan.objects.active().filter(jurisdiction=jurisdiction)
+    doc_number = (parsed.get("doc_number") or "")[:80]
+    title = (parsed.get("title") or "未命名规划")[:200]
+    return (existing.filter(doc_number=doc_number).first() if doc_number else None) or existing.filter(
+        title=title
+    ).first()
+
+
+def plan_import_corrections(*, plan_import: PlanImport) -> list[PlanImportCorrection]:
+    """The corrections that apply to an import, in order: the matched plan's, then the import's own."""
+    plan = plan_import.plan or plan_match(jurisdiction=plan_import.jurisdiction, parsed=plan_import.parsed)
+    rows = PlanImportCorrection.objects.active().select_related("created_by", "plan_import")
+    own = Q(plan_import=plan_import, plan__isnull=True)
+    return list(rows.filter(own | Q(plan=plan)) if plan is not None else rows.filter(own))
+
+
+def plan_import_corrected(*, plan_import: PlanImport) -> CorrectedImport:
+    rows = plan_import_corrections(plan_import=plan_import)
+    if plan_import.parsed.get("kind") != "plan":
+        return CorrectedImport(parsed=plan_import.parsed)
+    parsed, skipped = corrections.apply_corrections(plan_import.parsed, [row.operation for row in rows])
+    missed = {item.index: item.reason for item in skipped}
+    return CorrectedImport(
+        parsed=parsed,
+        applied=[row for index, row in enumerate(rows) if index not in missed],
+        skipped=[(rows[index], reason) for index, reason in missed.items()],
+    )
+
+
+@transaction.atomic
+def plan_import_correct(
+    *, plan_import: PlanImport, by: User, kind: str, target: str = "", value=None
+) -> PlanImportCorrection:
+    """Record one correction to a preview after checking it applies to the preview as it now reads;
+    a correction that does not (a task that is not there, a level the document does not have) raises
+    PlanImportError and nothing is saved."""
+    locked = PlanImport.objects.select_for_update().get(pk=plan_import.pk)
+    if locked.status != PlanImport.Status.PREVIEW:
+        raise PlanImportError("already_confirmed", "该文件已经导入,不能再修改识别结果。")
+    if kind not in PlanImportCorrection.Kind.values:
+        raise PlanImportError("bad_correction", "不支持的修改。")
+    if len(target) > 200:
+        raise PlanImportError("bad_correction", "修改的对象过长。")
+    operation = {"kind": kind, "target": target, "value": value}
+    try:
+        corrections.apply_correction(plan_import_corrected(plan_import=locked).parsed, operation)
+    except corrections.CorrectionError as exc:
+        raise PlanImportError("bad_correction", exc.message) from exc
+    return PlanImportCorrection.objects.create(plan_import=locked, kind=kind, target=target, value=value, created_by=by)
+
+
+@transaction.atomic
+def plan_import_correction_undo(*, correction: PlanImportCorrection, by: User) -> None:
+    """Undo a correction made on this preview (retired, not deleted: who did what stays on record).
+    Corrections the plan carries from earlier imports are not undone from a preview."""
+    locked = PlanImport.objects.select_for_update().get(pk=correction.plan_import_id)
+    if locked.status != PlanImport.Status.PREVIEW or correction.plan_id is not None:
+        raise PlanImportError("already_confirmed", "这项修改已随规划保存,不能在预览中撤销。")
+    if correction.deleted_at is None:
+        correction.deleted_at = timezone.now()
+        correction.save(update_fields=["deleted_at"])
 
 
 def plan_import_bytes(
@@ -432,10 +527,7 @@ def _plan_kind(parsed: dict) -> str:
 def _plan_save(*, parsed: dict, jurisdiction: Unit, by: User | None, unit_map: dict[str, Unit]) -> ImportOutcome:
     title = (parsed.get("title") or "未命名规划")[:200]
     doc_number = (parsed.get("doc_number") or "")[:80]
-    existing = Plan.objects.active().filter(jurisdiction=jurisdiction)
-    plan = (existing.filter(doc_number=doc_number).first() if doc_number else None) or existing.filter(
-        title=title
-    ).first()
+    plan = plan_match(jurisdiction=jurisdiction, parsed=parsed)
     created = plan is None
     period = parsed.get("period") or {}
     fields = {

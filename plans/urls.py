@@ -14,4 +14,10 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<int:pk>/", views.import_preview, name="import-preview"),
     path("import/jobs/<int:pk>/", views.import_job, name="import-job"),
+    path("import/<int:pk>/corrections/", views.import_correct, name="import-correct"),
+    path(
+        "import/<int:pk>/corrections/<int:correction_pk>/undo/",
+        views.import_correction_undo,
+        name="import-correction-undo",
+    ),
 ]

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 from lawgov.models import JobStatus, Role, Unit
 from lawgov.permissions import people_only, role_required
 from plans import selectors, services
-from plans.forms import AssignmentForm, PlanUploadForm
+from plans.forms import AssignmentForm, ImportCorrectionForm, PlanUploadForm
+from plans.importing import corrections
 from plans.models import Assignment, AssignmentRole, Clause, Plan, PlanImport, PlanImportJob, Task
 
 
@@ -167,6 +168,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _import_for(request: HttpRequest, pk: int) -> PlanImport:
+    """The import, if the user is the legal office of its jurisdiction (PlanImport.objects.visible_to); 404
+    for another district's, so its existence is not revealed."""
+    return get_object_or_404(PlanImport.objects.visible_to(request.user).select_related("jurisdiction"), pk=pk)
+
+
 @role_required(Role.LEGAL_OFFICE)
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     """Where a slow upload (.pdf, .doc, a scan) is being read: the stage and the bar while the job runs (the
@@ -182,18 +189,15 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.LEGAL_OFFICE)
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    plan_import = get_object_or_404(
-        PlanImport.objects.select_related("jurisdiction"),
-        pk=pk,
-        jurisdiction__in=request.user.jurisdictions(),
-    )
-    parsed = plan_import.parsed
-    names = services.parsed_unit_names(parsed)
-    resolved = services.unit_names_resolve(jurisdiction=plan_import.jurisdiction, names=names)
+    plan_import = _import_for(request, pk)
     if request.method == "POST":
         if plan_import.status != PlanImport.Status.PREVIEW:
             messages.error(request, "该文件已经导入过,请勿重复确认。")
             return redirect("plans:import-preview", pk=pk)
+        parsed = services.plan_import_corrected(plan_import=plan_import).parsed
+        resolved = services.unit_names_resolve(
+            jurisdiction=plan_import.jurisdiction, names=services.parsed_unit_names(parsed)
+        )
         choices = {
             name: request.POST.get(f"unit:{name}", services.NEW_UNIT) for name, unit in resolved.items() if unit is None
         }
@@ -207,24 +211,71 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
         if outcome.plan:
             return redirect("plans:detail", pk=outcome.plan.pk)
         return redirect("plans:list")
+    return _preview_page(request, plan_import)
+
+
+def _preview_page(request: HttpRequest, plan_import: PlanImport, *, error: str = "", status: int = 200) -> HttpResponse:
+    corrected = services.plan_import_corrected(plan_import=plan_import)
+    parsed = corrected.parsed
+    names = services.parsed_unit_names(parsed)
+    resolved = services.unit_names_resolve(jurisdiction=plan_import.jurisdiction, names=names)
     units = Unit.objects.active().filter(jurisdiction=plan_import.jurisdiction).order_by("kind", "name")
     unknown = [n for n, u in resolved.items() if u is None]
-    existing_plan = None
-    if parsed.get("kind") != "report":
-        plans = Plan.objects.active().filter(jurisdiction=plan_import.jurisdiction)
-        existing_plan = (
-            plans.filter(doc_number=parsed.get("doc_number")).first() if parsed.get("doc_number") else None
-        ) or plans.filter(title=parsed.get("title")).first()
+    existing_plan = plan_import.plan or services.plan_match(jurisdiction=plan_import.jurisdiction, parsed=parsed)
+    is_plan = parsed.get("kind") == "plan"
+    level_line, level_reason = corrections.level_summary(parsed) if is_plan else ("", "")
     return render(
         request,
         "plans/import_preview.html",
         {
             "plan_import": plan_import,
             "parsed": parsed,
+            "kind_name": corrections.kind_name(parsed),
+            "level_line": level_line,
+            "level_reason": level_reason,
+            "level_corrected": any(row.kind == "task_level" for row in corrected.applied),
+            "levels": corrections.task_levels(parsed) if is_plan else [],
+            "outline": corrections.outline(parsed) if is_plan else [],
+            "applied": [(row, corrections.describe(row.operation)) for row in corrected.applied],
+            "skipped": [(row, corrections.describe(row.operation), reason) for row, reason in corrected.skipped],
+            "can_correct": is_plan and plan_import.status == PlanImport.Status.PREVIEW,
+            "error": error,
             "resolved": resolved,
             "unknown": unknown,
             "units": units,
             "existing_plan": existing_plan,
             "guess": {n: services.unit_kind_guess(n) for n in unknown},
         },
+        status=status,
     )
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def import_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """One correction from the preview's buttons; a bad one gets the preview back with the reason (400)."""
+    plan_import = _import_for(request, pk)
+    form = ImportCorrectionForm(request.POST)
+    if not form.is_valid():
+        first = next(iter(form.errors.values()))[0]
+        return _preview_page(request, plan_import, error=f"修改未保存:{first}", status=400)
+    operation = form.operation()
+    try:
+        services.plan_import_correct(plan_import=plan_import, by=request.user, **operation)
+    except services.PlanImportError as exc:
+        return _preview_page(request, plan_import, error=f"修改未保存:{exc.message}", status=400)
+    messages.success(request, f"已修改:{corrections.describe(operation)}。确认导入前可随时撤销。")
+    return redirect("plans:import-preview", pk=pk)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def import_correction_undo(request: HttpRequest, pk: int, correction_pk: int) -> HttpResponse:
+    plan_import = _import_for(request, pk)
+    correction = get_object_or_404(plan_import.corrections.active(), pk=correction_pk)
+    try:
+        services.plan_import_correction_undo(correction=correction, by=request.user)
+    except services.PlanImportError as exc:
+        return _preview_page(request, plan_import, error=exc.message, status=400)
+    messages.success(request, f"已撤销:{corrections.describe(correction.operation)}。")
+    return redirect("plans:import-preview", pk=pk)
