@@ -165,11 +165,14 @@ def item_inputs(post: QueryDict, files: MultiValueDict | None, rules: RubricRule
     return out
 
 
-def review_inputs(post: QueryDict, rules: RubricRules) -> dict[int, ReviewInput]:
+def review_inputs(post: QueryDict, rules: RubricRules, *, unsubmitted: bool = False) -> dict[int, ReviewInput]:
+    """The review sheet. For a unit that never submitted an item counts only when its 核定本项 box is ticked
+    (``s-<item>``): values the platform pre-filled never score by themselves."""
     out = {}
     for item in rules.items:
         facts, reasons = _facts(post, rules.by_item.get(item.pk, []))
-        out[item.pk] = ReviewInput(facts=facts, reasons=reasons, comment=post.get(f"c-{item.pk}", ""))
+        scored = bool(post.get(f"s-{item.pk}")) if unsubmitted else True
+        out[item.pk] = ReviewInput(facts=facts, reasons=reasons, comment=post.get(f"c-{item.pk}", ""), scored=scored)
     return out
 
 
