@@ -23,6 +23,7 @@ from assessment.models import (
     AssessedKind,
     AssessmentCycle,
     Category,
+    CycleStatus,
     Item,
     ItemEvidence,
     ItemScore,
@@ -856,3 +857,36 @@ def workbench_items(*, user: User, today: dt.date) -> list[dict]:
         )
         items = [{"cycle_id": w["cycle_id"], "title": f"{w['cycle__title']}:待审核自评{w['n']}份"} for w in waiting]
     return items
+
+
+@dataclass
+class ReporterCard:
+    """One cycle as the unit's 工作台 shows it."""
+
+    submission: Submission
+    state: str  # not_started · draft · submitted · resubmitted · returned · reviewed · not_submitted
+    label: str
+    window_end: dt.date
+    days_left: int | None  # while the window is open (0: today is the last day)
+
+
+CARD_LABELS = {"not_started": "未开始"}
+
+
+def reporter_cards(*, user: User, today: dt.date | None = None) -> list[ReporterCard]:
+    """A reporter's cycles that are not yet approved, with the unit's state (未开始 / 草稿 / 已提交 / 已退回 /
+    未提交), its own deadline and the days left. One query."""
+    today = today or timezone.localdate()
+    rows = with_window(
+        Submission.objects.visible_to(user).filter(cycle__status=CycleStatus.OPEN).select_related("cycle")
+    ).order_by("-cycle__year")
+    cards = []
+    for s in rows:
+        end = max(s.cycle.self_end, s.window_until) if s.window_until else s.cycle.self_end
+        state = s.state(today=today, until=s.window_until)
+        if state == SubmissionStatus.DRAFT and (today < s.cycle.self_start or s.version == 1):
+            state = "not_started"  # nothing saved yet (or the window has not opened)
+        label = CARD_LABELS.get(state) or SubmissionStatus(state).label
+        open_now = s.cycle.self_start <= today <= end
+        cards.append(ReporterCard(s, state, label, end, (end - today).days if open_now else None))
+    return cards
