@@ -290,6 +290,9 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "review_end": cycle.review_end,
             "approve_by": cycle.approve_by,
             "weight": cycle.weight,
+            "unsubmitted_rule": cycle.unsubmitted_rule,
+            "unsubmitted_points": cycle.unsubmitted_points,
+            "converted_capped": cycle.converted_capped,
             "version": cycle.version,
         },
     )
@@ -308,10 +311,14 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     review_end=data["review_end"],
                     approve_by=data["approve_by"],
                     weight=data["weight"],
+                    unsubmitted_rule=data["unsubmitted_rule"],
+                    unsubmitted_points=data.get("unsubmitted_points") or 0,
+                    converted_capped=data["converted_capped"],
                 )
             except services.AssessmentError as exc:
                 _for_the_form(exc)
-                form.add_error(None, exc.message)
+                field = exc.code if exc.code in form.fields else None
+                form.add_error(field, exc.message)  # beside the field it is about
                 status = exc.status
             else:
                 messages.success(request, "考核周期已修改。")

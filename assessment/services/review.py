@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +31,7 @@ from assessment.services._common import (
     submission_claim,
     today_or_local,
 )
+from assessment.services.cycles import cycle_rescore
 from assessment.services.self_assessment import unit_window_end
 from lawgov.models import Role, SystemActor, User, recorded_user
 from tasks.models import Notification
@@ -313,36 +313,3 @@ def unsubmitted_batch_review(
     marked = list(Submission.objects.filter(pk__in=ids).select_related("unit").order_by("unit__kind", "unit__name"))
     Submission.history.bulk_history_create(marked, update=True, default_user=recorded_user(by))
     return marked
-
-
-def cycle_rescore(*, cycle: AssessmentCycle) -> int:
-    """Recompute every stored total of a cycle from the facts (the scoring function is the only truth);
-    returns how many submissions changed."""
-    board = selectors.cycle_scoreboard(cycle=cycle)
-    changed = []
-    for submission in Submission.objects.filter(cycle=cycle):
-        entry = board[submission.pk]
-        if entry.total is None:
-            new = (entry.self_total, None, Decimal(0), Decimal(0), None)
-        else:
-            new = (entry.self_total, entry.total.base, entry.total.bonus, entry.total.special, entry.total.final)
-        old = (
-            submission.self_total,
-            submission.reviewed_base,
-            submission.bonus,
-            submission.special,
-            submission.final_total,
-        )
-        if new != old:
-            (
-                submission.self_total,
-                submission.reviewed_base,
-                submission.bonus,
-                submission.special,
-                submission.final_total,
-            ) = new
-            changed.append(submission)
-    Submission.objects.bulk_update(
-        changed, ["self_total", "reviewed_base", "bonus", "special", "final_total"], batch_size=500
-    )
-    return len(changed)

@@ -257,3 +257,28 @@ def test_converted_score_follows_the_cycle_option():
     assert scoring.converted(D("103"), D("10")) == D("10.3")
     assert scoring.converted(D("103"), D("10"), capped=True) == D("10.0")
     assert scoring.converted(D("87.5"), D("10"), capped=True) == D("8.8")
+
+
+def test_the_office_sets_the_cycle_rule_on_the_edit_page_and_totals_follow(client, cycle, legal_officer, other_unit):
+    bureau = Submission.objects.get(cycle=cycle, unit=other_unit)
+    services.review_save(submission=bureau, by=legal_officer, items={}, finish=True, today=AFTER)
+    bureau.refresh_from_db()
+    assert bureau.final_total == D("0.0")
+    client.force_login(legal_officer)
+    data = {
+        "title": cycle.title,
+        "self_start": "2017-12-01",
+        "self_end": "2017-12-10",
+        "weight": "10",
+        "unsubmitted_rule": "deduct",
+        "unsubmitted_points": "",
+        "version": cycle.version,
+    }
+    refused = client.post(url("cycle-edit", cycle.pk), data)
+    assert refused.status_code == 400 and "请填写扣分" in refused.content.decode()
+    cycle.refresh_from_db()
+    assert cycle.unsubmitted_rule == UnsubmittedRule.ZERO  # nothing saved
+    data["unsubmitted_points"] = "10"
+    assert client.post(url("cycle-edit", cycle.pk), data).status_code == 302
+    bureau.refresh_from_db()
+    assert (bureau.special, bureau.final_total) == (D("10.0"), D("90.0"))
