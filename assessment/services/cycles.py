@@ -230,12 +230,15 @@ def window_extend(
     return extension
 
 
-def cycle_rescore(*, cycle: AssessmentCycle) -> int:
+def cycle_rescore(*, cycle: AssessmentCycle, only: list[int] | None = None) -> int:
     """Recompute every stored total of a cycle from the facts (the scoring function is the only truth);
     returns how many submissions changed."""
-    board = selectors.cycle_scoreboard(cycle=cycle)
+    board = selectors.cycle_scoreboard(cycle=cycle, only=only)
     changed = []
-    for submission in Submission.objects.filter(cycle=cycle):
+    targets = Submission.objects.filter(cycle=cycle)
+    if only is not None:
+        targets = targets.filter(pk__in=only)
+    for submission in targets:
         entry = board[submission.pk]
         if entry.total is None:
             new = (entry.self_total, None, Decimal(0), Decimal(0), None)

@@ -309,7 +309,7 @@ def unsubmitted_batch_review(
     ).update(reviewed_at=now, reviewed_by=recorded_user(by), version=F("version") + 1, updated_at=now)
     if done != len(ids):
         raise AssessmentError("stale", "有单位已被他人处理,请刷新后再试。", 409)
-    cycle_rescore(cycle=cycle)
+    cycle_rescore(cycle=cycle, only=ids)
     marked = list(Submission.objects.filter(pk__in=ids).select_related("unit").order_by("unit__kind", "unit__name"))
     Submission.history.bulk_history_create(marked, update=True, default_user=recorded_user(by))
     return marked
