@@ -86,7 +86,9 @@ class CycleCreateForm(CycleDatesMixin):
 
 
 class CycleEditForm(CycleDatesMixin):
-    unsubmitted_rule = forms.ChoiceField(label="未提交自评的单位(按评分细则)", choices=UnsubmittedRule.choices)
+    unsubmitted_rule = forms.ChoiceField(
+        label="未提交自评的单位(按评分细则)", choices=UnsubmittedRule.choices, required=False
+    )  # absent: left as it is
     unsubmitted_points = forms.DecimalField(
         label="未提交自评扣分(选“扣X分”时)",
         max_digits=4,

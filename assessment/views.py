@@ -311,8 +311,8 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     review_end=data["review_end"],
                     approve_by=data["approve_by"],
                     weight=data["weight"],
-                    unsubmitted_rule=data["unsubmitted_rule"],
-                    unsubmitted_points=data.get("unsubmitted_points") or 0,
+                    unsubmitted_rule=data.get("unsubmitted_rule") or None,
+                    unsubmitted_points=data.get("unsubmitted_points"),
                     converted_capped=data["converted_capped"],
                 )
             except services.AssessmentError as exc:
