@@ -92,9 +92,12 @@ class Built:
 
 
 @transaction.atomic
-def cycle_build(*, units: int = 300, year: int = 2025, name: str = "基准区", reviewed: bool = True) -> Built:
+def cycle_build(
+    *, units: int = 300, year: int = 2025, name: str = "基准区", reviewed: bool = True, unsubmitted_every: int = 10
+) -> Built:
     """A district with ``units`` units (half departments, half townships), two 30-item rubrics, a cycle,
-    every unit's self facts and review facts filled and its totals written by the services."""
+    every unit's self facts and review facts filled and its totals written by the services; every
+    ``unsubmitted_every``-th unit never submitted and is not yet reviewed (what 按未提交处理 treats)."""
     started = timezone.now()
     city = Unit.objects.create(name=f"{name}所在市", kind=UnitKind.CITY)
     district = Unit.objects.create(name=name, kind=UnitKind.DISTRICT, parent=city)
@@ -129,9 +132,15 @@ def cycle_build(*, units: int = 300, year: int = 2025, name: str = "基准区", 
     index = {s.pk: n for n, s in enumerate(Submission.objects.filter(cycle=cycle).order_by("unit__name"))}
     rubric_of = dict(Submission.objects.filter(cycle=cycle).values_list("pk", "rubric_id"))
     scores = list(ItemScore.objects.filter(submission__cycle=cycle))
+
+    def never(n: int) -> bool:
+        return bool(unsubmitted_every) and n % unsubmitted_every == unsubmitted_every - 1
+
     for score in scores:
         item_rules = rules[rubric_of[score.submission_id]].by_item[score.item_id]
         n = index[score.submission_id]
+        if never(n):
+            continue
         score.self_facts = _facts(item_rules, n, score.item_id, "self")
         score.self_score = Decimal(0)  # marks the item as saved; the real total is recomputed below
         if reviewed:
@@ -140,13 +149,16 @@ def cycle_build(*, units: int = 300, year: int = 2025, name: str = "基准区", 
     submissions = list(Submission.objects.filter(cycle=cycle))
     for submission in submissions:
         n = index[submission.pk]
+        if never(n):
+            continue  # a draft left as it was: 未提交 once the window has closed
         adjust = rules[submission.rubric_id].adjustments
         submission.status = SubmissionStatus.REVIEWED if reviewed else SubmissionStatus.SUBMITTED
         submission.summary_text = "年度工作总结。"
         submission.submitted_at = timezone.now()
+        submission.reviewed_at = timezone.now() if reviewed else None
         submission.adjust_facts = {adjust[1].key: n % 7 == 0, adjust[2].key: 1 if n % 11 == 0 else 0} if adjust else {}
     Submission.objects.bulk_update(
-        submissions, ["status", "summary_text", "submitted_at", "adjust_facts"], batch_size=500
+        submissions, ["status", "summary_text", "submitted_at", "reviewed_at", "adjust_facts"], batch_size=500
     )
     services.cycle_rescore(cycle=cycle)
     return Built(

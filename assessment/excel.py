@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from assessment import parsing, scoring
 from assessment.rules import rubric_to_parsed
 from lawgov import exporting
-from lawgov.exporting import Cell, Column, Kind, Row
+from lawgov.exporting import Cell, Column, Formula, Kind, Row
 from plans.importing.normalize import normalize_line
 
 if TYPE_CHECKING:
@@ -226,63 +227,68 @@ def rubric_from_xlsx(data: bytes, *, title: str | None = None) -> parsing.Parsed
 
 
 def score_sheet_xlsx(*, sheet: Sheet, rank_text: str = "") -> bytes:
-    """One unit's score sheet laid out like the annex, with 自评得分 and 得分 filled."""
+    """One unit's score sheet laid out like the annex, with 自评得分 and 得分 filled, every deduction
+    explained in 扣分说明, and the totals as formulas over the cells above them."""
     submission = sheet.submission
-    status = f"状态:{submission.get_status_display()}" + (f" · {rank_text}" if rank_text else "")
-    return exporting.xlsx(
-        exporting.Sheet(
-            name="考核评分表",
-            title=f"{submission.rubric.title}(得分表)",
-            preamble=[(f"被考核单位:{submission.unit.name}", None, status, None, f"{submission.cycle.year}年度")],
-            columns=[
-                Column(header, kind, width=width)
-                for header, kind, width in zip(
-                    SHEET_HEADERS,
-                    [Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.NUMBER, Kind.NUMBER, Kind.NUMBER, Kind.TEXT],
-                    [22, 28, 60, 8, 10, 10, 36],
-                    strict=True,
-                )
-            ],
-            rows=_score_sheet_rows(sheet),
-        )
+    state = "未提交(现场核定)" if sheet.unsubmitted else submission.get_status_display()
+    status = f"状态:{state}" + (f" · {rank_text}" if rank_text else "")
+    spec = exporting.Sheet(
+        name="考核评分表",
+        title=f"{submission.rubric.title}(得分表)",
+        preamble=[(f"被考核单位:{submission.unit.name}", None, status, None, f"{submission.cycle.year}年度")],
+        columns=[
+            Column(header, kind, width=width)
+            for header, kind, width in zip(
+                SHEET_HEADERS,
+                [Kind.TEXT, Kind.TEXT, Kind.TEXT, Kind.NUMBER, Kind.NUMBER, Kind.NUMBER, Kind.TEXT],
+                [22, 28, 60, 8, 10, 10, 36],
+                strict=True,
+            )
+        ],
+        rows=[],
     )
+    spec.rows = _score_sheet_rows(sheet, first_row=spec.header_row + 1)
+    return exporting.xlsx(spec)
 
 
-def _score_sheet_rows(sheet: Sheet):
+def _score_sheet_rows(sheet: Sheet, *, first_row: int):
     submission = sheet.submission
     cycle = submission.cycle
+    dash = "—"
+    row_number = first_row
     for block in sheet.blocks:
         category = block.category
         head = Cell(category_cell(category.label, category.name, category.max_points), down=len(block.rows))
         for index, item_row in enumerate(block.rows):
             item = item_row.item
-            notes = [item_row.result.note] if item_row.result and item_row.result.note else []
-            notes += [
-                f"{r.rule.condition}:{r.reason}" for r in item_row.rules if r.reason and r.rule.kind == "discretionary"
-            ]
-            if item_row.comment:
-                notes.append(item_row.comment)
-            own = item_row.self_result.score if item_row.self_result else item_row.score.self_score
+            if sheet.unsubmitted:
+                own = dash  # the unit declared nothing
+            else:
+                own = _number(item_row.self_result.score if item_row.self_result else item_row.score.self_score)
             yield (
                 head if index == 0 else None,
                 f"{item.number}.{item.name}",
                 item.standard,
                 _number(item.max_points),
-                _number(own),
+                own,
                 _number(item_row.result.score if item_row.result else None),
-                ";".join(notes),
+                ";".join(n for n in item_row.notes if n),
             )
+            row_number += 1
+    last_item = row_number - 1
     label = _CN[len(sheet.blocks)] if len(sheet.blocks) < len(_CN) else "十"
+    adjust_rows = {}
     for scope, head, amount in (
         (scoring.RuleScope.BONUS, parsing.BONUS_HEAD, sheet.total.bonus),
         (scoring.RuleScope.SPECIAL, parsing.SPECIAL_HEAD, sheet.total.special),
     ):
         applied = [r for r in sheet.adjustments if r.rule.scope == scope]
-        grounds = ";".join(
-            f"{r.rule.condition}:{r.reason}"
-            for r in applied
-            if r.reason and scoring.rule_amount(r.rule.spec(), r.value)
-        )
+        grounds = [
+            scoring.line_text(r.rule.spec(), r.value, reason=r.reason) for r in applied if not isinstance(r.value, str)
+        ]
+        if scope == scoring.RuleScope.SPECIAL and sheet.unsubmitted_deduction:
+            grounds.append(f"{cycle.unsubmitted_text()}(本周期规则)")
+        adjust_rows[scope] = row_number
         yield (
             Cell(f"{label}、{ADJUST_CATEGORY}", down=2) if scope == scoring.RuleScope.BONUS else None,
             head,
@@ -290,21 +296,33 @@ def _score_sheet_rows(sheet: Sheet):
             None,
             None,
             _number(amount if scope == scoring.RuleScope.BONUS else -amount),
-            grounds,
+            ";".join(g for g in grounds if g),
         )
+        row_number += 1
+    base_row, final_row = row_number, row_number + 1
+    own_total = (
+        dash if sheet.self_total is None else Formula(f"=SUM(E{first_row}:E{last_item})", _number(sheet.self_total))
+    )
+    base = Formula(f"=SUM(F{first_row}:F{last_item})", _number(sheet.total.base))
+    bonus_row, special_row = adjust_rows[scoring.RuleScope.BONUS], adjust_rows[scoring.RuleScope.SPECIAL]
+    final = Formula(f"=MAX(0,F{base_row}+F{bonus_row}+F{special_row})", _number(sheet.total.final))
+    weight = _points_text(cycle.weight)
+    converted_text = f"=ROUND(F{final_row}*{weight}/100,1)"
+    if cycle.converted_capped:
+        converted_text = f"=MIN({weight},ROUND(F{final_row}*{weight}/100,1))"
+    converted_value = scoring.converted(sheet.total.final, cycle.weight, capped=cycle.converted_capped)
+    above = sheet.total.final > scoring.FULL_MARKS
+    final_label = "总分(含特别加分和扣分)" + ("(含特别加分,超过100分)" if above else "")
+    converted_label = f"折算得分(按综合目标考核{weight}分折算" + (
+        f",不超过{weight}分)" if cycle.converted_capped else ")"
+    )
     totals = [
-        ("合计(基础分)", submission.rubric.total_points, sheet.self_total, sheet.total.base),
-        ("总分(含特别加分和扣分)", None, None, sheet.total.final),
-        (
-            f"折算得分(按综合目标考核{_points_text(cycle.weight)}分折算)",
-            None,
-            None,
-            scoring.converted(sheet.total.final, cycle.weight),
-        ),
+        ("合计(基础分)", submission.rubric.total_points, own_total, base, ""),
+        (final_label, None, None, final, "基础分+特别加分−特别扣分,最低0分"),
+        (converted_label, None, None, Formula(converted_text, _number(converted_value)), ""),
     ]
-    # The engine's totals, not SUM formulas: caps and rounding per item make a plain sum disagree.
-    for label_text, full, own, value in totals:
-        yield (Cell(label_text, across=3), None, None, _number(full), _number(own), Cell(_number(value), bold=True))
+    for label_text, full, own, value, note in totals:
+        yield (Cell(label_text, across=3), None, None, _number(full), own, Cell(value, bold=True), note)
 
 
 # --- summary table of a cycle ------------------------------------------------------------------------
@@ -339,37 +357,58 @@ def cycle_summary_xlsx(
             Column("状态", width=10),
         ]
         status = (
-            "已审定发布" if cycle.approved else "初步结果(未审定)"
-        ) + f" · 评分细则:{rubric.title} · 已审核{ranking.reviewed}/{ranking.total}个单位"
-        sheets.append(
-            exporting.Sheet(
-                name=ranking.label,
-                title=f"{cycle.title} · {ranking.label}考核结果汇总表",
-                preamble=[(Cell(status, across=len(headers)),)],
-                columns=headers,
-                rows=_summary_rows(ranking, columns, category_scores),
-                freeze_columns=2,  # 名次 and 单位 stay in view
-            )
+            ("已审定发布" if cycle.approved else "初步结果(未审定)")
+            + f" · 评分细则:{rubric.title} · 已审核{ranking.reviewed}/{ranking.total}个单位"
+            + f" · 未提交自评的单位:{cycle.unsubmitted_text()},无自评得分(—)"
         )
+        spec = exporting.Sheet(
+            name=ranking.label,
+            title=f"{cycle.title} · {ranking.label}考核结果汇总表",
+            preamble=[(Cell(status, across=len(headers)),)],
+            columns=headers,
+            rows=[],
+            freeze_columns=2,  # 名次 and 单位 stay in view
+        )
+        spec.rows = _summary_rows(ranking, columns, category_scores, first_row=spec.header_row + 1, cycle=cycle)
+        sheets.append(spec)
     return exporting.xlsx(sheets)
 
 
-def _summary_rows(ranking: KindRanking, columns: list[tuple[int, str]], category_scores: dict):
-    for entry in ranking.rows:
+def _summary_rows(
+    ranking: KindRanking, columns: list[tuple[int, str]], category_scores: dict, *, first_row: int, cycle
+):
+    """Totals as formulas over the row's own cells (基础得分 = the categories, 总分 = base + bonus − special,
+    折算 = 总分 × weight ÷ 100), each with the engine's value for CSV."""
+    first_cat, last_cat = 4, 3 + len(columns)
+    base_col, bonus_col, special_col, final_col = (get_column_letter(last_cat + n) for n in (1, 2, 3, 4))
+    weight = _points_text(cycle.weight)
+    capped = cycle.converted_capped
+    for offset, entry in enumerate(ranking.rows):
         s = entry.submission
+        n = first_row + offset
         scores = category_scores.get(s.pk, {})
         reviewed = s.final_total is not None
+        if reviewed and columns:
+            base = Formula(
+                f"=SUM({get_column_letter(first_cat)}{n}:{get_column_letter(last_cat)}{n})", _number(s.reviewed_base)
+            )
+        else:
+            base = _number(s.reviewed_base)
+        final = Formula(f"=MAX(0,{base_col}{n}+{bonus_col}{n}-{special_col}{n})", _number(s.final_total))
+        converted = f"ROUND({final_col}{n}*{weight}/100,1)"
+        converted = Formula(f"=MIN({weight},{converted})" if capped else f"={converted}", _number(entry.converted))
+        declared = s.declared_total
         yield (
             entry.rank,
             s.unit.name,
-            _number(s.self_total),
+            "—" if declared is None else _number(declared),
             *[_number(scores.get(cid)) if reviewed else None for cid, _ in columns],
-            _number(s.reviewed_base),
+            base,
             _number(s.bonus) if reviewed else None,
             _number(s.special) if reviewed else None,
-            _number(s.final_total),
-            _number(entry.converted),
-            s.get_status_display(),
+            final if reviewed else None,
+            converted if reviewed else None,
+            getattr(s, "state_label", None) or s.get_status_display(),
         )
 
 

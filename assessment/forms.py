@@ -12,7 +12,7 @@ from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
 from assessment import scoring
-from assessment.models import AssessedKind, Rubric
+from assessment.models import AssessedKind, Rubric, UnsubmittedRule
 from assessment.rules import RubricRules
 from assessment.services import ItemInput, ReviewInput
 from lawgov.models import Unit
@@ -86,6 +86,23 @@ class CycleCreateForm(CycleDatesMixin):
 
 
 class CycleEditForm(CycleDatesMixin):
+    unsubmitted_rule = forms.ChoiceField(
+        label="未提交自评的单位(按评分细则)", choices=UnsubmittedRule.choices, required=False
+    )  # absent: left as it is
+    unsubmitted_points = forms.DecimalField(
+        label="未提交自评扣分(选“扣X分”时)",
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        required=False,
+        error_messages={
+            "invalid": "扣分必须是数字。",
+            "min_value": "扣分不能为负数。",
+            "max_value": "扣分不能超过100。",
+        },
+    )
+    converted_capped = forms.BooleanField(label="折算得分不超过分值(含特别加分时)", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -165,11 +182,14 @@ def item_inputs(post: QueryDict, files: MultiValueDict | None, rules: RubricRule
     return out
 
 
-def review_inputs(post: QueryDict, rules: RubricRules) -> dict[int, ReviewInput]:
+def review_inputs(post: QueryDict, rules: RubricRules, *, unsubmitted: bool = False) -> dict[int, ReviewInput]:
+    """The review sheet. For a unit that never submitted an item counts only when its 核定本项 box is ticked
+    (``s-<item>``): values the platform pre-filled never score by themselves."""
     out = {}
     for item in rules.items:
         facts, reasons = _facts(post, rules.by_item.get(item.pk, []))
-        out[item.pk] = ReviewInput(facts=facts, reasons=reasons, comment=post.get(f"c-{item.pk}", ""))
+        scored = bool(post.get(f"s-{item.pk}")) if unsubmitted else True
+        out[item.pk] = ReviewInput(facts=facts, reasons=reasons, comment=post.get(f"c-{item.pk}", ""), scored=scored)
     return out
 
 

@@ -246,6 +246,15 @@ class CycleStatus(models.TextChoices):
     APPROVED = "approved", "已审定发布"
 
 
+class UnsubmittedRule(models.TextChoices):
+    """What a unit that never submitted its self-assessment gets, as the cycle's rubric prints it: the legal
+    office scores it on the evidence it has (现场核定), and the items it does not score are worth…"""
+
+    ZERO = scoring.UnsubmittedRule.ZERO.value, "未核定的评分项不得分"
+    DEDUCT = scoring.UnsubmittedRule.DEDUCT.value, "未按时报送自评材料的,扣X分(未核定的评分项按无扣分计)"
+    NO_SCORE = scoring.UnsubmittedRule.NO_SCORE.value, "未按时报送自评材料的,不得分(总分为0)"
+
+
 class AssessmentCycleQuerySet(ScopedQuerySet):
     soft_delete_field = None  # a cycle is never retired; once approved it is the record
 
@@ -280,6 +289,17 @@ class AssessmentCycle(models.Model):
     review_end = models.DateField("集中考核截止", null=True, blank=True)
     approve_by = models.DateField("审定日期", null=True, blank=True)
     weight = _points("综合目标考核中的分值", default=Decimal("10"))
+    converted_capped = models.BooleanField(
+        "折算得分不超过分值", default=False, help_text="含特别加分的总分超过100分时,折算得分是否以分值为上限。"
+    )
+    unsubmitted_rule = models.CharField(
+        "未提交自评的单位",
+        max_length=20,
+        choices=UnsubmittedRule.choices,
+        default=UnsubmittedRule.ZERO,
+        help_text="按评分细则的规定:如“未按时报送自评材料的,扣X分”。",
+    )
+    unsubmitted_points = _points("未提交自评扣分", default=Decimal("0"))
     status = models.CharField("状态", max_length=20, choices=CycleStatus.choices, default=CycleStatus.OPEN)
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -303,6 +323,9 @@ class AssessmentCycle(models.Model):
             models.UniqueConstraint(fields=["jurisdiction", "year"], name="cycle_unique_year"),
             models.CheckConstraint(condition=Q(self_start__lte=models.F("self_end")), name="cycle_window_order"),
             models.CheckConstraint(condition=Q(weight__gt=0) & Q(weight__lte=100), name="cycle_weight_range"),
+            models.CheckConstraint(
+                condition=Q(unsubmitted_points__gte=0) & Q(unsubmitted_points__lte=100), name="cycle_unsubmitted_points"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -311,6 +334,16 @@ class AssessmentCycle(models.Model):
     @property
     def approved(self) -> bool:
         return self.status == CycleStatus.APPROVED
+
+    def unsubmitted(self) -> scoring.UnsubmittedPolicy:
+        """The cycle's rule for units that never submitted, as the scoring function takes it."""
+        return scoring.UnsubmittedPolicy(
+            rule=scoring.UnsubmittedRule(self.unsubmitted_rule), points=Decimal(self.unsubmitted_points or 0)
+        )
+
+    def unsubmitted_text(self) -> str:
+        """The rule in one line for the pages and the sheets."""
+        return self.unsubmitted().text()
 
     def rubric_for(self, kind: str) -> Rubric:
         return self.department_rubric if kind == UnitKind.DEPARTMENT else self.township_rubric
@@ -351,11 +384,14 @@ class WindowExtension(models.Model):
 
 
 class SubmissionStatus(models.TextChoices):
-    DRAFT = "draft", "未提交"
+    DRAFT = "draft", "草稿"
     SUBMITTED = "submitted", "已提交"
     RETURNED = "returned", "已退回"
     RESUBMITTED = "resubmitted", "已重新提交"
     REVIEWED = "reviewed", "已审核"
+    # Never stored: a draft whose unit's window has closed reads as this (``Submission.state``), before and
+    # after the legal office's review and approval; ``reviewed_at`` says whether it has been scored on site.
+    NOT_SUBMITTED = "not_submitted", "未提交"
 
 
 EDITABLE_BY_UNIT = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
@@ -460,12 +496,43 @@ class Submission(models.Model):
         return self.status in EDITABLE_BY_UNIT
 
     @property
+    def never_submitted(self) -> bool:
+        """The unit has never handed in its self-assessment (a returned one was handed in once)."""
+        return self.status == SubmissionStatus.DRAFT
+
+    def state(self, *, today: dt.date, until: dt.date | None = None) -> str:
+        """The status people and programs read: a draft is ``not_submitted`` from the end of the unit's own
+        window (the cycle's close, or ``until`` when the unit's window was extended), computed when read so
+        it holds without any schedule, and kept once the legal office has scored it or the cycle is
+        approved. Every other status is the stored one."""
+        if self.status != SubmissionStatus.DRAFT:
+            return self.status
+        end = max(self.cycle.self_end, until) if until else self.cycle.self_end
+        if self.reviewed_at is not None or self.cycle.approved or today > end:
+            return SubmissionStatus.NOT_SUBMITTED
+        return SubmissionStatus.DRAFT
+
+    def state_display(self, *, today: dt.date, until: dt.date | None = None) -> str:
+        return SubmissionStatus(self.state(today=today, until=until)).label
+
+    @property
+    def declared_total(self) -> Decimal | None:
+        """The self-assessed total the unit declared by submitting; none for a unit that never submitted
+        (what a draft adds up to is not a self-assessment)."""
+        return None if self.never_submitted else self.self_total
+
+    @property
+    def reviewed(self) -> bool:
+        """The legal office has finished with this unit (submitted and reviewed, or scored on site)."""
+        return self.reviewed_at is not None
+
+    @property
     def has_summary(self) -> bool:
         return bool(self.summary_text.strip() or self.summary_file)
 
     @property
     def converted(self) -> Decimal | None:
-        return scoring.converted(self.final_total, self.cycle.weight)
+        return scoring.converted(self.final_total, self.cycle.weight, capped=self.cycle.converted_capped)
 
 
 class ItemScore(models.Model):

@@ -293,11 +293,84 @@ def submission_total(item_scores: Iterable[Decimal], *, bonus: Decimal = ZERO, s
     )
 
 
-def converted(final: Decimal | None, weight: Decimal, *, full: Decimal = FULL_MARKS) -> Decimal | None:
-    """A 100-point result as the points it is worth in the overall annual evaluation (weight 10 → 87.5 → 8.8)."""
+def converted(
+    final: Decimal | None, weight: Decimal, *, full: Decimal = FULL_MARKS, capped: bool = False
+) -> Decimal | None:
+    """A 100-point result as the points it is worth in the overall annual evaluation (weight 10 → 87.5 → 8.8).
+
+    A total above 100 (special bonus) converts above the weight (103 → 10.3) unless the cycle caps it."""
     if final is None:
         return None
-    return q(Decimal(final) * Decimal(weight) / full)
+    value = q(Decimal(final) * Decimal(weight) / full)
+    return min(value, q(weight)) if capped else value
+
+
+# --- units that never submitted ----------------------------------------------------------------------
+
+
+class UnsubmittedRule(StrEnum):
+    ZERO = "zero"  # the items the legal office does not score on site get nothing
+    DEDUCT = "deduct"  # 未按时报送自评材料的,扣X分: items not scored count as nothing found; X comes off the total
+    NO_SCORE = "no_score"  # 未按时报送自评材料的,不得分: every item 0, no bonus
+
+
+@dataclass(frozen=True)
+class UnsubmittedPolicy:
+    """A cycle's rule for a unit that never submitted: one place decides what its items and total are."""
+
+    rule: UnsubmittedRule = UnsubmittedRule.ZERO
+    points: Decimal = ZERO  # X of DEDUCT
+
+    def text(self) -> str:
+        if self.rule == UnsubmittedRule.DEDUCT:
+            return f"未按时报送自评材料,扣{q(self.points).normalize():f}分(未核定的评分项按无扣分计)"
+        if self.rule == UnsubmittedRule.NO_SCORE:
+            return "未按时报送自评材料,不得分(总分为0)"
+        return "未提交自评:法制办未核定的评分项不得分"
+
+    def unscored_item(self, max_points: Decimal, rules: Sequence[RuleSpec]) -> ItemResult:
+        """An item the legal office did not score for a unit that declared nothing."""
+        if self.rule == UnsubmittedRule.DEDUCT:
+            return item_score(max_points, rules, {})
+        return ItemResult(max_points=q(max_points), score=ZERO, deducted=q(max_points), floor_held=False, zeroed=False)
+
+    def scored_item(self, result: ItemResult) -> ItemResult:
+        if self.rule == UnsubmittedRule.NO_SCORE:
+            return ItemResult(
+                max_points=result.max_points,
+                score=ZERO,
+                deducted=result.max_points,
+                floor_held=False,
+                zeroed=False,
+                lines=result.lines,
+            )
+        return result
+
+    def total(self, item_scores: Iterable[Decimal], *, bonus: Decimal = ZERO, special: Decimal = ZERO) -> Total:
+        """The total of a unit that never submitted: X more special deduction (DEDUCT), or nothing at all."""
+        if self.rule == UnsubmittedRule.NO_SCORE:
+            return submission_total([ZERO])
+        if self.rule == UnsubmittedRule.DEDUCT:
+            special = Decimal(special) + q(self.points)
+        return submission_total(item_scores, bonus=bonus, special=special)
+
+    @property
+    def deduction(self) -> Decimal:
+        return q(self.points) if self.rule == UnsubmittedRule.DEDUCT else ZERO
+
+
+def line_text(rule: RuleSpec, fact: Any, *, reason: str = "") -> str:
+    """Why a rule took points, for 扣分说明: 未建立健全相关制度机制:是,扣2分 / 未持证上岗:2次,扣4分."""
+    amount, note = _rule_amount(rule, fact)
+    if not amount:
+        return ""
+    verb = "加" if rule.scope == RuleScope.BONUS else "扣"
+    what = rule.label or "扣分情形"
+    detail = note if rule.kind != RuleKind.DISCRETIONARY else "酌情"
+    text = f"{what}:{detail},{verb}{q(amount).normalize():f}分"
+    if reason:
+        text += f"({reason})"
+    return text
 
 
 def printed_overflow(max_points: Decimal, rules: Iterable[RuleSpec]) -> Decimal | None:

@@ -14,14 +14,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import ExtractMonth
+from django.utils import timezone
 
 from assessment import parsing, scoring
 from assessment.models import (
     AssessedKind,
     AssessmentCycle,
     Category,
+    CycleStatus,
     Item,
     ItemEvidence,
     ItemScore,
@@ -162,6 +164,26 @@ class ItemRow:
     cited: list[Evidence] = field(default_factory=list)
     cited_ids: set[int] = field(default_factory=set)
     error: str = ""
+    scored: bool = True  # False: a unit that never submitted, the item not (yet) scored by the legal office
+
+    @property
+    def notes(self) -> list[str]:
+        """扣分说明: every rule that took points, with the fact and the reason behind it; an item left
+        unscored for a unit that never submitted says so; the floor when the rules take more than the item."""
+        if self.error:
+            return []
+        if not self.scored:
+            return [f"未提交自评,法制办未核定本项:计{self.result.score.normalize():f}分" if self.result else ""]
+        out = []
+        for rule_row in self.rules:
+            line = scoring.line_text(rule_row.rule.spec(), rule_row.value, reason=rule_row.reason)
+            if line:
+                out.append(line)
+        if self.result and self.result.note:
+            out.append(self.result.note)
+        if self.comment:
+            out.append(f"核定意见:{self.comment}")
+        return out
 
 
 @dataclass
@@ -187,14 +209,21 @@ class Sheet:
     blocks: list[CategoryBlock]
     adjustments: list[RuleRow]
     total: scoring.Total
-    self_total: Decimal
+    self_total: Decimal | None  # none for a unit that never submitted
     platform: PlatformFacts | None = None
+    unsubmitted: bool = False  # the unit never submitted: scored on site by the legal office
+    unsubmitted_deduction: Decimal = Decimal(0)  # what the cycle's rule takes off for not submitting
     evidence_options: list[Evidence] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> list[ItemRow]:
         return [row for block in self.blocks for row in block.rows]
+
+    @property
+    def platform_rows(self) -> list[tuple[ItemRow, RuleRow]]:
+        """The facts on the page that came from the platform's own data, for the review page to list."""
+        return [(row, r) for row in self.rows for r in row.rules if r.platform is not None]
 
 
 def _shown(rules: list[Rule], stored: Mapping[str, Any] | None, raw: Mapping[str, Any] | None, max_points):
@@ -234,6 +263,10 @@ def submission_sheet(
         )
     }
     platform = platform_facts(submission=submission, today=today) if mode in ("self", "review") else None
+    # A unit that never submitted declared nothing: its sheet starts empty and holds only what the legal
+    # office finds (现场核定); the cycle's rule decides what an item it does not score is worth.
+    unsubmitted = mode != "self" and submission.never_submitted
+    policy = submission.cycle.unsubmitted()
     if summary_present is None:
         summary_present = submission.has_summary
     categories: dict[int, CategoryBlock] = {}
@@ -245,13 +278,21 @@ def submission_sheet(
         raw = dict(entry.facts) if entry is not None else None
         if mode == "self":
             stored = score.self_facts if score.self_score is not None else None
-        elif mode == "review":
-            stored = score.review_facts if score.review_facts is not None else score.self_facts
+        elif unsubmitted:
+            stored = score.review_facts
         else:
             stored = score.review_facts if score.review_facts is not None else score.self_facts
+        scored = (getattr(entry, "scored", True) if entry is not None else score.review_facts is not None) or (
+            not unsubmitted
+        )
         shown, error = _shown(item_rules, stored, raw, item.max_points)
+        if not scored and raw is None:
+            # Empty, not full: no count, no tick, no month filled until the office finds something.
+            for rule in item_rules:
+                if rule.kind not in (scoring.RuleKind.FIXED, scoring.RuleKind.ALL_OR_NOTHING):
+                    shown[rule.key] = None
         never_saved = score.self_score is None and score.review_facts is None
-        if platform is not None and raw is None and never_saved:
+        if platform is not None and raw is None and (never_saved or (unsubmitted and not scored)):
             # Facts the platform holds fill an item nobody has saved yet (marked as such on the page).
             for rule in item_rules:
                 value = platform.value_for(rule.source, rule) if rule.source else None
@@ -264,7 +305,7 @@ def submission_sheet(
         reasons_src = score.self_reasons if mode == "self" else (score.review_reasons or {})
         if entry is not None:
             reasons_src = dict(entry.reasons)
-        self_typed = facts_typed(item_rules, score.self_facts) if mode != "self" else None
+        self_typed = facts_typed(item_rules, score.self_facts) if mode != "self" and not unsubmitted else None
         rule_rows = [
             RuleRow(
                 rule=rule,
@@ -282,8 +323,13 @@ def submission_sheet(
             for rule in item_rules
         ]
         result = None
-        if error is None:
-            result = scoring.item_score(item.max_points, [r.spec() for r in item_rules], shown)
+        specs = [r.spec() for r in item_rules]
+        if unsubmitted and not scored:
+            result = policy.unscored_item(item.max_points, specs)
+        elif error is None:
+            result = scoring.item_score(item.max_points, specs, shown)
+            if unsubmitted:
+                result = policy.scored_item(result)
         self_result = (
             scoring.item_score(item.max_points, [r.spec() for r in item_rules], self_typed)
             if self_typed is not None
@@ -305,6 +351,7 @@ def submission_sheet(
             cited=cited,
             cited_ids={e.pk for e in cited},
             error=error or "",
+            scored=scored,
         )
         if entry is not None and getattr(entry, "evidence_ids", None) is not None:
             row.cited_ids = {int(i) for i in entry.evidence_ids}
@@ -326,6 +373,8 @@ def submission_sheet(
     total = scoring.submission_total(items_scores, bonus=adjust.bonus, special=adjust.special)
     if mode == "self":
         total = scoring.submission_total(items_scores)
+    elif unsubmitted:
+        total = policy.total(items_scores, bonus=adjust.bonus, special=adjust.special)
     self_total = sum(
         (row.self_result.score if row.self_result else (row.result.score if row.result else Decimal(0)))
         for block in blocks
@@ -357,11 +406,63 @@ def submission_sheet(
         blocks=blocks,
         adjustments=adjustments,
         total=total,
-        self_total=scoring.q(self_total),
+        self_total=None if unsubmitted else scoring.q(self_total),
+        unsubmitted=unsubmitted,
+        unsubmitted_deduction=policy.deduction if unsubmitted else Decimal(0),
         platform=platform,
         evidence_options=evidence_options,
         errors=errors,
     )
+
+
+# --- states: who submitted, who is reviewed ----------------------------------------------------------
+
+
+def with_window(queryset):
+    """Submissions with their unit's extended window end (``window_until``) in the same query."""
+    extended = WindowExtension.objects.filter(cycle_id=OuterRef("cycle_id"), unit_id=OuterRef("unit_id"))
+    return queryset.annotate(window_until=Subquery(extended.values("until")[:1]))
+
+
+def states_of(submissions, *, cycle: AssessmentCycle, today: dt.date, ends: Mapping[int, dt.date] | None = None):
+    """Sets ``shown_state`` and ``state_label`` on each submission (``Submission.state`` with its unit's
+    window end: from ``ends``, else from the ``window_until`` of ``with_window``)."""
+    for s in submissions:
+        s.cycle = cycle
+        until = ends.get(s.unit_id) if ends is not None else getattr(s, "window_until", None)
+        s.shown_state = s.state(today=today, until=until)
+        s.state_label = SubmissionStatus(s.shown_state).label
+    return submissions
+
+
+@dataclass
+class Pending:
+    submission: Submission
+    label: str  # 未提交 · 已提交 · 已退回 …
+
+
+def unreviewed(*, cycle: AssessmentCycle, today: dt.date) -> list[Pending]:
+    """Units the legal office has not finished with (``reviewed_at`` empty), submitted or not: what stops
+    approval. One query."""
+    rows = list(
+        with_window(Submission.objects.filter(cycle=cycle, reviewed_at__isnull=True))
+        .select_related("unit")
+        .order_by("unit__kind", "unit__name")
+    )
+    states_of(rows, cycle=cycle, today=today)
+    return [Pending(s, s.state_label) for s in rows]
+
+
+def unsubmitted_unreviewed(*, cycle: AssessmentCycle, today: dt.date) -> list[Submission]:
+    """Units whose own window has closed without a submission and that the legal office has not scored yet:
+    what 按未提交处理 treats. One query."""
+    rows = list(
+        with_window(Submission.objects.filter(cycle=cycle, status=SubmissionStatus.DRAFT, reviewed_at__isnull=True))
+        .select_related("unit")
+        .order_by("unit__kind", "unit__name")
+    )
+    states_of(rows, cycle=cycle, today=today)
+    return [s for s in rows if s.shown_state == SubmissionStatus.NOT_SUBMITTED]
 
 
 # --- review queue and ranking ------------------------------------------------------------------------
@@ -370,8 +471,9 @@ QUEUE_ORDER = {
     SubmissionStatus.SUBMITTED: 0,
     SubmissionStatus.RESUBMITTED: 0,
     SubmissionStatus.RETURNED: 1,
-    SubmissionStatus.DRAFT: 2,
-    SubmissionStatus.REVIEWED: 3,
+    SubmissionStatus.NOT_SUBMITTED: 2,
+    SubmissionStatus.DRAFT: 3,
+    SubmissionStatus.REVIEWED: 4,
 }
 
 
@@ -387,27 +489,36 @@ class Queue:
         return self.counts.get(SubmissionStatus.SUBMITTED, 0) + self.counts.get(SubmissionStatus.RESUBMITTED, 0)
 
 
-def review_queue(*, cycle: AssessmentCycle, status: str | None = None) -> Queue:
-    """The legal office's queue: waiting first (oldest first), then returned, not submitted, reviewed.
+def review_queue(*, cycle: AssessmentCycle, status: str | None = None, today: dt.date | None = None) -> Queue:
+    """The legal office's queue: waiting first (oldest first), then returned, not submitted, drafts, reviewed.
 
-    Three queries whatever the number of units: the submissions with their units, the counts by status,
-    the window extensions.
+    Two queries whatever the number of units: the submissions with their units, the window extensions.
+    The status shown is computed (``Submission.state``): a draft past its unit's window is 未提交.
     """
-    base = Submission.objects.filter(cycle=cycle)
-    counts = {row["status"]: row["n"] for row in base.order_by().values("status").annotate(n=Count("id"))}
-    rows = base.select_related("unit")
+    today = today or timezone.localdate()
+    extensions = {e.unit_id: e for e in WindowExtension.objects.filter(cycle=cycle)}
+    ends = {u: max(cycle.self_end, e.until) for u, e in extensions.items()}
+    everyone = states_of(
+        list(Submission.objects.filter(cycle=cycle).select_related("unit")), cycle=cycle, today=today, ends=ends
+    )
+    counts: dict[str, int] = defaultdict(int)
+    for submission in everyone:
+        counts[submission.shown_state] += 1
+        counts["unreviewed"] += submission.reviewed_at is None
+        submission.extension = extensions.get(submission.unit_id)
     if status == "waiting":
-        rows = rows.filter(status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED])
+        rows = [s for s in everyone if s.shown_state in (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED)]
+    elif status == "unreviewed":
+        rows = [s for s in everyone if s.reviewed_at is None]
     elif status in SubmissionStatus.values:
-        rows = rows.filter(status=status)
+        rows = [s for s in everyone if s.shown_state == status]
+    else:
+        rows = everyone
     listed = sorted(
         rows,
-        key=lambda s: (QUEUE_ORDER[s.status], s.submitted_at or s.created_at, s.unit.kind, s.unit.name),
+        key=lambda s: (QUEUE_ORDER[s.shown_state], s.submitted_at or s.created_at, s.unit.kind, s.unit.name),
     )
-    extensions = {e.unit_id: e for e in WindowExtension.objects.filter(cycle=cycle)}
-    for submission in listed:
-        submission.extension = extensions.get(submission.unit_id)
-    return Queue(rows=listed, counts=counts, extensions=extensions, status=status)
+    return Queue(rows=listed, counts=dict(counts), extensions=extensions, status=status)
 
 
 @dataclass
@@ -436,15 +547,23 @@ class KindRanking:
         return scoring.q(sum(scores) / len(scores)) if scores else None
 
 
-def ranking(*, cycle: AssessmentCycle) -> list[KindRanking]:
+def ranking(*, cycle: AssessmentCycle, today: dt.date | None = None) -> list[KindRanking]:
     """Ranking within each unit kind by the stored final totals (written by the scoring function), ties
-    sharing a rank, and the distribution by 10-point bands. One query."""
-    submissions = list(Submission.objects.filter(cycle=cycle).select_related("unit").order_by("unit__name", "pk"))
+    sharing a rank, and the distribution by 10-point bands; each submission carries its shown state. One
+    query."""
+    today = today or timezone.localdate()
+    submissions = list(
+        with_window(Submission.objects.filter(cycle=cycle)).select_related("unit").order_by("unit__name", "pk")
+    )
+    states_of(submissions, cycle=cycle, today=today)
     out = []
     for kind, label in AssessedKind.choices:
         mine = [s for s in submissions if s.unit.kind == kind]
         ranked = scoring.rank((s, s.final_total) for s in mine)
-        rows = [RankRow(r.key, r.rank, scoring.converted(r.score, cycle.weight)) for r in ranked]
+        rows = [
+            RankRow(r.key, r.rank, scoring.converted(r.score, cycle.weight, capped=cycle.converted_capped))
+            for r in ranked
+        ]
         rows += [RankRow(s, None, None) for s in mine if s.final_total is None]
         out.append(
             KindRanking(
@@ -452,7 +571,7 @@ def ranking(*, cycle: AssessmentCycle) -> list[KindRanking]:
                 label=label,
                 rows=rows,
                 bands=scoring.distribution((s.pk, s.final_total) for s in mine),
-                reviewed=sum(1 for s in mine if s.status == SubmissionStatus.REVIEWED),
+                reviewed=sum(1 for s in mine if s.reviewed_at is not None),
                 total=len(mine),
             )
         )
@@ -503,9 +622,12 @@ class BoardEntry:
     item_scores: dict[int, Decimal] = field(default_factory=dict)
 
 
-def cycle_scoreboard(*, cycle: AssessmentCycle, with_items: bool = False) -> dict[int, BoardEntry]:
+def cycle_scoreboard(
+    *, cycle: AssessmentCycle, with_items: bool = False, only: list[int] | None = None
+) -> dict[int, BoardEntry]:
     """Every submission of a cycle scored from its stored facts by ``scoring``: four queries and pure Python
-    (the benchmark times this with the ranking: 300 units × 30 items in well under a second)."""
+    (the benchmark times this with the ranking: 300 units × 30 items in well under a second). ``only``
+    limits it to those submissions (the batch rescores the units it treated, not the whole cycle)."""
     rubric_ids = [cycle.department_rubric_id, cycle.township_rubric_id]
     items: dict[int, tuple[int, Decimal]] = {
         pk: (rubric_id, max_points)
@@ -520,25 +642,40 @@ def cycle_scoreboard(*, cycle: AssessmentCycle, with_items: bool = False) -> dic
     typer = _FactTyper()
     board: dict[int, BoardEntry] = {}
     adjust_facts: dict[int, tuple[int, dict]] = {}
-    for pk, unit_id, kind, rubric_id, status, self_total, facts in Submission.objects.filter(cycle=cycle).values_list(
-        "pk", "unit_id", "unit__kind", "rubric_id", "status", "self_total", "adjust_facts"
+    done: set[int] = set()
+    policy = cycle.unsubmitted()
+    submissions = Submission.objects.filter(cycle=cycle)
+    rows = ItemScore.objects.filter(submission__cycle=cycle)
+    if only is not None:
+        submissions, rows = submissions.filter(pk__in=only), rows.filter(submission_id__in=only)
+    for pk, unit_id, kind, rubric_id, status, self_total, facts, reviewed_at in submissions.values_list(
+        "pk", "unit_id", "unit__kind", "rubric_id", "status", "self_total", "adjust_facts", "reviewed_at"
     ):
         board[pk] = BoardEntry(pk, unit_id, kind, status, self_total, None)
         adjust_facts[pk] = (rubric_id, facts or {})
+        if reviewed_at is not None:
+            done.add(pk)
     self_sums: dict[int, Decimal] = defaultdict(Decimal)
     review_sums: dict[int, Decimal] = defaultdict(Decimal)
     reviewed: set[int] = set()
-    saved: set[int] = set()
-    rows = ItemScore.objects.filter(submission__cycle=cycle).values_list(
-        "submission_id", "item_id", "self_facts", "review_facts", "self_score"
-    )
-    for submission_id, item_id, self_facts, review_facts, self_score in rows.iterator(chunk_size=2000):
+    rows = rows.values_list("submission_id", "item_id", "self_facts", "review_facts")
+    for submission_id, item_id, self_facts, review_facts in rows.iterator(chunk_size=2000):
         max_points = items[item_id][1]
         item_specs = specs.get(item_id, [])
+        if board[submission_id].status == SubmissionStatus.DRAFT:
+            # Never submitted: nothing the unit typed counts; what the office found, else the cycle's rule.
+            if review_facts is not None:
+                reviewed.add(submission_id)
+                found = scoring.item_score(max_points, item_specs, typer.typed(item_specs, review_facts))
+                checked = policy.scored_item(found)
+            else:
+                checked = policy.unscored_item(max_points, item_specs)
+            review_sums[submission_id] += checked.score
+            if with_items:
+                board[submission_id].item_scores[item_id] = checked.score
+            continue
         own = scoring.item_score(max_points, item_specs, typer.typed(item_specs, self_facts))
         self_sums[submission_id] += own.score
-        if self_score is not None:
-            saved.add(submission_id)
         if review_facts is not None:
             reviewed.add(submission_id)
             checked = scoring.item_score(max_points, item_specs, typer.typed(item_specs, review_facts))
@@ -548,13 +685,17 @@ def cycle_scoreboard(*, cycle: AssessmentCycle, with_items: bool = False) -> dic
         if with_items:
             board[submission_id].item_scores[item_id] = checked.score
     for pk, entry in board.items():
-        if pk in saved or entry.status != SubmissionStatus.DRAFT:
-            entry.self_total = scoring.q(self_sums[pk])
-        if pk in reviewed or entry.status == SubmissionStatus.REVIEWED:
+        never_submitted = entry.status == SubmissionStatus.DRAFT
+        # A self-assessed total is what a unit declared by submitting: a draft has none.
+        entry.self_total = None if never_submitted else scoring.q(self_sums[pk])
+        if pk in reviewed or pk in done or entry.status == SubmissionStatus.REVIEWED:
             rubric_id, facts = adjust_facts[pk]
             rules = adjust.get(rubric_id, [])
             extra = scoring.adjustments(rules, typer.typed(rules, facts))
-            entry.total = scoring.submission_total([review_sums[pk]], bonus=extra.bonus, special=extra.special)
+            if never_submitted:
+                entry.total = policy.total([review_sums[pk]], bonus=extra.bonus, special=extra.special)
+            else:
+                entry.total = scoring.submission_total([review_sums[pk]], bonus=extra.bonus, special=extra.special)
     return board
 
 
@@ -679,13 +820,18 @@ def home_for(*, user: User) -> dict:
                 "submissions",
                 filter=Q(submissions__status__in=[SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED]),
             ),
-            reviewed=Count("submissions", filter=Q(submissions__status=SubmissionStatus.REVIEWED)),
+            reviewed=Count("submissions", filter=Q(submissions__reviewed_at__isnull=False)),
         )
         .order_by("-year", "pk")
     )
     context: dict[str, Any] = {"cycles": cycles}
     if user.role == "reporter" and user.unit_id:
         own = list(Submission.objects.visible_to(user).select_related("cycle", "unit").order_by("-cycle__year"))
+        extended = {(e.cycle_id, e.unit_id): e.until for e in WindowExtension.objects.filter(unit_id=user.unit_id)}
+        today = timezone.localdate()
+        for s in own:
+            s.shown_state = s.state(today=today, until=extended.get((s.cycle_id, s.unit_id)))
+            s.state_label = SubmissionStatus(s.shown_state).label
         context["own"] = [(s, unit_result(submission=s)) for s in own]
     return context
 
@@ -716,3 +862,36 @@ def workbench_items(*, user: User, today: dt.date) -> list[dict]:
         )
         items = [{"cycle_id": w["cycle_id"], "title": f"{w['cycle__title']}:待审核自评{w['n']}份"} for w in waiting]
     return items
+
+
+@dataclass
+class ReporterCard:
+    """One cycle as the unit's 工作台 shows it."""
+
+    submission: Submission
+    state: str  # not_started · draft · submitted · resubmitted · returned · reviewed · not_submitted
+    label: str
+    window_end: dt.date
+    days_left: int | None  # while the window is open (0: today is the last day)
+
+
+CARD_LABELS = {"not_started": "未开始"}
+
+
+def reporter_cards(*, user: User, today: dt.date | None = None) -> list[ReporterCard]:
+    """A reporter's cycles that are not yet approved, with the unit's state (未开始 / 草稿 / 已提交 / 已退回 /
+    未提交), its own deadline and the days left. One query."""
+    today = today or timezone.localdate()
+    rows = with_window(
+        Submission.objects.visible_to(user).filter(cycle__status=CycleStatus.OPEN).select_related("cycle")
+    ).order_by("-cycle__year")
+    cards = []
+    for s in rows:
+        end = max(s.cycle.self_end, s.window_until) if s.window_until else s.cycle.self_end
+        state = s.state(today=today, until=s.window_until)
+        if state == SubmissionStatus.DRAFT and (today < s.cycle.self_start or s.version == 1):
+            state = "not_started"  # nothing saved yet (or the window has not opened)
+        label = CARD_LABELS.get(state) or SubmissionStatus(state).label
+        open_now = s.cycle.self_start <= today <= end
+        cards.append(ReporterCard(s, state, label, end, (end - today).days if open_now else None))
+    return cards

@@ -16,6 +16,7 @@ urlpatterns = [
     path("cycles/<int:pk>/queue/", views.review_queue, name="queue"),
     path("cycles/<int:pk>/ranking/", views.ranking, name="ranking"),
     path("cycles/<int:pk>/approve/", views.cycle_approve, name="approve"),
+    path("cycles/<int:pk>/unsubmitted/", views.unsubmitted_batch, name="unsubmitted"),
     path("cycles/<int:pk>/summary.xlsx", views.cycle_summary, name="summary"),
     path("submissions/<int:pk>/", views.submission_detail, name="submission"),
     path("submissions/<int:pk>/preview/", views.submission_preview, name="preview"),

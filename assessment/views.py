@@ -251,7 +251,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if own is None:
             raise Http404
         return redirect("assessment:submission", pk=own.pk)
-    queue = selectors.review_queue(cycle=cycle)
+    queue = selectors.review_queue(cycle=cycle, today=timezone.localdate())
     editable = AssessmentCycle.objects.editable_by(user).filter(pk=cycle.pk).exists()
     extension_form = forms.ExtensionForm(
         units=Unit.objects.filter(pk__in=cycle.submissions.values("unit_id")).order_by("kind", "name"),
@@ -290,6 +290,9 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "review_end": cycle.review_end,
             "approve_by": cycle.approve_by,
             "weight": cycle.weight,
+            "unsubmitted_rule": cycle.unsubmitted_rule,
+            "unsubmitted_points": cycle.unsubmitted_points,
+            "converted_capped": cycle.converted_capped,
             "version": cycle.version,
         },
     )
@@ -308,10 +311,14 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     review_end=data["review_end"],
                     approve_by=data["approve_by"],
                     weight=data["weight"],
+                    unsubmitted_rule=data.get("unsubmitted_rule") or None,
+                    unsubmitted_points=data.get("unsubmitted_points"),
+                    converted_capped=data["converted_capped"],
                 )
             except services.AssessmentError as exc:
                 _for_the_form(exc)
-                form.add_error(None, exc.message)
+                field = exc.code if exc.code in form.fields else None
+                form.add_error(field, exc.message)  # beside the field it is about
                 status = exc.status
             else:
                 messages.success(request, "考核周期已修改。")
@@ -345,9 +352,32 @@ def cycle_approve(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for(request, pk)
     form = forms.ApproveForm(request.POST)
     form.is_valid()
-    services.cycle_approve(cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""))
+    # Refused while units are unreviewed: the refusal names each once, as a link to its review (details).
+    services.cycle_approve(
+        cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""), today=timezone.localdate()
+    )
     messages.success(request, "考核结果已审定发布,各单位可查看本单位得分与名次。")
     return redirect("assessment:ranking", pk=cycle.pk)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@refusals_go_back_to("assessment:queue")
+def unsubmitted_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    """按未提交处理: a confirmation page naming every unit it will treat, then one transaction for all."""
+    cycle = _cycle_for(request, pk)
+    if not AssessmentCycle.objects.editable_by(request.user).filter(pk=cycle.pk).exists():
+        raise PermissionDenied("考核结果已审定发布,或您不是本辖区法制办。")
+    today = timezone.localdate()
+    if request.method == "POST":
+        expected = [int(v) for v in request.POST.getlist("submission") if str(v).isdigit()]
+        marked = services.unsubmitted_batch_review(cycle=cycle, by=request.user, expected=expected, today=today)
+        messages.success(
+            request,
+            f"已按未提交处理{len(marked)}个单位:{'、'.join(s.unit.name for s in marked)}。{cycle.unsubmitted_text()}。",
+        )
+        return redirect("assessment:queue", pk=cycle.pk)
+    targets = selectors.unsubmitted_unreviewed(cycle=cycle, today=today)
+    return render(request, "assessment/unsubmitted_confirm.html", {"cycle": cycle, "targets": targets})
 
 
 @role_required(Role.LEGAL_OFFICE)
@@ -355,13 +385,18 @@ def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
     """The legal office's queue: a fixed number of queries however many units take part."""
     cycle = _cycle_for(request, pk)
     status = request.GET.get("status") or None
-    queue = selectors.review_queue(cycle=cycle, status=status)
+    today = timezone.localdate()
+    queue = selectors.review_queue(cycle=cycle, status=status, today=today)
+    batch = [s for s in queue.rows if s.shown_state == SubmissionStatus.NOT_SUBMITTED and s.reviewed_at is None]
+    if status:
+        batch = selectors.unsubmitted_unreviewed(cycle=cycle, today=today)
     return render(
         request,
         "assessment/review_queue.html",
         {
             "cycle": cycle,
             "queue": queue,
+            "batch_count": len(batch),
             "statuses": SubmissionStatus.choices,
             "kind_labels": dict(AssessedKind.choices),
             "return_form": forms.ReturnForm(),
@@ -373,14 +408,27 @@ def review_queue(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*OFFICE_AND_LEADERS)
 def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for(request, pk)
+    return _ranking_page(request, cycle)
+
+
+def _ranking_page(request: HttpRequest, cycle: AssessmentCycle) -> HttpResponse:
+    today = timezone.localdate()
+    can_approve = AssessmentCycle.objects.editable_by(request.user).filter(pk=cycle.pk).exists()
+    rankings = selectors.ranking(cycle=cycle, today=today)
+    everyone = sorted((row.submission for r in rankings for row in r.rows), key=lambda s: (s.unit.kind, s.unit.name))
+    # What still stops approval, from the rows already read: the button says so and links each unit.
+    pending = [selectors.Pending(s, s.state_label) for s in everyone if s.reviewed_at is None] if can_approve else []
+    batch = [p for p in pending if p.submission.shown_state == SubmissionStatus.NOT_SUBMITTED]
     return render(
         request,
         "assessment/ranking.html",
         {
             "cycle": cycle,
-            "rankings": selectors.ranking(cycle=cycle),
-            "can_approve": AssessmentCycle.objects.editable_by(request.user).filter(pk=cycle.pk).exists(),
+            "rankings": rankings,
+            "can_approve": can_approve,
             "approve_form": forms.ApproveForm(),
+            "pending": pending,
+            "batch_count": len(batch),
         },
     )
 
@@ -388,7 +436,7 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*OFFICE_AND_LEADERS)
 def cycle_summary(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = _cycle_for(request, pk)
-    rankings = selectors.ranking(cycle=cycle)
+    rankings = selectors.ranking(cycle=cycle, today=timezone.localdate())
     board = selectors.cycle_scoreboard(cycle=cycle, with_items=True)
     categories: dict[int, list[tuple[int, str]]] = {}
     item_category: dict[int, int] = {}
@@ -465,6 +513,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment:submission", pk=submission.pk)
     window_end = services.unit_window_end(submission)
     window_state = submission.cycle.window_state(today=today, until=window_end)
+    state = submission.state(today=today, until=window_end)
     # The form is shown only when a save could succeed: inside the window, or reopened by a return.
     can_write = editable and (submission.status == SubmissionStatus.RETURNED or window_state == "open")
     mode = "self" if can_write else "view"
@@ -483,6 +532,8 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write,
         "window_end": window_end,
         "window_state": window_state,
+        "state": state,
+        "state_label": SubmissionStatus(state).label,
         "today": today,
         "result": selectors.unit_result(submission=submission),
         "published": published,
@@ -502,7 +553,7 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview(request: HttpRequest, submission: Submission, mode: str) -> HttpResponse:
     rules = services.RubricRules.load(submission.rubric_id)
     if mode == "review":
-        posted = forms.review_inputs(request.POST, rules)
+        posted = forms.review_inputs(request.POST, rules, unsubmitted=submission.never_submitted)
         facts, _ = forms.adjust_inputs(request.POST, rules)
         sheet = selectors.submission_sheet(
             submission=submission, mode=mode, today=timezone.localdate(), posted=posted, posted_adjust=facts
@@ -558,7 +609,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     posted = posted_adjust = None
     if request.method == "POST":
         rules = services.RubricRules.load(submission.rubric_id)
-        posted = forms.review_inputs(request.POST, rules)
+        posted = forms.review_inputs(request.POST, rules, unsubmitted=submission.never_submitted)
         posted_adjust, grounds = forms.adjust_inputs(request.POST, rules)
         finish = request.POST.get("action") == "finish"
         try:
@@ -578,7 +629,12 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
             status = exc.status
             submission.refresh_from_db()
         else:
-            messages.success(request, "审核完成,该单位计入排名。" if finish else "核定得分已保存。")
+            done = (
+                "现场核定完成(该单位未提交自评),计入排名。"
+                if submission.never_submitted
+                else "审核完成,该单位计入排名。"
+            )
+            messages.success(request, done if finish else "核定得分已保存。")
             if finish:
                 return redirect(reverse("assessment:queue", args=[submission.cycle_id]))
             return redirect("assessment:review", pk=submission.pk)
@@ -586,6 +642,8 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = selectors.submission_sheet(
         submission=submission, mode="review", today=today, posted=posted, posted_adjust=posted_adjust
     )
+    window_end = services.unit_window_end(submission)
+    state = submission.state(today=today, until=window_end)
     return render(
         request,
         "assessment/review.html",
@@ -593,6 +651,10 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
             "submission": submission,
             "cycle": submission.cycle,
             "sheet": sheet,
+            "state": state,
+            "state_label": SubmissionStatus(state).label,
+            "window_end": window_end,
+            "show_self": not sheet.unsubmitted,
             "can_save": submission.status in allowed,
             "returnable": RETURNABLE,
             "return_form": forms.ReturnForm(),

@@ -1,5 +1,6 @@
 """API shapes of assessment cycles and submissions; review fields hidden while ``selectors.review_shown`` says so."""
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from assessment import scoring, selectors
@@ -44,7 +45,13 @@ REVIEW_FIELDS = ("reviewed_base", "bonus", "special", "final_total", "converted"
 class SubmissionSerializer(serializers.ModelSerializer):
     year = serializers.IntegerField(source="cycle.year", read_only=True)
     unit = UnitRefSerializer(read_only=True)
-    self_total = serializers.DecimalField(**POINTS, allow_null=True)
+    status = serializers.SerializerMethodField(
+        help_text="draft 草稿 · submitted 已提交 · returned 已退回 · resubmitted 已重新提交 · reviewed 已审核 · "
+        "not_submitted 未提交(本单位自评时间已截止仍未提交,审定后亦然;是否已现场核定见 reviewed_at)"
+    )
+    self_total = serializers.DecimalField(
+        source="declared_total", **POINTS, allow_null=True, help_text="单位自评总分;未提交自评的单位为空"
+    )
     reviewed_base = serializers.DecimalField(**POINTS, allow_null=True)
     bonus = serializers.DecimalField(**POINTS, allow_null=True)
     special = serializers.DecimalField(**POINTS, allow_null=True)
@@ -84,11 +91,16 @@ class SubmissionSerializer(serializers.ModelSerializer):
                 item["reviewed_score"] = item["review_comment"] = None
         return data
 
+    def get_status(self, submission: Submission) -> str:
+        return submission.state(today=timezone.localdate(), until=getattr(submission, "window_until", None))
+
     def _rank_shown(self, submission: Submission) -> bool:
         return submission.final_total is not None and selectors.review_shown(self.context["request"].user, submission)
 
     def get_converted(self, submission: Submission) -> float | None:
-        value = scoring.converted(submission.final_total, submission.cycle.weight)
+        value = scoring.converted(
+            submission.final_total, submission.cycle.weight, capped=submission.cycle.converted_capped
+        )
         return float(value) if value is not None else None
 
     def get_rank(self, submission: Submission) -> int | None:

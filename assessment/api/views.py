@@ -10,7 +10,7 @@ from rest_framework import viewsets
 
 from assessment.api.serializers import CycleSerializer, SubmissionDetailSerializer, SubmissionSerializer
 from assessment.filtersets import CycleFilterSet, SubmissionFilterSet
-from assessment.models import AssessmentCycle, ItemScore, Submission, SubmissionStatus
+from assessment.models import AssessmentCycle, ItemScore, Submission, WindowExtension
 
 
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -24,7 +24,8 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet):
         # The counts follow what the caller may see of the submissions (an API client: none until approval).
         shown = Submission.objects.visible_to(self.request.user).filter(cycle_id=OuterRef("pk")).order_by()
         counted = shown.values("cycle_id").annotate(n=Count("id")).values("n")
-        reviewed = shown.filter(status=SubmissionStatus.REVIEWED).values("cycle_id").annotate(n=Count("id"))
+        # Reviewed: the legal office has finished with the unit, submitted or not (the ``reviewed_at`` marker).
+        reviewed = shown.filter(reviewed_at__isnull=False).values("cycle_id").annotate(n=Count("id"))
         return (
             AssessmentCycle.objects.visible_to(self.request.user)
             .select_related("jurisdiction")
@@ -54,12 +55,15 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         ).order_by()
         better = same_kind.filter(final_total__gt=OuterRef("final_total")).values("cycle_id").annotate(n=Count("id"))
         ranked = same_kind.values("cycle_id").annotate(n=Count("id"))
+        # The unit's own window end, for the status computed when read (not_submitted after it).
+        extended = WindowExtension.objects.filter(cycle_id=OuterRef("cycle_id"), unit_id=OuterRef("unit_id"))
         queryset = (
             Submission.objects.visible_to(self.request.user)
             .select_related("cycle", "unit")
             .annotate(
                 better=Coalesce(Subquery(better.values("n")), Value(0), output_field=IntegerField()),
                 same_kind=Coalesce(Subquery(ranked.values("n")), Value(0), output_field=IntegerField()),
+                window_until=Subquery(extended.values("until")[:1]),
             )
             .order_by("-cycle__year", "cycle_id", "unit__kind", F("final_total").desc(nulls_last=True), "unit__name")
         )

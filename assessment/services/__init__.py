@@ -20,6 +20,7 @@ from assessment.services.review import (
     review_save,
     submission_return,
     submission_totals,
+    unsubmitted_batch_review,
 )
 from assessment.services.rubrics import (
     ImportOutcome,
@@ -63,5 +64,6 @@ __all__ = [
     "submission_return",
     "submission_totals",
     "unit_window_end",
+    "unsubmitted_batch_review",
     "window_extend",
 ]

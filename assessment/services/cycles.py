@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.db.models import F
 
+from assessment import selectors
 from assessment.models import (
     ASSESSED_KINDS,
     AssessmentCycle,
@@ -18,6 +19,7 @@ from assessment.models import (
     ItemScore,
     Rubric,
     Submission,
+    UnsubmittedRule,
     WindowExtension,
 )
 from assessment.services._common import AssessmentError, cycle_writable_check, require_legal_office
@@ -148,9 +150,26 @@ def cycle_update(
     weight: Decimal,
     review_end: dt.date | None = None,
     approve_by: dt.date | None = None,
+    unsubmitted_rule: str | None = None,
+    unsubmitted_points: Decimal | None = None,
+    converted_capped: bool | None = None,
 ) -> AssessmentCycle:
-    """Change a cycle's dates or weight (the rubrics stay: units are already scored against them)."""
+    """Change a cycle's dates, weight, its rule for units that never submit and whether the converted score
+    is capped (the rubrics stay: units are already scored against them). Totals follow at once."""
     cycle_writable_check(cycle, by, "修改考核周期")
+    rules = {
+        "unsubmitted_rule": unsubmitted_rule if unsubmitted_rule is not None else cycle.unsubmitted_rule,
+        "unsubmitted_points": Decimal(
+            unsubmitted_points if unsubmitted_points is not None else cycle.unsubmitted_points
+        ),
+        "converted_capped": converted_capped if converted_capped is not None else cycle.converted_capped,
+    }
+    if rules["unsubmitted_rule"] not in UnsubmittedRule.values:
+        raise AssessmentError("unsubmitted_rule", "未提交自评的计分规则不正确。", 400)
+    if not Decimal(0) <= rules["unsubmitted_points"] <= Decimal(100):
+        raise AssessmentError("unsubmitted_points", "未提交自评扣分应在0到100之间。", 400)
+    if rules["unsubmitted_rule"] == UnsubmittedRule.DEDUCT and not rules["unsubmitted_points"]:
+        raise AssessmentError("unsubmitted_points", "选“扣X分”时请填写扣分。", 400)
     _check_cycle_fields(
         jurisdiction_id=cycle.jurisdiction_id,
         year=cycle.year,
@@ -173,12 +192,14 @@ def cycle_update(
         approve_by=approve_by,
         weight=Decimal(weight),
         version=F("version") + 1,
+        **rules,
     )
     if not done:
         raise AssessmentError("stale", "考核周期已被他人修改或已审定,您的修改未保存。请刷新后再改。", 409)
     cycle.refresh_from_db()
     cycle._history_user = recorded_user(by)
     cycle.save()
+    cycle_rescore(cycle=cycle)  # the rule for non-submitters is part of their score: totals follow
     return cycle
 
 
@@ -207,3 +228,39 @@ def window_extend(
     extension._history_user = recorded_user(by)
     extension.save()
     return extension
+
+
+def cycle_rescore(*, cycle: AssessmentCycle, only: list[int] | None = None) -> int:
+    """Recompute every stored total of a cycle from the facts (the scoring function is the only truth);
+    returns how many submissions changed."""
+    board = selectors.cycle_scoreboard(cycle=cycle, only=only)
+    changed = []
+    targets = Submission.objects.filter(cycle=cycle)
+    if only is not None:
+        targets = targets.filter(pk__in=only)
+    for submission in targets:
+        entry = board[submission.pk]
+        if entry.total is None:
+            new = (entry.self_total, None, Decimal(0), Decimal(0), None)
+        else:
+            new = (entry.self_total, entry.total.base, entry.total.bonus, entry.total.special, entry.total.final)
+        old = (
+            submission.self_total,
+            submission.reviewed_base,
+            submission.bonus,
+            submission.special,
+            submission.final_total,
+        )
+        if new != old:
+            (
+                submission.self_total,
+                submission.reviewed_base,
+                submission.bonus,
+                submission.special,
+                submission.final_total,
+            ) = new
+            changed.append(submission)
+    Submission.objects.bulk_update(
+        changed, ["self_total", "reviewed_base", "bonus", "special", "final_total"], batch_size=500
+    )
+    return len(changed)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -32,15 +31,20 @@ from assessment.services._common import (
     submission_claim,
     today_or_local,
 )
+from assessment.services.cycles import cycle_rescore
 from assessment.services.self_assessment import unit_window_end
 from lawgov.models import Notification, Role, SystemActor, User, recorded_user
 
 
 @dataclass
 class ReviewInput:
+    """The legal office's findings on one item. ``scored=False`` (a unit that never submitted: the item's
+    核定本项 box unticked) leaves the item unscored, clearing what was found before."""
+
     facts: Mapping[str, Any] = field(default_factory=dict)
     reasons: Mapping[str, str] = field(default_factory=dict)
     comment: str = ""
+    scored: bool = True
 
 
 def _reviewer_check(submission: Submission, by: User | SystemActor, what: str = "审核自评") -> None:
@@ -85,11 +89,14 @@ def review_save(
         raise AssessmentError("not_submitted", "该单位尚未提交自评(自评时间未截止),暂不能审核。", 409)
     rules = RubricRules.load(submission.rubric_id)
     known = {i.pk: i for i in rules.items}
-    cleaned: dict[int, tuple[dict, dict, str]] = {}
+    cleaned: dict[int, tuple[dict | None, dict, str]] = {}
     for item_id, entry in items.items():
         item = known.get(int(item_id))
         if item is None:
             raise AssessmentError("item", "提交的评分项不属于该单位的评分细则。", 400)
+        if not entry.scored and submission.never_submitted:
+            cleaned[item.pk] = (None, {}, (entry.comment or "").strip())
+            continue
         facts, reasons = facts_clean(
             rules.by_item.get(item.pk, []), entry.facts, entry.reasons, item=item, need_reason=True
         )
@@ -104,14 +111,23 @@ def review_save(
     now = timezone.now()
     for score in ItemScore.objects.filter(submission=submission, item_id__in=list(cleaned)):
         facts, reasons, comment = cleaned[score.item_id]
-        result = score_stored(known[score.item_id], rules.by_item[score.item_id], facts)
-        score.review_facts = facts
-        score.review_reasons = reasons
-        score.reviewed_score = result.score
-        score.review_floor_held = result.floor_held or result.zeroed
-        score.review_comment = comment
-        score.reviewed_by = recorded_user(by)
-        score.reviewed_at = now
+        if facts is None:
+            # Not scored on site: nothing found either way (the cycle's rule decides what it is worth).
+            score.review_facts = None
+            score.review_reasons = {}
+            score.reviewed_score = None
+            score.review_floor_held = False
+            score.review_comment = comment
+            score.reviewed_by = score.reviewed_at = None
+        else:
+            result = score_stored(known[score.item_id], rules.by_item[score.item_id], facts)
+            score.review_facts = facts
+            score.review_reasons = reasons
+            score.reviewed_score = result.score
+            score.review_floor_held = result.floor_held or result.zeroed
+            score.review_comment = comment
+            score.reviewed_by = recorded_user(by)
+            score.reviewed_at = now
         score._history_user = recorded_user(by)
         # Only the review half: what the unit claimed stays as it submitted it.
         score.save(
@@ -134,7 +150,9 @@ def review_save(
         totals.final,
     )
     if finish:
-        submission.status = SubmissionStatus.REVIEWED
+        # A unit that never submitted stays so (未提交, scored on site): only the marker says it is reviewed.
+        if not submission.never_submitted:
+            submission.status = SubmissionStatus.REVIEWED
         submission.reviewed_at = now
         submission.reviewed_by = recorded_user(by)
     submission._history_user = recorded_user(by)
@@ -144,16 +162,26 @@ def review_save(
 
 def submission_totals(submission: Submission, rules: RubricRules | None = None) -> scoring.Total:
     """Reviewed items (an item the legal office has not touched counts as the unit claimed it), plus the
-    special bonus, less the special deductions."""
+    special bonus, less the special deductions. A unit that never submitted claimed nothing: its items
+    are what the legal office found, and the cycle's rule decides the rest (``scoring.UnsubmittedPolicy``)."""
     rules = rules or RubricRules.load(submission.rubric_id)
-    stored = {
-        s.item_id: s.review_facts if s.review_facts is not None else s.self_facts
-        for s in ItemScore.objects.filter(submission=submission).only("item_id", "self_facts", "review_facts")
-    }
-    results = [score_stored(item, rules.by_item.get(item.pk, []), stored.get(item.pk)) for item in rules.items]
+    rows = ItemScore.objects.filter(submission=submission).only("item_id", "self_facts", "review_facts")
     adjust = scoring.adjustments(
         [r.spec() for r in rules.adjustments], facts_typed(rules.adjustments, submission.adjust_facts)
     )
+    if submission.never_submitted:
+        policy = submission.cycle.unsubmitted()
+        found = {s.item_id: s.review_facts for s in rows}
+        scores = []
+        for item in rules.items:
+            item_rules = rules.by_item.get(item.pk, [])
+            if found.get(item.pk) is None:
+                scores.append(policy.unscored_item(item.max_points, [r.spec() for r in item_rules]).score)
+            else:
+                scores.append(policy.scored_item(score_stored(item, item_rules, found[item.pk])).score)
+        return policy.total(scores, bonus=adjust.bonus, special=adjust.special)
+    stored = {s.item_id: s.review_facts if s.review_facts is not None else s.self_facts for s in rows}
+    results = [score_stored(item, rules.by_item.get(item.pk, []), stored.get(item.pk)) for item in rules.items]
     return scoring.submission_total((r.score for r in results), bonus=adjust.bonus, special=adjust.special)
 
 
@@ -169,6 +197,8 @@ def submission_return(*, submission: Submission, by: User | SystemActor, reason:
         expected_version=None,
         by=by,
         status=SubmissionStatus.RETURNED,
+        reviewed_at=None,  # a returned unit is reviewed again once it resubmits
+        reviewed_by=None,
         return_reason=reason.strip()[:1000],
         returned_at=timezone.now(),
         returned_by=recorded_user(by),
@@ -213,22 +243,23 @@ def cycle_approve(
     """The government has approved the results: every total is recomputed from the facts one last time,
     the cycle is locked and the results are published to the units."""
     cycle_writable_check(cycle, by, "审定考核结果")
-    pending = list(
-        Submission.objects.filter(cycle=cycle)
-        .exclude(status=SubmissionStatus.REVIEWED)
-        .select_related("unit")
-        .order_by("unit__kind", "unit__name")
-    )
+    if cycle.approved:
+        raise AssessmentError("approved", "考核结果已审定发布,不能重复审定。", 409)
+    today = today_or_local(today)
+    pending = selectors.unreviewed(cycle=cycle, today=today)
     if pending:
-        names = [f"{s.unit.name}({s.get_status_display()})" for s in pending]
+        # The units are named once, in ``details`` (the page shows them as links to their review).
         raise AssessmentError(
             "pending",
-            f"还有{len(pending)}个单位未审核完毕,不能审定:"
-            + "、".join(names[:10])
-            + ("等" if len(names) > 10 else "")
-            + "。",
+            f"还有{len(pending)}个单位未审核完毕,不能审定。请先审核以下单位(未提交自评的单位可“按未提交处理”):",
             409,
-            details=names,
+            details=[
+                {
+                    "text": f"{p.submission.unit.name}({p.label})",
+                    "url": reverse("assessment:review", args=[p.submission.pk]),
+                }
+                for p in pending
+            ],
         )
     cycle_rescore(cycle=cycle)
     done = AssessmentCycle.objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).update(
@@ -251,34 +282,33 @@ def cycle_approve(
     return cycle
 
 
-def cycle_rescore(*, cycle: AssessmentCycle) -> int:
-    """Recompute every stored total of a cycle from the facts (the scoring function is the only truth);
-    returns how many submissions changed."""
-    board = selectors.cycle_scoreboard(cycle=cycle)
-    changed = []
-    for submission in Submission.objects.filter(cycle=cycle):
-        entry = board[submission.pk]
-        if entry.total is None:
-            new = (entry.self_total, None, Decimal(0), Decimal(0), None)
-        else:
-            new = (entry.self_total, entry.total.base, entry.total.bonus, entry.total.special, entry.total.final)
-        old = (
-            submission.self_total,
-            submission.reviewed_base,
-            submission.bonus,
-            submission.special,
-            submission.final_total,
-        )
-        if new != old:
-            (
-                submission.self_total,
-                submission.reviewed_base,
-                submission.bonus,
-                submission.special,
-                submission.final_total,
-            ) = new
-            changed.append(submission)
-    Submission.objects.bulk_update(
-        changed, ["self_total", "reviewed_base", "bonus", "special", "final_total"], batch_size=500
-    )
-    return len(changed)
+@transaction.atomic
+def unsubmitted_batch_review(
+    *,
+    cycle: AssessmentCycle,
+    by: User | SystemActor,
+    expected: Iterable[int] | None = None,
+    today: dt.date | None = None,
+) -> list[Submission]:
+    """按未提交处理: every unit whose window has closed without a submission and that the legal office has not
+    yet scored is marked reviewed at once, scored by the cycle's rule on what the office has found (for most,
+    nothing: empty, not full). One transaction; ``expected`` (the ids the confirmation page named) refuses
+    the batch if the list has changed since (409), so nobody is treated as unsubmitted without being shown."""
+    today = today_or_local(today)
+    cycle_writable_check(cycle, by, "按未提交处理")
+    targets = selectors.unsubmitted_unreviewed(cycle=cycle, today=today)
+    ids = [s.pk for s in targets]
+    if expected is not None and sorted(int(i) for i in expected) != sorted(ids):
+        raise AssessmentError("stale", "未提交单位的名单已有变化,请刷新确认页后再处理。", 409)
+    if not ids:
+        raise AssessmentError("none", "没有需要按未提交处理的单位。", 409)
+    now = timezone.now()
+    done = Submission.objects.filter(
+        pk__in=ids, status=SubmissionStatus.DRAFT, reviewed_at__isnull=True, cycle__status=CycleStatus.OPEN
+    ).update(reviewed_at=now, reviewed_by=recorded_user(by), version=F("version") + 1, updated_at=now)
+    if done != len(ids):
+        raise AssessmentError("stale", "有单位已被他人处理,请刷新后再试。", 409)
+    cycle_rescore(cycle=cycle, only=ids)
+    marked = list(Submission.objects.filter(pk__in=ids).select_related("unit").order_by("unit__kind", "unit__name"))
+    Submission.history.bulk_history_create(marked, update=True, default_user=recorded_user(by))
+    return marked

@@ -225,6 +225,8 @@ def self_assessment_submit(*, submission: Submission, by: User, today: dt.date |
         status=new_status,
         submitted_at=timezone.now(),
         submitted_by=by,
+        reviewed_at=None,  # what the legal office scored before (an extended window) is reviewed again
+        reviewed_by=None,
         self_total=_self_total(submission, rules),
     )
     history_record(submission, by)

@@ -4,6 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
+from assessment.selectors import reporter_cards
+
 register = template.Library()
 
 
@@ -17,3 +19,14 @@ def pts(value) -> str:
     except InvalidOperation:
         return str(value)
     return f"{number.normalize():f}" if number == number.to_integral_value() else f"{number}"
+
+
+@register.inclusion_tag("assessment/_workbench_card.html", takes_context=True)
+def assessment_workbench_card(context) -> dict:
+    """The reporter's 工作台 card: the open cycle, its deadline, the unit's state and days left; the tasks
+    app's template includes it by name so that tasks never imports the assessment (two queries)."""
+    user = context.get("user")
+    today = context.get("today")
+    if user is None or not getattr(user, "unit_id", None):
+        return {"cards": []}
+    return {"cards": reporter_cards(user=user, today=today)}

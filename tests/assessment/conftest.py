@@ -88,8 +88,9 @@ def town_submission(cycle, township) -> Submission:
 @pytest.fixture
 def approved(cycle, reporter, town_reporter, legal_officer) -> AssessmentCycle:
     """The 2017 cycle submitted and reviewed, ready for approval: 区编办 103.0 (a 市级示范单位 bonus),
-    元坝镇 95.0 (one deduction), 区财政局 and 卫子镇 100.0."""
-    from tests.assessment.helpers import adjust_facts, self_inputs
+    元坝镇 95.0 (one deduction), 区财政局 and 卫子镇 100.0 (they never submitted: the legal office scored
+    every item on site and found nothing)."""
+    from tests.assessment.helpers import adjust_facts, review_all, self_inputs
 
     after = dt.date(2017, 12, 11)
     for user, facts in ((reporter, {}), (town_reporter, {"三.1": {0: "1"}})):
@@ -99,7 +100,8 @@ def approved(cycle, reporter, town_reporter, legal_officer) -> AssessmentCycle:
         )
         services.self_assessment_submit(submission=own, by=user, today=TODAY)
     for s in Submission.objects.filter(cycle=cycle):
-        services.review_save(submission=s, by=legal_officer, items={}, finish=True, today=after)
+        items = review_all(s) if s.never_submitted else {}
+        services.review_save(submission=s, by=legal_officer, items=items, finish=True, today=after)
     bureau = Submission.objects.get(cycle=cycle, unit=reporter.unit)
     facts, grounds = adjust_facts(bureau, {1: "1"}, {1: "市级示范单位"})
     services.review_save(

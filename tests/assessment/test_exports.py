@@ -13,7 +13,7 @@ from assessment import excel, selectors, services
 from assessment.documents import statement_docx
 from assessment.excel import SheetError
 from assessment.models import Rubric, Submission
-from tests.assessment.helpers import adjust_facts, review_inputs, self_inputs
+from tests.assessment.helpers import adjust_facts, evaluated, review_all, review_inputs, self_inputs
 
 D = Decimal
 
@@ -150,10 +150,12 @@ def test_score_sheet_and_summary_are_right_to_a_tenth(cycle, submission, reporte
         for r in ws.iter_rows(min_row=4)
         if r[0].value and str(r[0].value).startswith(("合计", "总分", "折算"))
     }
-    assert totals["合计(基础分)"][4].value == pytest.approx(97.2)
-    assert totals["合计(基础分)"][5].value == pytest.approx(96.7)
-    assert totals["总分(含特别加分和扣分)"][5].value == pytest.approx(99.7)
-    assert next(v for k, v in totals.items() if k.startswith("折算"))[5].value == pytest.approx(10.0)
+    # The totals are formulas over the cells above them, and they add up to the engine's figures.
+    assert all(str(r[5].value).startswith("=") for r in totals.values())
+    assert evaluated(ws, totals["合计(基础分)"][4]) == pytest.approx(97.2)
+    assert evaluated(ws, totals["合计(基础分)"][5]) == pytest.approx(96.7)
+    assert evaluated(ws, totals["总分(含特别加分和扣分)"][5]) == pytest.approx(99.7)
+    assert evaluated(ws, next(v for k, v in totals.items() if k.startswith("折算"))[5]) == pytest.approx(10.0)
 
 
 @pytest.mark.django_db
@@ -165,8 +167,9 @@ def test_summary_table_lists_units_by_rank(client, cycle, legal_officer, unit, o
         (other_township, {}),
     ):
         s = Submission.objects.get(cycle=cycle, unit=u)
+        # None of them submitted: the legal office scores every item on site.
         services.review_save(
-            submission=s, by=legal_officer, items=review_inputs(s, facts), finish=True, today=dt.date(2017, 12, 20)
+            submission=s, by=legal_officer, items=review_all(s, facts), finish=True, today=dt.date(2017, 12, 20)
         )
     client.force_login(legal_officer)
     response = client.get(f"/assessment/cycles/{cycle.pk}/summary.xlsx")
@@ -176,7 +179,7 @@ def test_summary_table_lists_units_by_rank(client, cycle, legal_officer, unit, o
     ws = wb["区级部门"]
     head = [c.value for c in ws[3]]
     assert head[:3] == ["名次", "单位", "自评得分"] and "二、加强政府职能转变(10分)" in head
-    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=4)]
+    rows = [[evaluated(ws, c) for c in r] for r in ws.iter_rows(min_row=4)]
     assert [(r[0], r[1], r[head.index("总分")]) for r in rows] == [(1, "区财政局", 100), (2, "区编办", 98)]
     assert rows[1][head.index("二、加强政府职能转变(10分)")] == 8
     assert rows[1][head.index("折算得分(10分)")] == pytest.approx(9.8)

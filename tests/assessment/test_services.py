@@ -24,7 +24,7 @@ from assessment.services import AssessmentError
 from lawgov.models import SYSTEM, Notification, Role, UnitKind
 from tasks.models import Evidence, ProgressReport, ReportStatus, TaskProgress
 from tests.assessment.conftest import SEED, TODAY
-from tests.assessment.helpers import adjust_facts, review_inputs, self_inputs
+from tests.assessment.helpers import adjust_facts, review_all, review_inputs, self_inputs
 from tests.conftest import make_unit, make_user
 from tests.factories import plan_factory
 
@@ -549,10 +549,14 @@ def test_review_waits_for_the_submission(submission, legal_officer, reporter):
     refused(
         lambda: services.review_save(submission=submission, by=legal_officer, items={}, today=TODAY), 409, "尚未提交"
     )
-    # After the window a unit that never submitted is scored on site all the same.
+    # After the window a unit that never submitted is scored on site all the same: it stays 未提交 (the
+    # review marker says it is done), it declared nothing, and what the office did not score is worth
+    # nothing under the cycle's default rule (the issue "no unit scored for what it never declared").
     services.review_save(submission=submission, by=legal_officer, items={}, finish=True, today=AFTER)
     submission.refresh_from_db()
-    assert submission.status == SubmissionStatus.REVIEWED and submission.final_total == D("100.0")
+    assert submission.status == SubmissionStatus.DRAFT and submission.reviewed_at is not None
+    assert submission.state(today=AFTER) == SubmissionStatus.NOT_SUBMITTED
+    assert submission.declared_total is None and submission.final_total == D("0.0")
 
 
 def test_only_the_legal_office_of_the_district_reviews(submission, reporter, leader, outsider_officer):
@@ -593,7 +597,8 @@ def test_approval_needs_every_unit_reviewed_then_locks(
     error = refused(lambda: services.cycle_approve(cycle=cycle, by=legal_officer), 409, "未审核完毕")
     assert len(error.details) == 4
     for s in Submission.objects.filter(cycle=cycle):
-        services.review_save(submission=s, by=legal_officer, items={}, finish=True, today=AFTER)
+        items = review_all(s) if s.never_submitted else {}  # never submitted: every item scored on site
+        services.review_save(submission=s, by=legal_officer, items=items, finish=True, today=AFTER)
     facts, grounds = adjust_facts(submission, {1: "1"}, {1: "市级示范单位"})
     services.review_save(
         submission=submission, by=legal_officer, items={}, adjust_facts=facts, adjust_grounds=grounds, today=AFTER
@@ -627,8 +632,8 @@ def test_ranking_per_kind_with_ties(cycle, legal_officer, unit, other_unit, town
         other_township: {"三.1": {0: "1"}},
     }
     for u, facts in finals.items():
-        s = Submission.objects.get(cycle=cycle, unit=u)
-        services.review_save(submission=s, by=legal_officer, items=review_inputs(s, facts), finish=True, today=AFTER)
+        s = Submission.objects.get(cycle=cycle, unit=u)  # none submitted: every item scored on site
+        services.review_save(submission=s, by=legal_officer, items=review_all(s, facts), finish=True, today=AFTER)
     rankings = {r.kind: r for r in selectors.ranking(cycle=cycle)}
     dept = [(row.submission.unit.name, row.rank, row.submission.final_total) for row in rankings["department"].rows]
     assert dept == [("区编办", 1, D("98.0")), ("区财政局", 1, D("98.0"))]

@@ -1,8 +1,9 @@
 """The assessment story of the issue, walked in Chromium on the demo data (昭化, 2017):
 the legal office opens the 2017 cycle (the two imported rubrics) and sets its window; a department and a
 township fill and submit, with scores computed live; the township is returned and resubmits; the legal
-office reviews, adds a 市级示范单位 bonus, scores the units that never submitted, approves; the ranking and
-the .xlsx sheets are right to 0.1 point; leaders see the distribution, units their own rank."""
+office reviews, adds a 市级示范单位 bonus, scores one unit that never submitted on site from an empty sheet
+and treats the rest with 按未提交处理, approves; the ranking and the .xlsx sheets are right to 0.1 point and
+say who never submitted; leaders see the distribution, units their 工作台 card and their own rank."""
 
 import datetime as dt
 import io
@@ -16,6 +17,7 @@ from playwright.sync_api import expect
 from assessment.demo import seed_app as seed_assessment
 from assessment.models import AssessmentCycle, Submission, SubmissionStatus
 from assessment.services import RubricRules
+from tests.assessment.helpers import evaluated
 from tests.browser.helpers import PASSWORD, seed_demo
 from tests.browser.test_login import login
 
@@ -85,8 +87,14 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     assert "进行中" in page.locator("[data-window]").inner_text()
     logout(page)
 
-    # 2. 区发改局 fills its self-assessment; the score follows the facts as they are typed.
+    # 2. 区发改局 sees the open cycle on its 工作台 (deadline, state, days left), then fills its
+    # self-assessment; the score follows the facts as they are typed.
     login(page, live_server, "dept_zhaohua", PASSWORD)
+    page.goto(f"{base}/")
+    card = page.locator("[data-assessment-card]")
+    assert card.locator("[data-card-state]").inner_text() == "未开始"
+    assert card.locator("[data-card-deadline]").inner_text() == (today + dt.timedelta(days=9)).isoformat()
+    assert card.locator("[data-days-left]").inner_text() == "9"
     page.click("nav [data-nav='assessment:home']")
     page.click(f"[data-submission='{dept.pk}'] [data-open-submission]")
     info = d.item("三.2")
@@ -144,8 +152,12 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     assert "已退回元坝镇" in page.locator(".messages").inner_text()
     logout(page)
 
-    # 5. 元坝镇 sees the reason, corrects and resubmits.
+    # 5. 元坝镇 sees the returned card with the reason on its 工作台, corrects and resubmits.
     login(page, live_server, "town_zhaohua", PASSWORD)
+    page.goto(f"{base}/")
+    card = page.locator("[data-assessment-card]")
+    assert card.locator("[data-card-state]").inner_text() == "已退回"
+    assert "请核实行政复议案件情况" in card.locator("[data-card-return-reason]").inner_text()
     page.click("nav [data-nav='assessment:home']")
     assert "请核实行政复议案件情况" in page.locator("[data-own]").inner_text()
     page.click(f"[data-submission='{town.pk}'] [data-open-submission]")
@@ -176,22 +188,43 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     expect(page.locator("#total-final")).to_have_text("92.0")
     page.click("[data-finish-review]")
 
-    # 7. The window closes; the units that never submitted are scored on site as they stand.
+    # 7. The window closes. A unit that never submitted opens empty: no self-assessed total, every item 未核定.
     page.goto(f"{base}/assessment/cycles/{cycle.pk}/edit/")
     page.fill("input[name=self_start]", (today - dt.timedelta(days=10)).isoformat())
     page.fill("input[name=self_end]", (today - dt.timedelta(days=1)).isoformat())
     page.click("[data-cycle-form] button[type=submit]")
-    # Approval is refused while units are not reviewed (409, the units named).
+    never = Submission.objects.get(cycle=cycle, unit__name="区财政局")
+    page.goto(f"{base}/assessment/submissions/{never.pk}/review/")
+    assert page.locator("[data-status-badge]").inner_text() == "未提交"
+    assert page.locator("[data-self-total]").inner_text() == "—"
+    assert "该单位未提交自评" in page.locator("[data-unsubmitted]").inner_text()
+    n = Sheet(never)
+    expect(score(page, n.item("一.1"))).to_have_text("未核定")
+    expect(page.locator("#total-final")).to_have_text("0.0")
+    # The office scores two items it has evidence for; the rest stays empty (the default rule: 不得分).
+    page.check(f"input[name='s-{n.item('一.1')}']")
+    expect(score(page, n.item("一.1"))).to_have_text("10.0")
+    page.check(f"input[name='s-{n.item('二.2')}']")
+    page.fill(f"input[name='f-{n.rule('二.2', 0)}']", "1")
+    expect(score(page, n.item("二.2"))).to_have_text("3.0")
+    expect(page.locator("#total-final")).to_have_text("13.0")
+    page.click("[data-finish-review]")
+    assert "现场核定完成" in page.locator(".messages").inner_text()
+    # Approval waits for every unit: the button is disabled, the reason and the units are beside it.
     page.goto(f"{base}/assessment/cycles/{cycle.pk}/ranking/")
-    page.once("dialog", lambda dialog: dialog.accept())
-    page.click("[data-approve-form] button[type=submit]")
-    assert "未审核完毕" in page.locator("[role=alert]").inner_text()
-    for pending in Submission.objects.filter(cycle=cycle, status=SubmissionStatus.DRAFT):
-        page.goto(f"{base}/assessment/submissions/{pending.pk}/review/")
-        page.click("[data-finish-review]")
-        assert "审核完成" in page.locator(".messages").inner_text()
+    expect(page.locator("[data-approve-form] button[type=submit]")).to_be_disabled()
+    assert "尚未审核完毕" in page.locator("[data-pending]").inner_text()
+    pending = page.locator("[data-pending-unit]")
+    assert pending.count() == 13  # the 14 that never submitted, less 区财政局 scored above
+    # 按未提交处理: the confirmation page names them all, one click treats them in one go.
+    page.click("[data-pending] [data-batch-link]")
+    targets = page.locator("[data-targets] [data-target]").all_inner_texts()
+    assert len(targets) == 13 and "区财政局" not in targets and "区发改局" not in targets and "元坝镇" not in targets
+    page.click("[data-batch-confirm]")
+    assert "已按未提交处理13个单位" in page.locator(".messages").inner_text()
+    assert page.locator("[data-filter-unreviewed]").inner_text() == "尚未审核完毕(0)"
 
-    # 8. Approval publishes the results; the ranking is right to 0.1 point.
+    # 8. Approval publishes the results; the ranking is right to 0.1 point and says who never submitted.
     page.goto(f"{base}/assessment/cycles/{cycle.pk}/ranking/")
     page.fill("input[name=note]", "区政府常务会议审定")
     page.once("dialog", lambda dialog: dialog.accept())
@@ -200,9 +233,18 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     departments = _ranking(page, "department")
     townships = _ranking(page, "township")
     assert departments[0] == ("区发改局", "1", "98.1", "9.8")
-    assert all(r[1:] == ("2", "92.2", "9.2") for r in departments[1:]) and len(departments) == 10
-    assert townships[-1] == ("元坝镇", "6", "92.0", "9.2")
-    assert all(r[1:] == ("1", "92.2", "9.2") for r in townships[:-1]) and len(townships) == 6
+    assert departments[1] == ("区财政局", "2", "13.0", "1.3")
+    assert all(r[1:] == ("3", "0.0", "0.0") for r in departments[2:]) and len(departments) == 10
+    assert townships[0] == ("元坝镇", "1", "92.0", "9.2")
+    assert all(r[1:] == ("2", "0.0", "0.0") for r in townships[1:]) and len(townships) == 6
+    statuses = page.locator("[data-ranking] [data-rank-row]")
+    unsubmitted = [
+        statuses.nth(i)
+        for i in range(statuses.count())
+        if statuses.nth(i).get_attribute("data-status") == "not_submitted"
+    ]
+    assert len(unsubmitted) == 14
+    assert all(r.locator("[data-self-total]").inner_text() == "—" for r in unsubmitted)
 
     # The summary table and the unit's score sheet, downloaded and read back.
     with page.expect_download() as download:
@@ -213,15 +255,17 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     first = [c.value for c in ws[4]]
     assert (first[0], first[1]) == (1, "区发改局")
     assert first[head.index("自评得分")] == pytest.approx(97.6, abs=0.05)
-    assert first[head.index("基础得分")] == pytest.approx(95.1, abs=0.05)
+    assert evaluated(ws, ws[4][head.index("基础得分")]) == pytest.approx(95.1, abs=0.05)
     assert first[head.index("特别加分")] == pytest.approx(3, abs=0.05)
-    assert first[head.index("总分")] == pytest.approx(98.1, abs=0.05)
-    assert first[head.index("折算得分(10分)")] == pytest.approx(9.8, abs=0.05)
+    assert evaluated(ws, ws[4][head.index("总分")]) == pytest.approx(98.1, abs=0.05)
+    assert evaluated(ws, ws[4][head.index("折算得分(10分)")]) == pytest.approx(9.8, abs=0.05)
     assert first[head.index("三、加强政务公开(10分)")] == pytest.approx(9.6, abs=0.05)
     categories = [h for h in head if h and "分)" in h and h[0] in "一二三四五六"]
     assert sum(first[head.index(h)] for h in categories) == pytest.approx(95.1, abs=0.05)
+    second = [c.value for c in ws[5]]
+    assert (second[1], second[head.index("自评得分")], second[head.index("状态")]) == ("区财政局", "—", "未提交")
     town_rows = [[c.value for c in r] for r in book["乡镇(街道)"].iter_rows(min_row=4)]
-    assert town_rows[-1][1] == "元坝镇" and town_rows[-1][0] == 6
+    assert town_rows[0][1] == "元坝镇" and town_rows[0][0] == 1
 
     page.goto(f"{base}/assessment/submissions/{dept.pk}/review/")
     with page.expect_download() as download:
@@ -231,20 +275,32 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     assert rows["2.报送法治政府建设信息"][3:6] == [5, pytest.approx(4.6), pytest.approx(4.6)]
     assert rows["1.规范行政执法行为"][5] == pytest.approx(13)
     assert rows["2.规范性文件审查、报备"][5] == pytest.approx(4.5)
+    assert rows["1.规范行政执法行为"][6]  # every deduction explained in 扣分说明
     totals = {
-        r[0].value: r[5].value
+        r[0].value: evaluated(ws, r[5])
         for r in ws.iter_rows(min_row=4)
         if r[0].value and r[0].value[:2] in ("合计", "总分", "折算")
     }
     assert totals["合计(基础分)"] == pytest.approx(95.1, abs=0.05)
     assert totals["总分(含特别加分和扣分)"] == pytest.approx(98.1, abs=0.05)
+    # A non-submitter's sheet: no self-assessed score, no answer it never gave, each zero explained.
+    page.goto(f"{base}/assessment/submissions/{never.pk}/review/")
+    with page.expect_download() as download:
+        page.click("[data-sheet-export]")
+    ws = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active
+    items = [
+        [c.value for c in r] for r in ws.iter_rows(min_row=4) if r[1].value and isinstance(r[3].value, int | float)
+    ]
+    assert items and all(r[4] == "—" for r in items)
+    assert all(r[6] for r in items if r[5] < r[3])
+    assert "否" not in "".join(str(r[6] or "") for r in items)
     logout(page)
 
     # 9. A leader sees the ranking and the distribution on a tablet.
     login(page, live_server, "leader_zhaohua", PASSWORD)
     page.goto(f"{base}/assessment/cycles/{cycle.pk}/ranking/")
     bands = page.locator("[data-distribution='department'] [data-band-count]").all_inner_texts()
-    assert bands == ["10个", "0个", "0个", "0个", "0个"]
+    assert bands == ["1个", "0个", "0个", "0个", "9个"]
     assert page.locator("[data-approve]").count() == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     logout(page)
