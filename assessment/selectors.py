@@ -737,8 +737,11 @@ def _or_dash(value) -> str:
     return "—" if value is None else str(value)
 
 
-def submission_history(*, submission: Submission, limit: int = 80) -> list[dict]:
-    """Who changed what on a submission, its item scores and the unit's window, newest first (3 queries)."""
+def submission_history(*, submission: Submission, limit: int = 80, show_review: bool = True) -> list[dict]:
+    """Who changed what on a submission, its item scores and the unit's window, newest first (3 queries).
+
+    ``show_review=False`` (a unit before the results are published) leaves out the legal office's totals and
+    scores, which the unit may not read yet."""
     entries = []
     for record in submission.history.select_related("history_user").order_by("-history_date")[:limit]:
         entries.append(
@@ -747,7 +750,7 @@ def submission_history(*, submission: Submission, limit: int = 80) -> list[dict]
                 "who": record.history_user,
                 "what": f"自评{_HISTORY_LABELS[record.history_type]}",
                 "delta": f"{record.get_status_display()} · 自评{_or_dash(record.self_total)}"
-                f" · 总分{_or_dash(record.final_total)}"
+                + (f" · 总分{_or_dash(record.final_total)}" if show_review else "")
                 + (f" · 退回理由:{record.return_reason}" if record.status == SubmissionStatus.RETURNED else ""),
             }
         )
@@ -765,7 +768,11 @@ def submission_history(*, submission: Submission, limit: int = 80) -> list[dict]
                 "who": record.history_user,
                 "what": "评分项" + _HISTORY_LABELS[record.history_type],
                 "delta": f"{label}:自评{record.self_score if record.self_score is not None else '—'}"
-                f" · 核定{record.reviewed_score if record.reviewed_score is not None else '—'}",
+                + (
+                    f" · 核定{record.reviewed_score if record.reviewed_score is not None else '—'}"
+                    if show_review
+                    else ""
+                ),
             }
         )
     for record in WindowExtension.history.filter(

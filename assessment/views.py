@@ -34,7 +34,7 @@ from assessment.models import (
     SubmissionStatus,
     WindowExtension,
 )
-from lawgov.errors import refusals_go_back_to
+from lawgov.errors import refusals_go_back_to, refused
 from lawgov.models import Role, Unit
 from lawgov.permissions import role_required
 from tasks.models import Evidence
@@ -539,9 +539,15 @@ def submission_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "published": published,
         "show_review": selectors.review_shown(user, submission),
         "can_review": Submission.objects.reviewable_by(user).filter(pk=submission.pk).exists(),
-        "history": selectors.submission_history(submission=submission)
+        # A unit reads the legal office's scores in its history only once they are published, as on the sheet.
+        "history": selectors.submission_history(
+            submission=submission, show_review=selectors.review_shown(user, submission)
+        )
         if user.role in (Role.LEGAL_OFFICE, Role.REPORTER) or user.is_superuser
         else [],
+        "sheet_exportable": not (
+            user.role == Role.REPORTER and not published and state == SubmissionStatus.NOT_SUBMITTED
+        ),
         "return_form": forms.ReturnForm(),
         "summary_text": request.POST.get("summary_text", submission.summary_text)
         if posted
@@ -690,8 +696,13 @@ def submission_return(request: HttpRequest, pk: int) -> HttpResponse:
 def submission_sheet_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     submission = _submission_for(request, pk)
     user = request.user
-    # A unit sees the reviewed scores only once published; before that its sheet shows its own claim.
+    # A unit sees the reviewed scores only once published; before that its sheet shows its own claim, and a
+    # unit that never submitted has no claim: a blank form would print full marks it never declared.
     mode = "view" if (user.role != Role.REPORTER or submission.cycle.approved) else "self"
+    if mode == "self" and submission.never_submitted and timezone.localdate() > services.unit_window_end(submission):
+        message = "本单位未提交自评,考核结果发布前没有得分表可导出;结果发布后可在此下载。"
+        back = reverse("assessment:submission", args=[submission.pk])
+        return refused(request, services.AssessmentError("not_submitted", message, 409), back)
     sheet = selectors.submission_sheet(submission=submission, mode=mode, today=timezone.localdate())
     result = selectors.unit_result(submission=submission)
     rank_text = f"在{selectors.unit_label(submission.unit)}中排名第{result.rank}/{result.of}" if result else ""

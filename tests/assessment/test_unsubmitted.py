@@ -282,3 +282,30 @@ def test_the_office_sets_the_cycle_rule_on_the_edit_page_and_totals_follow(clien
     assert client.post(url("cycle-edit", cycle.pk), data).status_code == 302
     bureau.refresh_from_db()
     assert (bureau.special, bureau.final_total) == (D("10.0"), D("90.0"))
+
+
+def test_a_non_submitter_reads_no_unpublished_score_before_the_results(
+    client, cycle, submission, reporter, legal_officer
+):
+    """Before approval a unit that never submitted gets no sheet (a blank form would print full marks it never
+    declared) and its history shows none of the legal office's totals or item scores."""
+    services.review_save(
+        submission=submission,
+        by=legal_officer,
+        items=review_inputs(submission, {"三.1": {0: "1"}}, reasons={"三.1": {0: "现场核定:一项信息未公开"}}),
+        finish=False,
+        today=AFTER,
+    )
+    submission.refresh_from_db()
+    assert submission.final_total is not None  # the office's score exists…
+    client.force_login(reporter)
+    page = client.get(url("submission", submission.pk)).content.decode()
+    assert "未提交" in page and "data-sheet-export" not in page
+    assert f"总分{submission.final_total}" not in page and "核定" not in page.split("变更记录")[-1]
+    sheet = client.get(url("sheet", submission.pk))
+    assert sheet.status_code == 409 and "没有得分表可导出" in sheet.content.decode()
+    # …and the legal office still sees both.
+    client.force_login(legal_officer)
+    page = client.get(url("submission", submission.pk)).content.decode()
+    assert f"总分{submission.final_total}" in page
+    assert client.get(url("sheet", submission.pk)).status_code == 200

@@ -17,8 +17,8 @@ from assessment.benchdata import cycle_build
 from assessment.models import AssessmentCycle, ItemScore, Rubric, Submission, SubmissionStatus, WindowExtension
 from assessment.rules import RubricRules
 from lawgov.models import Role, User
-from tests.assessment.conftest import SEED
-from tests.assessment.helpers import item_by_path
+from tests.assessment.conftest import SEED, TODAY
+from tests.assessment.helpers import item_by_path, self_inputs
 from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
@@ -401,6 +401,10 @@ def test_rubric_import_through_the_page(client, legal_officer, reporter, seed_by
 
 
 def test_unit_downloads_its_sheet_and_statement(client, submission, reporter):
+    services.self_assessment_save(
+        submission=submission, by=reporter, items=self_inputs(submission, {}), summary_text="总结", today=TODAY
+    )
+    services.self_assessment_submit(submission=submission, by=reporter, today=TODAY)
     client.force_login(reporter)
     sheet = client.get(url("sheet", submission.pk))
     assert sheet.status_code == 200 and sheet.content[:2] == b"PK"
