@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 log = logging.getLogger(__name__)
@@ -16,14 +17,7 @@ log = logging.getLogger(__name__)
 
 def cache_errors() -> tuple[type[BaseException], ...]:
     """What the cache backend raises when Redis cannot be reached (socket errors are ``OSError``)."""
-    errors: list[type[BaseException]] = [OSError]
-    try:
-        import redis
-
-        errors += [redis.exceptions.ConnectionError, redis.exceptions.TimeoutError]
-    except ImportError:  # pragma: no cover - redis is a dependency; without it only OSError can happen
-        pass
-    return tuple(errors)
+    return (OSError, redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
 class FailOpenMixin:
