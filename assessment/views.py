@@ -461,9 +461,13 @@ def cycle_summary(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the unit's self-assessment ------------------------------------------------------------------------
 
 
-def _posted_version(request: HttpRequest) -> int | None:
+def _posted_version(request: HttpRequest) -> int:
+    """The version of the sheet the page showed: required, so a save can never overwrite one it did not see
+    (a form without it — an old page, a hand-made request — is refused, 400)."""
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    if not raw.isdigit():
+        raise services.AssessmentError("version", "页面信息不完整(缺少版本号),您的修改未保存。请刷新页面后重试。", 400)
+    return int(raw)
 
 
 @role_required(*STAFF)

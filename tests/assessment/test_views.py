@@ -168,6 +168,25 @@ def test_bad_values_are_400_with_a_chinese_message_and_nothing_saved(
     assert not ItemScore.objects.filter(submission=submission, self_score__isnull=False).exists()
 
 
+def test_a_save_without_the_version_is_400_and_saves_nothing(client, open_cycle, submission, reporter, legal_officer):
+    """Hardening issue: a form without the version it was drawn from (an old page, a hand-made request) could
+    overwrite whatever was saved since; it is refused, for the unit's sheet and for the review alike."""
+    client.force_login(reporter)
+    data = form_data(submission)
+    del data["version"]
+    response = client.post(url("submission", submission.pk), data)
+    assert response.status_code == 400 and "请刷新页面后重试" in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.version == 1 and submission.summary_text == ""
+    submitted(submission, reporter)
+    client.force_login(legal_officer)
+    data = review_data(submission)
+    del data["version"]
+    response = client.post(url("review", submission.pk), data)
+    assert response.status_code == 400 and "请刷新页面后重试" in response.content.decode()
+    assert Submission.objects.get(pk=submission.pk).version == submission.version
+
+
 def test_outside_the_window_is_409(client, cycle, submission, reporter):
     client.force_login(reporter)
     response = client.post(url("submission", submission.pk), form_data(submission, action="submit"))
