@@ -482,6 +482,10 @@ def test_a_refused_post_goes_back_to_the_page_it_came_from(client, open_cycle, s
     assert refused.status_code == 409 and back_link(refused) == came_from
     refused = client.post(url("return", submission.pk), {"reason": "补充", "next": "https://example.com/"})
     assert refused.status_code == 409 and back_link(refused) == queue
+    # Hardening issue (open redirect): paths that browsers read as another host fall back too.
+    for elsewhere in ("//evil.example", "//evil.example/path", "/\\evil.example", "///evil.example"):
+        refused = client.post(url("return", submission.pk), {"reason": "补充", "next": elsewhere})
+        assert refused.status_code == 409 and back_link(refused) == queue, elsewhere
     refused = client.post(url("approve", open_cycle.pk), {"note": ""})
     assert refused.status_code == 409 and back_link(refused) == url("ranking", open_cycle.pk)
     refused = client.post(url("cycle-extend", open_cycle.pk), {"unit": "", "until": "", "reason": ""})
