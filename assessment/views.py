@@ -19,6 +19,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessment import documents, excel, forms, scoring, selectors, services
@@ -461,9 +462,13 @@ def cycle_summary(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the unit's self-assessment ------------------------------------------------------------------------
 
 
-def _posted_version(request: HttpRequest) -> int | None:
+def _posted_version(request: HttpRequest) -> int:
+    """The version of the sheet the page showed: required, so a save can never overwrite one it did not see
+    (a form without it — an old page, a hand-made request — is refused, 400)."""
     raw = request.POST.get("version", "")
-    return int(raw) if raw.isdigit() else None
+    if not raw.isdigit():
+        raise services.AssessmentError("version", "页面信息不完整(缺少版本号),您的修改未保存。请刷新页面后重试。", 400)
+    return int(raw)
 
 
 @role_required(*STAFF)
@@ -673,7 +678,9 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
 def _back_from_return(request: HttpRequest, cycle_id: int) -> str:
     """Where the legal office goes after a return, done or refused: the page it came from, else the queue."""
     to = request.POST.get("next") or ""
-    return to if to.startswith("/") else reverse("assessment:queue", args=[cycle_id])
+    # Not startswith("/"): "//evil.example" and "/\\evil.example" start with one and lead off the site.
+    safe = url_has_allowed_host_and_scheme(to, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return to if safe else reverse("assessment:queue", args=[cycle_id])
 
 
 @role_required(Role.LEGAL_OFFICE)

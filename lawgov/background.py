@@ -65,10 +65,11 @@ def job_is_stale(job: Job) -> bool:
 
 
 def broker_errors() -> tuple[type[BaseException], ...]:
-    """What ``apply_async`` raises when the broker cannot be reached."""
+    """What ``apply_async`` raises when the broker cannot be reached: kombu's wrapper, redis-py's errors, and
+    the socket's own (``OSError``: refused, reset, unreachable, timed out)."""
     from kombu.exceptions import OperationalError as KombuOperationalError
 
-    errors: list[type[BaseException]] = [KombuOperationalError, ConnectionError, TimeoutError]
+    errors: list[type[BaseException]] = [KombuOperationalError, OSError]
     try:
         import redis
 
@@ -84,7 +85,10 @@ def job_enqueue(job_id: int, *, kind: JobKind) -> None:
     sent. Without REDIS_URL Celery runs the job right here, in-process (same code)."""
     task = import_string(kind.task)
     try:
-        task.apply_async(args=[job_id], retry=False, queue=kind.queue())
+        # ignore_result: the job row is the result, nobody reads Celery's. Without it ``apply_async`` first
+        # subscribes to the result store, and a Redis that is down costs ~20 s of reconnecting there, then a
+        # RuntimeError ("Retry limit exceeded … result store") instead of a broker error.
+        task.apply_async(args=[job_id], retry=False, queue=kind.queue(), ignore_result=True)
     except broker_errors() as exc:
         log.warning("%s job %s: broker unavailable: %s", kind.name, job_id, exc)
         job_fail(job_id=job_id, message=kind.message("broker_down"))

@@ -197,6 +197,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Sending a message gives up after two quick retries (~0.5 s), not kombu's default 4 s of retrying: a web
+# request that queues a job while Redis is down fails the job at once with a message (lawgov.background).
+# The worker's own consuming connection keeps retrying forever (broker_connection_max_retries).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lawgov.jobs.worker_heartbeat", "schedule": 60.0},
     "reminders-daily": {"task": "tasks.jobs.reminders_daily", "schedule": crontab(hour=8, minute=0)},
@@ -219,7 +223,12 @@ LAWGOV_REPORT_QUEUE = os.environ.get("LAWGOV_REPORT_QUEUE", "").strip()
 # worker counts the same client.
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that does not answer costs a request one second, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
@@ -239,8 +248,9 @@ REST_FRAMEWORK = {
         "lawgov.permissions.RoleWritePermission",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.UserRateThrottle",
-        "rest_framework.throttling.AnonRateThrottle",
+        # Fail open: a Redis that is down must not turn every API call into a 500 (lawgov/api/throttling.py).
+        "lawgov.api.throttling.FailOpenUserRateThrottle",
+        "lawgov.api.throttling.FailOpenAnonRateThrottle",
     ],
     # Per client (token or user): a data screen polling every few minutes is far below this.
     "DEFAULT_THROTTLE_RATES": {

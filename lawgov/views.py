@@ -1,17 +1,15 @@
 """Pages of the kernel: 工作台 shell, unit directory, unit page, health."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
-from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from lawgov.models import Heartbeat, Role, Unit, User
+from lawgov.health import health_checks, health_status
+from lawgov.models import Role, Unit, User
 from lawgov.permissions import role_required
 from lawgov.selectors import unit_directory
 from lawgov.services import api_token_issue, api_token_revoke
@@ -33,17 +31,16 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def health(request: HttpRequest) -> JsonResponse:
-    """For load balancers and operators: database reachable, when a worker was last seen."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    last = Heartbeat.objects.order_by("-seen_at").first()
+    """For load balancers and operators: each dependency the setup needs (lawgov.health). 503 when a required
+    one is down; a schedule that stopped is reported as "warn" with 200 (the web still works)."""
+    checks = health_checks()
+    status = health_status(checks)
     return JsonResponse(
         {
-            "status": "ok",
-            "database": connection.vendor,
-            "broker": "redis" if settings.REDIS_URL else "in-process",
-            "worker_last_seen_seconds": (timezone.now() - last.seen_at).total_seconds() if last else None,
-        }
+            "status": status,
+            "checks": {name: {"ok": c.ok, "detail": c.detail, "required": c.required} for name, c in checks.items()},
+        },
+        status=503 if status == "fail" else 200,
     )
 
 

@@ -52,13 +52,13 @@ def forget_connections() -> None:
 
 
 @contextlib.contextmanager
-def celery_broker(url: str = TEST_REDIS_URL, *, results: bool = True) -> Iterator[str]:
+def celery_broker(url: str = TEST_REDIS_URL, *, results: bool = True, unreachable: bool = False) -> Iterator[str]:
     """This process's Celery sends to ``url`` (not in-process) inside the block, and back after it.
 
     A real Redis is required (skipped on a developer's machine without one, a failure in CI) unless the
-    test means an unreachable broker (``results=False`` and a URL nobody listens on).
+    test means an unreachable broker (``results=False`` or ``unreachable=True``, and a URL nobody listens on).
     """
-    if results and not redis_available(url):
+    if results and not unreachable and not redis_available(url):
         service_missing(f"Redis is not reachable at {url}")
     keys = ("broker_url", "result_backend", "task_always_eager") if results else ("broker_url", "task_always_eager")
     old = {key: app.conf[key] for key in keys}

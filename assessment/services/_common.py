@@ -15,6 +15,7 @@ from lawgov.models import SystemActor, User, recorded_user
 
 __all__ = [
     "AssessmentError",
+    "cycle_lock_open",
     "cycle_writable_check",
     "history_record",
     "require_legal_office",
@@ -43,11 +44,30 @@ def cycle_writable_check(cycle: AssessmentCycle, by: User | SystemActor, what: s
         raise AssessmentError("approved", "考核结果已审定发布,不能再修改。", 409)
 
 
+def cycle_lock_open(cycle_id: int) -> None:
+    """Lock the cycle's row until the transaction ends, and refuse (409) unless it is still open.
+
+    Every write to a cycle's submissions takes this lock first, and approval takes it before it rescores:
+    one order (cycle, then submissions) so they cannot deadlock, and a save never lands in an approved cycle.
+    """
+    status = AssessmentCycle.objects.select_for_update().filter(pk=cycle_id).values_list("status", flat=True).first()
+    if status != CycleStatus.OPEN:
+        raise AssessmentError("approved", "考核结果已审定发布,不能再修改。", 409)
+
+
 def submission_claim(
     submission: Submission, *, allowed: tuple[str, ...], expected_version: int | None, by: User | SystemActor, **changes
 ):
-    """The conditional UPDATE every write goes through: state and version as the page saw them, or 409."""
-    match: dict[str, Any] = {"pk": submission.pk, "status__in": allowed, "cycle__status": CycleStatus.OPEN}
+    """The conditional UPDATE every write goes through: state and version as the page saw them, or 409.
+
+    A plain row UPDATE (no join): a filter across the cycle made Django write ``WHERE id IN (SELECT … JOIN …)``,
+    and PostgreSQL re-checks only the target row's own conditions after waiting for a concurrent writer, not
+    the subquery's, so two saves of the same version both succeeded (hardening issue). The cycle is checked
+    under its row lock instead (``cycle_lock_open``). ``expected_version`` is None only for state transitions
+    (submit, return), which the status condition serialises; saves pass the version the page showed.
+    """
+    cycle_lock_open(submission.cycle_id)
+    match: dict[str, Any] = {"pk": submission.pk, "status__in": allowed}
     if expected_version is not None:
         match["version"] = expected_version
     done = Submission.objects.filter(**match).update(version=F("version") + 1, updated_at=timezone.now(), **changes)

@@ -26,6 +26,7 @@ from assessment.models import (
 from assessment.rules import RubricRules, facts_clean, facts_typed, score_stored
 from assessment.services._common import (
     AssessmentError,
+    cycle_lock_open,
     cycle_writable_check,
     history_record,
     submission_claim,
@@ -243,6 +244,7 @@ def cycle_approve(
     """The government has approved the results: every total is recomputed from the facts one last time,
     the cycle is locked and the results are published to the units."""
     cycle_writable_check(cycle, by, "审定考核结果")
+    cycle_lock_open(cycle.pk)  # before rescoring touches the submissions: the same lock order as a save
     if cycle.approved:
         raise AssessmentError("approved", "考核结果已审定发布,不能重复审定。", 409)
     today = today_or_local(today)
@@ -296,6 +298,7 @@ def unsubmitted_batch_review(
     the batch if the list has changed since (409), so nobody is treated as unsubmitted without being shown."""
     today = today_or_local(today)
     cycle_writable_check(cycle, by, "按未提交处理")
+    cycle_lock_open(cycle.pk)
     targets = selectors.unsubmitted_unreviewed(cycle=cycle, today=today)
     ids = [s.pk for s in targets]
     if expected is not None and sorted(int(i) for i in expected) != sorted(ids):
@@ -303,9 +306,9 @@ def unsubmitted_batch_review(
     if not ids:
         raise AssessmentError("none", "没有需要按未提交处理的单位。", 409)
     now = timezone.now()
-    done = Submission.objects.filter(
-        pk__in=ids, status=SubmissionStatus.DRAFT, reviewed_at__isnull=True, cycle__status=CycleStatus.OPEN
-    ).update(reviewed_at=now, reviewed_by=recorded_user(by), version=F("version") + 1, updated_at=now)
+    done = Submission.objects.filter(pk__in=ids, status=SubmissionStatus.DRAFT, reviewed_at__isnull=True).update(
+        reviewed_at=now, reviewed_by=recorded_user(by), version=F("version") + 1, updated_at=now
+    )
     if done != len(ids):
         raise AssessmentError("stale", "有单位已被他人处理,请刷新后再试。", 409)
     cycle_rescore(cycle=cycle, only=ids)

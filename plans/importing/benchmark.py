@@ -17,8 +17,9 @@ from pathlib import Path
 
 from .corpus import BINARY_SUFFIXES, CorpusScore, score_corpus
 from .formats import convert
+from .outline import chinese_numeral
 from .parser import parse_bytes
-from .reader import chinese_numeral, read_upload
+from .reader import read_upload
 
 GENERATED_TASKS = 1000
 _UNITS = ("区编办", "区法制办", "区财政局", "区人力资源和社会保障局", "区市场监管局", "区政务办", "区司法局")

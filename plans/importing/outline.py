@@ -32,6 +32,29 @@ def chinese_number(text: str) -> int:
     return int(digits) if digits else 0
 
 
+_CN_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_numeral(number: int) -> str:
+    """The writer beside ``chinese_number`` (the reader): 1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 100 → 一百,
+    101 → 一百零一, 110 → 一百一十, 123 → 一百二十三. The counting style of 一、 and (一) headings and of a report's
+    numbered themes; outside 1–999 the number is written in digits."""
+    if not 0 < number < 1000:
+        return str(number)
+    hundreds, rest = divmod(number, 100)
+    tens, units = divmod(rest, 10)
+    if not hundreds:
+        if not tens:
+            return _CN_DIGITS[units]
+        return ("十" if tens == 1 else _CN_DIGITS[tens] + "十") + (_CN_DIGITS[units] if units else "")
+    text = _CN_DIGITS[hundreds] + "百"
+    if tens:
+        text += _CN_DIGITS[tens] + "十"  # 一百一十, not 一百十
+    elif units:
+        text += "零"
+    return text + (_CN_DIGITS[units] if units else "")
+
+
 @dataclass(frozen=True)
 class _Style:
     """One way of numbering: its canonical label (what ``task_level`` reports), conventional rank (smaller

@@ -22,6 +22,7 @@ from .archive import zip_check
 from .errors import DocumentError, ErrorCode
 from .formats import convert, ocr, pdf, sheets
 from .formats.base import CONVERTING, PARSING, SAME_AS_ABOVE, Block, Progress, Read, Table, blocks_text, no_progress
+from .outline import chinese_numeral
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 MAX_SCAN_BYTES = 30 * 1024 * 1024  # a PDF or a photographed page: scans are bigger than text
@@ -413,22 +414,6 @@ def _paragraph_text(paragraph, *, line_break: str = " ") -> str:
         else:
             parts.append(line_break if node.tag == f"{_W}br" else " ")
     return "".join(parts)
-
-
-_CHINESE_DIGITS = "零一二三四五六七八九"
-
-
-def chinese_numeral(number: int) -> str:
-    """1 → 一, 12 → 十二, 20 → 二十: the counting style of 一、 and (一) headings."""
-    if number <= 0:
-        return str(number)
-    if number < 10:
-        return _CHINESE_DIGITS[number]
-    if number < 100:
-        tens, units = divmod(number, 10)
-        head = "十" if tens == 1 else _CHINESE_DIGITS[tens] + "十"
-        return head + (_CHINESE_DIGITS[units] if units else "")
-    return str(number)
 
 
 class _Numbering:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lawgov.models import Unit, UnitKind
+from plans.importing.outline import chinese_numeral
 from reports.models import (
     IndicatorKind,
     format_number,
@@ -15,7 +16,6 @@ from reports.models import (
 
 log = logging.getLogger(__name__)
 
-ORDINALS = "一二三四五六七八九十"
 MAX_UNITS_PER_PARAGRAPH = 3
 MAX_TEXTS_PER_UNIT = 3
 MAX_NAMES = 3
@@ -225,8 +225,5 @@ def cn_date(day: dt.date | None) -> str:
 
 
 def ordinal(n: int) -> str:
-    """1 → 一, 11 → 十一, 20 → 二十."""
-    if n <= 10:
-        return ORDINALS[n - 1]
-    tens, ones = divmod(n, 10)
-    return (ORDINALS[tens - 1] if tens > 1 else "") + "十" + (ORDINALS[ones - 1] if ones else "")
+    """1 → 一, 11 → 十一, 20 → 二十, 100 → 一百, 110 → 一百一十: the parser's own writer of Chinese numerals."""
+    return chinese_numeral(n)

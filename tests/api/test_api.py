@@ -407,6 +407,23 @@ def test_throttling_per_client(api_client_user, tasks, monkeypatch):
     cache.clear()
 
 
+def test_a_redis_that_is_down_does_not_take_the_api_down(api_client_user, tasks, settings, caplog):
+    """Hardening issue: the throttle reads the cache on every call; with the cache on a Redis nobody listens
+    on, API calls answered 500. The throttle now fails open and says so in the log."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    client = token_client(api_client_user)
+    with caplog.at_level("WARNING", logger="lawgov.api.throttling"):
+        assert client.get("/api/v1/me/").status_code == 200
+        assert client.get("/api/v1/tasks/").status_code == 200
+    assert "cache is unreachable" in caplog.text
+
+
 def test_schema_and_docs_are_served_locally(client, legal_officer):
     client.force_login(legal_officer)
     schema = client.get("/api/schema/")

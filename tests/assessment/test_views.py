@@ -168,6 +168,25 @@ def test_bad_values_are_400_with_a_chinese_message_and_nothing_saved(
     assert not ItemScore.objects.filter(submission=submission, self_score__isnull=False).exists()
 
 
+def test_a_save_without_the_version_is_400_and_saves_nothing(client, open_cycle, submission, reporter, legal_officer):
+    """Hardening issue: a form without the version it was drawn from (an old page, a hand-made request) could
+    overwrite whatever was saved since; it is refused, for the unit's sheet and for the review alike."""
+    client.force_login(reporter)
+    data = form_data(submission)
+    del data["version"]
+    response = client.post(url("submission", submission.pk), data)
+    assert response.status_code == 400 and "请刷新页面后重试" in response.content.decode()
+    submission.refresh_from_db()
+    assert submission.version == 1 and submission.summary_text == ""
+    submitted(submission, reporter)
+    client.force_login(legal_officer)
+    data = review_data(submission)
+    del data["version"]
+    response = client.post(url("review", submission.pk), data)
+    assert response.status_code == 400 and "请刷新页面后重试" in response.content.decode()
+    assert Submission.objects.get(pk=submission.pk).version == submission.version
+
+
 def test_outside_the_window_is_409(client, cycle, submission, reporter):
     client.force_login(reporter)
     response = client.post(url("submission", submission.pk), form_data(submission, action="submit"))
@@ -467,6 +486,10 @@ def test_a_refused_post_goes_back_to_the_page_it_came_from(client, open_cycle, s
     assert refused.status_code == 409 and back_link(refused) == came_from
     refused = client.post(url("return", submission.pk), {"reason": "补充", "next": "https://example.com/"})
     assert refused.status_code == 409 and back_link(refused) == queue
+    # Hardening issue (open redirect): paths that browsers read as another host fall back too.
+    for elsewhere in ("//evil.example", "//evil.example/path", "/\\evil.example", "///evil.example"):
+        refused = client.post(url("return", submission.pk), {"reason": "补充", "next": elsewhere})
+        assert refused.status_code == 409 and back_link(refused) == queue, elsewhere
     refused = client.post(url("approve", open_cycle.pk), {"note": ""})
     assert refused.status_code == 409 and back_link(refused) == url("ranking", open_cycle.pk)
     refused = client.post(url("cycle-extend", open_cycle.pk), {"unit": "", "until": "", "reason": ""})

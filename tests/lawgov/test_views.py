@@ -1,11 +1,20 @@
 """The web shell: login, navigation by role, directory, and the refusals of bad requests."""
 
-import pytest
-from django.urls import reverse
+import datetime as dt
+from unittest import mock
 
+import pytest
+from django.db import OperationalError, connection
+from django.urls import reverse
+from django.utils import timezone
+
+from lawgov import health
 from lawgov.context_processors import navigation_for
-from tests.conftest import PASSWORD
+from lawgov.models import Heartbeat
+from lawgov.services import heartbeat_record
+from tests.conftest import PASSWORD, TEST_REDIS_URL
 from tests.factories import plan_factory
+from tests.workers import celery_broker
 
 pytestmark = pytest.mark.django_db
 
@@ -78,9 +87,61 @@ def test_navigation_by_role(request, fixture, visible, hidden):
     assert not (hidden & names)
 
 
-def test_health_reports_database(client):
-    data = client.get(reverse("health")).json()
-    assert data["status"] == "ok" and data["database"] in {"sqlite", "postgresql"}
+def test_health_without_redis_needs_only_the_database(client):
+    response = client.get(reverse("health"))
+    data = response.json()
+    assert response.status_code == 200 and data["status"] == "ok"
+    assert set(data["checks"]) == {"database", "broker", "schedule"}  # no Redis check without REDIS_URL
+    assert data["checks"]["database"] == {"ok": True, "detail": connection.vendor, "required": True}
+    assert all(check["ok"] for check in data["checks"].values())
+
+
+def test_health_is_503_when_the_database_is_down(client):
+    broken = mock.MagicMock()
+    broken.cursor.side_effect = OperationalError("could not connect to server")
+    with mock.patch("lawgov.health.connection", broken):
+        response = client.get(reverse("health"))
+    data = response.json()
+    assert response.status_code == 503 and data["status"] == "fail"
+    assert data["checks"]["database"]["ok"] is False and "could not connect" in data["checks"]["database"]["detail"]
+
+
+def test_health_is_503_when_redis_and_the_broker_are_down(client, settings):
+    """Hardening issue: /health/ said "ok" whatever Redis did; with REDIS_URL set, Redis and the broker are
+    needed (throttling counters, queued jobs)."""
+    settings.REDIS_URL = dead = "redis://127.0.0.1:1/0"
+    with celery_broker(dead, unreachable=True):
+        response = client.get(reverse("health"))
+    data = response.json()
+    assert response.status_code == 503 and data["status"] == "fail"
+    assert data["checks"]["database"]["ok"] is True
+    assert data["checks"]["redis"]["ok"] is False and data["checks"]["broker"]["ok"] is False
+
+
+def test_health_with_redis_warns_when_the_schedule_stopped(client, settings):
+    settings.REDIS_URL = TEST_REDIS_URL
+    with celery_broker(TEST_REDIS_URL):  # skipped without a real Redis
+        heartbeat_record(worker="celery@w1")
+        fresh = client.get(reverse("health"))
+        Heartbeat.objects.update(seen_at=timezone.now() - dt.timedelta(minutes=6))
+        stale = client.get(reverse("health"))
+    assert fresh.status_code == 200 and fresh.json()["status"] == "ok", fresh.json()
+    assert set(fresh.json()["checks"]) == {"database", "redis", "broker", "schedule"}
+    # A stopped worker or beat is a warning: the web container stays in the load balancer.
+    assert stale.status_code == 200 and stale.json()["status"] == "warn"
+    schedule = stale.json()["checks"]["schedule"]
+    assert schedule["ok"] is False and schedule["required"] is False and schedule["detail"].startswith("last run 36")
+
+
+@pytest.mark.parametrize(
+    ("age", "scheduled", "ok"),
+    [(None, False, True), (None, True, False), (60, True, True), (300, True, True), (301, True, False)],
+)
+def test_schedule_check_moves_the_clock(age, scheduled, ok):
+    now = timezone.now()
+    last = None if age is None else now - dt.timedelta(seconds=age)
+    check = health.schedule_check(last, now=now, scheduled=scheduled)
+    assert check.ok is ok and check.required is False
 
 
 def test_api_me_says_who_the_caller_is(client, reporter):

@@ -175,6 +175,35 @@ def test_a_real_unreachable_broker(district, legal_officer):
     assert job.status == JobStatus.FAILED and job.error == services.BROKER_DOWN_MESSAGE
 
 
+@pytest.mark.django_db(transaction=True)
+def test_broker_and_result_store_down_fail_at_once_then_a_retry_works(district, legal_officer, settings):
+    """Hardening issue: with REDIS_URL pointing at a Redis that is down (broker *and* result store), a draft
+    request fails at once with the broker message: it used to spend ~20 s reconnecting to the result store
+    and raise a RuntimeError the broker-error path did not catch. Once Redis is back, asking again queues."""
+    import time
+
+    import redis
+
+    from tests.conftest import TEST_REDIS_URL
+
+    build_year(district)
+    settings.LAWGOV_REPORT_QUEUE = queue = f"test-retry-{time.monotonic_ns()}"
+    started = time.monotonic()
+    with celery_broker("redis://127.0.0.1:1/0", unreachable=True):
+        requested = request_draft(district, legal_officer)
+    elapsed = time.monotonic() - started
+    job = ReportJob.objects.get(pk=requested.job.pk)
+    assert job.status == JobStatus.FAILED and job.error == services.BROKER_DOWN_MESSAGE
+    assert elapsed < 5, f"the request took {elapsed:.1f} s"
+    with celery_broker(TEST_REDIS_URL):  # skipped without a real Redis
+        try:
+            again = request_draft(district, legal_officer)
+            assert again.job.pk != job.pk
+            assert ReportJob.objects.get(pk=again.job.pk).status == JobStatus.QUEUED
+        finally:
+            redis.Redis.from_url(TEST_REDIS_URL).delete(queue)  # no worker listens: drop the message
+
+
 def test_a_failure_keeps_the_last_good_draft(queued, district, legal_officer, django_capture_on_commit_callbacks):
     good = run(queued)
     with django_capture_on_commit_callbacks(execute=False):
