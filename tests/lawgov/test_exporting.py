@@ -233,6 +233,14 @@ def test_rubric_download(client, rubrics, legal_officer):
 
 @pytest.mark.django_db
 def test_score_sheet_download(client, submission, reporter):
+    from assessment import services
+    from tests.assessment.conftest import TODAY
+    from tests.assessment.helpers import self_inputs
+
+    services.self_assessment_save(
+        submission=submission, by=reporter, items=self_inputs(submission, {}), summary_text="总结", today=TODAY
+    )
+    services.self_assessment_submit(submission=submission, by=reporter, today=TODAY)
     client.force_login(reporter)
     response = client.get(reverse("assessment:sheet", args=[submission.pk]))
     ws = office_sheet(response, header_row=3, title=submission.rubric.title, filename=".xlsx")["考核评分表"]
