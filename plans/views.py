@@ -134,6 +134,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("您的账号未绑定辖区,不能导入规划。")
     form = PlanUploadForm(request.POST or None, request.FILES or None)
     status = 200
+    offer_rubric = False
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -156,6 +157,8 @@ def import_upload(request: HttpRequest) -> HttpResponse:
                 )
             except services.PlanImportError as exc:
                 form.add_error("file", exc.message)
+                # A rubric sent to the plan importer is offered to the rubric import (one click, not a hunt).
+                offer_rubric = getattr(exc, "document_kind", None) == "rubric"
             else:
                 return redirect("plans:import-preview", pk=plan_import.pk)
         status = 400
@@ -163,7 +166,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "plans/import_upload.html",
-        {"form": form, "recent": recent, "jurisdiction": jurisdiction},
+        {"form": form, "recent": recent, "jurisdiction": jurisdiction, "offer_rubric": offer_rubric},
         status=status,
     )
 

@@ -175,4 +175,22 @@ def test_a_rubric_uploaded_as_a_plan_is_refused_with_its_kind_and_reason(client,
     body = response.content.decode()
     assert "这份文件看起来是考核评分细则,不是工作规划" in body
     assert "扣分" in body and "请到考核细则导入页上传" in body
+    # …and offered to the rubric import in one click.
+    assert f'href="{reverse("assessment:rubric-import")}" data-offer-rubric' in body
     assert not PlanImport.objects.exists() and not Plan.objects.exists()
+
+
+def test_a_plan_refused_for_another_reason_is_not_offered_to_the_rubric_import(client, panyu_officer):
+    client.force_login(panyu_officer)
+    response = upload(client, "空.txt", b"")
+    assert response.status_code == 400 and "data-offer-rubric" not in response.content.decode()
+
+
+def test_the_preview_marks_the_lines_ocr_read_uncertainly(client, panyu_officer):
+    client.force_login(panyu_officer)
+    response = upload(client, PANYU, seed_bytes(PANYU))
+    plan_import = PlanImport.objects.get()
+    plan_import.parsed["ocr_doubts"] = [{"page": 3, "line": 12, "text": "区编办牵头,区财攻局配合", "confidence": 41.0}]
+    plan_import.save(update_fields=["parsed"])
+    page = client.get(response["Location"]).content.decode()
+    assert "文字识别(OCR)存疑的行(1 行)" in page and "区编办牵头,区财攻局配合(第3页)" in page
