@@ -8,6 +8,7 @@ numbering restarts in every section.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +28,7 @@ from lawgov.models import (
 )
 from plans.importing import corrections
 from plans.importing import deadlines as deadline_rules
+from plans.importing.outline import task_label
 
 
 class PlanKind(models.TextChoices):
@@ -184,7 +186,16 @@ class Task(models.Model):
         indexes = [models.Index(fields=["plan", "due_on"]), models.Index(fields=["updated_at"])]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.heading}"
+        return f"{self.label} {self.heading}"
+
+    @property
+    def label(self) -> str:
+        """The task's number as the document prints it at its level: "3.", "(一)", "(2)", "①", "第五条".
+
+        A (一)-level task must not read "一." (that is how a top-level 一、 heading looks). A suffix that keeps
+        two tasks with the same printed number apart in ``path`` ("1-2") is not shown.
+        """
+        return task_label(re.sub(r"-\d+$", "", self.path))
 
 
 class Clause(models.Model):
