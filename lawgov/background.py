@@ -14,11 +14,14 @@ its Celery task stays a thin wrapper around its own service that calls these fun
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import uuid
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, TypeVar
 
+from django.db import OperationalError as DatabaseOperationalError
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
@@ -188,6 +191,36 @@ def job_release(job: Job) -> None:
     Job.objects.filter(pk=job.pk, claim=job.claim).update(
         status=JobStatus.QUEUED, stage=queued.key, progress=queued.percent
     )
+
+
+@contextlib.contextmanager
+def job_failures(
+    job: Job,
+    *,
+    expected: Mapping[type[Exception], Callable[[Exception], str]],
+    unexpected: Callable[[Exception], str],
+) -> Iterator[None]:
+    """How every job's run ends when it does not succeed, said once for all apps.
+
+    Taken over by another worker: stop, write nothing. A failure the app expects (``expected``: its class →
+    the Chinese message people read) or any other exception (``unexpected``, logged with its traceback) fails
+    the job with that message. The database gone away: the job goes back to the queue and the error is raised
+    again, so Celery retries the message. Code after the ``with`` runs only when the block did not return.
+    """
+    try:
+        yield
+    except JobLost:
+        log.warning("%s job %s was taken over by another worker; this one stops", job.kind, job.pk)
+    except DatabaseOperationalError:
+        with contextlib.suppress(DatabaseOperationalError):
+            job_release(job)
+        raise
+    except Exception as exc:
+        message = next((say(exc) for cls, say in expected.items() if isinstance(exc, cls)), None)
+        if message is None:
+            log.exception("%s job %s failed", job.kind, job.pk)
+            message = unexpected(exc)
+        job_fail(job_id=job.pk, message=message, claim=job.claim)
 
 
 def job_requeue(job: Job) -> bool:

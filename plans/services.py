@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import logging
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import PurePath
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db import OperationalError as DatabaseOperationalError
 from django.db.models import Q
 from django.utils import timezone
 
@@ -45,8 +43,6 @@ from plans.models import (
     Target,
     Task,
 )
-
-log = logging.getLogger(__name__)
 
 NEW_UNIT = "new"
 SKIP_UNIT = "skip"
@@ -284,7 +280,12 @@ def plan_import_job_run(*, job_id: int, celery_id: str = "") -> PlanImport | Non
         percent = declared.percent + (following - declared.percent) * done // total if total else None
         background.job_stage(job, stage, progress=percent)
 
-    try:
+    failures = background.job_failures(
+        job,
+        expected={DocumentError: lambda exc: exc.message},
+        unexpected=lambda exc: f"读取文件失败({type(exc).__name__})。请重新上传,或另存为.docx后上传。",
+    )
+    with failures:
         with job.file.open("rb") as stream:
             data = stream.read()
         document = parse_bytes(data, job.original_name, encoding=job.encoding or None, progress=progress)
@@ -301,23 +302,6 @@ def plan_import_job_run(*, job_id: int, celery_id: str = "") -> PlanImport | Non
             background.job_succeed(job)
             PlanImportJob.objects.filter(pk=job.pk).update(plan_import=plan_import)
         return plan_import
-    except background.JobLost:
-        log.warning("plan import job %s was taken over by another worker; this one stops", job_id)
-    except DocumentError as exc:
-        background.job_fail(job_id=job.pk, message=exc.message, claim=job.claim)
-    except DatabaseOperationalError:
-        try:
-            background.job_release(job)
-        except DatabaseOperationalError:
-            pass
-        raise
-    except Exception as exc:
-        log.exception("plan import job %s failed", job_id)
-        background.job_fail(
-            job_id=job.pk,
-            message=f"读取文件失败({type(exc).__name__})。请重新上传,或另存为.docx后上传。",
-            claim=job.claim,
-        )
     return None
 
 

@@ -9,16 +9,13 @@ report, which theme list, the version the job produced, and what a failure means
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db import OperationalError as DatabaseOperationalError
 from django.utils import timezone
 
 from lawgov import background
-from lawgov.background import JobLost
 from lawgov.models import ACTIVE_JOB_STATUSES, SystemActor, Unit, UnitKind, User
 from reports import docx_render, generator
 from reports.models import (
@@ -36,8 +33,6 @@ from reports.models import (
 from reports.services.access import ReportError, _check_year, _require_draft, _require_office
 from reports.services.editing import _overridden, _version_create
 from reports.services.figures import statistics_store_computed
-
-log = logging.getLogger(__name__)
 
 BROKER_DOWN_MESSAGE = ANNUAL_REPORT_JOB.message("broker_down")
 
@@ -146,7 +141,12 @@ def report_job_run(*, job_id: int, celery_id: str = "", today: dt.date | None = 
         return None
     report = job.report
     today = today or timezone.localdate()
-    try:
+    failures = background.job_failures(
+        job,
+        expected={ReportError: lambda exc: exc.message, generator.WordingError: _wording_failure},
+        unexpected=lambda exc: f"生成失败({type(exc).__name__}:{exc})。已有的草稿不受影响,可以重新生成。",
+    )
+    with failures:
         if report.status == ReportStatus.PUBLISHED:
             raise ReportError("published", "报告已发布并锁定,本次没有生成新的草稿。", 409)
         data = generator.gather(
@@ -161,33 +161,12 @@ def report_job_run(*, job_id: int, celery_id: str = "", today: dt.date | None = 
         background.job_stage(job, JobStage.RENDERING)
         docx = docx_render.render_docx(body, author=data.government)
         return _job_finish(job=job, body=body, docx=docx, facts=_facts(data))
-    except JobLost:
-        log.warning("annual report job %s was taken over by another worker; this one stops", job_id)
-        return None
-    except ReportError as exc:
-        background.job_fail(job_id=job.pk, message=exc.message, claim=job.claim)
-    except generator.WordingError as exc:
-        label = WordingKey(exc.key).label if exc.key in WordingKey.values else exc.key
-        background.job_fail(
-            job_id=job.pk,
-            message=f"措辞模板“{label}”有误:{exc.detail}。请在“报告措辞”页修改后重新生成;已有的草稿不受影响。",
-            claim=job.claim,
-        )
-    except DatabaseOperationalError:
-        # The database went away: give the row back to the queue (if we still can) and let Celery retry.
-        try:
-            background.job_release(job)
-        except DatabaseOperationalError:
-            pass
-        raise
-    except Exception as exc:
-        log.exception("annual report job %s failed", job_id)
-        background.job_fail(
-            job_id=job.pk,
-            message=f"生成失败({type(exc).__name__}:{exc})。已有的草稿不受影响,可以重新生成。",
-            claim=job.claim,
-        )
     return None
+
+
+def _wording_failure(exc: generator.WordingError) -> str:
+    label = WordingKey(exc.key).label if exc.key in WordingKey.values else exc.key
+    return f"措辞模板“{label}”有误:{exc.detail}。请在“报告措辞”页修改后重新生成;已有的草稿不受影响。"
 
 
 def _facts(data: generator.YearData) -> dict:
