@@ -8,38 +8,13 @@ import pytest
 from lawgov.services import demo_seed
 from plans.models import Plan, PlanImportCorrection
 from tests.browser.test_login import login
+from tests.plans.test_corrections import QINGCHUAN
+from tests.plans.test_corrections import REVISED as QINGCHUAN_REVISED
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PLAN = """青府办〔2024〕7号
-青川县2024年法治政府建设工作要点
-为深入推进法治政府建设,结合我县实际,制定本工作要点。
-一、指导思想
-以习近平新时代中国特色社会主义思想为指导,全面推进依法行政。
-二、主要任务
-(一)健全依法决策机制。严格落实重大行政决策程序规定,年底前公布年度重大行政决策事项目录。
-牵头单位:县司法局
-配合单位:县政府办、县发展改革局
-(二)推进政务公开。全面推进决策、执行、管理、服务、结果公开。
-牵头单位:县政府办
-配合单位:县数据局
-(三)深化行政执法体制改革。具体包括:
-1.推进综合行政执法,整合执法队伍。
-2.全面推行行政执法公示制度、执法全过程记录制度和重大执法决定法制审核制度。
-牵头单位:县司法局
-配合单位:县市场监管局、县生态环境局
-(四)加强行政复议工作。依法办理行政复议案件,提高案件办理质量。
-牵头单位:县司法局
-配合单位:县信访局
-(五)强化法治宣传教育。落实“谁执法谁普法”普法责任制,每年开展法治讲座不少于4次。
-牵头单位:县委宣传部
-配合单位:县司法局、县教育局
-三、工作要求
-各单位要高度重视,于每年12月10日前报送工作总结。
-青川县人民政府办公室
-2024年3月1日
-"""
-REVISED = PLAN.replace("提高案件办理质量", "提高案件办理质量和效率,推行繁简分流")
+# The same invented county plan as the correction rules are tested on.
+PLAN, REVISED = QINGCHUAN, QINGCHUAN_REVISED
 SCREENSHOT = "/tmp/preview.png"
 
 
