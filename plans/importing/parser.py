@@ -73,7 +73,8 @@ _ANNEX_ITEM_RE = re.compile(r"^(\d{1,2})[.、]\s*(.+)$")
 
 _PHASE_RANGE_RE = re.compile(r"(\d{4})\s*年?\s*(?:至|到|—|-|~)\s*(\d{4})\s*年\s*为\s*([^,;。]{1,16}?阶段)")
 _PHASE_SINGLE_RE = re.compile(r"(?<![至到—\-~\d])(\d{4})\s*年\s*为\s*([^,;。]{1,16}?阶段)")
-_HEADING_SPLIT_RE = re.compile(r"[。;!?]")
+# A heading printed on its own line ends there; a run-in one ends with its first sentence.
+_HEADING_SPLIT_RE = re.compile(r"[。;!?\n]")
 _CLAUSE_STRIP = " 。,;、:\n"
 
 

@@ -543,3 +543,17 @@ def test_a_last_task_with_a_second_paragraph_of_its_own_keeps_it():
     )
     assert "做好迎检准备" in document.tasks[-1].text
     assert document.requirements == []
+
+
+def test_a_heading_on_its_own_line_ends_at_the_line_break():
+    """(二)深入推进“放管服”改革 printed alone, its work on the next line without a 。 between: the task's name is
+    the printed heading, not the heading run into the first line of its text."""
+    text = (
+        "一、健全政府机构职能体系\n"
+        "(一)推进政府机构职能优化\n"
+        "继续优化政府组织结构,理顺各部门职责关系。\n"
+        "(二)深入推进“放管服”改革\n"
+        "持续推进行政审批制度改革,全面推行审批服务“马上办、网上办”。\n"
+    )
+    document = parse_bytes(text.encode(), "方案.txt")
+    assert [task.heading for task in document.tasks] == ["推进政府机构职能优化", "深入推进“放管服”改革"]
