@@ -308,7 +308,13 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
         }
     )
     title = fill("title", {})
-    return {"title": title, "sections": sections}
+    return {
+        "title": title,
+        "addressee": data.addressee,
+        "sections": sections,
+        "signature": data.signature,
+        "date": data.dated,
+    }
 
 
 def _assessment_context(a: AssessmentFacts | None) -> dict | None:

@@ -10,6 +10,7 @@ from docx import Document
 
 from lawgov.models import JobStatus
 from reports import services
+from reports.generator.typography import fullwidth
 from reports.models import AnnualReport, Indicator, ReportJob, Statistic
 from tests.reports.test_annual_generator import YEAR, build_year
 
@@ -46,7 +47,7 @@ def test_the_legal_office_starts_a_draft_and_reads_it(client, drafted, district,
     html = response.content.decode()
     assert response.status_code == 200
     assert f"广州市番禺区人民政府关于我区{YEAR}年法治政府建设情况的报告" in html
-    assert "一、加强行政复议工作" in html and "(一)做好行政复议案件办理。" in html
+    assert "一、加强行政复议工作" in html and fullwidth("(一)做好行政复议案件办理。") in html
     assert 'data-job-status="succeeded"' in html
     # Every paragraph links back to its tasks and reports.
     t1 = year_data["tasks"][0]
