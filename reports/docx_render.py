@@ -220,7 +220,7 @@ def labelled_paragraphs(body: dict):
     ``(label, section, paragraph)`` for each paragraph ((一) where it has a title, else "")."""
     theme_no = 0
     for section in body.get("sections", []):
-        if section.get("kind") == "theme":
+        if section.get("title"):
             theme_no += 1
             yield f"{ordinal(theme_no)}\u3001", section, None
         sub_no = 0

@@ -205,12 +205,14 @@ class WordingKey(models.TextChoices):
 
     TITLE = "title", "标题"
     OPENING = "opening", "开头概述"
-    PARAGRAPH = "paragraph", "任务段落"
+    PARAGRAPH = "paragraph", "方面段落的主题句"
     FIGURES = "figures", "数据段落"
     ASSESSMENT = "assessment", "考核段落"
     EMPTY_THEME = "empty_theme", "无数据的方面"
     SHORTCOMINGS = "shortcomings", "存在的不足"
-    NEXT_STEPS = "next_steps", "下一步工作"
+    NEXT_STEPS = "next_steps", "下一年度工作安排"
+    LEADERSHIP = "leadership", "第一责任人履职情况"
+    OTHER = "other", "其他需要报告的事项"
 
 
 class WordingTemplate(models.Model):

@@ -191,6 +191,16 @@ def gather(*, jurisdiction: Unit, year: int, theme_list: ThemeList | None, today
     )
 
 
+def _leaders(rows: list[dict], n: int = 3) -> list[dict]:
+    """The units "位居前列": the best ``n``, at most a third of those assessed, fewer where a tie straddles
+    the cut, so that a unit is never named ahead of another with the same score (a nine-way tie names no
+    one, and of two units neither is "among the first")."""
+    top = rows[: min(n, len(rows) // 3)]
+    while top and len(rows) > len(top) and rows[len(top)]["final_total"] == top[-1]["final_total"]:
+        top = top[:-1]
+    return top
+
+
 def _document_parts(jurisdiction: Unit) -> dict:
     """主送机关, 落款 and 成文日期 from the jurisdiction's report settings (defaults where it has none)."""
     stored = ReportSettings.objects.filter(jurisdiction=jurisdiction).first()
@@ -422,7 +432,9 @@ def assessment_facts(*, jurisdiction: Unit, year: int) -> AssessmentFacts | None
                     {
                         "label": label,
                         "count": len(mine),
-                        "top": [{"name": r["unit__name"], "score": format_number(r["final_total"])} for r in mine[:3]],
+                        "top": [
+                            {"name": r["unit__name"], "score": format_number(r["final_total"])} for r in _leaders(mine)
+                        ],
                     }
                 )
         average = ""

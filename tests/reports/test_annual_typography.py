@@ -145,3 +145,40 @@ def test_libreoffice_sets_22_lines_and_the_page_number_under_the_block(soffice, 
     # Page 1: the title on two lines, never broken inside 法治政府.
     title_lines_printed = [t for _, size, t in pages[0] if size > 20]
     assert title_lines_printed == ["广州市番禺区人民政府关于我区", "2017年法治政府建设情况的报告"]
+
+
+FIGURE_OR_MEASURE = re.compile(
+    r"《[^》]{2,}》|〔\d{4}〕\d+号|\d+(?:\.\d+)?(?:%|件|次|项|个|人次|条|份|名|人|家|场|期|学时)"
+)
+STATUTORY_PARTS = (
+    "主要举措和成效",
+    "存在的不足和原因",
+    "第一责任人职责",
+    "推进法治政府建设的主要安排",
+    "其他需要报告的事项",
+)
+
+
+@pytest.mark.slow
+def test_the_panyu_2017_demo_draft_reads_as_a_report(db):
+    """Issue 17, done when: the 番禺 2017 demo draft — every (一) paragraph of the first part carries a figure or
+    a named measure, the median paragraph is at least 150 characters, no half-width punctuation in Chinese
+    text, the five statutory parts present — checked on the generated .docx."""
+    from django.core.management import call_command
+
+    from lawgov.models import Unit
+    from reports.generator import gather, wording_for, write
+
+    call_command("seed_demo", "--quiet-table", stdout=io.StringIO())
+    panyu = Unit.objects.get(name="番禺区", kind="district")
+    data = gather(jurisdiction=panyu, year=2017, theme_list=None, today=dt.date(2018, 2, 1))
+    doc = Document(io.BytesIO(docx_render.render_docx(write(data, wording_for(panyu.pk)), author=data.government)))
+    texts = [p.text for p in doc.paragraphs if p.text.strip()]
+    parts = [t for t in texts if re.match(r"^[一二三四五六七八九十]+\u3001", t)]
+    assert len(parts) == 5 and all(word in part for word, part in zip(STATUTORY_PARTS, parts, strict=True))
+    first = texts[texts.index(parts[0]) + 1 : texts.index(parts[1])]
+    assert len(first) >= 5 and all(t.startswith(LP) for t in first)
+    assert [t for t in first if not FIGURE_OR_MEASURE.search(t)] == []
+    assert sorted(len(t) for t in first)[len(first) // 2] >= 150
+    assert [t for t in texts if HALF_WIDTH_IN_CHINESE.search(t)] == []
+    assert "审核采纳" not in "".join(texts)
