@@ -4,7 +4,16 @@ versions are read-only (the pages and services write them, keeping every version
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from reports.models import AnnualReport, Indicator, ReportJob, ReportVersion, Statistic, ThemeList, WordingTemplate
+from reports.models import (
+    AnnualReport,
+    Indicator,
+    ReportJob,
+    ReportSettings,
+    ReportVersion,
+    Statistic,
+    ThemeList,
+    WordingTemplate,
+)
 
 
 @admin.register(Indicator)
@@ -30,6 +39,11 @@ class ThemeListAdmin(SimpleHistoryAdmin):
 @admin.register(WordingTemplate)
 class WordingTemplateAdmin(SimpleHistoryAdmin):
     list_display = ("jurisdiction", "key", "updated_by", "updated_at")
+
+
+@admin.register(ReportSettings)
+class ReportSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("jurisdiction", "addressee", "signature", "date_style", "report_due", "publish_due")
 
 
 class ReadOnly(admin.ModelAdmin):

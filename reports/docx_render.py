@@ -1,4 +1,4 @@
-"""The report as an official document (.docx), GB/T 9704 in spirit, and its conversion by LibreOffice.
+"""The report as an official document (.docx) to GB/T 9704-2012, and its conversion by LibreOffice.
 
 Layout: A4, margins 37/35/28/26 mm (top/bottom/left/right) so that the type area is 156 × 225 mm;
 ``LINES_PER_PAGE`` lines (a line grid) of ``CHARS_PER_LINE`` characters (the body slightly condensed);
@@ -29,6 +29,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from reports.generator import ordinal
+from reports.generator.typography import LPAREN, RPAREN, fullwidth, title_lines
 
 TITLE_FONT = "方正小标宋简体"
 BODY_FONT = "仿宋_GB2312"
@@ -54,12 +55,14 @@ SIZE_3 = Pt(16)  # 三号
 SIZE_4 = Pt(14)  # 四号
 PAGE_W, PAGE_H = Mm(210), Mm(297)
 MARGIN_TOP, MARGIN_BOTTOM, MARGIN_LEFT, MARGIN_RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
-LINES_PER_PAGE = 28
+LINES_PER_PAGE = 22
 CHARS_PER_LINE = 28
 _TYPE_AREA_H_TWIPS = round(225 / 25.4 * 1440)
 _TYPE_AREA_W_PT = 156 / 25.4 * 72
-LINE_PITCH_TWIPS = _TYPE_AREA_H_TWIPS // LINES_PER_PAGE  # 455 twips ≈ 22.8 pt
+LINE_PITCH_TWIPS = _TYPE_AREA_H_TWIPS // LINES_PER_PAGE  # 579 twips ≈ 28.95 pt
 LINE_PITCH = Pt(LINE_PITCH_TWIPS / 20)
+# 二号 (22 pt) title characters on a 156 mm line.
+TITLE_CHARS = int(_TYPE_AREA_W_PT // 22)
 # 28 characters of 三号 (16 pt) need 448 pt but the line is 442 pt: the body is condensed by a quarter
 # point per character (in twentieths of a point). A character grid (docGrid linesAndChars) would do the
 # same in Word, but LibreOffice snaps each 16 pt character to two 15.8 pt cells: so a line grid only.
@@ -100,6 +103,14 @@ def _paragraph_format(paragraph, *, indent: bool = True, align=WD_ALIGN_PARAGRAP
     fmt.line_spacing = LINE_PITCH
     fmt.alignment = align
     fmt.widow_control = False
+    # Exact spacing, not the grid, sets the pitch: snapped to the grid, a line set in a font taller than
+    # the pitch (黑体's fallback, Noto Sans CJK) takes two grid lines, the empty line inside a wrapped heading.
+    ppr = paragraph._p.get_or_add_pPr()
+    snap = ppr.find(qn("w:snapToGrid"))
+    if snap is None:
+        snap = OxmlElement("w:snapToGrid")
+        ppr.append(snap)
+    snap.set(qn("w:val"), "0")
 
 
 def _page_setup(doc) -> None:
@@ -109,7 +120,7 @@ def _page_setup(doc) -> None:
     section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
     section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
     section.header_distance = Mm(15)
-    section.footer_distance = Mm(20)
+    section.footer_distance = Mm(22)
     sect = section._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
@@ -120,6 +131,10 @@ def _page_setup(doc) -> None:
     if grid.get(qn("w:charSpace")) is not None:
         del grid.attrib[qn("w:charSpace")]
     doc.settings.odd_and_even_pages_header_footer = True
+    # The number itself is a field: LibreOffice sets a field's result in the paragraph style's font, so the
+    # footer style carries 宋体 四号 too, not only the runs around it.
+    footer_style = doc.styles["Footer"]
+    _fonts(footer_style, PAGE_NUMBER_FONT, SIZE_4, latin=PAGE_NUMBER_FONT)
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
 
@@ -169,49 +184,88 @@ def render_docx(body: dict, *, author: str = "") -> bytes:
     title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     _paragraph_format(title, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
     title.paragraph_format.line_spacing = Pt(35)
-    title_run = title.add_run(body.get("title", ""))
-    _fonts(title_run, TITLE_FONT, SIZE_2)
-    _spacing(title_run, 0)
+    keep = tuple(w for w in (author, body.get("signature", "")) if w)
+    for n, line in enumerate(title_lines(body.get("title", ""), chars_per_line=TITLE_CHARS, keep_whole=keep)):
+        run = title.add_run(line)
+        _fonts(run, TITLE_FONT, SIZE_2)
+        _spacing(run, 0)
+        if n:
+            run._r.insert(run._r.index(run._r.find(qn("w:t"))), OxmlElement("w:br"))
     _paragraph_format(doc.add_paragraph(), indent=False)  # one empty line under the title, as printed
+    if body.get("addressee"):
+        addressee = doc.add_paragraph()
+        _paragraph_format(addressee, indent=False)
+        _fonts(addressee.add_run(fullwidth(body["addressee"].rstrip(":\uff1a")) + "\uff1a"), BODY_FONT, SIZE_3)
 
-    theme_no = 0
-    for section in body.get("sections", []):
-        if section.get("kind") == "theme":
-            theme_no += 1
+    for label, section, para in labelled_paragraphs(body):
+        if para is None:
             heading = doc.add_paragraph()
             _paragraph_format(heading)
             heading.paragraph_format.keep_with_next = True
-            _fonts(heading.add_run(f"{ordinal(theme_no)}、{section.get('title', '')}"), HEADING1_FONT, SIZE_3)
-        sub_no = 0
-        for para in section.get("paragraphs", []):
-            p = doc.add_paragraph()
-            _paragraph_format(p)
-            if para.get("title"):
-                sub_no += 1
-                _fonts(p.add_run(f"({ordinal(sub_no)}){para['title']}。"), HEADING2_FONT, SIZE_3)
-            _fonts(p.add_run(para.get("text", "")), BODY_FONT, SIZE_3)
+            _fonts(heading.add_run(label + fullwidth(section.get("title", ""))), HEADING1_FONT, SIZE_3)
+            continue
+        p = doc.add_paragraph()
+        _paragraph_format(p)
+        if para.get("title"):
+            _fonts(p.add_run(label + _run_in_title(para["title"])), HEADING2_FONT, SIZE_3)
+        _fonts(p.add_run(fullwidth(para.get("text", ""))), BODY_FONT, SIZE_3)
+    _signature(doc, body)
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()
 
 
-def paragraph_labels(body: dict) -> list[dict]:
-    """The body with the labels the document prints (一、 and (一)), for the HTML preview and the diff."""
-    out = []
+def labelled_paragraphs(body: dict):
+    """Walk the body as printed: ``(label, section, None)`` for a theme's heading (一、), then
+    ``(label, section, paragraph)`` for each paragraph ((一) where it has a title, else "")."""
     theme_no = 0
     for section in body.get("sections", []):
-        label = ""
-        if section.get("kind") == "theme":
+        if section.get("title"):
             theme_no += 1
-            label = f"{ordinal(theme_no)}、"
-        paragraphs, sub_no = [], 0
+            yield f"{ordinal(theme_no)}\u3001", section, None
+        sub_no = 0
         for para in section.get("paragraphs", []):
-            sub = ""
+            label = ""
             if para.get("title"):
                 sub_no += 1
-                sub = f"({ordinal(sub_no)})"
-            paragraphs.append({**para, "label": sub})
-        out.append({**section, "label": label, "paragraphs": paragraphs})
+                label = f"{LPAREN}{ordinal(sub_no)}{RPAREN}"
+            yield label, section, para
+
+
+def _run_in_title(title: str) -> str:
+    """A (一) title run into its paragraph ends with one full stop (or the title's own ?/!)."""
+    title = fullwidth(title.strip())
+    return title if title.endswith(("\u3002", "\uff1f", "\uff01")) else title + "\u3002"
+
+
+def _signature(doc, body: dict) -> None:
+    """落款 and 成文日期 (GB/T 9704 7.3.5.1): the date four characters in from the right, the signature
+    centred over it, with room above for the seal (印章 is stamped on paper, so its place is left empty)."""
+    signature, date = body.get("signature", ""), body.get("date", "")
+    if not (signature or date):
+        return
+    char = 16 + CHAR_CONDENSE_TWENTIETHS / 20
+    for _ in range(3):
+        _paragraph_format(doc.add_paragraph(), indent=False)
+    lines = [(signature, 4 + (len(date) - len(signature)) / 2 if date else 4), (date, 4)]
+    for text, indent_chars in lines:
+        if text:
+            p = doc.add_paragraph()
+            _paragraph_format(p, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+            p.paragraph_format.right_indent = Pt(max(0.0, indent_chars) * char)
+            _fonts(p.add_run(text), BODY_FONT, SIZE_3)
+
+
+def paragraph_labels(body: dict) -> list[dict]:
+    """The body with the labels the document prints (一、 and (一)), for the HTML preview and the diff."""
+    out: list[dict] = []
+    for label, section, para in labelled_paragraphs(body):
+        if para is None or not out or out[-1]["key"] != section.get("key"):
+            title = fullwidth(section.get("title", ""))
+            out.append({**section, "title": title, "label": label if para is None else "", "paragraphs": []})
+        if para is not None:
+            shown = {"title": fullwidth(para.get("title", "")), "text": fullwidth(para.get("text", ""))}
+            out[-1]["paragraphs"].append({**para, **shown, "label": label})
     return out
 
 
@@ -238,9 +292,10 @@ def fontconfig_xml(include_system: bool = True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def convert(docx: bytes, fmt: str, *, timeout: int = 120) -> bytes:
+def convert(docx: bytes, fmt: str, *, timeout: int = 120, font_aliases: bool = True) -> bytes:
     """Convert .docx bytes with LibreOffice: ``fmt`` "pdf" or "txt" (UTF-8 text). Each call uses its own
-    LibreOffice profile, so conversions may run side by side; the font aliases apply to this call only."""
+    LibreOffice profile, so conversions may run side by side; the font aliases apply to this call only
+    (``font_aliases=False`` converts as a plain LibreOffice would, with whatever fonts it finds)."""
     soffice = soffice_path()
     if soffice is None:
         raise ConversionError("本机未安装 LibreOffice(soffice),无法转换格式。")
@@ -251,7 +306,7 @@ def convert(docx: bytes, fmt: str, *, timeout: int = 120) -> bytes:
         source.write_bytes(docx)
         conf = folder / "fonts.conf"
         conf.write_text(fontconfig_xml(), encoding="utf-8")
-        env = {**os.environ, "FONTCONFIG_FILE": str(conf)}
+        env = {**os.environ, "FONTCONFIG_FILE": str(conf)} if font_aliases else dict(os.environ)
         cmd = [
             soffice,
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",

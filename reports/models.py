@@ -205,12 +205,14 @@ class WordingKey(models.TextChoices):
 
     TITLE = "title", "标题"
     OPENING = "opening", "开头概述"
-    PARAGRAPH = "paragraph", "任务段落"
+    PARAGRAPH = "paragraph", "方面段落的主题句"
     FIGURES = "figures", "数据段落"
     ASSESSMENT = "assessment", "考核段落"
     EMPTY_THEME = "empty_theme", "无数据的方面"
     SHORTCOMINGS = "shortcomings", "存在的不足"
-    NEXT_STEPS = "next_steps", "下一步工作"
+    NEXT_STEPS = "next_steps", "下一年度工作安排"
+    LEADERSHIP = "leadership", "第一责任人履职情况"
+    OTHER = "other", "其他需要报告的事项"
 
 
 class WordingTemplate(models.Model):
@@ -300,6 +302,37 @@ class AnnualReportQuerySet(ScopedQuerySet):
         if not user.is_authenticated:
             return self.none()
         return self.for_legal_office(user).filter(status=ReportStatus.DRAFT)
+
+
+class DateStyle(models.TextChoices):
+    ARABIC = "arabic", "阿拉伯数字(2018年3月1日)"
+    CHINESE = "chinese", "汉字(二〇一八年三月一日)"
+
+
+class ReportSettings(models.Model):
+    """A jurisdiction's 公文 elements and statutory calendar for its annual report.
+
+    《法治政府建设与责任落实督察工作规定》(2019): a 县/区 government reports by 1 March to the 同级党委 and
+    人大常委会 and to the 上一级党委和政府, and publishes by 1 April. Who receives the report and when differ
+    between places (a city reports to its province), so they are data the legal office edits; empty fields
+    fall back to the defaults of ``reports.generator.facts`` for the jurisdiction's kind.
+    """
+
+    jurisdiction = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="report_settings")
+    addressee = models.CharField("主送机关", max_length=200, blank=True, help_text="留空则按辖区层级默认")
+    signature = models.CharField("落款(发文机关署名)", max_length=120, blank=True, help_text="留空则为本级人民政府")
+    date_style = models.CharField("成文日期写法", max_length=10, choices=DateStyle.choices, default=DateStyle.ARABIC)
+    report_due = models.CharField("报送时限", max_length=5, default="03-01", help_text="月-日,次年")
+    publish_due = models.CharField("公开时限", max_length=5, default="04-01", help_text="月-日,次年")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "报告设置"
+        verbose_name_plural = "报告设置"
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction} 报告设置"
 
 
 class AnnualReport(models.Model):

@@ -197,6 +197,10 @@ class YearData:
     next_plan: dict | None
     next_sections: list[str]
     computed: dict[str, Decimal]
+    # 公文 elements: 主送机关, 落款 and 成文日期 (as printed).
+    addressee: str = ""
+    signature: str = ""
+    dated: str = ""
 
     @property
     def has_data(self) -> bool:
@@ -218,6 +222,29 @@ def self_reference(jurisdiction: Unit) -> str:
     if jurisdiction.kind == UnitKind.CITY:
         return "我市"
     return "我县" if jurisdiction.name.endswith("县") else "我区"
+
+
+def level_word(jurisdiction: Unit) -> str:
+    """区 / 县 / 市: the level a government names itself by (区委, 县人大常委会)."""
+    if jurisdiction.kind == UnitKind.CITY:
+        return "市"
+    return "县" if jurisdiction.name.endswith("县") else "区"
+
+
+def default_addressee(jurisdiction: Unit) -> str:
+    """The statutory recipients: the 同级党委 and 人大常委会, and the 上一级党委和政府 (2019 督察规定 art. 25)."""
+    own = level_word(jurisdiction)
+    upper = "省" if jurisdiction.kind == UnitKind.CITY else "市"
+    return f"{own}委、{own}人大常委会\uff0c{upper}委、{upper}政府"
+
+
+def document_date(day: dt.date, style: str) -> str:
+    """成文日期: 2018年3月1日, or 二〇一八年三月一日 where the office writes dates in 汉字."""
+    if style != "chinese":
+        return cn_date(day)
+    digits = "〇一二三四五六七八九"
+    year = "".join(digits[int(d)] for d in str(day.year))
+    return f"{year}年{chinese_numeral(day.month)}月{chinese_numeral(day.day)}日"
 
 
 def cn_date(day: dt.date | None) -> str:

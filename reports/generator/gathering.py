@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from assessment.models import AssessedKind, AssessmentCycle, CycleStatus, ItemScore, Submission
 from lawgov.models import Unit, UnitKind
@@ -26,13 +27,17 @@ from reports.generator.facts import (
     TaskFact,
     Theme,
     YearData,
+    default_addressee,
+    document_date,
     government_name,
     self_reference,
 )
 from reports.models import (
     Computed,
+    DateStyle,
     Indicator,
     IndicatorKind,
+    ReportSettings,
     Statistic,
     ThemeList,
     format_number,
@@ -182,7 +187,29 @@ def gather(*, jurisdiction: Unit, year: int, theme_list: ThemeList | None, today
         next_plan=next_plan,
         next_sections=next_sections,
         computed=computed,
+        **_document_parts(jurisdiction),
     )
+
+
+def _leaders(rows: list[dict], n: int = 3) -> list[dict]:
+    """The units "位居前列": the best ``n``, at most a third of those assessed, fewer where a tie straddles
+    the cut, so that a unit is never named ahead of another with the same score (a nine-way tie names no
+    one, and of two units neither is "among the first")."""
+    top = rows[: min(n, len(rows) // 3)]
+    while top and len(rows) > len(top) and rows[len(top)]["final_total"] == top[-1]["final_total"]:
+        top = top[:-1]
+    return top
+
+
+def _document_parts(jurisdiction: Unit) -> dict:
+    """主送机关, 落款 and 成文日期 from the jurisdiction's report settings (defaults where it has none)."""
+    stored = ReportSettings.objects.filter(jurisdiction=jurisdiction).first()
+    style = stored.date_style if stored else DateStyle.ARABIC
+    return {
+        "addressee": (stored.addressee if stored else "") or default_addressee(jurisdiction),
+        "signature": (stored.signature if stored else "") or government_name(jurisdiction),
+        "dated": document_date(timezone.localdate(), style),
+    }
 
 
 def task_title(heading: str, text: str) -> str:
@@ -405,7 +432,9 @@ def assessment_facts(*, jurisdiction: Unit, year: int) -> AssessmentFacts | None
                     {
                         "label": label,
                         "count": len(mine),
-                        "top": [{"name": r["unit__name"], "score": format_number(r["final_total"])} for r in mine[:3]],
+                        "top": [
+                            {"name": r["unit__name"], "score": format_number(r["final_total"])} for r in _leaders(mine)
+                        ],
                     }
                 )
         average = ""

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.template import TemplateSyntaxError
 
+from reports.generator import prose
 from reports.generator.facts import (
     ASSESSMENT_KEYWORDS,
     MAX_NAMES,
@@ -88,7 +89,7 @@ def _figure_places(data: YearData) -> tuple[dict[int, list[Figure]], dict[str, l
     opening: list[Figure] = []
     active = [t for t in data.tasks if t.active]
     for f in data.figures:
-        if f.computed or not f.has_value or f.kind == IndicatorKind.TEXT:
+        if f.computed or not f.has_value or f.kind == IndicatorKind.TEXT or _is_leadership(f):
             continue
         best, best_hits = None, 0
         for t in active:
@@ -190,93 +191,68 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
         }
     )
 
+    measures_part: list[dict] = []
     for theme in data.themes:
-        paragraphs = []
-        for task in theme.tasks:
-            if not task.active:
-                continue
-            figures = by_task.get(task.id, [])
-            checks = [c for c in targets_by_task.get(task.id, []) if c.met is not None]
-            context = {
-                "task": {
-                    "heading": task.heading,
-                    "number": task.number,
-                    "units": _unit_lines(task),
-                    "completed_on": cn_date(task.completed_on) if task.year_of_completion else "",
-                    "report_count": len(task.reports),
-                    "unit_count": len({r.unit_id for r in task.reports}),
-                    "leads": task.leads,
-                    "figures": [f.context() for f in figures],
-                    "targets": [{"sentence": c.sentence, "met": c.met} for c in checks],
-                }
+        paragraph = _theme_paragraph(
+            theme,
+            fill=fill,
+            figures_by_task=by_task,
+            theme_figures=by_theme.get(theme.key, []),
+            targets_by_task=targets_by_task,
+            stat_ids_of=stat_ids_of,
+            assessment=fill("assessment", {"assessment": assessment_ctx})
+            if assessment_ctx and theme.key == assessment_key
+            else "",
+            assessment_ids=assessment_ids,
+        )
+        if paragraph is not None:
+            measures_part.append(paragraph)
+    if not measures_part:
+        measures_part.append(
+            {
+                "key": "measures-empty",
+                "title": "",
+                "text": fill("empty_theme", {"theme": {"title": "", "task_count": len(data.tasks), "headings": []}}),
+                "sources": _sources(tasks=[t.id for t in data.tasks]),
             }
-            text = fill("paragraph", context)
-            if not text:
-                continue
-            paragraphs.append(
-                {
-                    "key": f"task-{task.id}",
-                    "title": task.heading,
-                    "text": text,
-                    "sources": _sources(
-                        tasks=[task.id],
-                        reports=[r.id for r in reversed(task.reports)],
-                        statistics=[i for f in figures for i in f.statistic_ids]
-                        + [i for c in checks for i in stat_ids_of.get(c.figure.indicator_id, [])],
-                    ),
-                }
-            )
-        theme_figures = by_theme.get(theme.key, [])
-        if theme_figures:
-            paragraphs.append(
-                {
-                    "key": f"figures-{theme.key}",
-                    "title": "主要数据",
-                    "text": fill("figures", {"figures": [f.context() for f in theme_figures], "theme": theme.title}),
-                    "sources": _sources(statistics=[i for f in theme_figures for i in f.statistic_ids]),
-                }
-            )
-        if assessment_ctx and theme.key == assessment_key:
-            paragraphs.append(
-                {
-                    "key": "assessment",
-                    "title": "开展年度法治政府建设考核",
-                    "text": fill("assessment", {"assessment": assessment_ctx}),
-                    "sources": _sources(statistics=assessment_ids),
-                }
-            )
-        if not paragraphs:
-            paragraphs.append(
-                {
-                    "key": f"empty-{theme.key}",
-                    "title": "",
-                    "text": fill(
-                        "empty_theme",
-                        {
-                            "theme": {
-                                "title": theme.title,
-                                "task_count": len(theme.tasks),
-                                "headings": [t.heading for t in theme.tasks[:MAX_NAMES]],
-                            }
-                        },
-                    ),
-                    "sources": _sources(tasks=[t.id for t in theme.tasks]),
-                }
-            )
-        sections.append({"key": theme.key, "kind": "theme", "title": theme.title, "paragraphs": paragraphs})
+        )
+    sections.append(
+        {
+            "key": "measures",
+            "kind": "measures",
+            "title": f"{data.year}年法治政府建设的主要举措和成效",
+            "paragraphs": measures_part,
+        }
+    )
 
     items, item_tasks = _shortcomings(data)
     sections.append(
         {
             "key": "shortcomings",
             "kind": "shortcomings",
-            "title": "",
+            "title": "存在的不足和原因",
             "paragraphs": [
                 {
                     "key": "shortcomings",
                     "title": "",
-                    "text": fill("shortcomings", {"items": items}),
+                    "text": fill("shortcomings", {"items": items, "has_data": data.has_data}),
                     "sources": _sources(tasks=item_tasks),
+                }
+            ],
+        }
+    )
+    leading = [f for f in data.figures if f.has_value and not f.computed and _is_leadership(f)]
+    sections.append(
+        {
+            "key": "leadership",
+            "kind": "leadership",
+            "title": "党政主要负责人履行推进法治建设第一责任人职责情况",
+            "paragraphs": [
+                {
+                    "key": "leadership",
+                    "title": "",
+                    "text": fill("leadership", {"figures": [f.context() for f in leading]}),
+                    "sources": _sources(statistics=[i for f in leading for i in f.statistic_ids]),
                 }
             ],
         }
@@ -286,7 +262,7 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
         {
             "key": "next-steps",
             "kind": "next_steps",
-            "title": "",
+            "title": f"{data.year + 1}年推进法治政府建设的主要安排",
             "paragraphs": [
                 {
                     "key": "next-steps",
@@ -307,8 +283,125 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
             ],
         }
     )
+    sections.append(
+        {
+            "key": "other",
+            "kind": "other",
+            "title": "其他需要报告的事项",
+            "paragraphs": [{"key": "other", "title": "", "text": fill("other", {}), "sources": _sources()}],
+        }
+    )
     title = fill("title", {})
-    return {"title": title, "sections": sections}
+    return {
+        "title": title,
+        "addressee": data.addressee,
+        "sections": sections,
+        "signature": data.signature,
+        "date": data.dated,
+    }
+
+
+# The 第一责任人 part draws on the figures an office records about its leaders (2019 督察规定 art. 25):
+# an indicator belongs there by a keyword (第一责任人), or by its name.
+LEADERSHIP_WORDS = ("第一责任人", "常务会议", "会前学法", "出庭应诉", "专题研究", "述法", "领导干部法治专题")
+# A paragraph of the first part: about this many characters of measures after its topic sentence.
+PARAGRAPH_TARGET = 260
+WEAK_RATE = 80
+MEASURE_LIMIT = 160
+ORDINAL_RE = re.compile(r"^[一二三四五六七八九十]+是")
+
+
+def _is_leadership(figure: Figure) -> bool:
+    return any(w in figure.name for w in LEADERSHIP_WORDS) or "第一责任人" in figure.keywords
+
+
+def _measure(task: TaskFact, *, seen: set[str], figures: list[Figure], checks: list[TargetCheck]) -> str:
+    """One measure of a theme: what the task's units did, in the third person, facts first, then the task's
+    figures and checked targets; empty where the units' notes hold nothing but plans and repeats."""
+    by_unit: dict[int, list[ReportFact]] = defaultdict(list)
+    for r in reversed(task.reports):  # newest first: the year's latest word on the task leads
+        by_unit[r.unit_id].append(r)
+    parts: list[str] = []
+    for reports in list(by_unit.values())[:MAX_UNITS_PER_PARAGRAPH]:
+        name = reports[0].unit_name
+        found = prose.results([r.text for r in reports[:MAX_TEXTS_PER_UNIT]], name, seen=seen)
+        found = prose.trim(found, limit=MEASURE_LIMIT // 2 if parts else MEASURE_LIMIT)
+        if not found:
+            continue
+        if not prose.starts_with_unit(found[0], [name, reports[0].unit_name]):
+            found[0] = name + found[0]
+        parts.append("".join(found))
+    if figures:
+        parts.append("全年" + ",".join(f.sentence for f in figures) + "。")
+    for check in checks:
+        parts.append(_sentence(check.sentence))
+    return "".join(parts)
+
+
+def _theme_paragraph(
+    theme: Theme,
+    *,
+    fill,
+    figures_by_task: dict[int, list[Figure]],
+    theme_figures: list[Figure],
+    targets_by_task: dict[int, list[TargetCheck]],
+    stat_ids_of: dict[int, list[int]],
+    assessment: str,
+    assessment_ids: list[int],
+) -> dict | None:
+    """One (一) paragraph of the first part: the theme as its title, a topic sentence from the wording, then
+    the year's measures as 一是…二是…, built only from accepted reports, figures and the assessment, and cut
+    at about ``PARAGRAPH_TARGET`` characters. None where the theme has nothing to tell."""
+    seen: set[str] = set()
+    measures: list[tuple[str, TaskFact | None]] = []
+    tasks = sorted(
+        (t for t in theme.tasks if t.active),
+        key=lambda t: (not figures_by_task.get(t.id), -len(t.reports)),
+    )
+    for task in tasks:
+        checks = [c for c in targets_by_task.get(task.id, []) if c.met is not None]
+        text = _measure(task, seen=seen, figures=figures_by_task.get(task.id, []), checks=checks)
+        if text:
+            measures.append((text, task))
+    if theme_figures:
+        measures.append(("全年" + ",".join(f.sentence for f in theme_figures) + "。", None))
+    if assessment:
+        measures.append((_sentence(assessment), None))
+    if not measures:
+        return None
+    done = sum(1 for t in theme.tasks if t.year_of_completion)
+    topic = fill(
+        "paragraph",
+        {"theme": {"title": short_title(theme.title), "task_count": len(theme.tasks), "done": done}},
+    )
+    kept, total = [], len(topic)
+    for text, task in measures:
+        if kept and total + len(text) > PARAGRAPH_TARGET + 40:
+            continue
+        kept.append((text, task))
+        total += len(text) + 2
+    many = len(kept) > 1
+    body = "".join(f"{ordinal(n)}是{text}" if many else text for n, (text, _) in enumerate(kept, start=1))
+    used = [t for _, t in kept if t is not None]
+    return {
+        "key": f"theme-{theme.key}",
+        "title": theme.title,
+        "text": _sentence(topic) + body if topic else body,
+        "sources": _sources(
+            tasks=[t.id for t in used],
+            reports=[r.id for t in used for r in reversed(t.reports)],
+            statistics=[i for t in used for f in figures_by_task.get(t.id, []) for i in f.statistic_ids]
+            + [
+                i
+                for t in used
+                for c in targets_by_task.get(t.id, [])
+                if c.met is not None
+                for i in stat_ids_of.get(c.figure.indicator_id, [])
+            ]
+            + [i for f in theme_figures for i in f.statistic_ids]
+            + (assessment_ids if assessment else []),
+        ),
+    }
 
 
 def _assessment_context(a: AssessmentFacts | None) -> dict | None:
@@ -323,54 +416,103 @@ def _quoted(headings: list[str]) -> str:
     return "".join(f"“{h}”" for h in shown) + more
 
 
+_VERBS = (
+    "建立",
+    "开展",
+    "突出",
+    "加强",
+    "推进",
+    "深化",
+    "健全",
+    "完善",
+    "提高",
+    "提升",
+    "规范",
+    "强化",
+    "推动",
+    "落实",
+    "坚持",
+    "严格",
+    "全面",
+    "深入",
+    "持续",
+    "加快",
+    "优化",
+    "创新",
+    "依法",
+)
+
+
+def short_title(title: str) -> str:
+    """A theme's title up to its first comma: 深化行政体制改革,加快转变政府职能 → 深化行政体制改革."""
+    return re.split(r"[,\uff0c;\uff1b。]", title.strip())[0]
+
+
+def _next_step(title: str) -> str:
+    """A theme as next year's step: 进一步加强行政复议工作 / 扎实做好政务公开工作."""
+    title = short_title(title)
+    if title.startswith(_VERBS):
+        return "进一步" + title if not title.startswith(("进一步", "持续", "全面", "深入")) else title
+    return f"扎实做好{title}{'' if title.endswith('工作') else '工作'}"
+
+
 def _shortcomings(data: YearData) -> tuple[list[dict], list[int]]:
-    """Weak areas, from the data only: overdue tasks, tasks with no accepted progress all year, targets not
-    met, the assessment's weakest categories."""
+    """Weak areas in the office's voice, grouped by theme, from the data only: tasks overdue, tasks whose
+    progress was not reported all year, targets not met, the assessment's weakest categories. Units are not
+    named (the office adds names where it chooses to)."""
     items: list[dict] = []
     tasks: list[int] = []
-    overdue = [t for t in data.tasks if t.status == TaskStatus.OVERDUE]
-    if overdue:
-        leads = list(dict.fromkeys(u for t in overdue for u in t.leads))
-        who = f"(牵头单位:{'、'.join(leads[:MAX_NAMES])}{'等' if len(leads) > MAX_NAMES else ''})" if leads else ""
-        items.append({"text": f"{_quoted([t.heading for t in overdue])}{len(overdue)}项任务未在时限内完成{who}"})
-        tasks += [t.id for t in overdue]
-    silent = [t for t in data.tasks if not t.reports and t.status != TaskStatus.DONE and t.status != TaskStatus.OVERDUE]
-    if silent:
-        items.append({"text": f"{_quoted([t.heading for t in silent])}{len(silent)}项任务全年没有经审核采纳的工作进展"})
-        tasks += [t.id for t in silent]
+    for theme in data.themes:
+        overdue = [t for t in theme.tasks if t.status == TaskStatus.OVERDUE]
+        silent = [t for t in theme.tasks if not t.reports and t.status not in (TaskStatus.DONE, TaskStatus.OVERDUE)]
+        if not (overdue or silent):
+            continue
+        parts = []
+        if overdue:
+            parts.append(f"{len(overdue)}项任务未能在时限内完成")
+        if silent:
+            parts.append(f"{len(silent)}项任务推进情况反映不够及时")
+        items.append(
+            {
+                "text": f"{short_title(theme.title)}方面,部分工作推进滞后,{'、'.join(parts)}",
+                "weight": len(overdue) * 2 + len(silent),
+            }
+        )
+        tasks += [t.id for t in overdue + silent]
+    items.sort(key=lambda i: -i["weight"])
     unmet = [c for c in data.targets if c.met is False]
-    for c in unmet[:MAX_NAMES]:
-        items.append({"text": f"“{c.text}”的量化目标全年实际完成{c.figure.display},未达到要求"})
-        tasks.append(c.task_id)
-    if data.assessment and data.assessment.weakest:
-        names = "、".join(f"“{w['name']}”(得分率{w['rate']}%)" for w in data.assessment.weakest)
-        items.append({"text": f"年度考核中{names}得分率较低,相关工作有待加强"})
+    if unmet:
+        shown = "、".join(f"“{c.text}”" for c in unmet[:2])
+        items.append({"text": f"{shown}{'等' if len(unmet) > 2 else ''}量化目标尚未达到,与预期仍有差距"})
+        tasks += [c.task_id for c in unmet]
+    # A category is weak when it scored below WEAK_RATE % of its points across the units assessed.
+    weak = [w for w in (data.assessment.weakest if data.assessment else []) if float(w["rate"]) < WEAK_RATE]
+    if weak:
+        names = "".join(f"“{w['name']}”" for w in weak)
+        items.append({"text": f"年度考核中{names}{'等' if len(weak) > 1 else ''}方面得分率相对较低,相关工作仍需加强"})
+    items = items[:5]
     for n, item in enumerate(items, start=1):
         item["ordinal"] = ordinal(n)
+        item.pop("weight", None)
     return items, tasks
 
 
 def _next_steps(data: YearData) -> tuple[list[dict], list[int]]:
-    """From next year's plan where one exists (its themes), else the work left open at the end of the year."""
+    """Five or six steps: next year's plan's themes where one exists; else the themes with shortfalls first,
+    then the others, each as a step (进一步加强…)."""
     items: list[dict] = []
     tasks: list[int] = []
     if data.next_sections:
-        items = [{"text": title} for title in data.next_sections]
+        items = [{"text": _next_step(title)} for title in data.next_sections[:6]]
     else:
-        open_by_theme = []
-        for theme in data.themes:
-            open_tasks = [t for t in theme.tasks if t.status != TaskStatus.DONE]
-            if open_tasks:
-                open_by_theme.append((theme, open_tasks))
-        open_by_theme.sort(key=lambda p: -len(p[1]))
-        for theme, open_tasks in open_by_theme[:5]:
-            items.append(
-                {
-                    "text": f"围绕“{theme.title}”,继续推进{_quoted([t.heading for t in open_tasks])}"
-                    f"{len(open_tasks)}项尚未完成的任务"
-                }
-            )
-            tasks += [t.id for t in open_tasks]
+
+        def shortfall(theme: Theme) -> int:
+            return sum(1 for t in theme.tasks if t.status != TaskStatus.DONE)
+
+        ordered = sorted(data.themes, key=lambda th: -shortfall(th))
+        for theme in ordered[:6]:
+            items.append({"text": _next_step(theme.title)})
+            tasks += [t.id for t in theme.tasks if t.status != TaskStatus.DONE]
     for n, item in enumerate(items, start=1):
         item["ordinal"] = ordinal(n)
     return items, tasks

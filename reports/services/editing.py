@@ -135,7 +135,7 @@ def report_section_save(
     removed = set(old) - {p.key for p in paragraphs}
     changed |= removed
     section["paragraphs"] = new_paragraphs
-    if title is not None and section.get("kind") == "theme":
+    if title is not None and section.get("title"):
         clean = generator._clean(title)
         if clean and clean != section.get("title"):
             section["title"] = clean

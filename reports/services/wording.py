@@ -31,7 +31,7 @@ _SAMPLE = {
     "assessment": None,
     "task": {"heading": "示例任务", "units": [{"name": "区某局", "text": "完成了工作。"}], "figures": []},
     "figures": [{"sentence": "收到行政复议申请10件", "parts": []}],
-    "theme": {"title": "示例方面", "task_count": 1, "headings": []},
+    "theme": {"title": "示例方面", "task_count": 1, "done": 1, "headings": []},
     "items": [{"ordinal": "一", "text": "示例"}],
     "next_plan": None,
 }

@@ -10,8 +10,17 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from reports import docx_render
+from reports.generator.typography import fullwidth
 from tests.conftest import service_missing
 from tests.reports.test_annual_generator import YEAR, build_year, draft
+
+PART_TITLES = (
+    f"{YEAR}年法治政府建设的主要举措和成效",
+    "存在的不足和原因",
+    "党政主要负责人履行推进法治建设第一责任人职责情况",
+    f"{YEAR + 1}年推进法治政府建设的主要安排",
+    "其他需要报告的事项",
+)
 
 
 @pytest.fixture
@@ -41,7 +50,8 @@ def test_page_layout_is_gb_t_9704(docx_bytes):
     assert mm == [210, 297, 37, 35, 28, 26]
     grid = section._sectPr.find(qn("w:docGrid"))
     assert grid.get(qn("w:type")) == "lines"
-    assert int(grid.get(qn("w:linePitch"))) * 28 <= round(225 / 25.4 * 1440)  # 28 lines in the 225 mm type area
+    pitch = int(grid.get(qn("w:linePitch")))
+    assert pitch * 22 <= round(225 / 25.4 * 1440) < pitch * 23  # 22 lines in the 225 mm type area
     # 28 characters of 三号 in the 156 mm line: 16 pt condensed by a quarter point.
     assert 28 * (16 + docx_render.CHAR_CONDENSE_TWENTIETHS / 20) <= 156 / 25.4 * 72
     normal = doc.styles["Normal"]
@@ -52,12 +62,15 @@ def test_page_layout_is_gb_t_9704(docx_bytes):
 def test_fonts_of_title_headings_and_body(docx_bytes, year_data):
     doc = Document(io.BytesIO(docx_bytes))
     title = doc.paragraphs[0]
-    assert title.text == f"广州市番禺区人民政府关于我区{YEAR}年法治政府建设情况的报告"
+    # Two lines of 二号, broken between words (a line break inside the one title paragraph).
+    assert title.text == f"广州市番禺区人民政府关于我区\n{YEAR}年法治政府建设情况的报告"
     assert east_asia(title.runs[0]) == "方正小标宋简体" and title.runs[0].font.size == Pt(22)
     headings = [p for p in doc.paragraphs if re.match(r"^[一二三四五六七八九十]+、", p.text)]
-    assert [h.text for h in headings] == ["一、加强行政复议工作", "二、推进严格规范公正文明执法", "三、深化政务公开"]
+    assert [h.text for h in headings] == [
+        fullwidth(f"{ordinal}、{t}") for ordinal, t in zip("一二三四五", PART_TITLES, strict=True)
+    ]
     assert all(east_asia(h.runs[0]) == "黑体" for h in headings)
-    first = next(p for p in doc.paragraphs if p.text.startswith("(一)做好行政复议案件办理。"))
+    first = next(p for p in doc.paragraphs if p.text.startswith(fullwidth("(一)加强行政复议工作。")))
     assert east_asia(first.runs[0]) == "楷体_GB2312" and east_asia(first.runs[1]) == "仿宋_GB2312"
     assert first.paragraph_format.first_line_indent > Pt(30)
 
@@ -89,11 +102,13 @@ def soffice():
 def test_libreoffice_reads_the_title_and_headings(soffice, docx_bytes, body):
     text = docx_render.convert(docx_bytes, "txt").decode("utf-8-sig")
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    assert lines[0] == body["title"]
-    assert "一、加强行政复议工作" in lines and "二、推进严格规范公正文明执法" in lines and "三、深化政务公开" in lines
-    assert any(line.startswith("(一)做好行政复议案件办理。区司法局组织开展行政复议案件评查") for line in lines)
-    assert any(line.startswith(f"{YEAR}年,我区法治政府建设虽然取得了一定成绩") for line in lines)
-    assert lines[-1].startswith("下一步,我区将")
+    assert "".join(lines[:2]) == body["title"]  # the title, broken in two between words
+    for ordinal, title in zip("一二三四五", PART_TITLES, strict=True):
+        assert f"{ordinal}\u3001{title}" in lines
+    assert any(line.startswith(fullwidth("(一)加强行政复议工作。围绕加强行政复议工作,我区")) for line in lines)
+    assert any(line.startswith(fullwidth(f"{YEAR}年,我区法治政府建设取得了一定成效")) for line in lines)
+    assert any(line.startswith(fullwidth(f"{YEAR + 1}年,我区将")) for line in lines)
+    assert lines[-2] == "广州市番禺区人民政府" and lines[-1].endswith("日")  # 落款, 成文日期
 
 
 def test_libreoffice_sets_the_pdf_in_cjk_fonts(soffice, docx_bytes):

@@ -116,42 +116,87 @@ def paragraphs(body):
     return {p["key"]: p for s in body["sections"] for p in s["paragraphs"]}
 
 
-def test_the_draft_has_the_shape_of_guangzhou_report(district, year_data):
+PARTS = ["opening", "measures", "shortcomings", "leadership", "next_steps", "other"]
+
+
+def measure_paragraphs(body) -> list[dict]:
+    (part,) = [s for s in body["sections"] if s["kind"] == "measures"]
+    return part["paragraphs"]
+
+
+def paragraph_of(body, task) -> dict:
+    (found,) = [p for p in measure_paragraphs(body) if task.pk in p["sources"]["tasks"]]
+    return found
+
+
+def all_text(body) -> str:
+    return " ".join(p["text"] for s in body["sections"] for p in s["paragraphs"])
+
+
+def test_the_draft_has_the_statutory_parts_and_guangzhous_shape_inside_the_first(district, year_data):
     _, body = draft(district)
     assert body["title"] == f"广州市番禺区人民政府关于我区{YEAR}年法治政府建设情况的报告"
-    kinds = [s["kind"] for s in body["sections"]]
-    assert kinds == ["opening", "theme", "theme", "theme", "shortcomings", "next_steps"]
-    # The plan's own sections are the themes, in order.
-    assert [s["title"] for s in body["sections"] if s["kind"] == "theme"] == [
-        "加强行政复议工作",
-        "推进严格规范公正文明执法",
-        "深化政务公开",
+    assert [s["kind"] for s in body["sections"]] == PARTS
+    # 2019 督察规定: measures and results, shortcomings, the principal leaders' duty, next year, other matters.
+    assert [s["title"] for s in body["sections"][1:]] == [
+        f"{YEAR}年法治政府建设的主要举措和成效",
+        "存在的不足和原因",
+        "党政主要负责人履行推进法治建设第一责任人职责情况",
+        f"{YEAR + 1}年推进法治政府建设的主要安排",
+        "其他需要报告的事项",
     ]
+    # Inside the first part, the plan's own sections are the (一) paragraphs, in order; a theme with nothing
+    # to tell (深化政务公开: no accepted progress) is left out instead of filled with a "no data" sentence.
+    assert [p["title"] for p in measure_paragraphs(body)] == ["加强行政复议工作", "推进严格规范公正文明执法"]
     opening = paragraphs(body)["opening"]["text"]
     plan = f"《{district.name}{YEAR}年法治政府建设工作要点》(番府办〔2025〕3号)"
     assert opening.startswith(f"{YEAR}年,我区认真落实{plan}")
-    assert "全年列入工作计划的任务4项,年内完成1项,逾期未完成1项" in opening
-    assert "2个单位报送并经审核采纳工作进展4条,涉及任务3项" in opening
+    assert "全年部署法治政府建设重点任务4项,已完成1项,其余任务按计划持续推进" in opening
+    # The system's own vocabulary never reaches the report.
+    assert "审核采纳" not in all_text(body) and "本平台数据" not in all_text(body)
 
 
-def test_each_paragraph_is_the_years_work_with_its_units_and_sources(district, year_data):
-    t1 = year_data["tasks"][0]
-    r1, r2 = year_data["reports"][:2]
+def test_each_theme_is_a_topic_sentence_then_its_measures_with_their_sources(district, year_data):
+    t1, t2, t3, _ = year_data["tasks"]
+    r1, r2, r3, r4 = year_data["reports"]
     _, body = draft(district)
-    p1 = paragraphs(body)[f"task-{t1.pk}"]
-    assert p1["title"] == "做好行政复议案件办理"
-    # The unit's accepted reports of the year, oldest first, its name not repeated; then completion; then
-    # the figure that shares the task's words.
+    p1 = paragraph_of(body, t1)
+    assert p1["title"] == "加强行政复议工作"
+    # Topic sentence, then the unit's results (newest first, named once), then the figure of the theme.
     assert p1["text"] == (
-        "区司法局组织开展行政复议案件评查,发现问题已整改。建成行政复议网上受理平台。"
-        f"该项任务已于{YEAR}年6月30日完成。全年收到行政复议申请120件。"
+        "围绕加强行政复议工作,我区部署重点任务1项,年内完成1项。"
+        "区司法局建成行政复议网上受理平台。组织开展行政复议案件评查,发现问题已整改。全年收到行政复议申请120件。"
     )
     assert p1["sources"]["tasks"] == [t1.pk]
     assert sorted(p1["sources"]["reports"]) == sorted([r1.pk, r2.pk])
     assert p1["sources"]["statistics"] == [year_data["statistics"][0].pk]
+    p2 = paragraph_of(body, t2)
+    assert p2 is paragraph_of(body, t3)  # one paragraph per theme
+    assert "一是" in p2["text"] and "二是" in p2["text"]
+    assert "区城管局在门户网站公示执法主体和执法依据。" in p2["text"]
+    assert sorted(p2["sources"]["reports"]) == sorted([r3.pk, r4.pk])
     # Drafts, returned reports and last year's never reach the draft.
-    text = " ".join(p["text"] for p in paragraphs(body).values())
-    assert "不应出现" not in text
+    assert "不应出现" not in all_text(body)
+
+
+def test_first_person_notes_become_the_government_speaking_of_its_units(district, year_data):
+    t1 = year_data["tasks"][0]
+    justice = year_data["units"][0]
+    justice.short_name = "区司法局"
+    justice.save()
+    accept(
+        t1,
+        justice,
+        dt.date(YEAR, 10, 1),
+        "我局高度重视行政复议工作。印发《行政复议案件办理规程》(番司发〔2025〕5号),全年办结案件98件。"
+        "下一步,我局将继续深化行政复议体制改革。",
+        year_data["officer"],
+    )
+    _, body = draft(district)
+    text = paragraph_of(body, t1)["text"]
+    assert "我局" not in text and "下一步" not in text and "将继续深化" not in text
+    assert "区司法局印发《行政复议案件办理规程》(番司发〔2025〕5号),全年办结案件98件。" in text
+    assert "高度重视" not in text  # an empty phrase goes where the unit gave facts
 
 
 def test_targets_are_checked_against_the_figures(district, year_data):
@@ -159,23 +204,22 @@ def test_targets_are_checked_against_the_figures(district, year_data):
     data, body = draft(district)
     (check,) = data.targets
     assert check.figure.name == "政府常务会议会前学法" and check.met is False
-    p3 = paragraphs(body)[f"task-{t3.pk}"]
-    assert "对照“会前学法不少于4次”的量化目标,全年实际为3次,未达到目标。" in p3["text"]
+    assert "对照“会前学法不少于4次”的量化目标,全年实际为3次,未达到目标。" in paragraph_of(body, t3)["text"]
     shortcomings = paragraphs(body)["shortcomings"]["text"]
-    assert "“会前学法不少于4次”的量化目标全年实际完成3次,未达到要求" in shortcomings
+    assert "“会前学法不少于4次”量化目标尚未达到,与预期仍有差距" in shortcomings
+    # 会前学法 is a figure of the principal leaders' duty: it is stated there.
+    assert "政府常务会议会前学法3次" in paragraphs(body)["leadership"]["text"]
 
 
-def test_shortcomings_come_from_overdue_and_silent_tasks(district, year_data):
+def test_shortcomings_are_grouped_by_theme_in_the_offices_voice(district, year_data):
     _, t2, _, t4 = year_data["tasks"]
     _, body = draft(district)
     p = paragraphs(body)["shortcomings"]
-    assert p["text"].startswith(f"{YEAR}年,我区法治政府建设虽然取得了一定成绩,但仍存在一些不足,主要表现在:一是")
-    assert "“推行行政执法公示制度”1项任务未在时限内完成(牵头单位:区城管局)" in p["text"]
-    assert "“推进基层政务公开”1项任务全年没有经审核采纳的工作进展" in p["text"]
+    assert p["text"].startswith(f"{YEAR}年,我区法治政府建设取得了一定成效,但对照新形势新要求,仍存在一些不足:一是")
+    assert "推进严格规范公正文明执法方面,部分工作推进滞后,1项任务未能在时限内完成" in p["text"]
+    assert "深化政务公开方面,部分工作推进滞后,1项任务推进情况反映不够及时" in p["text"]
+    assert "区城管局" not in p["text"] and "牵头单位" not in p["text"]  # no unit is named by default
     assert {t2.pk, t4.pk} <= set(p["sources"]["tasks"])
-    # The silent theme says so instead of being skipped.
-    (empty,) = [s for s in body["sections"] if s["title"] == "深化政务公开"]
-    assert empty["paragraphs"][0]["text"] == "本年度该方面1项任务暂无经审核采纳的工作进展。"
 
 
 def test_next_steps_from_next_years_plan(district, year_data):
@@ -192,54 +236,48 @@ def test_next_steps_from_next_years_plan(district, year_data):
         add_task(nxt, section, n, f"任务{n}", lead=year_data["units"][0])
     data, body = draft(district)
     text = paragraphs(body)["next-steps"]["text"]
-    assert f"下一步,我区将按照《{nxt.title}》的部署" in text
-    assert "一是深入推进依法行政。二是加强行政执法监督。" in text
+    assert f"{YEAR + 1}年,我区将按照《{nxt.title}》的部署" in text
+    assert "一是深入推进依法行政。二是进一步加强行政执法监督。" in text
     # Next year's plan is not this year's: its tasks are not counted.
     assert len(data.tasks) == 4
 
 
-def test_next_steps_without_next_years_plan_are_the_open_work(district, year_data):
+def test_next_steps_without_next_years_plan_start_with_the_themes_that_fell_short(district, year_data):
     _, body = draft(district)
     text = paragraphs(body)["next-steps"]["text"]
-    assert "一是围绕“推进严格规范公正文明执法”,继续推进" in text
-    assert "“推行行政执法公示制度”“落实会前学法制度”2项尚未完成的任务" in text
+    assert "一是进一步推进严格规范公正文明执法。二是进一步深化政务公开。三是进一步加强行政复议工作。" in text
+    assert "尚未完成" not in text  # steps, not a list of unfinished tasks
 
 
 def test_a_year_without_data_says_so_section_by_section(district, legal_officer):
     data, body = draft(district, year=2019)
     assert not data.has_data
+    assert [s["kind"] for s in body["sections"]] == PARTS
     opening = paragraphs(body)["opening"]["text"]
     assert "在本平台没有法治政府建设工作计划、工作进展和统计数据" in opening
-    themes = [s for s in body["sections"] if s["kind"] == "theme"]
-    # Without a plan the shape is 广州's 8 themes, each saying it has no data.
-    assert [s["title"] for s in themes] == [t["title"] for t in generator.GUANGZHOU_THEMES]
-    assert all(s["paragraphs"][0]["text"] == "本年度该方面暂无工作计划和工作进展数据。" for s in themes)
-    assert paragraphs(body)["shortcomings"]["text"] == "2019年,本平台数据中没有逾期未完成的任务和未达到的量化目标。"
+    assert [p["text"] for p in measure_paragraphs(body)] == ["本年度暂无工作计划和工作进展数据。"]
+    assert "没有2019年的数据" in paragraphs(body)["shortcomings"]["text"]
+    assert "请在“统计数据”中补充" in paragraphs(body)["leadership"]["text"]
 
 
 def test_a_theme_list_groups_tasks_by_keywords(district, year_data):
     t1, t2, t3, _ = year_data["tasks"]
     themes = ThemeList.objects.create(name="广州", themes=generator.GUANGZHOU_THEMES)
     _, body = draft(district, theme_list=themes)
-    where = {p["key"]: s["title"] for s in body["sections"] for p in s["paragraphs"]}
-    assert where[f"task-{t1.pk}"] == "强化权力制约监督,依法化解社会矛盾纠纷"  # 复议
-    assert where[f"task-{t2.pk}"] == "深化体制改革,加强行政执法规范化建设"  # 执法
-    assert where[f"task-{t3.pk}"] == "加强组织领导,全面推进法治政府建设"  # 学法
+    assert paragraph_of(body, t1)["title"] == "强化权力制约监督,依法化解社会矛盾纠纷"  # 复议
+    assert paragraph_of(body, t2)["title"] == "深化体制改革,加强行政执法规范化建设"  # 执法
+    assert paragraph_of(body, t3)["title"] == "加强组织领导,全面推进法治政府建设"  # 学法
 
 
 def test_wording_is_the_legal_offices_template(district, year_data):
     WordingTemplate.objects.create(
         jurisdiction=district, key="title", text="{{ government }}{{ year }}年度法治政府建设工作报告"
     )
-    WordingTemplate.objects.create(
-        jurisdiction=district,
-        key="paragraph",
-        text="{% for u in task.units %}{{ u.name }}:{{ u.text }}{% endfor %}",
-    )
+    WordingTemplate.objects.create(jurisdiction=district, key="paragraph", text="{{ theme.title }}方面,成效明显")
     t2 = year_data["tasks"][1]
     _, body = draft(district)
     assert body["title"] == f"广州市番禺区人民政府{YEAR}年度法治政府建设工作报告"
-    assert paragraphs(body)[f"task-{t2.pk}"]["text"] == "区城管局:在门户网站公示执法主体和执法依据。"
+    assert paragraph_of(body, t2)["text"].startswith("推进严格规范公正文明执法方面,成效明显。一是")
 
 
 def test_a_broken_wording_template_is_reported_by_name(district, year_data):
@@ -317,15 +355,28 @@ def test_an_approved_assessment_is_cited_and_its_weakest_category_is_a_shortcomi
             ItemScore.objects.create(submission=sub, item=item, reviewed_score=Decimal(score))
     data, body = draft(district)
     assert data.assessment.units == 2 and data.assessment.average == "88.8"
-    assert f"在{cycle.title}中,2个单位参加考核,平均得分88.8分。" in paragraphs(body)["opening"]["text"]
-    assessment = paragraphs(body)["assessment"]
-    assert "区级部门中,区司法局(92.5分)、区城管局(85分)得分位居前列。" in assessment["text"]
-    assert "年度考核中“依法科学民主决策”(得分率55%)" in paragraphs(body)["shortcomings"]["text"]
+    # The result is stated once: in the theme it belongs to, not again in the opening.
+    stated = [p for s in body["sections"] for p in s["paragraphs"] if cycle.title in p["text"]]
+    assert len(stated) == 1 and stated[0]["key"].startswith("theme-")
+    assert "组织开展" + cycle.title + ",2个单位参加考核,平均得分88.8分。" in stated[0]["text"]
+    assert "位居前列" not in stated[0]["text"]  # of two units, neither is named "among the first"
+    shortcomings = paragraphs(body)["shortcomings"]["text"]
+    assert "年度考核中“依法科学民主决策”方面得分率相对较低" in shortcomings  # 55 %
+    assert "严格规范公正文明执法”方面" not in shortcomings  # 92.5 % is not a weakness
+    # Of six units the best two are named; a tie at the cut is never broken by name.
+    for n, total in enumerate(("95", "94", "80", "79", "78", "77")):
+        unit = make_unit(district, f"区第{n}局")
+        Submission.objects.create(cycle=cycle, unit=unit, rubric=rubric, final_total=Decimal(total))
+    _, body = draft(district)
+    assert "区级部门中,区第0局(95分)、区第1局(94分)得分位居前列。" in all_text(body)
+    Submission.objects.filter(cycle=cycle, final_total=Decimal(94)).update(final_total=Decimal("92.5"))
+    _, body = draft(district)
+    assert "区级部门中,区第0局(95分)得分位居前列。" in all_text(body)  # 92.5 is shared with 区司法局
     # An open cycle is not a result.
     cycle.status = "open"
     cycle.save()
     data, body = draft(district)
-    assert data.assessment is None and "assessment" not in paragraphs(body)
+    assert data.assessment is None and cycle.title not in all_text(body)
 
 
 def test_ordinals():

@@ -262,15 +262,16 @@ def test_an_edit_is_a_new_version_and_the_old_one_is_kept(drafted, legal_officer
     def change(items):
         items[0].text = "区司法局全年办结行政复议案件,人工补充。"
 
-    v2 = edit(drafted, f"section-{section.pk}", 1, legal_officer, change)
-    assert v2.number == 2 and v2.origin == VersionOrigin.EDITED and v2.edited_keys == [f"task-{t1.pk}"]
-    assert paragraphs(v2.body)[f"task-{t1.pk}"]["text"] == "区司法局全年办结行政复议案件,人工补充。"
-    assert paragraphs(v2.body)[f"task-{t1.pk}"]["sources"]["tasks"] == [t1.pk]  # sources stay
-    assert paragraphs(drafted.versions.get(number=1).body)[f"task-{t1.pk}"]["text"].startswith("区司法局组织开展")
+    key = f"theme-section-{section.pk}"
+    v2 = edit(drafted, "measures", 1, legal_officer, change)
+    assert v2.number == 2 and v2.origin == VersionOrigin.EDITED and v2.edited_keys == [key]
+    assert paragraphs(v2.body)[key]["text"] == "区司法局全年办结行政复议案件,人工补充。"
+    assert paragraphs(v2.body)[key]["sources"]["tasks"] == [t1.pk]  # sources stay
+    assert paragraphs(drafted.versions.get(number=1).body)[key]["text"].startswith("围绕加强行政复议工作")
 
 
 def test_an_edit_on_an_old_version_is_refused(drafted, legal_officer, year_data):
-    key = f"section-{year_data['sections'][0].pk}"
+    key = "measures"
     edit(drafted, key, 1, legal_officer, lambda items: setattr(items[0], "text", "第一次修改。"))
     with pytest.raises(services.ReportError) as caught:
         edit(drafted, key, 1, legal_officer, lambda items: setattr(items[0], "text", "第二个人的修改。"))
@@ -294,17 +295,16 @@ def test_paragraphs_can_be_added_and_removed(drafted, legal_officer):
 def test_regenerating_never_overwrites_edits_silently(
     drafted, district, legal_officer, year_data, django_capture_on_commit_callbacks
 ):
-    t1 = year_data["tasks"][0]
-    key = f"section-{year_data['sections'][0].pk}"
-    edit(drafted, key, 1, legal_officer, lambda items: setattr(items[0], "text", "人工改写的段落。"))
+    theme = f"theme-section-{year_data['sections'][0].pk}"
+    edit(drafted, "measures", 1, legal_officer, lambda items: setattr(items[0], "text", "人工改写的段落。"))
     with django_capture_on_commit_callbacks(execute=False):
         job = request_draft(district, legal_officer).job
     v3 = run(job, celery_id="task-3")
-    assert v3.number == 3 and v3.overrode == [f"task-{t1.pk}"]
+    assert v3.number == 3 and v3.overrode == [theme]
     assert drafted.versions.get(number=2).body != v3.body  # the edit is still there, in version 2
     v4 = services.report_edits_restore(report=drafted, by=legal_officer)
     assert v4.origin == VersionOrigin.RESTORED
-    assert paragraphs(v4.body)[f"task-{t1.pk}"]["text"] == "人工改写的段落。"
+    assert paragraphs(v4.body)[theme]["text"] == "人工改写的段落。"
     # Everything else is the regenerated text.
     assert paragraphs(v4.body)["opening"] == paragraphs(v3.body)["opening"]
 
@@ -316,7 +316,7 @@ def test_publishing_locks_the_report(drafted, district, legal_officer, leader, y
     report = services.report_publish(report=drafted, by=legal_officer)
     assert report.status == ReportStatus.PUBLISHED and report.published_version.number == 1
     assert report.history.first().published_by == legal_officer
-    key = f"section-{year_data['sections'][0].pk}"
+    key = "measures"
     for attempt in (
         lambda: edit(report, key, 1, legal_officer, lambda items: setattr(items[0], "text", "x")),
         lambda: request_draft(district, legal_officer),

@@ -10,6 +10,7 @@ from docx import Document
 
 from lawgov.models import JobStatus
 from reports import services
+from reports.generator.typography import fullwidth
 from reports.models import AnnualReport, Indicator, ReportJob, Statistic
 from tests.reports.test_annual_generator import YEAR, build_year
 
@@ -46,7 +47,8 @@ def test_the_legal_office_starts_a_draft_and_reads_it(client, drafted, district,
     html = response.content.decode()
     assert response.status_code == 200
     assert f"广州市番禺区人民政府关于我区{YEAR}年法治政府建设情况的报告" in html
-    assert "一、加强行政复议工作" in html and "(一)做好行政复议案件办理。" in html
+    assert fullwidth(f"一、{YEAR}年法治政府建设的主要举措和成效") in html
+    assert fullwidth("(一)") in html and "加强行政复议工作" in html
     assert 'data-job-status="succeeded"' in html
     # Every paragraph links back to its tasks and reports.
     t1 = year_data["tasks"][0]
@@ -122,15 +124,20 @@ def test_leaders_read_and_download_the_published_version(client, drafted, legal_
 
 
 def test_editing_a_section_in_the_browser(client, drafted, district, year_data):
-    section = year_data["sections"][1]
-    url = reverse("annual-section-edit", args=[district.pk, YEAR, f"section-{section.pk}"])
+    url = reverse("annual-section-edit", args=[district.pk, YEAR, "measures"])
     html = client.get(url).content.decode()
     keys = re.findall(r'name="key" value="([^"]+)"', html)
     titles = re.findall(r'name="title" value="([^"]*)"', html)
     texts = re.findall(r'<textarea name="text"[^>]*>(.*?)</textarea>', html, re.S)
-    assert len(keys) == len(titles) == len(texts) == 3  # two paragraphs and the empty one for a new paragraph
+    assert len(keys) == len(titles) == len(texts) == 3  # two themes and the empty one for a new paragraph
     texts[0] = "城管局全年公示执法信息,人工修改。"
-    data = {"base": "1", "section_title": section.title, "key": keys, "title": titles, "text": texts}
+    data = {
+        "base": "1",
+        "section_title": f"{YEAR}年法治政府建设的主要举措和成效",
+        "key": keys,
+        "title": titles,
+        "text": texts,
+    }
     assert client.post(url, data).status_code == 302
     report = AnnualReport.objects.get()
     assert report.versions.count() == 2
