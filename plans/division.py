@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lawgov import exporting
 from lawgov.errors import DomainError
@@ -434,58 +435,68 @@ def division_import_confirm(*, division_import: DivisionImport, by: User, today:
     if fresh.errors:
         raise DivisionImportError("sheet_errors", f"表中有 {len(fresh.errors)} 处错误,请改正后重新上传。")
     now = timezone.now()
-    changed_tasks: set[int] = set()
-    for entry in fresh.tasks:
-        task_id = entry["task_id"]
-        for part in entry["clauses"]:
-            clause = _clause_for(task_id, part) if part["added"] else None
-            for item in part["removed"]:
-                assignment = Assignment.objects.get(pk=item["assignment_id"])
-                assignment.deleted_at = now
-                _save_with_history(assignment, by, update_fields=["deleted_at"])
-                changed_tasks.add(task_id)
-            for item in part["changed"]:
-                assignment = Assignment.objects.get(pk=item["assignment_id"])
-                assignment.role = item["role"]
-                assignment.source = Assignment.Source.MANUAL  # the office's choice: a re-import keeps it
-                _save_with_history(assignment, by, update_fields=["role", "source"])
-                changed_tasks.add(task_id)
-            start = len(part["unchanged"]) + len(part["changed"])
-            for order, item in enumerate(part["added"], start=start):
-                unit = Unit.objects.get(pk=item["unit_id"])
-                assignment = Assignment(
-                    clause=clause,
-                    unit=unit,
-                    role=item["role"],
-                    printed_name=unit.name,
-                    source=Assignment.Source.MANUAL,
-                    position=order,
-                )
-                _save_with_history(assignment, by)
-                changed_tasks.add(task_id)
-        deadline = entry["deadline"]
-        if deadline and deadline["changed"]:
-            _deadlines_replace(task_id, deadline, by=by, today=today)
-            changed_tasks.add(task_id)
-    Task.objects.filter(pk__in=changed_tasks).update(updated_at=now)
-    counts = fresh.counts
+    _apply(fresh, by=by, now=now, today=today)
     locked.status = DivisionImport.Status.CONFIRMED
     locked.confirmed_by = by
     locked.confirmed_at = now
     locked.save(update_fields=["status", "confirmed_by", "confirmed_at"])
-    return counts
+    return fresh.counts
 
 
-def _save_with_history(instance, by: User, **kwargs) -> None:
-    instance._history_user = by
-    instance._change_reason = HISTORY_REASON
-    instance.save(**kwargs)
+def _apply(changes: DivisionChanges, *, by: User, now: dt.datetime, today: dt.date) -> None:
+    """Write the changes in a fixed number of statements whatever their number (bulk writes with their
+    history rows): a 100-task plan given three units each is one request, not thousands of queries."""
+    parts = [(entry["task_id"], part) for entry in changes.tasks for part in entry["clauses"]]
+    assignment_ids = [i["assignment_id"] for _, p in parts for i in (*p["removed"], *p["changed"])]
+    assignments = Assignment.objects.in_bulk(assignment_ids)
+    units = Unit.objects.in_bulk([i["unit_id"] for _, p in parts for i in p["added"]])
+    clauses = Clause.objects.in_bulk([p["clause_id"] for _, p in parts if p["added"] and p["clause_id"]])
+    changed_tasks: set[int] = set()
+    retired, moved, created = [], [], []
+    for task_id, part in parts:
+        for item in part["removed"]:
+            assignment = assignments[item["assignment_id"]]
+            assignment.deleted_at = now
+            retired.append(assignment)
+        for item in part["changed"]:
+            assignment = assignments[item["assignment_id"]]
+            assignment.role = item["role"]
+            assignment.source = Assignment.Source.MANUAL  # the office's choice: a re-import keeps it
+            moved.append(assignment)
+        if part["added"]:
+            clause = clauses[part["clause_id"]] if part["clause_id"] else _clause_create(task_id)
+            start = len(part["unchanged"]) + len(part["changed"])
+            for order, item in enumerate(part["added"], start=start):
+                unit = units[item["unit_id"]]
+                created.append(
+                    Assignment(
+                        clause=clause,
+                        unit=unit,
+                        role=item["role"],
+                        printed_name=unit.name,
+                        source=Assignment.Source.MANUAL,
+                        position=order,
+                    )
+                )
+        if part["removed"] or part["changed"] or part["added"]:
+            changed_tasks.add(task_id)
+    history = {"default_user": by, "default_change_reason": HISTORY_REASON, "default_date": now}
+    # Removals and role changes go first: a unit holds one role on a clause, among live assignments.
+    if retired:
+        bulk_update_with_history(retired, Assignment, ["deleted_at"], **history)
+    if moved:
+        bulk_update_with_history(moved, Assignment, ["role", "source"], **history)
+    if created:
+        bulk_create_with_history(created, Assignment, **history)
+    deadlines = {e["task_id"]: e["deadline"] for e in changes.tasks if e["deadline"] and e["deadline"]["changed"]}
+    if deadlines:
+        _deadlines_replace(deadlines, by=by, now=now, today=today)
+        changed_tasks.update(deadlines)
+    Task.objects.filter(pk__in=changed_tasks).update(updated_at=now)
 
 
-def _clause_for(task_id: int, part: dict) -> Clause:
-    """The clause a row adds units to; a task printed without clauses gets one holding its text."""
-    if part["clause_id"] is not None:
-        return Clause.objects.get(pk=part["clause_id"])
+def _clause_create(task_id: int) -> Clause:
+    """A task printed without clauses gets one, holding its text, when the sheet gives it units."""
     task = Task.objects.get(pk=task_id)
     return Clause.objects.create(task=task, position=0, text=task.text)
 
@@ -501,20 +512,24 @@ def task_due_on(deadlines: Iterable[Deadline], *, today: dt.date) -> dt.date | N
     return recurring[0] if recurring else None
 
 
-def _deadlines_replace(task_id: int, change: dict, *, by: User, today: dt.date) -> None:
-    task = Task.objects.get(pk=task_id)
-    task.deadlines.all().delete()
+def _deadlines_replace(changes: dict[int, dict], *, by: User, now: dt.datetime, today: dt.date) -> None:
+    """Replace the deadlines of the tasks in ``changes`` (task id → old/new/items) and recompute ``due_on``."""
+    Deadline.objects.filter(task_id__in=list(changes)).delete()
     created = Deadline.objects.bulk_create(
         Deadline(
-            task=task,
+            task_id=task_id,
             text=item["text"][:120],
             due_on=dt.date.fromisoformat(item["due"]) if item["due"] else None,
             recurrence=item["recurrence"],
         )
+        for task_id, change in changes.items()
         for item in change["items"]
     )
-    task.due_on = task_due_on(created, today=today)
-    # Deadlines keep no history of their own: the task's history says what they were and became.
-    task._history_user = by
-    task._change_reason = f"{HISTORY_REASON}:时限 {change['old'] or '无'} → {change['new'] or '无'}"[:100]
-    task.save(update_fields=["due_on", "updated_at"])
+    tasks = Task.objects.in_bulk(list(changes))
+    for task_id, change in changes.items():
+        task = tasks[task_id]
+        task.due_on = task_due_on([d for d in created if d.task_id == task_id], today=today)
+        task.updated_at = now
+        # Deadlines keep no history of their own: the task's history says what they were and became.
+        task._change_reason = f"{HISTORY_REASON}:时限 {change['old'] or '无'} → {change['new'] or '无'}"[:100]
+    bulk_update_with_history(list(tasks.values()), Task, ["due_on", "updated_at"], default_user=by, default_date=now)
