@@ -73,3 +73,5 @@ def test_fill_the_division_sheet_preview_fix_and_confirm(page, live_server, lega
     page.click(f"[data-task-path='{tasks[2].path}'] a")
     division = page.locator("[data-division]").inner_text()
     assert "牵头 · 区司法局" in division and "配合 · 区编办" in division and "2026年底前" in division
+    assert "分工表导入:时限 无 → 2026年底前" in page.locator("[data-history]").inner_text()
+    page.screenshot(path="/tmp/division-task.png", full_page=True)

@@ -4,6 +4,8 @@ districts and bad files refused with a message and nothing changed."""
 
 import datetime as dt
 import io
+import shutil
+import subprocess
 import zipfile
 
 import pytest
@@ -15,7 +17,7 @@ from openpyxl import load_workbook
 from plans import division, services
 from plans.importing import division as sheet
 from plans.models import Assignment, Clause, Deadline, DivisionImport, Task
-from tests.conftest import make_unit
+from tests.conftest import make_unit, service_missing
 from tests.factories import plan_factory
 
 pytestmark = pytest.mark.django_db
@@ -275,6 +277,26 @@ def test_round_trip_preview_then_confirm_makes_the_plan_equal_the_sheet(client, 
     # Confirming twice is refused.
     again_response = client.post(reverse("plans:division-confirm", args=[division_import.pk]), follow=True)
     assert "已经导入过" in again_response.content.decode()
+
+
+@pytest.mark.slow
+def test_a_sheet_saved_again_by_libreoffice_reads_back_unchanged(client, legal_officer, plan, tmp_path):
+    """What WPS or Excel do to a sheet they save (numbers as floats, their own styles) changes nothing."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        service_missing("LibreOffice (soffice) is not installed")
+    client.force_login(legal_officer)
+    source = tmp_path / "division.xlsx"
+    source.write_bytes(client.get(reverse("plans:division-export", args=[plan.pk])).content)
+    profile = (tmp_path / "profile").as_uri()
+    command = [soffice, f"-env:UserInstallation={profile}", "--headless", "--norestore", "--nolockcheck"]
+    command += ["--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(tmp_path / "out"), str(source)]
+    subprocess.run(command, check=True, timeout=180, capture_output=True)
+    saved = (tmp_path / "out" / "division.xlsx").read_bytes()
+    assert saved != source.read_bytes()
+    assert upload(client, plan, saved).status_code == 302
+    preview = DivisionImport.objects.get().preview
+    assert not preview["errors"] and preview["counts"]["tasks"] == 0 and preview["counts"]["unchanged"] == 4
 
 
 def test_a_sheet_without_changes_previews_as_unchanged(client, legal_officer, plan):
