@@ -4,6 +4,7 @@ from django import forms
 
 from lawgov.models import Unit
 from plans.importing import corrections
+from plans.importing.division import MAX_SHEET_BYTES
 from plans.importing.reader import (
     ACCEPTED_EXTENSIONS,
     IMAGE_EXTENSIONS,
@@ -70,3 +71,22 @@ class ImportCorrectionForm(forms.Form):
         if data["kind"] == "unit_role":
             value = {"unit": data["unit"], "role": data["role"]}
         return {"kind": data["kind"], "target": data["target"], "value": value}
+
+
+class DivisionUploadForm(forms.Form):
+    """The filled 任务分工表 (plans.division); its content is checked by the preview, its size and type here."""
+
+    file = forms.FileField(
+        label="填好的任务分工表(.xlsx)",
+        error_messages={"empty": "文件为空,请选择填好的分工表。", "required": "请选择要上传的分工表。"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("只接受 .xlsx 表格(WPS 或 Excel 中“另存为 .xlsx”)。")
+        if upload.size > MAX_SHEET_BYTES:
+            raise forms.ValidationError(
+                f"文件超过 {MAX_SHEET_BYTES // (1024 * 1024)} MB 的上限(实际 {upload.size / 1024 / 1024:.1f} MB)。"
+            )
+        return upload

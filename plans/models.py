@@ -499,3 +499,53 @@ class PlanImportCorrection(models.Model):
     @property
     def operation(self) -> dict:
         return {"kind": self.kind, "target": self.target, "value": self.value}
+
+
+# --- the 分工 sheet round trip (plans.division) ----------------------------------------------------------
+
+
+class DivisionImportQuerySet(ScopedQuerySet):
+    """A 分工 sheet is the legal office's work: only the legal office of the plan's jurisdiction sees its
+    preview or confirms it."""
+
+    soft_delete_field = None
+
+    def _visible_by_role(self, user: User) -> DivisionImportQuerySet:
+        return self.for_legal_office(user, "plan__jurisdiction").filter(plan__deleted_at__isnull=True)
+
+
+class DivisionImport(models.Model):
+    """An uploaded 分工 sheet between its preview and the legal office's confirmation.
+
+    The file is kept (nothing a user sent is lost, and the confirmation reads it again); ``preview`` is the
+    list of changes and row errors the page shows; ``fingerprint`` is the plan's 分工 and those changes as
+    they were when previewed: a confirmation that finds another one refuses (someone changed the plan since).
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        CONFIRMED = "confirmed", "已导入"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="division_imports")
+    file = models.FileField(upload_to="imports/division/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    sha256 = models.CharField(max_length=64)
+    preview = models.JSONField(default=dict)
+    fingerprint = models.CharField(max_length=64)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DivisionImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "分工表导入"
+        verbose_name_plural = "分工表导入"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.original_name

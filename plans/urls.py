@@ -1,6 +1,6 @@
 from django.urls import path
 
-from plans import views
+from plans import views, views_division
 
 app_name = "plans"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("<int:pk>/division.xlsx", views_division.division_export, name="division-export"),
+    path("<int:pk>/division/", views_division.division_upload, name="division-import"),
+    path("division/<int:pk>/", views_division.division_preview, name="division-preview"),
+    path("division/<int:pk>/confirm/", views_division.division_confirm, name="division-confirm"),
+    path("division/<int:pk>/recheck/", views_division.division_recheck, name="division-recheck"),
     path("clauses/<int:pk>/assign/", views.clause_assign, name="clause-assign"),
     path("assignments/<int:pk>/remove/", views.assignment_remove, name="assignment-remove"),
     path("units/<int:pk>/", views.unit_tasks, name="unit-tasks"),

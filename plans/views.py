@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from lawgov.models import JobStatus, Role, Unit
@@ -50,32 +51,15 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unassigned": unassigned,
             "roles": AssignmentRole.choices,
             "requirements": list(plan.requirements.all()),
+            "can_edit": request.user.is_legal_office_of(plan.jurisdiction_id),
         },
     )
 
 
-@people_only
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(selectors.tasks_with_parts(Task.objects.visible_to(request.user)), pk=pk)
-    can_assign = Task.objects.editable_by(request.user).filter(pk=task.pk).exists()
-    history = (
-        Assignment.history.filter(clause__task=task)
-        .select_related("history_user", "unit")
-        .order_by("-history_date")[:50]
-        if can_assign or request.user.role == Role.LEADER
-        else []
-    )
-    return render(
-        request,
-        "plans/task_detail.html",
-        {
-            "task": task,
-            "can_assign": can_assign,
-            "assign_form": AssignmentForm(jurisdiction=task.plan.jurisdiction) if can_assign else None,
-            "history": history,
-            "task_history": task.history.select_related("history_user").order_by("-history_date")[:20],
-        },
-    )
+    """The task's old address: a task has one page (structure, 分工, deadlines, progress, history), the tasks
+    app's, which reads the plan; links kept in notifications and bookmarks land there."""
+    return redirect("tasks:detail", pk=pk, permanent=True)
 
 
 @role_required(Role.LEGAL_OFFICE)
@@ -98,7 +82,7 @@ def clause_assign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, exc.message)
     else:
         messages.error(request, "请选择单位和分工。")
-    return redirect("plans:task", pk=clause.task_id)
+    return redirect(reverse("tasks:detail", args=[clause.task_id]) + "#division")
 
 
 @role_required(Role.LEGAL_OFFICE)
@@ -111,7 +95,7 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
     services.assignment_remove(assignment=assignment, by=request.user)
     messages.success(request, f"已移除{assignment.unit}。")
-    return redirect("plans:task", pk=assignment.clause.task_id)
+    return redirect(reverse("tasks:detail", args=[assignment.clause.task_id]) + "#division")
 
 
 @people_only

@@ -80,8 +80,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
 
 
 def _task_for(user, pk: int) -> Task:
+    """The task with its parts and status, and what its page's breadcrumb reads (plan, section, parent section)."""
     today = timezone.localdate()
-    return get_object_or_404(tasks_with_parts(selectors.with_status(Task.objects.visible_to(user), today=today)), pk=pk)
+    tasks = tasks_with_parts(selectors.with_status(Task.objects.visible_to(user), today=today))
+    return get_object_or_404(tasks.select_related("section__parent"), pk=pk)
 
 
 def _units_for_logging(user, task: Task):
@@ -128,6 +130,13 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
     if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
         history = _history(task)
     progress = TaskProgress.objects.filter(task=task).select_related("completed_by__unit").first()
+    can_assign = Task.objects.editable_by(user).filter(pk=task.pk).exists()
+    # One list for every clause's 指定单位 form: a form field per clause would query the directory per clause.
+    assign_units = (
+        list(Unit.objects.active().filter(jurisdiction=task.plan.jurisdiction_id).order_by("kind", "name"))
+        if can_assign
+        else []
+    )
     return {
         "task": task,
         "form": form,
@@ -141,7 +150,8 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "history": history,
         "progress": progress,
         "status_label": dict(TaskStatus.choices)[task.status],
-        "can_assign": Task.objects.editable_by(user).filter(pk=task.pk).exists(),
+        "can_assign": can_assign,
+        "assign_units": assign_units,
         "roles": AssignmentRole.choices,
         "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
     }
@@ -156,6 +166,8 @@ def _history(task: Task) -> list[dict]:
         if record.prev_record:
             changes = record.diff_against(record.prev_record).changes
             delta = ";".join(f"{c.field}:{c.old} → {c.new}" for c in changes)[:300]
+        if record.history_change_reason:  # a change made through a sheet says what it did (时限 旧 → 新)
+            delta = f"{record.history_change_reason};{delta}" if delta else record.history_change_reason
         entries.append(
             {
                 "when": record.history_date,

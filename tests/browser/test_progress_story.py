@@ -37,7 +37,7 @@ def test_progress_story(page, live_server, demo_data, tmp_path):
     page.goto(plan_url)
     rate_before = int(page.locator("[data-plan-rate]").get_attribute("data-plan-rate"))
     page.goto(task_url)
-    page.select_option("select[name=unit]", label="区编办")
+    page.select_option("[data-report-form] select[name=unit]", label="区编办")
     page.fill("textarea[name=text]", "电话报告:已梳理权责清单初稿。")
     page.fill("input[name=percent]", "30")
     page.click("[data-report-form] button[value=submit]")
