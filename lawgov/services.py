@@ -11,7 +11,7 @@ from rest_framework.authtoken.models import Token
 from lawgov import demo
 from lawgov.errors import DomainError
 from lawgov.models import JURISDICTION_KINDS, Heartbeat, Role, Unit, UnitKind, User
-from lawgov.unit_hooks import unit_references
+from lawgov.unit_hooks import CHANGE_REASON_MAX_LENGTH, merge_reason, unit_references
 
 
 @transaction.atomic
@@ -233,7 +233,8 @@ def unit_update(
     unit.aliases = kept
     unit.contact_person = contact_person.strip()
     unit.contact_phone = contact_phone.strip()
-    _save_with_history(unit, by=by, reason=f"由“{old_name}”更名" if name != old_name else "修改单位信息")
+    reason = f"由“{old_name}”更名"[:CHANGE_REASON_MAX_LENGTH] if name != old_name else "修改单位信息"
+    _save_with_history(unit, by=by, reason=reason)
     return unit
 
 
@@ -333,19 +334,18 @@ def unit_merge(*, source: Unit, target: Unit, by: User) -> UnitMergeOutcome:
         raise UnitError(
             "merge_refused", f"不能把“{source.name}”并入“{target.name}”:", status=409, details=preview.refusals
         )
-    reason = f"由“{source.name}”并入"
     moved = _kernel_moves(source)
     for user in User.objects.filter(unit=source):
         user.unit = target
         user.save(update_fields=["unit"])
     for child in Unit.objects.filter(parent=source):
         child.parent = target
-        _save_with_history(child, by=by, reason=f"上级“{source.name}”并入“{target.name}”")
+        _save_with_history(child, by=by, reason=merge_reason(source, target, "(原上级)"))
     for group in source.groups.all():
         group.members.remove(source)
         if group.pk != target.pk:
             group.members.add(target)
-        _save_with_history(group, by=by, reason=f"成员“{source.name}”并入“{target.name}”")
+        _save_with_history(group, by=by, reason=merge_reason(source, target, "(成员)"))
     if source.is_group:
         target.members.add(*source.members.exclude(pk=target.pk))
     for reference in unit_references():
@@ -353,8 +353,8 @@ def unit_merge(*, source: Unit, target: Unit, by: User) -> UnitMergeOutcome:
     target.aliases = _clean_names([*target.aliases, *preview.aliases], exclude=(target.name,))
     target.contact_person = target.contact_person or source.contact_person
     target.contact_phone = target.contact_phone or source.contact_phone
-    _save_with_history(target, by=by, reason=reason[:100])
+    _save_with_history(target, by=by, reason=f"由“{source.name}”并入"[:CHANGE_REASON_MAX_LENGTH])
     source.merged_into = target
     source.deleted_at = timezone.now()
-    _save_with_history(source, by=by, reason=f"并入“{target.name}”"[:100])
+    _save_with_history(source, by=by, reason=f"并入“{target.name}”"[:CHANGE_REASON_MAX_LENGTH])
     return UnitMergeOutcome(target=target, moved=moved)

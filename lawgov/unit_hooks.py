@@ -73,3 +73,12 @@ def unit_references() -> list[UnitReference]:
 
 def unit_panels() -> list[UnitPanel]:
     return sorted(_panels.values(), key=lambda p: (p.order, p.key))
+
+
+# simple_history's ``history_change_reason`` is varchar(100); two long unit names would not fit.
+CHANGE_REASON_MAX_LENGTH = 100
+
+
+def merge_reason(source: Unit, target: Unit, suffix: str = "") -> str:
+    """The change reason every row moved by a merge carries in its history, cut to fit the column."""
+    return f"“{source.name}”并入“{target.name}”{suffix}"[:CHANGE_REASON_MAX_LENGTH]

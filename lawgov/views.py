@@ -50,7 +50,7 @@ def units(request: HttpRequest) -> HttpResponse:
 
 
 def _can_edit_units(user: User) -> bool:
-    return user.is_superuser or (user.role == Role.LEGAL_OFFICE and user.home_jurisdiction() is not None)
+    return (user.is_superuser or user.role == Role.LEGAL_OFFICE) and user.home_jurisdiction() is not None
 
 
 @login_required

@@ -21,6 +21,7 @@ from lawgov import background
 from lawgov.errors import DomainError
 from lawgov.models import ACTIVE_JOB_STATUSES, Unit, UnitKind, User
 from lawgov.services import unit_ensure
+from lawgov.unit_hooks import merge_reason
 from plans.importing import DocumentError, corrections, ensure_importable, parse_bytes
 from plans.importing.reader import SLOW_EXTENSIONS
 from plans.importing.units import is_group_phrase
@@ -774,13 +775,13 @@ def unit_assignments_move(source: Unit, target: Unit, by: User) -> int:
         keep = max(parts, key=lambda a: (ROLE_STRENGTH.get(a.role, 0), a.unit_id == target.pk, -a.pk))
         for assignment in parts:
             if assignment.pk != keep.pk:
-                assignment._change_reason = f"“{source.name}”并入“{target.name}”,保留较强分工"
+                assignment._change_reason = merge_reason(source, target, ",保留较强分工")
                 _assignment_soft_delete(assignment, by)
     touched_tasks = set()
     for assignment in moving:
         assignment.unit = target
         assignment._history_user = by
-        assignment._change_reason = f"“{source.name}”并入“{target.name}”"
+        assignment._change_reason = merge_reason(source, target)
         assignment.save()
         touched_tasks.add(assignment.clause.task_id)
     # A 督查 platform pulling ``updated_since`` sees the tasks whose units changed.

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, User
+from lawgov.unit_hooks import merge_reason
 from plans.models import Assignment, AssignmentRole, Deadline, Task
 from tasks import selectors
 from tasks.models import (
@@ -450,6 +451,6 @@ def unit_reports_move(source: Unit, target: Unit, by: User) -> int:
     for report in reports:
         report.unit = target
         report._history_user = by
-        report._change_reason = f"“{source.name}”并入“{target.name}”"
+        report._change_reason = merge_reason(source, target)
         report.save(update_fields=["unit"])
     return len(reports)

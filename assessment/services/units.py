@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from assessment.models import Submission, WindowExtension
 from lawgov.models import Unit, User
+from lawgov.unit_hooks import merge_reason
 
 
 def unit_submission_count(unit: Unit) -> int:
@@ -36,7 +37,7 @@ def unit_submissions_move(source: Unit, target: Unit, by: User) -> int:
     for row in [*Submission.objects.filter(unit=source), *WindowExtension.objects.filter(unit=source)]:
         row.unit = target
         row._history_user = by
-        row._change_reason = f"“{source.name}”并入“{target.name}”"
+        row._change_reason = merge_reason(source, target)
         row.save(update_fields=["unit"])
         moved += 1
     return moved

@@ -7,6 +7,7 @@ same year, which value is right is for the legal office to say, so the merge is 
 from __future__ import annotations
 
 from lawgov.models import Unit, User
+from lawgov.unit_hooks import merge_reason
 from reports.models import Statistic
 
 
@@ -29,6 +30,6 @@ def unit_statistics_move(source: Unit, target: Unit, by: User) -> int:
     for row in rows:
         row.unit = target
         row._history_user = by
-        row._change_reason = f"“{source.name}”并入“{target.name}”"
+        row._change_reason = merge_reason(source, target)
         row.save(update_fields=["unit"])
     return len(rows)

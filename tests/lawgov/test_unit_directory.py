@@ -359,3 +359,13 @@ def test_the_api_shows_contact_and_retirement_read_only(client, legal_officer, u
     names = [r["name"] for r in client.get("/api/v1/units/", {"retired": "false"}).json()["results"]]
     assert "区编办" in names and "区财政局" not in names
     assert client.patch(f"/api/v1/units/{unit.pk}/", {"name": "x"}, content_type="application/json").status_code == 405
+
+
+def test_a_merge_of_units_with_long_names_keeps_its_history_reasons_within_the_column(legal_officer, district):
+    """history_change_reason is varchar(100): PostgreSQL refuses a longer one, which would undo the merge."""
+    long_a = make_unit(district, "区" + "甲" * 110)
+    long_b = make_unit(district, "区" + "乙" * 110)
+    plan_factory(jurisdiction=district, tasks=1, lead=long_a)
+    unit_merge(source=long_a, target=long_b, by=legal_officer)
+    assert Assignment.objects.active().get().unit == long_b
+    assert len(Assignment.objects.get().history.first().history_change_reason) == 100
