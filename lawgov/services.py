@@ -282,6 +282,9 @@ def _kernel_merge_refusals(source: Unit, target: Unit) -> list[str]:
         return ["辖区本身不能合并。"]
     if source.is_group and not target.is_group and source.members.exists():
         return [f"“{source.name}”是泛称并列有成员单位,只能并入另一个泛称。"]
+    if target.is_group and not source.is_group:
+        # Its reporters would belong to a phrase, and its reports be filed by 各镇街: name the group's members.
+        return [f"“{target.name}”是泛称,具体单位不能并入泛称;请在泛称的成员中指定该单位。"]
     return []
 
 
@@ -338,7 +341,7 @@ def unit_merge(*, source: Unit, target: Unit, by: User) -> UnitMergeOutcome:
     for user in User.objects.filter(unit=source):
         user.unit = target
         user.save(update_fields=["unit"])
-    for child in Unit.objects.filter(parent=source):
+    for child in Unit.objects.filter(parent=source).exclude(pk=target.pk):
         child.parent = target
         _save_with_history(child, by=by, reason=merge_reason(source, target, "(原上级)"))
     for group in source.groups.all():
@@ -350,6 +353,8 @@ def unit_merge(*, source: Unit, target: Unit, by: User) -> UnitMergeOutcome:
         target.members.add(*source.members.exclude(pk=target.pk))
     for reference in unit_references():
         moved.append((reference.label, reference.move(source, target, by)))
+    if target.parent_id == source.pk:
+        target.parent_id = source.parent_id  # the survivor was under the merged unit: it takes its place
     target.aliases = _clean_names([*target.aliases, *preview.aliases], exclude=(target.name,))
     target.contact_person = target.contact_person or source.contact_person
     target.contact_phone = target.contact_phone or source.contact_phone

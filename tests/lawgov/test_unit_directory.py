@@ -267,6 +267,14 @@ def test_a_merge_into_itself_or_into_another_jurisdiction_is_refused(
     with pytest.raises(UnitError) as refused:
         unit_merge(source=unit, target=foreign, by=legal_officer)
     assert refused.value.details == ["只能并入本辖区的单位。"]
+    # A concrete unit is never merged into a phrase standing for many.
+    towns = make_unit(district, "各镇街", kind=UnitKind.GROUP)
+    before = unit_state()
+    assert unit_merge_preview(source=unit, target=towns).refusals == [
+        "“各镇街”是泛称,具体单位不能并入泛称;请在泛称的成员中指定该单位。"
+    ]
+    with pytest.raises(UnitError):
+        unit_merge(source=unit, target=towns, by=legal_officer)
     assert unit_state() == before
 
 
@@ -280,6 +288,13 @@ def test_where_both_held_a_part_on_one_clause_the_stronger_role_stays(legal_offi
     unit_merge(source=unit, target=other_unit, by=legal_officer)
     live = list(Assignment.objects.active().filter(clause=clause).values_list("unit_id", "role"))
     assert live == [(other_unit.pk, "responsible")]
+
+
+def test_a_unit_merged_into_its_own_child_leaves_the_child_in_its_place(legal_officer, district, unit):
+    child = Unit.objects.create(name="区编办事务中心", kind=UnitKind.INSTITUTION, jurisdiction=district, parent=unit)
+    unit_merge(source=unit, target=child, by=legal_officer)
+    child.refresh_from_db()
+    assert child.parent_id == district.pk and "区编办" in child.aliases
 
 
 # --- the unit's page ----------------------------------------------------------------------------------------
