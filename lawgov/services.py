@@ -349,6 +349,10 @@ def unit_merge(*, source: Unit, target: Unit, by: User) -> UnitMergeOutcome:
         if group.pk != target.pk:
             group.members.add(target)
         _save_with_history(group, by=by, reason=merge_reason(source, target, "(成员)"))
+    for earlier in Unit.objects.filter(merged_into=source):
+        # A unit merged into ``source`` before now leads to the survivor too (its old links, its page).
+        earlier.merged_into = target
+        _save_with_history(earlier, by=by, reason=merge_reason(source, target))
     if source.is_group:
         target.members.add(*source.members.exclude(pk=target.pk))
     for reference in unit_references():

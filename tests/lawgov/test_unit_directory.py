@@ -297,6 +297,17 @@ def test_a_unit_merged_into_its_own_child_leaves_the_child_in_its_place(legal_of
     assert child.parent_id == district.pk and "区编办" in child.aliases
 
 
+def test_a_unit_merged_earlier_leads_to_the_last_survivor(client, legal_officer, district, unit, other_unit):
+    third = make_unit(district, "区审计局")
+    unit_merge(source=unit, target=other_unit, by=legal_officer)
+    unit_merge(source=other_unit, target=third, by=legal_officer)
+    third.refresh_from_db()
+    assert set(third.aliases) == {"区编办", "区委编办", "区财政局"}
+    client.force_login(legal_officer)
+    response = client.get(reverse("unit-detail", args=[unit.pk]))
+    assert response["Location"] == reverse("unit-detail", args=[third.pk])
+
+
 # --- the unit's page ----------------------------------------------------------------------------------------
 
 
