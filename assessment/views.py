@@ -200,7 +200,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
     if jurisdiction is None:
         raise PermissionDenied("您的账号未绑定辖区,不能开启考核。")
     rubrics = Rubric.objects.visible_to(request.user).filter(jurisdiction=jurisdiction)
-    units = Unit.objects.active().filter(jurisdiction=jurisdiction, kind__in=ASSESSED_KINDS).order_by("kind", "name")
+    units = Unit.objects.offered().filter(jurisdiction=jurisdiction, kind__in=ASSESSED_KINDS).order_by("kind", "name")
     latest = rubrics.order_by("-year").first()
     year = latest.year if latest else timezone.localdate().year
     initial = {

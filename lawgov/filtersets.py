@@ -10,6 +10,7 @@ class UnitFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     jurisdiction = IdFilter(field_name="jurisdiction_id")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
+    retired = django_filters.BooleanFilter(field_name="retired_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Unit

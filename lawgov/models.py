@@ -43,6 +43,8 @@ class UnitKind(models.TextChoices):
     TOWNSHIP = "township", "镇/街道"
     COURT = "court", "法院/检察院"
     PARTY = "party", "党委部门"
+    MASS_ORG = "mass_org", "群团组织"
+    INSTITUTION = "institution", "事业单位"
     OTHER = "other", "其他单位"
     GROUP = "group", "单位组(泛称)"
 
@@ -190,7 +192,15 @@ class UnitQuerySet(ScopedQuerySet):
         return self.active().in_jurisdictions(user)
 
     def editable_by(self, user: User) -> UnitQuerySet:
-        return self.for_legal_office(user)
+        """The units whose directory entry the user may change: the legal office's own jurisdictions' units
+        (never the jurisdictions themselves, which are set up once by the operators)."""
+        return self.for_legal_office(user).exclude(kind__in=JURISDICTION_KINDS)
+
+    def offered(self) -> UnitQuerySet:
+        """The units offered for new work: every dropdown, picker, silent-unit list and new assessment cycle
+        starts here. A retired unit (``retired_at``) stays in the directory and on the pages of its old work,
+        but is no longer offered."""
+        return self.active().filter(retired_at__isnull=True)
 
 
 class Unit(SoftDeletable):
@@ -222,6 +232,21 @@ class Unit(SoftDeletable):
     members = models.ManyToManyField(
         "self", verbose_name="泛称包含的单位", blank=True, symmetrical=False, related_name="groups"
     )
+    contact_person = models.CharField("联系人", max_length=60, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    # Retired, not deleted: a unit abolished in a reorganisation keeps its old tasks, reports and scores on
+    # their pages, but is no longer offered for new work (``UnitQuerySet.offered``).
+    retired_at = models.DateTimeField("停用时间", null=True, blank=True)
+    # Set when the unit was merged into another (lawgov.services.unit_merge); the merged row is soft deleted
+    # and its old links lead to the survivor.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name="已并入",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_units",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"], m2m_fields=[members])
@@ -252,6 +277,10 @@ class Unit(SoftDeletable):
         return self.kind == UnitKind.GROUP
 
     @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
     def group_kinds_label(self) -> str:
         labels = dict(UnitKind.choices)
         return "、".join("所有" + labels.get(k, k) for k in self.group_kinds)
@@ -268,7 +297,8 @@ class Unit(SoftDeletable):
         condition = Q(pk__in=self.members.values("pk"))
         if self.group_kinds:
             condition |= Q(jurisdiction_id=self.jurisdiction_id, kind__in=self.group_kinds)
-        return Unit.objects.active().filter(condition).exclude(kind=UnitKind.GROUP)
+        # A retired unit no longer stands behind 各镇街: new work through the group does not reach it.
+        return Unit.objects.offered().filter(condition).exclude(kind=UnitKind.GROUP)
 
     def covering_ids(self) -> list[int]:
         """This unit's id and those of every group phrase that stands for it.

@@ -3,12 +3,16 @@
 from django.db.models import Prefetch
 
 from lawgov.models import Role, Unit, UnitKind, User
+from lawgov.unit_hooks import unit_panels
 
 
-def unit_directory(*, user: User) -> list[dict]:
+def unit_directory(*, user: User, search: str = "", kind: str = "") -> list[dict]:
     """The unit tree of each jurisdiction the user sees, in two queries whatever its size.
 
-    Returns one entry per jurisdiction: {"jurisdiction": Unit, "groups": [(kind label, [Unit…])…]}.
+    ``search`` matches the name, short name or an alias; ``kind`` keeps one kind. Retired units are listed
+    apart, after the others, so that the directory shows what is offered first and what was abolished still
+    has its page. Returns one entry per jurisdiction:
+    {"jurisdiction": Unit, "groups": [(kind label, [Unit…])…], "retired": [Unit…], "count": int}.
     """
     jurisdictions = (
         user.jurisdictions()
@@ -21,9 +25,20 @@ def unit_directory(*, user: User) -> list[dict]:
         .prefetch_related(Prefetch("members", queryset=Unit.objects.active().only("id", "name")))
         .order_by("kind", "name")
     )
+    if kind:
+        units = units.filter(kind=kind)
+    search = search.strip().lower()
     by_jurisdiction: dict[int, dict[str, list[Unit]]] = {j.pk: {} for j in jurisdictions}
+    retired: dict[int, list[Unit]] = {j.pk: [] for j in jurisdictions}
     for unit in units:
-        by_jurisdiction[unit.jurisdiction_id].setdefault(unit.kind, []).append(unit)
+        # Matched here, not in SQL: SQLite keeps JSON with escaped CJK, so a LIKE on aliases finds nothing;
+        # a jurisdiction's few hundred units are read whole anyway.
+        if search and not any(search in name.lower() for name in unit.all_names()):
+            continue
+        if unit.is_retired:
+            retired[unit.jurisdiction_id].append(unit)
+        else:
+            by_jurisdiction[unit.jurisdiction_id].setdefault(unit.kind, []).append(unit)
     labels = dict(UnitKind.choices)
     order = [k for k, _ in UnitKind.choices]
     openable = set(Unit.objects.visible_to(user).values_list("pk", flat=True)) if user.role == Role.REPORTER else None
@@ -31,9 +46,31 @@ def unit_directory(*, user: User) -> list[dict]:
     for j in jurisdictions:
         kinds = by_jurisdiction[j.pk]
         groups = [(labels[k], kinds[k]) for k in order if k in kinds]
-        for _, group_units in groups:
-            for unit in group_units:
-                # A reporter opens only its own unit's page: the others are listed, not linked (no dead links).
-                unit.openable = openable is None or unit.pk in openable
-        result.append({"jurisdiction": j, "groups": groups, "count": sum(len(v) for v in kinds.values())})
+        for unit in [u for _, group_units in groups for u in group_units] + retired[j.pk]:
+            # A reporter opens only its own unit's page: the others are listed, not linked (no dead links).
+            unit.openable = openable is None or unit.pk in openable
+        result.append(
+            {
+                "jurisdiction": j,
+                "groups": groups,
+                "retired": retired[j.pk],
+                "count": sum(len(v) for v in kinds.values()),
+            }
+        )
     return result
+
+
+def unit_page(*, unit: Unit, user: User, today) -> dict:
+    """What the unit's page shows beside its entry: the units merged into it, its reporters, and each
+    app's panel (lawgov.unit_hooks: its tasks by role and status, its reports). A fixed number of queries
+    whatever the unit's work: two here, and each panel's own fixed count."""
+    reporters = list(
+        User.objects.filter(unit=unit, is_active=True, role=Role.REPORTER).order_by("display_name", "username")
+    )
+    merged = list(Unit.objects.filter(merged_into=unit).order_by("name").values_list("name", flat=True))
+    panels = []
+    for panel in unit_panels():
+        context = panel.context(unit, user, today)
+        if context is not None:
+            panels.append((panel.template, context))
+    return {"reporters": reporters, "merged_names": merged, "panels": panels}

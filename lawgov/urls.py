@@ -32,7 +32,11 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("units/", views.units, name="units"),
+    path("units/new/", views.unit_create, name="unit-create"),
     path("units/<int:pk>/", views.unit_detail, name="unit-detail"),
+    path("units/<int:pk>/edit/", views.unit_edit, name="unit-edit"),
+    path("units/<int:pk>/retire/", views.unit_retire_toggle, name="unit-retire"),
+    path("units/<int:pk>/merge/", views.unit_merge, name="unit-merge"),
     path("health/", views.health, name="health"),
     # Browsers ask for /favicon.ico on pages without a <head> of ours (JSON from the API, a PDF).
     path("favicon.ico", views.favicon, name="favicon"),

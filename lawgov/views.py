@@ -1,33 +1,198 @@
-"""Pages of the kernel: 工作台 shell, unit directory, unit page, health."""
+"""Pages of the kernel: 工作台 shell, the unit directory and its editing by the legal office, unit page, health."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
+from django.views.decorators.http import require_POST
 from rest_framework.authtoken.models import Token
 
+from lawgov.forms import UnitForm
 from lawgov.health import health_checks, health_status
-from lawgov.models import Role, Unit, User
+from lawgov.models import Role, Unit, UnitKind, User
 from lawgov.permissions import role_required
-from lawgov.selectors import unit_directory
-from lawgov.services import api_token_issue, api_token_revoke
+from lawgov.selectors import unit_directory, unit_page
+from lawgov.services import (
+    UnitError,
+    api_token_issue,
+    api_token_revoke,
+    unit_merge_preview,
+    unit_restore,
+    unit_retire,
+    unit_update,
+)
+from lawgov.services import unit_create as unit_create_service
+from lawgov.services import unit_merge as unit_merge_service
 
 
 @login_required
 def units(request: HttpRequest) -> HttpResponse:
-    return render(request, "lawgov/units.html", {"directory": unit_directory(user=request.user)})
+    """The unit directory: everyone signed in reads it; the legal office finds, creates and opens units to
+    edit them (search by name, short name or alias; filter by kind; retired units listed apart)."""
+    search = request.GET.get("q", "")[:60]
+    kind = request.GET.get("kind", "")
+    if kind not in UnitKind.values:
+        kind = ""
+    return render(
+        request,
+        "lawgov/units.html",
+        {
+            "directory": unit_directory(user=request.user, search=search, kind=kind),
+            "search": search,
+            "kind": kind,
+            "kinds": UnitKind.choices,
+            "can_edit": _can_edit_units(request.user),
+        },
+    )
+
+
+def _can_edit_units(user: User) -> bool:
+    return (user.is_superuser or user.role == Role.LEGAL_OFFICE) and user.home_jurisdiction() is not None
 
 
 @login_required
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A unit's page. A reporter may open only its own: another unit of the directory is 403, a unit
-    outside the user's jurisdictions is 404, so nothing beyond the directory is revealed."""
-    unit = get_object_or_404(Unit.objects.in_directory_of(request.user), pk=pk)
+    """A unit's page, the one place that shows its work: its entry, its tasks by role and status, overdue
+    tasks, reports this year and the last one, its reporters. A reporter may open only its own: another
+    unit of the directory is 403, a unit outside the user's jurisdictions is 404, so nothing beyond the
+    directory is revealed. A unit merged into another sends its old links to the survivor."""
+    unit = Unit.objects.in_directory_of(request.user).filter(pk=pk).first()
+    if unit is None:
+        merged = Unit.objects.filter(pk=pk, merged_into__isnull=False).values_list("merged_into", flat=True).first()
+        survivor = Unit.objects.in_directory_of(request.user).filter(pk=merged).first() if merged else None
+        if survivor is None:
+            raise Http404("单位不存在。")
+        messages.info(request, f"该单位已并入{survivor.name}。")
+        return redirect("unit-detail", pk=survivor.pk)
     if not Unit.objects.visible_to(request.user).filter(pk=unit.pk).exists():
         raise PermissionDenied("您只能查看本单位的页面。")
-    return render(request, "lawgov/unit_detail.html", {"unit": unit, "members": unit.expand() if unit.is_group else []})
+    editable = Unit.objects.editable_by(request.user).filter(pk=unit.pk).exists()
+    return render(
+        request,
+        "lawgov/unit_detail.html",
+        {
+            "unit": unit,
+            "members": unit.expand() if unit.is_group else [],
+            "editable": editable,
+            **unit_page(unit=unit, user=request.user, today=timezone.localdate()),
+        },
+    )
+
+
+def _editable_unit(request: HttpRequest, pk: int) -> Unit:
+    """The unit the legal office may edit; a unit of another jurisdiction is 404 (never revealed)."""
+    return get_object_or_404(Unit.objects.editable_by(request.user).select_related("jurisdiction"), pk=pk)
+
+
+def _form_fields(form: UnitForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "kind": data["kind"],
+        "short_name": data["short_name"],
+        "parent": data["parent"],
+        "aliases": data["aliases"],
+        "contact_person": data["contact_person"],
+        "contact_phone": data["contact_phone"],
+    }
+
+
+@role_required(Role.LEGAL_OFFICE)
+def unit_create(request: HttpRequest) -> HttpResponse:
+    jurisdiction = request.user.home_jurisdiction()
+    if jurisdiction is None:
+        raise PermissionDenied("您的账号未绑定辖区,不能新建单位。")
+    form = UnitForm(request.POST or None, jurisdiction=jurisdiction)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                unit = unit_create_service(jurisdiction=jurisdiction, by=request.user, **_form_fields(form))
+            except UnitError as exc:
+                form.add_error("name" if exc.code.startswith("name") else exc.code, exc.message)
+            else:
+                messages.success(request, f"已新建单位{unit.name}。")
+                return redirect("unit-detail", pk=unit.pk)
+        status = 400
+    return render(
+        request, "lawgov/unit_form.html", {"form": form, "jurisdiction": jurisdiction, "unit": None}, status=status
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _editable_unit(request, pk)
+    form = UnitForm(request.POST or None, jurisdiction=unit.jurisdiction, unit=unit)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            old_name = unit.name
+            try:
+                unit = unit_update(unit=unit, by=request.user, **_form_fields(form))
+            except UnitError as exc:
+                form.add_error("name" if exc.code.startswith("name") else exc.code, exc.message)
+            else:
+                renamed = f",原名称“{old_name}”已保留为别名" if unit.name != old_name else ""
+                messages.success(request, f"已保存{unit.name}{renamed}。")
+                return redirect("unit-detail", pk=unit.pk)
+        status = 400
+    return render(
+        request,
+        "lawgov/unit_form.html",
+        {"form": form, "jurisdiction": unit.jurisdiction, "unit": unit},
+        status=status,
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def unit_retire_toggle(request: HttpRequest, pk: int) -> HttpResponse:
+    """停用 / 恢复启用, by the button on the unit's page."""
+    unit = _editable_unit(request, pk)
+    if request.POST.get("action") == "restore":
+        unit_restore(unit=unit, by=request.user)
+        messages.success(request, f"已恢复启用{unit.name}。")
+    else:
+        unit_retire(unit=unit, by=request.user)
+        messages.success(request, f"已停用{unit.name}:保留其历史,不再出现在选择列表中。")
+    return redirect("unit-detail", pk=unit.pk)
+
+
+@role_required(Role.LEGAL_OFFICE)
+def unit_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this unit into another: choose the survivor, read what moves (and why it cannot, if it cannot),
+    confirm. Nothing changes before the confirmation, nor on a refusal."""
+    source = _editable_unit(request, pk)
+    candidates = (
+        Unit.objects.editable_by(request.user)
+        .filter(jurisdiction=source.jurisdiction_id)
+        .exclude(pk=source.pk)
+        .order_by("kind", "name")
+    )
+    into = request.POST.get("into") or request.GET.get("into") or ""
+    context = {"source": source, "candidates": candidates, "preview": None, "into": into}
+    if not into:
+        return render(request, "lawgov/unit_merge.html", context)
+    target = Unit.objects.editable_by(request.user).filter(pk=into).first() if into.isdigit() else None
+    if target is None:
+        context["error"] = "要并入的单位不存在或不属于您管辖的辖区。"
+        return render(request, "lawgov/unit_merge.html", context, status=400)
+    preview = unit_merge_preview(source=source, target=target)
+    context["preview"] = preview
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        try:
+            outcome = unit_merge_service(source=source, target=target, by=request.user)
+        except UnitError as exc:
+            context["error"] = exc.message
+            context["preview"] = unit_merge_preview(source=source, target=target)
+            return render(request, "lawgov/unit_merge.html", context, status=exc.status)
+        moved = "、".join(f"{label} {n} 条" for label, n in outcome.moved if n)
+        messages.success(request, f"已将{source.name}并入{target.name}" + (f":{moved}。" if moved else "。"))
+        return redirect("unit-detail", pk=target.pk)
+    return render(request, "lawgov/unit_merge.html", context, status=200 if preview.allowed else 409)
 
 
 def health(request: HttpRequest) -> JsonResponse:

@@ -46,7 +46,7 @@ class AssignmentForm(forms.Form):
 
     def __init__(self, *args, jurisdiction: Unit, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.active().filter(jurisdiction=jurisdiction).order_by("kind", "name")
+        self.fields["unit"].queryset = Unit.objects.offered().filter(jurisdiction=jurisdiction).order_by("kind", "name")
 
 
 class ImportCorrectionForm(forms.Form):

@@ -89,18 +89,3 @@ def _prune(node: SectionNode) -> None:
     node.children = [c for c in node.children if c.task_count]
     for child in node.children:
         _prune(child)
-
-
-def unit_assignments(*, unit: Unit, user: User) -> dict[str, list[Assignment]]:
-    """The clauses a unit leads, helps with or is responsible for (directly or through a group phrase)."""
-    visible = Task.objects.visible_to(user)
-    assignments = (
-        Assignment.objects.active()
-        .filter(unit_id__in=unit.covering_ids(), clause__task__in=visible)
-        .select_related("unit", "clause__task__plan", "clause__task__section")
-        .order_by("clause__task__plan_id", "clause__task__position", "clause__position")
-    )
-    grouped: dict[str, list[Assignment]] = {"lead": [], "cooperating": [], "responsible": []}
-    for a in assignments:
-        grouped.setdefault(a.role, []).append(a)
-    return grouped

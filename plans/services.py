@@ -21,6 +21,7 @@ from lawgov import background
 from lawgov.errors import DomainError
 from lawgov.models import ACTIVE_JOB_STATUSES, Unit, UnitKind, User
 from lawgov.services import unit_ensure
+from lawgov.unit_hooks import merge_reason
 from plans.importing import DocumentError, corrections, ensure_importable, parse_bytes
 from plans.importing.reader import SLOW_EXTENSIONS
 from plans.importing.units import is_group_phrase
@@ -742,3 +743,47 @@ def group_phrase_replace(*, assignment: Assignment, units: list[Unit], by: User)
     created = [assignment_add(clause=assignment.clause, unit=u, role=assignment.role, by=by) for u in units]
     assignment_remove(assignment=assignment, by=by)
     return created
+
+
+# ---------------------------------------------------------------------------------------------------
+# A unit merged into another (lawgov.services.unit_merge runs this through lawgov.unit_hooks)
+
+# Which part a merged unit keeps where both held one on a clause: the stronger.
+ROLE_STRENGTH = {AssignmentRole.LEAD: 3, AssignmentRole.RESPONSIBLE: 2, AssignmentRole.COOPERATING: 1}
+
+
+def unit_assignment_count(unit: Unit) -> int:
+    return Assignment.objects.filter(unit=unit).count()
+
+
+def unit_assignments_move(source: Unit, target: Unit, by: User) -> int:
+    """Move every assignment of ``source`` (live or removed) to ``target``, with history.
+
+    Where the two end up on one clause, one live assignment stays: the stronger role (lead, then
+    responsible, then cooperating; the survivor's own on a tie); the others are soft deleted, as a person
+    removing them would, so the history shows both parts and which was kept.
+    """
+    moving = list(Assignment.objects.filter(unit=source).select_related("clause"))
+    live_moving = [a for a in moving if a.deleted_at is None]
+    clause_ids = {a.clause_id for a in live_moving}
+    by_clause: dict[int, list[Assignment]] = {}
+    for assignment in [*live_moving, *Assignment.objects.active().filter(unit=target, clause_id__in=clause_ids)]:
+        by_clause.setdefault(assignment.clause_id, []).append(assignment)
+    for parts in by_clause.values():
+        if len(parts) < 2:
+            continue
+        keep = max(parts, key=lambda a: (ROLE_STRENGTH.get(a.role, 0), a.unit_id == target.pk, -a.pk))
+        for assignment in parts:
+            if assignment.pk != keep.pk:
+                assignment._change_reason = merge_reason(source, target, ",保留较强分工")
+                _assignment_soft_delete(assignment, by)
+    touched_tasks = set()
+    for assignment in moving:
+        assignment.unit = target
+        assignment._history_user = by
+        assignment._change_reason = merge_reason(source, target)
+        assignment.save()
+        touched_tasks.add(assignment.clause.task_id)
+    # A 督查 platform pulling ``updated_since`` sees the tasks whose units changed.
+    Task.objects.filter(pk__in=touched_tasks).update(updated_at=timezone.now())
+    return len(moving)

@@ -100,15 +100,8 @@ def assignment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 @people_only
 def unit_tasks(request: HttpRequest, pk: int) -> HttpResponse:
-    unit = get_object_or_404(Unit.objects.in_directory_of(request.user), pk=pk)
-    if not Unit.objects.visible_to(request.user).filter(pk=unit.pk).exists():
-        raise PermissionDenied("您只能查看本单位的任务。")
-    grouped = selectors.unit_assignments(unit=unit, user=request.user)
-    return render(
-        request,
-        "plans/unit_tasks.html",
-        {"unit": unit, "grouped": grouped, "labels": dict(AssignmentRole.choices)},
-    )
+    """The old address of a unit's tasks: the unit's page is now the one place that shows its work."""
+    return redirect("unit-detail", pk=pk)
 
 
 @role_required(Role.LEGAL_OFFICE)
@@ -206,7 +199,7 @@ def _preview_page(request: HttpRequest, plan_import: PlanImport, *, error: str =
     parsed = corrected.parsed
     names = services.parsed_unit_names(parsed)
     resolved = services.unit_names_resolve(jurisdiction=plan_import.jurisdiction, names=names)
-    units = Unit.objects.active().filter(jurisdiction=plan_import.jurisdiction).order_by("kind", "name")
+    units = Unit.objects.offered().filter(jurisdiction=plan_import.jurisdiction).order_by("kind", "name")
     unknown = [n for n, u in resolved.items() if u is None]
     existing_plan = plan_import.plan or services.plan_match(jurisdiction=plan_import.jurisdiction, parsed=parsed)
     is_plan = parsed.get("kind") == "plan"

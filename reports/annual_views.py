@@ -514,7 +514,7 @@ def _entry_units(request: HttpRequest, jurisdiction: Unit):
     if user.read_only:
         return Unit.objects.none()
     return (
-        Unit.objects.active()
+        Unit.objects.offered()
         .filter(Q(pk=jurisdiction.pk) | Q(jurisdiction=jurisdiction))
         .exclude(kind=UnitKind.GROUP)
         .annotate(first=Case(When(pk=jurisdiction.pk, then=Value(0)), default=Value(1)))

@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "报告"
+
+    def ready(self) -> None:
+        from lawgov.unit_hooks import UnitReference, register_unit_reference
+        from reports.services.units import unit_statistic_conflicts, unit_statistic_count, unit_statistics_move
+
+        register_unit_reference(
+            UnitReference(
+                key="reports.statistic",
+                label="统计数据",
+                count=unit_statistic_count,
+                move=unit_statistics_move,
+                conflicts=unit_statistic_conflicts,
+            )
+        )

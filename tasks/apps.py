@@ -7,6 +7,15 @@ class TasksConfig(AppConfig):
 
     def ready(self) -> None:
         from lawgov.notifications import register_kinds
+        from lawgov.unit_hooks import UnitPanel, UnitReference, register_unit_panel, register_unit_reference
         from tasks.models import NotificationKind
+        from tasks.selectors import unit_work
+        from tasks.services import unit_report_count, unit_reports_move
 
         register_kinds(NotificationKind)
+        register_unit_reference(
+            UnitReference(
+                key="tasks.progress_report", label="进展报告", count=unit_report_count, move=unit_reports_move
+            )
+        )
+        register_unit_panel(UnitPanel(key="tasks.work", template="tasks/unit_work.html", context=unit_work, order=10))

@@ -206,7 +206,7 @@ def silent_units(*, user: User, today: dt.date) -> QuerySet[Unit]:
         unit=OuterRef("pk"), clause__task__deleted_at=None, clause__task__plan__deleted_at=None
     )
     return (
-        Unit.objects.active()
+        Unit.objects.offered()
         .filter(jurisdiction__in=jurisdictions)
         .exclude(kind=UnitKind.GROUP)
         .filter(Exists(working))
@@ -331,3 +331,72 @@ ROLE_LABELS = dict(AssignmentRole.choices)
 def task_list(*, user: User, today: dt.date) -> QuerySet[Task]:
     """The base of every task list (HTML, API, export): visible tasks with status and their parts."""
     return tasks_with_parts(with_status(Task.objects.visible_to(user), today=today))
+
+
+@dataclass
+class UnitRoleWork:
+    """A unit's part of one role (牵头, 配合, 责任): its clauses, and its tasks counted by status."""
+
+    role: str
+    label: str
+    assignments: list[Assignment] = field(default_factory=list)
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def task_count(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """(status, tasks) in the order of TaskStatus, zeros included: one table row per role."""
+        return [(status, self.by_status.get(status, 0)) for status in TaskStatus.values]
+
+
+def unit_work(unit: Unit, user: User, today: dt.date) -> dict | None:
+    """What the unit's page shows of its work (the one place for it): its clauses by role with each task's
+    status, task counts by role and status, its overdue tasks, reports this year and the date of the last.
+
+    Four queries whatever the unit's number of tasks or reports (the group ids of ``covering_ids``, the
+    user's jurisdictions, the clauses with their tasks' status, the reports' aggregate). A group phrase's
+    page shows the work assigned to the phrase itself.
+    """
+    if user.role == Role.API_CLIENT:
+        return None
+    covering = unit.covering_ids()
+    visible = Task.objects.visible_to(user)
+    assignments = list(
+        Assignment.objects.active()
+        .filter(unit_id__in=covering, clause__task__in=visible)
+        .annotate(task_status=status_expression(today=today, prefix="clause__task__"))
+        .select_related("unit", "clause__task__plan", "clause__task__section")
+        .order_by("clause__task__plan_id", "clause__task__position", "clause__position", "id")
+    )
+    labels = dict(AssignmentRole.choices)
+    roles = {role: UnitRoleWork(role=role, label=labels[role]) for role in AssignmentRole.values}
+    counted: set[tuple[str, int]] = set()
+    overdue: dict[int, Task] = {}
+    for a in assignments:
+        work = roles[a.role]
+        work.assignments.append(a)
+        task = a.clause.task
+        if (a.role, task.pk) not in counted:
+            counted.add((a.role, task.pk))
+            work.by_status[a.task_status] = work.by_status.get(a.task_status, 0) + 1
+        if a.task_status == TaskStatus.OVERDUE:
+            task.status = a.task_status
+            overdue.setdefault(task.pk, task)
+    reports = (
+        ProgressReport.objects.visible_to(user)
+        .filter(unit=unit)
+        .exclude(status=ReportStatus.DRAFT)
+        .aggregate(this_year=Count("id", filter=Q(reported_on__year=today.year)), last=Max("reported_on"))
+    )
+    return {
+        "roles": list(roles.values()),
+        "statuses": TaskStatus.choices,
+        "overdue": sorted(overdue.values(), key=lambda t: (t.due_on or today, t.pk)),
+        "reports_this_year": reports["this_year"],
+        "last_report_on": reports["last"],
+        "year": today.year,
+        "task_total": len({a.clause.task_id for a in assignments}),
+    }

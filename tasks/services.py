@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, User
+from lawgov.unit_hooks import merge_reason
 from plans.models import Assignment, AssignmentRole, Deadline, Task
 from tasks import selectors
 from tasks.models import (
@@ -433,3 +434,23 @@ def recurring_deadlines_roll(*, today: dt.date) -> int:
             Task.objects.filter(pk=task.pk).update(due_on=nxt, updated_at=timezone.now())
             rolled += 1
     return rolled
+
+
+# ---------------------------------------------------------------------------------------------------
+# A unit merged into another (lawgov.services.unit_merge runs this through lawgov.unit_hooks)
+
+
+def unit_report_count(unit: Unit) -> int:
+    return ProgressReport.objects.filter(unit=unit).count()
+
+
+def unit_reports_move(source: Unit, target: Unit, by: User) -> int:
+    """Every progress report of ``source`` (drafts and deleted ones too) becomes ``target``'s, each saved
+    with a history row, so the report's trail still says who wrote it and which unit it was filed under."""
+    reports = list(ProgressReport.objects.filter(unit=source))
+    for report in reports:
+        report.unit = target
+        report._history_user = by
+        report._change_reason = merge_reason(source, target)
+        report.save(update_fields=["unit"])
+    return len(reports)

@@ -94,7 +94,7 @@ def _units_for_logging(user, task: Task):
     if user.role == Role.REPORTER:
         return None
     unit_ids = Assignment.objects.active().filter(clause__task=task).values("unit_id")
-    units = Unit.objects.active().filter(pk__in=unit_ids)
+    units = Unit.objects.offered().filter(pk__in=unit_ids)
     # A group phrase stands for units: the legal office logs for one of them, not for "各镇街".
     groups = [u for u in units if u.is_group]
     ids = [u.pk for u in units if not u.is_group]

@@ -64,7 +64,7 @@ def _check_cycle_fields(
 
 def default_participants(jurisdiction: Unit, *, exclude: Unit | None = None) -> list[Unit]:
     """Every department and township of the jurisdiction, less the assessing office itself."""
-    units = Unit.objects.active().filter(jurisdiction=jurisdiction, kind__in=ASSESSED_KINDS).order_by("kind", "name")
+    units = Unit.objects.offered().filter(jurisdiction=jurisdiction, kind__in=ASSESSED_KINDS).order_by("kind", "name")
     return [u for u in units if exclude is None or u.pk != exclude.pk]
 
 

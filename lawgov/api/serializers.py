@@ -12,9 +12,28 @@ class UnitRefSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
+    retired = serializers.SerializerMethodField(help_text="停用的单位保留历史,不再用于新的分工和考核")
+
     class Meta:
         model = Unit
-        fields = ("id", "name", "short_name", "kind", "parent", "jurisdiction", "aliases", "group_kinds")
+        fields = (
+            "id",
+            "name",
+            "short_name",
+            "kind",
+            "parent",
+            "jurisdiction",
+            "aliases",
+            "group_kinds",
+            "contact_person",
+            "contact_phone",
+            "retired",
+            "retired_at",
+        )
+        read_only_fields = fields
+
+    def get_retired(self, unit: Unit) -> bool:
+        return unit.is_retired
 
 
 class MeSerializer(serializers.ModelSerializer):

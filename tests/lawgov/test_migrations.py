@@ -1,11 +1,16 @@
 """Migrations that move data: what was written before them is there after them."""
 
+from importlib import import_module
+
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from lawgov.models import Notification
+from lawgov.models import Notification, Unit, UnitKind
+from plans.importing.units import is_group_phrase
+from plans.models import Assignment
+from tests.factories import plan_factory
 
 BEFORE_THE_MOVE = ("tasks", "0002_notification_assessment_kinds")
 
@@ -41,3 +46,60 @@ def test_notifications_written_by_the_tasks_app_survive_the_move_to_the_kernel()
     # Permissions and admin log entries hang on the content type: it moved with the model, same id.
     ContentType.objects.clear_cache()
     assert ContentType.objects.get_for_model(Notification).pk == content_type.pk
+
+
+BEFORE_ROLE_GROUPS = ("lawgov", "0004_unit_directory")
+ROLE_GROUPS = import_module("lawgov.migrations.0005_role_phrase_units_become_groups")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_department_named_by_a_role_phrase_becomes_a_group_with_its_assignments_and_a_history_entry():
+    """Issue 14: 行政决策起草和主办部门 was imported as a department and offered in every dropdown."""
+    migrate([BEFORE_ROLE_GROUPS])
+    try:
+        # Only data changes after this state: today's models write the old rows.
+        city = Unit.objects.create(name="佛山市", kind=UnitKind.CITY)
+        district = Unit.objects.create(name="南海区", kind=UnitKind.DISTRICT, parent=city)
+        role = Unit.objects.create(name="行政决策起草和主办部门", jurisdiction=district, parent=district)
+        enforcement = Unit.objects.create(name="行政执法部门", jurisdiction=district, parent=district)
+        real = Unit.objects.create(name="区城市管理行政执法局", jurisdiction=district, parent=district)
+        court = Unit.objects.create(name="有关单位", kind=UnitKind.COURT, jurisdiction=district, parent=district)
+        plan = plan_factory(jurisdiction=district, tasks=2, lead=role, cooperating=enforcement)
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    kinds = dict(Unit.objects.filter(jurisdiction=district).values_list("name", "kind"))
+    assert kinds == {
+        "行政决策起草和主办部门": "group",
+        "行政执法部门": "group",
+        "区城市管理行政执法局": "department",  # a body's proper name, not a role
+        "有关单位": "court",  # only departments are changed: a kind someone chose stays
+    }
+    assert Assignment.objects.active().filter(unit=role, role="lead", clause__task__plan=plan).count() == 2
+    assert Assignment.objects.active().filter(unit=enforcement, clause__task__plan=plan).count() == 2
+    latest = Unit.objects.get(pk=role.pk).history.first()
+    assert (latest.kind, latest.history_change_reason) == ("group", ROLE_GROUPS.REASON)
+    assert Unit.objects.get(pk=real.pk).history.count() == 1 and court.history.count() == 1
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "行政决策起草和主办部门",
+        "行政执法部门",
+        "行业主管部门",
+        "各镇街",
+        "区政府有关部门",
+        "区级相关部门",
+        "各有关单位",
+        "区直各部门",
+        "区司法局",
+        "区城市管理行政执法局",
+        "区机关事务管理局",
+        "区委政法委",
+        "市场监督管理局",
+        "区政府应急办",
+    ],
+)
+def test_the_migration_s_frozen_rule_agrees_with_the_importer(name):
+    """The migration keeps its own copy of the rule; the two must give the same answers (STYLE: one rule)."""
+    assert ROLE_GROUPS.names_a_group(name) == is_group_phrase(name)

@@ -159,10 +159,13 @@ def test_reporter_cannot_assign(client, panyu_reporter, panyu_plan):
 
 
 def test_unit_page_lists_its_clauses_by_role(client, panyu_officer, panyu_plan):
+    """Issue 14: the old address of a unit's tasks leads to the unit's page, the one place of its work."""
     client.force_login(panyu_officer)
     unit = Unit.objects.get(jurisdiction__name="番禺区", name="区编办")
-    body = client.get(reverse("plans:unit-tasks", args=[unit.pk])).content.decode()
-    assert 'data-role-group="lead"' in body and panyu_plan.title in body
+    response = client.get(reverse("plans:unit-tasks", args=[unit.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("unit-detail", args=[unit.pk])
+    body = client.get(response["Location"]).content.decode()
+    assert 'data-role-group="lead"' in body and panyu_plan.title[:20] in body
 
 
 def test_a_rubric_uploaded_as_a_plan_is_refused_with_its_kind_and_reason(client, panyu_officer):

@@ -1,0 +1,49 @@
+"""Forms of the kernel's pages: a unit's directory entry."""
+
+import re
+
+from django import forms
+
+from lawgov.models import Unit, UnitKind
+from lawgov.services import EDITABLE_KINDS
+
+# Aliases are typed one per line or separated as a person lists names (、,;).
+ALIAS_SEPARATORS = re.compile(r"[\n\r、,,;;]+")
+
+
+class UnitForm(forms.Form):
+    """A unit's entry as the legal office edits it; the rules (unique name, parent in the jurisdiction) are
+    the service's (lawgov.services.unit_create / unit_update), so the API and the page refuse alike."""
+
+    name = forms.CharField(label="名称", max_length=120, error_messages={"required": "请填写单位名称。"})
+    short_name = forms.CharField(label="简称", max_length=60, required=False)
+    kind = forms.ChoiceField(label="类型", choices=[(k.value, k.label) for k in EDITABLE_KINDS])
+    parent = forms.ModelChoiceField(label="上级", queryset=Unit.objects.none(), required=False, empty_label="(本辖区)")
+    aliases = forms.CharField(
+        label="别名",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="文件中出现的其他写法,每行一个或用顿号分隔;更名时旧名称自动保留为别名。",
+    )
+    contact_person = forms.CharField(label="联系人", max_length=60, required=False)
+    contact_phone = forms.CharField(label="联系电话", max_length=30, required=False)
+
+    def __init__(self, *args, jurisdiction: Unit, unit: Unit | None = None, **kwargs):
+        if unit is not None and "initial" not in kwargs:
+            kwargs["initial"] = {
+                "name": unit.name,
+                "short_name": unit.short_name,
+                "kind": unit.kind,
+                "parent": unit.parent_id if unit.parent_id != jurisdiction.pk else None,
+                "aliases": "\n".join(unit.aliases),
+                "contact_person": unit.contact_person,
+                "contact_phone": unit.contact_phone,
+            }
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.offered().filter(jurisdiction=jurisdiction).exclude(kind=UnitKind.GROUP)
+        if unit is not None:
+            parents = parents.exclude(pk=unit.pk)
+        self.fields["parent"].queryset = parents.order_by("kind", "name")
+
+    def clean_aliases(self) -> list[str]:
+        return [a.strip() for a in ALIAS_SEPARATORS.split(self.cleaned_data.get("aliases") or "") if a.strip()]
