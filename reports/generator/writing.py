@@ -9,7 +9,6 @@ from collections import defaultdict
 
 from django.template import TemplateSyntaxError
 
-from reports.generator import prose
 from reports.generator.facts import (
     ASSESSMENT_KEYWORDS,
     MAX_NAMES,
@@ -26,6 +25,7 @@ from reports.generator.facts import (
     cn_date,
     ordinal,
 )
+from reports.generator.prose import results, starts_with_unit, trim
 from reports.generator.wording import WordingError, render_wording
 from reports.models import (
     Computed,
@@ -324,11 +324,11 @@ def _measure(task: TaskFact, *, seen: set[str], figures: list[Figure], checks: l
     parts: list[str] = []
     for reports in list(by_unit.values())[:MAX_UNITS_PER_PARAGRAPH]:
         name = reports[0].unit_name
-        found = prose.results([r.text for r in reports[:MAX_TEXTS_PER_UNIT]], name, seen=seen)
-        found = prose.trim(found, limit=MEASURE_LIMIT // 2 if parts else MEASURE_LIMIT)
+        found = results([r.text for r in reports[:MAX_TEXTS_PER_UNIT]], name, seen=seen)
+        found = trim(found, limit=MEASURE_LIMIT // 2 if parts else MEASURE_LIMIT)
         if not found:
             continue
-        if not prose.starts_with_unit(found[0], [name, reports[0].unit_name]):
+        if not starts_with_unit(found[0], [name, reports[0].unit_name]):
             found[0] = name + found[0]
         parts.append("".join(found))
     if figures:
