@@ -68,8 +68,10 @@ class ImportOutcome:
 
 def unit_directory(jurisdiction: Unit) -> resolution.Directory:
     """The jurisdiction's active units as the resolver indexes them (one query, plus the parent's name)."""
-    rows = Unit.objects.active().filter(jurisdiction=jurisdiction).values_list(
-        "pk", "name", "kind", "short_name", "aliases"
+    rows = (
+        Unit.objects.active()
+        .filter(jurisdiction=jurisdiction)
+        .values_list("pk", "name", "kind", "short_name", "aliases")
     )
     units = [
         resolution.DirectoryUnit(pk, name, kind == UnitKind.GROUP, short_name or "", tuple(aliases or ()))
@@ -161,9 +163,7 @@ def _apply_unit_choices(
             try:
                 unit = allowed[int(choice)]
             except (ValueError, KeyError):
-                raise PlanImportError(
-                    "unit_choice", f"“{decision.key}”选择的单位不存在或不属于本辖区。"
-                ) from None
+                raise PlanImportError("unit_choice", f"“{decision.key}”选择的单位不存在或不属于本辖区。") from None
             learnt = [n for n in decision.printed if n not in unit.all_names()]
             if learnt:
                 unit.aliases = [*unit.aliases, *learnt]

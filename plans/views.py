@@ -220,9 +220,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview_page(request: HttpRequest, plan_import: PlanImport, *, error: str = "", status: int = 200) -> HttpResponse:
     corrected = services.plan_import_corrected(plan_import=plan_import)
     parsed = corrected.parsed
-    decisions = services.unit_decisions(
-        jurisdiction=plan_import.jurisdiction, names=services.parsed_unit_names(parsed)
-    )
+    decisions = services.unit_decisions(jurisdiction=plan_import.jurisdiction, names=services.parsed_unit_names(parsed))
     units = list(Unit.objects.active().filter(jurisdiction=plan_import.jurisdiction).order_by("kind", "name"))
     preview = plan_import.status == PlanImport.Status.PREVIEW
     checks = (
