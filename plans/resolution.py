@@ -291,7 +291,8 @@ class Directory:
         self._by_key: dict[str, list[_Entry]] = {}
         self._by_core: dict[tuple, list[_Entry]] = {}
         self._by_stem: dict[tuple, list[_Entry]] = {}
-        self._by_char: dict[tuple[bool, str], set[int]] = {}
+        self._by_bigram: dict[tuple[bool, str], list[int]] = {}
+        self._by_first: dict[tuple[bool, str], list[int]] = {}
         self._entries: list[_Entry] = []
         for unit in self.units:
             names = [(unit.name, EXACT), (unit.short_name, ALIAS), *((a, ALIAS) for a in unit.aliases)]
@@ -306,8 +307,9 @@ class Directory:
                 self._by_core.setdefault((unit.is_group, form.level, form.core), []).append(entry)
                 if form.ending:
                     self._by_stem.setdefault((unit.is_group, form.level, form.stem, form.ending), []).append(entry)
-                for char in set(form.stem):
-                    self._by_char.setdefault((unit.is_group, char), set()).add(index)
+                for bigram in {form.stem[i : i + 2] for i in range(len(form.stem) - 1)}:
+                    self._by_bigram.setdefault((unit.is_group, bigram), []).append(index)
+                self._by_first.setdefault((unit.is_group, form.stem[:1]), []).append(index)
 
     def resolve(self, names: Iterable[str]) -> list[Decision]:
         """One decision per printed name, variants of one name (with and without 区, the same qualifier)
@@ -378,21 +380,37 @@ class Directory:
                     offer(Match(entry.unit.pk, entry.unit.name, NORMALISED, reason, 0.99))
 
     def _similar(self, form: Form, is_group: bool, offer) -> None:
-        # Only entries sharing a character with the stem are compared: a few dozen of 600 units, not all.
-        shared: dict[int, int] = {}
-        for char in set(form.stem):
-            for index in self._by_char.get((is_group, char), ()):
-                shared[index] = shared.get(index, 0) + 1
-        for index, count in shared.items():
+        # Compared: the entries sharing a pair of characters with the stem (a ratio of CANDIDATE_AT needs
+        # one), and for abbreviations those whose stem begins with the same character; a few dozen of 600.
+        # The printed stem is difflib's second sequence, whose index it builds once for all of them.
+        stem = form.stem
+        matcher = SequenceMatcher(None, autojunk=False)
+        matcher.set_seq2(stem)
+        # A pair found in more than a tenth of the directory (the district's name, 街道) says little about
+        # which unit is meant; the rarer pairs pick the candidates, unless the stem has no rarer pair.
+        postings = [self._by_bigram.get((is_group, stem[i : i + 2]), ()) for i in range(len(stem) - 1)]
+        common = max(20, len(self._entries) // 10)
+        rare = [p for p in postings if len(p) <= common] or postings
+        nearby: set[int] = set()
+        for posting in rare:
+            nearby.update(posting)
+        for index in nearby:
             entry = self._entries[index]
-            if count * 2 < min(len(form.stem), len(entry.form.stem)):
-                continue  # fewer than half the characters in common: below CANDIDATE_AT anyway
-            ratio, abbreviation = stem_similarity(form, entry.form)
-            if abbreviation:
-                score = max(ratio, PROPOSE_AT + 0.05)
-                offer(Match(entry.unit.pk, entry.unit.name, SIMILAR, f"相似度 {score:.2f}(简称)", round(score, 2)))
-            elif ratio >= CANDIDATE_AT:
-                offer(Match(entry.unit.pk, entry.unit.name, SIMILAR, f"相似度 {ratio:.2f}", round(ratio, 2)))
+            if not _owners_agree(form, entry.form) or form.ending != entry.form.ending:
+                continue
+            matcher.set_seq1(entry.form.stem)
+            if matcher.real_quick_ratio() < CANDIDATE_AT or matcher.quick_ratio() < CANDIDATE_AT:
+                continue
+            ratio = round(matcher.ratio(), 2)
+            if ratio >= CANDIDATE_AT:
+                offer(Match(entry.unit.pk, entry.unit.name, SIMILAR, f"相似度 {ratio:.2f}", ratio))
+        for index in self._by_first.get((is_group, stem[:1]), ()):
+            entry = self._entries[index]
+            short, long = sorted((stem, entry.form.stem), key=len)
+            if _abbreviates(short, long) and _owners_agree(form, entry.form) and form.ending == entry.form.ending:
+                matcher.set_seq1(entry.form.stem)
+                score = round(max(matcher.ratio(), PROPOSE_AT + 0.05), 2)
+                offer(Match(entry.unit.pk, entry.unit.name, SIMILAR, f"相似度 {score:.2f}(简称)", score))
 
 
 def _trust(decision: Decision) -> tuple[int, float]:

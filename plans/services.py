@@ -412,6 +412,24 @@ def plan_import_checks(*, jurisdiction: Unit, parsed: dict, sha256: str = "") ->
     return checks
 
 
+def plan_import_resolution(*, jurisdiction: Unit, parsed: dict, sha256: str = "") -> dict:
+    """What the preview would propose, as JSON (``import_plan --dry-run --json``, docs/import-json.md):
+    the unit decisions, the group phrases apart, and the checks."""
+    decisions = unit_decisions(jurisdiction=jurisdiction, names=parsed_unit_names(parsed))
+
+    def row(decision: resolution.Decision) -> dict:
+        data = decision.to_dict()
+        data["new_kind"] = None if decision.match else unit_kind_guess(decision.key)
+        return data
+
+    return {
+        "jurisdiction": jurisdiction.name,
+        "units": [row(d) for d in decisions if not d.is_group],
+        "groups": [row(d) for d in decisions if d.is_group],
+        "checks": [c.to_dict() for c in plan_import_checks(jurisdiction=jurisdiction, parsed=parsed, sha256=sha256)],
+    }
+
+
 def plan_import_corrections(*, plan_import: PlanImport) -> list[PlanImportCorrection]:
     """The corrections that apply to an import, in order: the matched plan's, then the import's own."""
     plan = plan_import.plan or plan_match(jurisdiction=plan_import.jurisdiction, parsed=plan_import.parsed)
