@@ -27,7 +27,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--benchmark",
             action="store_true",
-            help="解析五份样本和一份1000项任务的规划并计时,计时100项任务的单位名称与616个单位的目录比对,并对照 fixtures/corpus 的人工标注给解析结果打分",
+            help=(
+                "解析五份样本和一份1000项任务的规划并计时,计时100项任务的单位名称与616个单位的目录比对,"
+                "并对照 fixtures/corpus 的人工标注给解析结果打分"
+            ),
         )
         parser.add_argument(
             "--smoke",
