@@ -140,8 +140,9 @@ _WRITTEN_OUT = (
     ("人民法院", "法院"),
     ("人民检察院", "检察院"),
 )
-# Words that begin with a level character without being a level prefix (市场监管局 is not 市 + 场监管局).
-_NOT_LEVEL = ("市场", "市政局", "市容", "区域", "县域")
+# Words that begin with a level character without being a level prefix (市场监管局 is not 市 + 场监管局;
+# 市政 neither, unless it is 市政府).
+_NOT_LEVEL = ("市场", "市容", "区域", "县域")
 _LEVELS = "区县市镇"
 _TOWNSHIP_ENDINGS = ("街道办事处", "办事处", "街道", "街", "镇", "乡")
 _TAG_RE = re.compile(r"\(([^()]*)\)$")
@@ -214,7 +215,8 @@ class Folder:
             if self.parent and text.startswith(self.parent) and len(text) > len(self.parent) + 1:
                 level, text = "市", text[len(self.parent) :]  # 广州市司法局 in a district: the city's body
         township = text.endswith(_TOWNSHIP_ENDINGS)  # 市桥街道: a place name, never a level prefix
-        if text[:1] in _LEVELS and len(text) >= 3 and not township and not text.startswith(_NOT_LEVEL):
+        word = text.startswith(_NOT_LEVEL) or (text.startswith("市政") and not text.startswith("市政府"))
+        if text[:1] in _LEVELS and len(text) >= 3 and not township and not word:
             if text[0] != self.own_level:
                 level = level or text[0]
             text = text[1:]
@@ -245,16 +247,6 @@ def _owners_agree(a: Form, b: Form) -> bool:
 
 def _tags_agree(a: Form, b: Form) -> bool:
     return not a.tags or not b.tags or a.tags == b.tags
-
-
-def stem_similarity(a: Form, b: Form) -> tuple[float, bool]:
-    """How alike two folded names are (0–1) and whether one abbreviates the other; 0 when they cannot
-    be the same body (another level, owner or kind of body)."""
-    if not _owners_agree(a, b) or a.ending != b.ending:
-        return 0.0, False
-    s, t = sorted((a.stem, b.stem), key=len)
-    ratio = SequenceMatcher(None, s, t, autojunk=False).ratio()
-    return ratio, _abbreviates(s, t)
 
 
 def _abbreviates(short: str, long: str) -> bool:

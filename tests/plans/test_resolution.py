@@ -211,3 +211,13 @@ def test_resolving_a_100_task_document_against_616_units_is_fast():
     assert {d.match.rule for d in decisions if d.match} == {"exact", "normalised", "similar"}
     assert any(d.match is None for d in decisions) and any(d.is_group for d in decisions)
     assert elapsed < 0.2, f"{elapsed * 1000:.0f} ms"
+
+
+def test_a_city_directory_strips_its_own_level_but_not_words_that_begin_with_it():
+    units = [DirectoryUnit(1, "市场监管局"), DirectoryUnit(2, "市政局"), DirectoryUnit(3, "市政府办公室")]
+    city = Directory(units, jurisdiction="广州市")
+    assert decide(city, "市市场监管局").match.name == "市场监管局"
+    assert decide(city, "广州市市场监管局").match.name == "市场监管局"
+    assert decide(city, "政府办").match.name == "市政府办公室"
+    assert decide(city, "政局").match is None  # 市政局 is a word, not 市 + 政局
+    assert resolution.Folder(jurisdiction="广州市").fold("市政工程管理局").core == "市政工程管理局"
