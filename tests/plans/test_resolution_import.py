@@ -12,6 +12,8 @@ import pytest
 from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lawgov.models import Role, Unit, UnitKind, User
@@ -243,3 +245,17 @@ def test_no_unit_named_by_a_role_or_group_phrase_is_a_department_after_seeding(d
     named = [u.name for u in Unit.objects.active().exclude(kind=UnitKind.GROUP) if is_group_phrase(u.name)]
     assert named == []
     assert Unit.objects.get(jurisdiction__name="番禺区", name="行政决策起草和主办部门").kind == UnitKind.GROUP
+
+
+def test_the_preview_reads_as_many_queries_with_a_bigger_directory(client, nanhai, nanhai_office):
+    client.force_login(nanhai_office)
+    location, _ = preview_of(client, NANHAI)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(location).status_code == 200
+    Unit.objects.bulk_create(
+        Unit(name=f"第{n}街道办事处", kind=UnitKind.TOWNSHIP, jurisdiction=nanhai, parent=nanhai) for n in range(200)
+    )
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(location).content.decode()
+    assert "第199街道办事处" in body
+    assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]
