@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from lawgov.demo import JURISDICTIONS
 from plans import resolution
 from plans.importing import benchmark
 from plans.resolution import Directory, DirectoryUnit
@@ -221,3 +222,40 @@ def test_a_city_directory_strips_its_own_level_but_not_words_that_begin_with_it(
     assert decide(city, "政府办").match.name == "市政府办公室"
     assert decide(city, "政局").match is None  # 市政局 is a word, not 市 + 政局
     assert resolution.Folder(jurisdiction="广州市").fold("市政工程管理局").core == "市政工程管理局"
+
+
+def test_no_two_distinct_bodies_of_a_district_are_proposed_for_each_other():
+    """The threshold's check on real names: a district's 56 bodies (the benchmark directory's, as Guangdong
+    districts name them) and the demo districts' units; each one printed against a directory of all the
+    others finds nothing, except the pairs that are one body under two names."""
+    names = sorted(
+        {f"区{unit}" for unit in benchmark._BENCH_UNITS}
+        | {name for districts in JURISDICTIONS.values() for units in districts.values() for name, *_ in units}
+    )
+    same_body = {
+        frozenset(pair)
+        for pair in [
+            ("区人力资源和社会保障局", "区人力资源社会保障局"),
+            ("区人民法院", "区法院"),
+            ("区发展和改革局", "区发展改革局"),
+            ("区发展和改革局", "区发展改革委"),
+            ("区发展改革局", "区发展改革委"),
+            ("区发展和改革局", "区发改局"),
+            ("区市场监督管理局", "区市场监管局"),
+            ("区城市管理和综合执法局", "区城管局"),
+            ("区城市管理和综合执法局", "区城市管理委"),
+            ("区委编办", "区编办"),
+            ("区政府法制办", "区法制办"),
+            ("区科技工业商务和信息化局", "区科工商信局"),
+            ("区人民检察院", "区检察院"),
+            ("区城市管理委", "区城管局"),
+            ("区政府办", "区政府办公室"),
+        ]
+    }
+    proposed = []
+    for name in names:
+        others = Directory([DirectoryUnit(pk, n) for pk, n in enumerate(names) if n != name], jurisdiction="某区")
+        decision = decide(others, name)
+        if decision.match and frozenset((name, decision.match.name)) not in same_body:
+            proposed.append((name, decision.match.name, decision.reason))
+    assert proposed == [], "\n".join(map(str, proposed))
