@@ -22,6 +22,7 @@ from lawgov.errors import DomainError
 from lawgov.models import ACTIVE_JOB_STATUSES, Unit, UnitKind, User
 from lawgov.services import unit_ensure
 from lawgov.unit_hooks import merge_reason
+from plans import resolution
 from plans.importing import DocumentError, corrections, ensure_importable, parse_bytes
 from plans.importing.reader import SLOW_EXTENSIONS
 from plans.importing.units import is_group_phrase
@@ -66,42 +67,24 @@ class ImportOutcome:
 # Unit names
 
 
-def _name_key(name: str) -> str:
-    return "".join(name.split()).replace("(", "(").replace(")", ")")
+def unit_directory(jurisdiction: Unit) -> resolution.Directory:
+    """The jurisdiction's active units as the resolver indexes them (one query, plus the parent's name)."""
+    rows = (
+        Unit.objects.active()
+        .filter(jurisdiction=jurisdiction)
+        .values_list("pk", "name", "kind", "short_name", "aliases")
+    )
+    units = [
+        resolution.DirectoryUnit(pk, name, kind == UnitKind.GROUP, short_name or "", tuple(aliases or ()))
+        for pk, name, kind, short_name, aliases in rows.order_by("kind", "id")
+    ]
+    parent = Unit.objects.filter(pk=jurisdiction.parent_id).values_list("name", flat=True).first() or ""
+    return resolution.Directory(units, jurisdiction=jurisdiction.name, parent=parent)
 
 
-def _name_variants(name: str) -> list[str]:
-    """A district's documents print its units with or without the 区 prefix (南海: 发展规划和统计局(发改)
-    beside 区发展规划和统计局(发改)); both forms are the same unit."""
-    key = _name_key(name)
-    variants = [key]
-    if key.startswith("区") and len(key) > 3:
-        variants.append(key[1:])
-    return variants
-
-
-def unit_name_index(jurisdiction: Unit) -> dict[str, Unit]:
-    """Every printed form (name, short name, alias) of the jurisdiction's units → the unit, one query.
-
-    Exact names win over prefix-less variants: they are indexed first.
-    """
-    index: dict[str, Unit] = {}
-    units = list(Unit.objects.active().filter(jurisdiction=jurisdiction).order_by("kind", "id"))
-    for unit in units:
-        for name in unit.all_names():
-            index.setdefault(_name_key(name), unit)
-    for unit in units:
-        for name in unit.all_names():
-            for variant in _name_variants(name)[1:]:
-                index.setdefault(variant, unit)
-    return index
-
-
-def _index_lookup(index: dict[str, Unit], name: str) -> Unit | None:
-    for variant in _name_variants(name):
-        if variant in index:
-            return index[variant]
-    return None
+def unit_decisions(*, jurisdiction: Unit, names: list[str]) -> list[resolution.Decision]:
+    """The printed names of a document as the decisions the preview shows (plans.resolution)."""
+    return unit_directory(jurisdiction).resolve(names)
 
 
 def unit_kind_guess(name: str) -> str:
@@ -137,51 +120,59 @@ def parsed_unit_names(parsed: dict) -> list[str]:
 
 
 def unit_names_resolve(*, jurisdiction: Unit, names: list[str]) -> dict[str, Unit | None]:
-    """Printed name → unit of the jurisdiction, or None when lawgov does not know it yet."""
-    index = unit_name_index(jurisdiction)
-    resolved: dict[str, Unit | None] = {}
-    for name in names:
-        resolved[name] = _index_lookup(index, name)
-    return resolved
+    """Printed name → the unit the resolver proposes for it, or None when it proposes 新建."""
+    decisions = unit_decisions(jurisdiction=jurisdiction, names=names)
+    units = Unit.objects.in_bulk([d.match.pk for d in decisions if d.match])
+    return {name: units[d.match.pk] if d.match else None for d in decisions for name in d.printed}
+
+
+def _new_unit_name(printed: list[str], jurisdiction: Unit) -> str:
+    """The name a new unit gets from its printed variants: the one with the jurisdiction's level prefix
+    (区环境运输和城市管理局(城管) rather than 环境运输和城市管理局(城管)), else the first printed."""
+    level = jurisdiction.name[-1:]
+    return next((name for name in printed if name.startswith(level)), printed[0])
 
 
 def _apply_unit_choices(
     *, jurisdiction: Unit, names: list[str], choices: dict[str, str], by: User | None
 ) -> tuple[dict[str, Unit], list[Unit]]:
-    """Resolve every printed name: known ones directly, unknown ones as the legal office chose.
+    """Resolve every printed name as the legal office chose, decision by decision (plans.resolution).
 
-    Choosing an existing unit for an unknown name records that name as an alias, so the next document
-    that prints it (区政府法制办 for 区法制办) resolves without asking again.
+    A decision without a choice takes the resolver's proposal (the unit, or 新建). Every printed name
+    resolved to an existing unit under another spelling becomes an alias of that unit, so the next document
+    that prints it (区政府法制办 for 区法制办) resolves exactly, without asking again.
     """
-    resolved = unit_names_resolve(jurisdiction=jurisdiction, names=names)
+    decisions = unit_decisions(jurisdiction=jurisdiction, names=names)
+    allowed = {u.pk: u for u in Unit.objects.active().filter(jurisdiction=jurisdiction)}
     mapping: dict[str, Unit] = {}
     created: list[Unit] = []
-    allowed = {u.pk: u for u in Unit.objects.active().filter(jurisdiction=jurisdiction)}
-    for name in names:
-        unit = resolved[name]
-        if unit is not None:
-            mapping[name] = unit
-            continue
-        choice = choices.get(name, NEW_UNIT)
+    for decision in decisions:
+        choice = next((choices[name] for name in decision.printed if name in choices), None)
+        if choice is None:
+            choice = str(decision.match.pk) if decision.match else NEW_UNIT
         if choice == SKIP_UNIT:
             continue
         if choice == NEW_UNIT:
-            # Two unknown spellings of one new unit in the same document (with and without 区) become one.
-            unit = next((u for u in created if _name_key(name) in _name_variants(u.name)), None)
-            if unit is None:
-                kind = unit_kind_guess(name)
-                group_kinds = group_kinds_guess(name) if kind == UnitKind.GROUP else []
-                unit = unit_ensure(jurisdiction=jurisdiction, name=name, kind=kind, group_kinds=group_kinds)
+            name = _new_unit_name(decision.printed, jurisdiction)
+            kind = unit_kind_guess(name)
+            group_kinds = group_kinds_guess(name) if kind == UnitKind.GROUP else []
+            others = [n for n in decision.printed if n != name]
+            unit = unit_ensure(jurisdiction=jurisdiction, name=name, kind=kind, aliases=others, group_kinds=group_kinds)
+            if unit.pk not in allowed:  # 新建 chosen for a name the directory already holds: that unit, not a copy
                 created.append(unit)
         else:
             try:
                 unit = allowed[int(choice)]
             except (ValueError, KeyError):
-                raise PlanImportError("unit_choice", f"“{name}”选择的单位不存在或不属于本辖区。") from None
-            if name not in unit.aliases and name != unit.name:
-                unit.aliases = [*unit.aliases, name]
+                raise PlanImportError("unit_choice", f"“{decision.key}”选择的单位不存在或不属于本辖区。") from None
+            learnt = [n for n in decision.printed if n not in unit.all_names()]
+            if learnt:
+                unit.aliases = [*unit.aliases, *learnt]
+                if by is not None:
+                    unit._history_user = by
                 unit.save(update_fields=["aliases"])
-        mapping[name] = unit
+        for name in decision.printed:
+            mapping[name] = unit
     return mapping, created
 
 
@@ -374,6 +365,70 @@ def plan_match(*, jurisdiction: Unit, parsed: dict) -> Plan | None:
     return (existing.filter(doc_number=doc_number).first() if doc_number else None) or existing.filter(
         title=title
     ).first()
+
+
+@dataclass(frozen=True)
+class ImportCheck:
+    """Something the legal office should know before confirming an import: ``code`` for programs
+    (``other_jurisdiction``, ``already_imported``), ``message`` in Chinese, ``plan`` the plan concerned."""
+
+    code: str
+    message: str
+    plan: Plan | None = None
+
+    def to_dict(self) -> dict:
+        return {"code": self.code, "message": self.message, "plan_id": self.plan.pk if self.plan else None}
+
+
+def plan_import_checks(*, jurisdiction: Unit, parsed: dict, sha256: str = "") -> list[ImportCheck]:
+    """Warnings shown on the preview, before anything is saved: a document whose issuer or title names
+    another district or city than the chosen jurisdiction (a 大兴区委 document uploaded into 番禺区), and a
+    plan this jurisdiction already holds (same 文号 or title, ``plan_match``), which confirming updates."""
+    checks: list[ImportCheck] = []
+    parent = Unit.objects.filter(pk=jurisdiction.parent_id).values_list("name", flat=True).first() or ""
+    texts = [parsed.get("issuer") or "", (parsed.get("meta") or {}).get("issuer", ""), parsed.get("title") or ""]
+    foreign = resolution.foreign_places(texts, jurisdiction=jurisdiction.name, parent=parent)
+    if foreign:
+        own = f"{jurisdiction.name}({parent})" if parent else jurisdiction.name
+        said = "、".join(foreign)
+        checks.append(
+            ImportCheck(
+                "other_jurisdiction",
+                f"文件的发文机关或标题写的是“{said}”,而所选辖区是{own}:请确认没有上传错文件或选错辖区。",
+            )
+        )
+    existing = plan_match(jurisdiction=jurisdiction, parsed=parsed)
+    if existing is not None:
+        how = "文号相同" if parsed.get("doc_number") and existing.doc_number == parsed.get("doc_number") else "标题相同"
+        when = timezone.localtime(existing.imported_at).strftime("%Y-%m-%d") if existing.imported_at else ""
+        same = "(同一文件)" if sha256 and existing.source_sha256 == sha256 else ""
+        checks.append(
+            ImportCheck(
+                "already_imported",
+                f"本辖区已导入过这份规划{same}({how}{',' + when + '导入' if when else ''}):"
+                "确认后将就地更新已有规划并列出变化,不会重复创建。",
+                plan=existing,
+            )
+        )
+    return checks
+
+
+def plan_import_resolution(*, jurisdiction: Unit, parsed: dict, sha256: str = "") -> dict:
+    """What the preview would propose, as JSON (``import_plan --dry-run --json``, docs/import-json.md):
+    the unit decisions, the group phrases apart, and the checks."""
+    decisions = unit_decisions(jurisdiction=jurisdiction, names=parsed_unit_names(parsed))
+
+    def row(decision: resolution.Decision) -> dict:
+        data = decision.to_dict()
+        data["new_kind"] = None if decision.match else unit_kind_guess(decision.key)
+        return data
+
+    return {
+        "jurisdiction": jurisdiction.name,
+        "units": [row(d) for d in decisions if not d.is_group],
+        "groups": [row(d) for d in decisions if d.is_group],
+        "checks": [c.to_dict() for c in plan_import_checks(jurisdiction=jurisdiction, parsed=parsed, sha256=sha256)],
+    }
 
 
 def plan_import_corrections(*, plan_import: PlanImport) -> list[PlanImportCorrection]:

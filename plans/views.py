@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from lawgov.models import JobStatus, Role, Unit
+from lawgov.models import JobStatus, Role, Unit, UnitKind
 from lawgov.permissions import people_only, role_required
 from plans import selectors, services
 from plans.forms import AssignmentForm, ImportCorrectionForm, PlanUploadForm
@@ -175,12 +175,12 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, "该文件已经导入过,请勿重复确认。")
             return redirect("plans:import-preview", pk=pk)
         parsed = services.plan_import_corrected(plan_import=plan_import).parsed
-        resolved = services.unit_names_resolve(
+        decisions = services.unit_decisions(
             jurisdiction=plan_import.jurisdiction, names=services.parsed_unit_names(parsed)
         )
-        choices = {
-            name: request.POST.get(f"unit:{name}", services.NEW_UNIT) for name, unit in resolved.items() if unit is None
-        }
+        # One choice per decision, named by its first printed form; a decision the form did not send keeps
+        # the resolver's proposal.
+        choices = {d.key: request.POST[f"unit:{d.key}"] for d in decisions if f"unit:{d.key}" in request.POST}
         try:
             outcome = services.plan_import_confirm(plan_import=plan_import, by=request.user, unit_choices=choices)
         except services.PlanImportError as exc:
@@ -197,11 +197,14 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def _preview_page(request: HttpRequest, plan_import: PlanImport, *, error: str = "", status: int = 200) -> HttpResponse:
     corrected = services.plan_import_corrected(plan_import=plan_import)
     parsed = corrected.parsed
-    names = services.parsed_unit_names(parsed)
-    resolved = services.unit_names_resolve(jurisdiction=plan_import.jurisdiction, names=names)
-    units = Unit.objects.offered().filter(jurisdiction=plan_import.jurisdiction).order_by("kind", "name")
-    unknown = [n for n, u in resolved.items() if u is None]
-    existing_plan = plan_import.plan or services.plan_match(jurisdiction=plan_import.jurisdiction, parsed=parsed)
+    decisions = services.unit_decisions(jurisdiction=plan_import.jurisdiction, names=services.parsed_unit_names(parsed))
+    units = list(Unit.objects.offered().filter(jurisdiction=plan_import.jurisdiction).order_by("kind", "name"))
+    preview = plan_import.status == PlanImport.Status.PREVIEW
+    checks = (
+        services.plan_import_checks(jurisdiction=plan_import.jurisdiction, parsed=parsed, sha256=plan_import.sha256)
+        if preview
+        else []
+    )
     is_plan = parsed.get("kind") == "plan"
     level_line, level_reason = corrections.level_summary(parsed) if is_plan else ("", "")
     return render(
@@ -220,14 +223,32 @@ def _preview_page(request: HttpRequest, plan_import: PlanImport, *, error: str =
             "skipped": [(row, corrections.describe(row.operation), reason) for row, reason in corrected.skipped],
             "can_correct": is_plan and plan_import.status == PlanImport.Status.PREVIEW,
             "error": error,
-            "resolved": resolved,
-            "unknown": unknown,
-            "units": units,
-            "existing_plan": existing_plan,
-            "guess": {n: services.unit_kind_guess(n) for n in unknown},
+            "unit_rows": _decision_rows([d for d in decisions if not d.is_group], units),
+            "group_rows": _decision_rows([d for d in decisions if d.is_group], units),
+            "checks": checks,
         },
         status=status,
     )
+
+
+def _decision_rows(decisions: list, units: list[Unit]) -> list[dict]:
+    """What the preview's table shows per decision: the proposal first, then the candidates, 新建 (with the
+    kind it would get) and 忽略, then every other unit of the same sort (groups for a group phrase)."""
+    by_pk = {u.pk: u for u in units}
+    kinds = dict(UnitKind.choices)
+    rows = []
+    for decision in decisions:
+        offered = [decision.match, *decision.candidates] if decision.match else decision.candidates
+        listed = {m.pk for m in offered}
+        rows.append(
+            {
+                "decision": decision,
+                "offered": [(m, by_pk.get(m.pk)) for m in offered],
+                "others": [u for u in units if u.is_group == decision.is_group and u.pk not in listed],
+                "new_kind": kinds[services.unit_kind_guess(decision.key)],
+            }
+        )
+    return rows
 
 
 @role_required(Role.LEGAL_OFFICE)

@@ -15,6 +15,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from plans import resolution
+
 from .corpus import BINARY_SUFFIXES, CorpusScore, score_corpus
 from .formats import convert
 from .outline import chinese_numeral
@@ -87,6 +89,71 @@ def run(seeds_dir: str | Path, *, runs: int = 5, tasks: int = GENERATED_TASKS) -
     generated = generated_plan(tasks=tasks, groups=min(20, tasks)).encode("utf-8")
     figures[f"generated_{tasks}_tasks"] = _best_of(max(1, runs // 2), lambda: parse_bytes(generated, "generated.txt"))
     return {name: round(seconds, 4) for name, seconds in figures.items()}
+
+
+# The unit directory of a city-wide benchmark: 11 districts × 56 units = 616 (the size of the city data set's
+# directory, ../shared/bench/CITY_DATASET.md), named as Guangdong districts name them.
+_BENCH_DISTRICTS = ("越秀", "海珠", "荔湾", "天河", "白云", "黄埔", "番禺", "花都", "南沙", "从化", "增城")
+_BENCH_UNITS = (
+    "政府办公室", "发展和改革局", "教育局", "科技工业商务和信息化局", "公安分局", "民政局", "司法局", "财政局",
+    "人力资源和社会保障局", "规划和自然资源局", "生态环境分局", "住房和城乡建设局", "交通运输局", "水务局",
+    "农业农村局", "文化广电旅游体育局", "卫生健康局", "退役军人事务局", "应急管理局", "审计局",
+    "国有资产监督管理局", "市场监督管理局", "统计局", "医疗保障局", "城市管理和综合执法局",
+    "政务服务数据管理局", "信访局", "林业和园林局", "税务局", "消防救援大队", "档案馆", "地方志办公室",
+    "投资促进局", "金融工作局", "机关事务管理局", "委办公室", "委组织部", "委宣传部", "委政法委", "委编办",
+    "委依法治区办", "人民法院", "人民检察院", "总工会", "团委", "妇联", "残联", "工商联", "科协",
+    "红十字会", "融媒体中心", "政务服务中心", "公共资源交易中心", "行政审批局", "司法局法律援助处", "人民防空办公室",
+)  # fmt: skip
+_BENCH_STREETS = ("东城", "西城", "南城", "北城", "中山", "新华", "人民", "解放", "和平", "建设")
+
+
+def resolution_directory(units: int = 616) -> resolution.Directory:
+    """``units`` units of many districts in one directory, the worst case for the resolver."""
+    names = [f"{d}区{u}" for d in _BENCH_DISTRICTS for u in _BENCH_UNITS]
+    return resolution.Directory(
+        [resolution.DirectoryUnit(pk, name) for pk, name in enumerate(names[:units])], jurisdiction="广州市"
+    )
+
+
+def resolution_names(tasks: int = 100) -> list[str]:
+    """The unit names a ``tasks``-task document prints (a lead and two cooperating units a task), written
+    as documents write them: exact, without the district, with a qualifier, abbreviated, with a slip of
+    one character, in traditional characters, unknown streets, group phrases."""
+    names: list[str] = []
+    for number in range(tasks * 3):
+        district = _BENCH_DISTRICTS[number % len(_BENCH_DISTRICTS)]
+        unit = _BENCH_UNITS[(number * 7) % len(_BENCH_UNITS)]
+        style = number % 8
+        if style == 0:
+            names.append(f"{district}区{unit}")
+        elif style == 1:
+            names.append(f"{district}{unit}")
+        elif style == 2:
+            names.append(f"{district}区{unit}({unit[:2]})")
+        elif style == 3:
+            names.append(f"{district}区{unit[0]}{unit[2:3]}{unit[-1]}")  # an abbreviation, often none
+        elif style == 4:
+            names.append(f"{district}区{unit[:-2]}X{unit[-1]}")  # a slip of one character
+        elif style == 5:
+            names.append(to_simplified_reverse(f"{district}区{unit}"))
+        elif style == 6:
+            names.append(f"{_BENCH_STREETS[number % len(_BENCH_STREETS)]}{number}街道")
+        else:
+            names.append(("各镇街", "区政府各部门", "各有关部门", "行政决策起草和主办部门")[number % 4])
+    return names
+
+
+def to_simplified_reverse(text: str) -> str:
+    """A few common characters written traditional, as in a mirrored page (区→區, 局→局 stays)."""
+    return text.translate(str.maketrans("区发务经济卫计报", "區發務經濟衛計報"))
+
+
+def resolution_run(*, tasks: int = 100, units: int = 616, runs: int = 5) -> dict[str, float]:
+    """Seconds to index a ``units``-unit directory and resolve the names of a ``tasks``-task document
+    (best of ``runs``): what the preview does per request, less the one query that loads the units."""
+    names = resolution_names(tasks)
+    seconds = _best_of(runs, lambda: resolution_directory(units).resolve(names))
+    return {f"resolve_units_{tasks}_tasks_{units}_units": round(seconds, 4)}
 
 
 def corpus(corpus_dir: str | Path, *, smoke: bool = False) -> tuple[CorpusScore, float]:

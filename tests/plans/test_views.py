@@ -27,7 +27,7 @@ def test_upload_preview_confirm(client, panyu_officer):
     preview = client.get(response["Location"])
     body = preview.content.decode()
     assert "38 项任务" in body and "番府办〔2016〕60号" in body
-    assert "未识别的单位" in body
+    assert "单位对应" in body and "名称相同" in body
     assert not Plan.objects.exists()
     confirmed = client.post(response["Location"], follow=True)
     plan = Plan.objects.get()
