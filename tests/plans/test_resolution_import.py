@@ -3,13 +3,11 @@ names creates no duplicate; the preview shows each match with its reason, groups
 the next import matches exactly; the preview warns of another jurisdiction's document and of a plan already
 imported, before anything is saved."""
 
-import importlib
 import json
 import time
 from io import StringIO
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
@@ -25,7 +23,6 @@ from plans.models import Assignment, Plan, PlanImport
 from tests.plans.conftest import DAXING, NANHAI, PANYU, seed_bytes
 
 pytestmark = pytest.mark.django_db
-ROLE_PHRASE_MIGRATION = importlib.import_module("plans.migrations.0004_role_phrase_units_become_groups")
 
 D, G = UnitKind.DEPARTMENT, UnitKind.GROUP
 # The units the 南海 plan names, as a directory of today would hold them: none under the printed name except
@@ -219,25 +216,6 @@ def test_resolution_reads_the_directory_in_two_queries_and_is_fast_with_616_unit
         elapsed = min(elapsed, time.process_time() - started)
     assert len(decisions) >= 60
     assert elapsed < 0.2, f"{elapsed * 1000:.0f} ms"
-
-
-def test_the_migration_turns_a_role_phrase_department_into_a_group_keeping_its_assignments(panyu):
-    # A database imported before role phrases were groups: the phrase is a department with assignments.
-    department = Unit.objects.create(
-        name="行政决策起草和主办部门", kind=UnitKind.DEPARTMENT, jurisdiction=panyu, parent=panyu
-    )
-    services.plan_import_bytes(data=seed_bytes(PANYU), filename=PANYU, jurisdiction=panyu, by=None)
-    assigned = set(Assignment.objects.filter(unit=department).values_list("pk", flat=True))
-    assert assigned
-    finance = Unit.objects.get(jurisdiction=panyu, name="区财政局")
-    assert ROLE_PHRASE_MIGRATION.role_phrase_units_to_groups(django_apps, None) == 1
-    department.refresh_from_db()
-    assert department.kind == UnitKind.GROUP and department.group_kinds == []
-    assert set(Assignment.objects.filter(unit=department).values_list("pk", flat=True)) == assigned
-    last = department.history.order_by("-history_date", "-history_id").first()
-    assert last.kind == UnitKind.GROUP and "职责称谓" in last.history_change_reason
-    assert Unit.objects.get(pk=finance.pk).kind == UnitKind.DEPARTMENT
-    assert ROLE_PHRASE_MIGRATION.role_phrase_units_to_groups(django_apps, None) == 0
 
 
 def test_no_unit_named_by_a_role_or_group_phrase_is_a_department_after_seeding(demo):
