@@ -61,6 +61,21 @@ _WIDTH_TABLE.update(
         ord("､"): "、",
         ord("｢"): "“",
         ord("｣"): "”",
+        # Corner brackets are the quotation marks of traditional-character and some typed texts; single
+        # angle brackets stand in for 《》 when a typist or font lacks them (关于印发〈X〉的通知). Folded so the
+        # title rules are written once, against “” and 《》.
+        ord("「"): "“",
+        ord("」"): "”",
+        ord("『"): "‘",
+        ord("』"): "’",
+        ord("〈"): "《",
+        ord("〉"): "》",
+        ord("\u2329"): "《",  # 〈 the older code point of the same mark
+        ord("\u232a"): "》",
+        ord("﹁"): "“",  # vertical-text forms from PDF copies
+        ord("﹂"): "”",
+        ord("︽"): "《",
+        ord("︾"): "》",
         ord("﹐"): ",",
         ord("﹑"): "、",
         ord("﹔"): ";",
