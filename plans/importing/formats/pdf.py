@@ -171,7 +171,7 @@ def _open(data: bytes):
             raise DocumentError(
                 ErrorCode.ENCRYPTED, "PDF设有打开密码,无法读取。请取消密码后重新导出PDF,或上传Word版本"
             ) from None
-        raise _damaged(str(exc)[:40]) from exc
+        raise _damaged("文件结构无法解析") from exc  # PDFium's own words are English and say no more
 
 
 def _page_lines(page, number: int) -> list[PlacedLine]:
