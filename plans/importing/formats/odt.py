@@ -18,6 +18,8 @@ import re
 import zipfile
 from collections.abc import Iterator
 
+from lxml import etree
+
 from ..errors import DocumentError, ErrorCode
 from .base import SAME_AS_ABOVE, Block, Read, Table, blocks_text
 
@@ -51,8 +53,6 @@ def uses_list_numbering(data: bytes) -> bool:
 
 def read_odt(data: bytes, *, source_format: str = "odt") -> Read:
     """Paragraphs and tables of an .odt in document order."""
-    from lxml import etree
-
     content, _ = _parts(data)
     try:
         root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, huge_tree=False))
