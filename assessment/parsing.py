@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from assessment.scoring import FULL_MARKS, RuleKind, RuleScope, q
-from plans.importing import parse_document, read_document
+from plans.importing import DocumentError, parse_bytes, parse_document, read_document
 
 DEPARTMENT = "department"
 TOWNSHIP = "township"
@@ -518,3 +518,18 @@ def parse_document_annexes(data: bytes, filename: str, encoding: str | None = No
     text = read_document(data, filename, encoding)
     document = parse_document(text)
     return parse_annexes(document.to_dict()["annexes"])
+
+
+def plan_reason(data: bytes, filename: str, encoding: str | None = None) -> str | None:
+    """Why an upload that holds no rubric is a plan (the plan importer's classifier and reason), or None.
+
+    Clerks send the plan to the rubric page as often as the rubric to the plan page; the page then offers
+    the plan import instead of saying only "no rubric found". A plan is a document the plan importer
+    classifies as one (``plans.importing.classify``, the same rule both pages use) and in which it finds
+    tasks (a 任务分工表 .xlsx as well as a text): a file it cannot read at all is no plan.
+    """
+    try:
+        document = parse_bytes(data, filename, encoding)
+    except DocumentError:
+        return None
+    return document.kind_reason if document.kind == "plan" and document.tasks else None

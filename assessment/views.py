@@ -148,7 +148,7 @@ def rubric_import(request: HttpRequest) -> HttpResponse:
     if jurisdiction is None:
         raise PermissionDenied("您的账号未绑定辖区,不能导入评分细则。")
     form = forms.RubricImportForm(request.POST or None, request.FILES or None)
-    status, details = 200, []
+    status, details, offer_plan = 200, [], False
     if request.method == "POST":
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -174,6 +174,9 @@ def rubric_import(request: HttpRequest) -> HttpResponse:
                 _for_the_form(exc)
                 form.add_error(None, exc.message)
                 status, details = exc.status, exc.details
+                # A plan sent here is offered to the plan import (one click, not a hunt), as the plan import
+                # offers a rubric to this page.
+                offer_plan = getattr(exc, "document_kind", None) == "plan"
             else:
                 done = [f"评分细则“{r.title}”" for r in outcome.rubrics] + [
                     f"目标责任书“{s.title}”" for s in outcome.statements
@@ -187,7 +190,12 @@ def rubric_import(request: HttpRequest) -> HttpResponse:
                 return redirect("assessment:home")
         else:
             status = 400
-    return render(request, "assessment/rubric_import.html", {"form": form, "details": details}, status=status)
+    return render(
+        request,
+        "assessment/rubric_import.html",
+        {"form": form, "details": details, "offer_plan": offer_plan},
+        status=status,
+    )
 
 
 # --- cycles -------------------------------------------------------------------------------------------

@@ -37,10 +37,25 @@ def rubric_import_document(
     except DocumentError as exc:
         raise AssessmentError(str(exc.code), exc.message, 400) from exc
     if not parsed.rubrics:
+        _refuse_a_plan(data, filename, encoding)
         raise AssessmentError(
             "no_rubric", "文件中没有找到考核评分细则(标题含“评分细则”的附件),请确认上传的是带附件的工作安排。", 400
         )
     return annexes_save(parsed=parsed, jurisdiction=jurisdiction, by=by, source_name=filename)
+
+
+def _refuse_a_plan(data: bytes, filename: str, encoding: str | None = None) -> None:
+    """A plan sent to the rubric page is refused as a plan, with the classifier's reason, and the page offers
+    the plan import (``document_kind``): "no rubric found" alone leaves the clerk guessing. The mirror of the
+    plan importer offering the rubric import for a rubric."""
+    reason = parsing.plan_reason(data, filename, encoding)
+    if reason is not None:
+        raise AssessmentError(
+            "is_plan",
+            f"这份文件看起来是工作规划,不是考核评分细则:{reason}。请到规划导入页上传。",
+            400,
+            document_kind="plan",
+        )
 
 
 def _check_parsed(rubric: parsing.ParsedRubric, *, year: int | None = None, unit_kind: str | None = None) -> None:
@@ -209,6 +224,7 @@ def rubric_import_xlsx(
     try:
         parsed = excel.rubric_from_xlsx(data, title=title)
     except excel.SheetError as exc:
+        _refuse_a_plan(data, filename or "sheet.xlsx")  # a 任务分工表 is a plan, not a rubric with bad columns
         raise AssessmentError("sheet", exc.message, 400, details=exc.details) from exc
     _check_parsed(parsed, year=year, unit_kind=unit_kind)
     with transaction.atomic():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import resource
 import sys
 import time
 from collections.abc import Callable
@@ -189,10 +190,16 @@ def formats(*, tasks: int = 340) -> dict[str, float]:
     pdf_bytes = convert.convert(source, source_suffix=".docx", target="pdf")
     doc_bytes = convert.convert(source, source_suffix=".docx", target="doc")
     pages = read_upload(pdf_bytes, "generated.pdf").pages
-    return {
-        f"pdf_text_{pages}_pages": round(_best_of(1, lambda: read_upload(pdf_bytes, "generated.pdf")), 4),
-        f"doc_convert_{pages}_pages": round(_best_of(1, lambda: read_upload(doc_bytes, "generated.doc")), 4),
-    }
+    figures = {f"pdf_text_{pages}_pages": round(_best_of(1, lambda: read_upload(pdf_bytes, "generated.pdf")), 4)}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    figures[f"doc_convert_{pages}_pages"] = round(_best_of(1, lambda: read_upload(doc_bytes, "generated.doc")), 4)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # LibreOffice's processor time, beside the wall time: on a machine shared with other work the wall time
+    # measures the queue for the processor, this the conversion itself.
+    figures[f"doc_convert_{pages}_pages_cpu"] = round(
+        (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), 4
+    )
+    return figures
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ CLASSES = ("plan", "rubric", "report", "other")
 ROLES = ("lead", "cooperating")
 BINARY_SUFFIXES = frozenset({".docx", ".xlsx", ".pdf", ".doc"})
 _GOLD_SUFFIX = ".gold.json"
-_DOCUMENT_KEYS = {"models", "class", "tasks", "document", "sections"}
+_DOCUMENT_KEYS = {"models", "class", "tasks", "document", "sections", "title"}
 _TASK_KEYS = {"path", "heading", "lead", "cooperating", "groups", "deadlines"}
 _KEY_LENGTH = 8  # characters of a task's first words that identify it when aligning
 # How far into a found task's heading or text the gold's first words may start: room for a label the
@@ -88,6 +88,7 @@ class Gold:
     klass: str
     tasks: tuple[GoldTask, ...]
     sections: dict[str, int] | None = None  # tasks per section path, recorded for the seed variants
+    title: str | None = None  # the plan's title as a reader gives it, where the document makes it a question
 
 
 @dataclass(frozen=True)
@@ -347,7 +348,11 @@ def load_gold(gold_path: str | Path) -> Gold:
             raise GoldError(f"{name}: 'sections' maps a section path to its number of tasks")
         if sum(sections.values()) != len(tasks):
             raise GoldError(f"{name}: 'sections' counts {sum(sections.values())} tasks, 'tasks' lists {len(tasks)}")
+    title = raw.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        raise GoldError(f"{name}: 'title' is the plan's title as a string")
     return Gold(
+        title=title,
         name=name,
         gold_path=gold_path,
         document=_document_for(gold_path, name, raw.get("document")),

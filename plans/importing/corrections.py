@@ -32,6 +32,7 @@ from typing import Any
 
 from .classify import KIND_NAMES
 from .deadlines import extract_deadlines
+from .normalize import comparison_key
 from .outline import Node, build_outline, match_marker, task_label
 from .parser import split_clauses, task_heading
 from .targets import extract_targets
@@ -434,10 +435,12 @@ def level_summary(parsed: dict[str, Any]) -> tuple[str, str]:
 
 def outline(parsed: dict[str, Any]) -> list[dict[str, Any]]:
     """Headings and tasks as one tree in document order, for the preview: ``{"section": dict, "children":
-    [...]}`` or ``{"task": dict, "merge_with": next path in the same heading or None, "split_points": [...]}``.
+    [...]}`` or ``{"task": dict, "merge_with": next path in the same heading or None, "split_points": [...],
+    "ocr_doubts": [the OCR doubts read in this task]}``.
     """
     tasks = parsed.get("tasks", [])
     following = {a["path"]: b["path"] for a, b in pairwise(tasks) if a["section_path"] == b["section_path"]}
+    doubts = task_ocr_doubts(parsed)
 
     def node(item: _Item) -> dict[str, Any]:
         if item.origin == "task":
@@ -445,6 +448,7 @@ def outline(parsed: dict[str, Any]) -> list[dict[str, Any]]:
                 "task": item.data,
                 "merge_with": following.get(item.path),
                 "split_points": split_points(item.data.get("text", "")),
+                "ocr_doubts": doubts.get(item.path, []),
             }
         return {
             "section": item.data,
@@ -452,6 +456,46 @@ def outline(parsed: dict[str, Any]) -> list[dict[str, Any]]:
         }
 
     return [node(item) for item in _tree(parsed)]
+
+
+# A doubt shorter than this (a page number, a lone 牵头) says too little to place it in one task.
+_DOUBT_MIN_KEY = 4
+
+
+def task_ocr_doubts(parsed: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The OCR doubts (``parsed["ocr_doubts"]``: page, line, text) by the path of the task they were read
+    in, so the preview shows each beside its task: the person checks the task against the paper where the
+    unit names and dates are, not in a list at the foot of the page.
+
+    A doubt is a raw OCR line; the task's text is that line after wrap repair and folding. The line, its
+    number (一、 (三) 2.) taken off and both reduced to ``comparison_key``, is found in the first task whose
+    heading and text hold it; a line that ran across two tasks or was misread past recognition is found by
+    either half. A doubt that lands in no task (the title, a heading) stays in the list only.
+    """
+    raw = parsed.get("ocr_doubts") or []
+    if not raw:
+        return {}
+    keys = [
+        (task["path"], comparison_key(task.get("heading", "") + task.get("text", "")))
+        for task in parsed.get("tasks", [])
+    ]
+    found: dict[str, list[dict[str, Any]]] = {}
+    for doubt in raw:
+        if not isinstance(doubt, dict):
+            continue
+        line = str(doubt.get("text", "")).strip()
+        marker = match_marker(line)
+        key = comparison_key(marker.rest if marker else line)
+        if len(key) < _DOUBT_MIN_KEY:
+            continue
+        half = len(key) // 2
+        pieces = [key] + ([key[:half], key[half:]] if half >= _DOUBT_MIN_KEY else [])
+        for piece in pieces:
+            path = next((path for path, text in keys if piece in text), None)
+            if path is not None:
+                found.setdefault(path, []).append(doubt)
+                break
+    return found
 
 
 def kind_name(parsed: dict[str, Any]) -> str:

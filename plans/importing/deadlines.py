@@ -7,6 +7,28 @@ Pure functions: the reference date is always an argument, never the clock, so th
 Conventions (documented in docs/import-json.md): 初/上旬 is the 10th, 中/中旬 the 20th, 底/末/下旬 and a bare
 month the last day; a quarter is due on its last day; 上半年 on 06-30, 下半年 and 年底 on 12-31; "X月前"
 (before month X) is the last day of the month before; 到2025年 and 2025年前 mean by 2025-12-31.
+
+A deadline given only as a frequency is read phrase by phrase (issue 13). A short period names its own
+due date, its end (what an office's 季报 and 月报 are chased by); a year, or no period at all, does not, and
+then nothing is invented: the phrase stays in the task's text, no deadline is made, and the legal office
+sets a date where it knows one.
+
+| phrase as printed                            | read as                                                    |
+| -------------------------------------------- | ---------------------------------------------------------- |
+| 每季度, 每季度一次, 每个季度, 每季, 每季度末 | ``{"rule": "quarterly"}``: the quarter's last day           |
+| 每半年, 每半年一次                           | ``{"rule": "half_yearly"}``: 06-30 and 12-31                |
+| 每月, 每月一次, 每个月, 每月底               | ``{"rule": "monthly", "part": "end"}``: the month's last day |
+| 每年 bare (每年开展一次, 每年至少组织一次)   | no deadline, kept as text                                  |
+| 定期, 定期开展                               | no deadline, kept as text                                  |
+| 每两年, 每三年                               | no deadline, kept as text                                  |
+
+Why: a quarterly, half-yearly or monthly duty is done within its period, and the period's end is the only
+date a reminder can use (at most months off). An annual duty's date varies (目录 at the start of the year,
+报告 by 3月1日, 演练 any time), so 12-31 would be a guess; and in 每人每年不少于60学时 or 每年不超过一次, 每年
+is a rate or a limit (a target), not a due date. 定期 names no period; a multi-year cycle has no start the
+text gives. Dated forms keep their readings: 每年上半年 is ``yearly`` with ``half`` (once a year), 每月5日(前)
+is ``monthly`` with ``day``, 每年3月底前 and 每年年底前 are ``yearly``. 每季度第…/每月第… (a day in words we
+do not read) make no deadline rather than a wrong one.
 """
 
 from __future__ import annotations
@@ -95,6 +117,8 @@ def next_due(recurrence: dict[str, Any], on_or_after: date) -> date:
     if rule == "quarterly":
         quarter_end_month = ((on_or_after.month - 1) // 3 + 1) * 3
         return _last_day(on_or_after.year, quarter_end_month)
+    if rule == "half_yearly":
+        return _last_day(on_or_after.year, 6 if on_or_after.month <= 6 else 12)
     if rule == "monthly":
         day = recurrence.get("day")
         candidate = _month_date(on_or_after.year, on_or_after.month, recurrence.get("part"), day)
@@ -119,6 +143,8 @@ def describe(recurrence: dict[str, Any]) -> str:
     rule = recurrence.get("rule")
     if rule == "quarterly":
         return "每季度末"
+    if rule == "half_yearly":
+        return "每半年末"
     if rule == "monthly":
         day = recurrence.get("day")
         return f"每月{day}日前" if day else f"每月{_PART_LABELS.get(recurrence.get('part'), '底')}"
@@ -156,8 +182,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("yearly_month", rf"每年(?:的)?{_M}{_PART}?(?:份)?{_BEFORE}?"),
         ("yearly_end", rf"每年(?:的)?(?:年底|年末|底){_BEFORE}?"),
         ("yearly_start", r"每年(?:的)?年初"),
-        ("quarterly", r"每(?:个)?季度(?:末|结束前)"),
-        ("monthly_day", rf"每(?:个)?月{_D}{_BEFORE}"),
+        # A frequency alone (see the table above): 每季度(一次), 每半年(一次), 每月(一次); not 每季度第… nor
+        # 每月第…, whose day the text goes on to give in words we do not read.
+        ("quarterly", r"每(?:个)?季(?:度)?(?:末|结束前)?(?![度第\d])"),
+        ("half_yearly", r"每半年(?:度)?(?:末|结束前)?(?![度第\d])"),
+        ("monthly_day", rf"每(?:个)?月{_D}{_BEFORE}?"),
+        ("monthly", rf"每(?:个)?月(?:(?:末|底|月末|月底){_BEFORE}?)?(?![第\d份])"),
         ("next_year_day", rf"次年{_M}{_D}{_BEFORE}?"),
         ("next_year_month", rf"次年{_M}{_PART}?{_BEFORE}?"),
         ("next_year_quarter", rf"次年{_Q}(?:末|{_BEFORE})?"),
@@ -263,6 +293,10 @@ def _build(kind: str, match: re.Match[str], text: str, plan_year: int | None) ->
             return Deadline(phrase, recurrence=_yearly({"month": 1, "part": "early"}))
         if kind == "quarterly":
             return Deadline(phrase, recurrence={"rule": "quarterly"})
+        if kind == "half_yearly":
+            return Deadline(phrase, recurrence={"rule": "half_yearly"})
+        if kind == "monthly":
+            return Deadline(phrase, recurrence={"rule": "monthly", "part": "end"})
         if kind == "monthly_day":
             return Deadline(phrase, recurrence={"rule": "monthly", "day": int(groups[0])})
         if kind.startswith("next_year"):

@@ -61,6 +61,21 @@ _WIDTH_TABLE.update(
         ord("､"): "、",
         ord("｢"): "“",
         ord("｣"): "”",
+        # Corner brackets are the quotation marks of traditional-character and some typed texts; single
+        # angle brackets stand in for 《》 when a typist or font lacks them (关于印发〈X〉的通知). Folded so the
+        # title rules are written once, against “” and 《》.
+        ord("「"): "“",
+        ord("」"): "”",
+        ord("『"): "‘",
+        ord("』"): "’",
+        ord("〈"): "《",
+        ord("〉"): "》",
+        ord("\u2329"): "《",  # 〈 the older code point of the same mark
+        ord("\u232a"): "》",
+        ord("﹁"): "“",  # vertical-text forms from PDF copies
+        ord("﹂"): "”",
+        ord("︽"): "《",
+        ord("︾"): "》",
         ord("﹐"): ",",
         ord("﹑"): "、",
         ord("﹔"): ";",
@@ -262,3 +277,16 @@ def normalize_document(text: str) -> NormalizedDocument:
 def normalize_text(text: str) -> str:
     """Convenience: the normalized document as text, one line per block."""
     return normalize_document(text).text
+
+
+_KEY_DROP_RE = re.compile(r"[^\u4e00-\u9fff0-9A-Za-z]")
+
+
+def comparison_key(text: str) -> str:
+    """A text reduced to what survives normalization unchanged (simplified characters, letters and digits,
+    no spaces or punctuation), to find a raw line (an OCR line, say) inside the parsed text it became after
+    line-wrap repair and folding."""
+    text = fold_width(text)
+    if has_traditional(text):
+        text = _T2S.convert(text)
+    return _KEY_DROP_RE.sub("", text)

@@ -39,10 +39,17 @@ _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\]
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
 _TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单)")
+# The plan a notice sends, named in its title or first sentence; bracketed by 《》 or quotes or bare
+# (〈〉 and 「」 are folded into 《》 and “” by normalize). The name stops before the brackets.
 _PUBLISHED_NAME_RES = (
-    re.compile(r"关于印发《?(.+?)》?的通知"),
+    re.compile(r"印发《(.+?)》的通知"),
+    re.compile(r"印发“([^“”]+?)”的通知"),
+    re.compile(r"关于印发(?![《“])(.+?)的通知"),
     re.compile(r"《(.+?)》"),
+    re.compile(r"将“([^“”]+?)”(?:印发|转发)"),
 )
+_TITLE_YEARS_LINE_RE = re.compile(r"^\((?:19|20)\d\d\s*年?(?:\s*[—\-–~至到]\s*(?:19|20)\d\d\s*年?)?\)$")
+_TITLE_YEARS_END_RE = re.compile(r"\([^()]*\d{4}[^()]*\)$")
 _PERIOD_RE = re.compile(r"((?:19|20)\d\d)\s*年?\s*[—\-–~至到]\s*((?:19|20)\d\d)")
 _SINGLE_YEAR_RE = re.compile(r"((?:19|20)\d\d)\s*年")
 _FIVE_YEAR_PLANS = {
@@ -99,6 +106,10 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
         warnings.append(ParseWarning("no_title", "未找到文件标题"))
     front = lines[: title_index if title_index is not None else 0]
     body_start = title_index + 1 if title_index is not None else 0
+    if title_index is not None and "印发" in lines[title_index]:
+        # The title came from the notice (no title line of the plan's own): the notice's number, signature
+        # and date follow its title, and its cover letter is the notice's, not the plan's preamble.
+        front, body_start = lines[:first_heading], first_heading
 
     kind, kind_reason = classify(normalized, title)
     plan_kind = _plan_kind(title) if kind == PLAN else None
@@ -226,9 +237,13 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
         ):
             candidates.append(index)
     if not candidates:
-        return None, None
+        return _notice_title(front)
     index = candidates[-1]
     title = front[index]
+    # The years printed on the line under the title (法治政府建设实施方案 / (2024—2025年)) are part of it.
+    if index + 1 < len(front) and _TITLE_YEARS_LINE_RE.match(front[index + 1]) and "(" not in title:
+        index += 1
+        title += front[index]
 
     fuller: list[str] = [front[i] for i in candidates[:-1]]
     for source in [meta.get("name", "")] + [line for line in front[:index] if "印发" in line or "《" in line]:
@@ -239,10 +254,27 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
         name_key = _title_key(name)
         if name == title or len(name) < len(title):
             continue
-        if name_key.endswith(key) or (_is_subsequence(key, name_key) and len(name_key) - len(key) <= 4):
+        if (
+            name_key.endswith(key)
+            or _TITLE_YEARS_END_RE.sub("", name_key).endswith(_TITLE_YEARS_END_RE.sub("", key))
+            or (_is_subsequence(key, name_key) and len(name_key) - len(key) <= 4)
+        ):
             title = name
             break
     return index, title
+
+
+def _notice_title(front: list[str]) -> tuple[int | None, str | None]:
+    """A notice that prints no title line of its own for the plan it sends (关于印发《X》的通知, then the
+    cover letter, then the plan's headings): the title is X from the notice title, without its brackets."""
+    for index, line in enumerate(front):
+        if len(line) > 120 or "印发" not in line or not line.endswith("通知"):
+            continue
+        for pattern in _PUBLISHED_NAME_RES[:3]:
+            match = pattern.search(line)
+            if match and _TITLE_KEYWORDS_RE.search(match.group(1)):
+                return index, match.group(1).strip()
+    return None, None
 
 
 def _plan_kind(title: str | None) -> str | None:

@@ -104,11 +104,48 @@ def is_task_header(kinds: dict[str, int]) -> bool:
 
 
 def find_header(table: Table) -> Columns | None:
+    """The header: one row, or two when a merged cell stands over the columns it divides (责任单位 over
+    牵头单位 | 配合单位; 序号 and 工作任务 merged down through both rows). Then the data starts under the
+    second row, and each column is named by its lower cell, or by the cell above it where the lower is
+    part of a merge."""
     for index, row in enumerate(table[:_HEADER_SEARCH_ROWS]):
-        kinds = header_columns(row)
-        if is_task_header(kinds):
-            return Columns(kinds=kinds, header_row=index, width=len(row))
+        upper_kinds = header_columns(row)
+        if len(upper_kinds) >= 2 and index + 1 < len(table) and is_header_words_row(table[index + 1]):
+            combined = _two_row_header(row, table[index + 1])
+            kinds = header_columns(combined)
+            if is_task_header(kinds):
+                return Columns(kinds=kinds, header_row=index + 1, width=max(len(row), len(table[index + 1])))
+        if is_task_header(upper_kinds):
+            return Columns(kinds=upper_kinds, header_row=index, width=len(row))
     return None
+
+
+def is_header_words_row(row: list[str]) -> bool:
+    """A row whose every written cell is a column name (牵头单位 | 配合单位 under a merged 责任单位), at least
+    two: the lower row of a two-row header, never a row of data."""
+    written = [cell for cell in row if cell.strip() and cell != SAME_AS_ABOVE]
+    return len(written) >= 2 and all(_is_column_name(cell) for cell in written)
+
+
+def _is_column_name(cell: str) -> bool:
+    """A cell that is a column's name (牵头单位, 配合单位(部门)), not data that holds a header word
+    (区司法局牵头): the word with at most two characters around it."""
+    cleaned = _HEADER_CLEAN_RE.sub("", normalize_line(cell))
+    return any(word in cleaned and len(cleaned) - len(word) <= 2 for _, words in _HEADER_WORDS for word in words)
+
+
+def _two_row_header(upper: list[str], lower: list[str]) -> list[str]:
+    """One header row from two: the lower cell where it is written, else the upper cell, a blank upper cell
+    (covered by a merge across columns) taking the written cell to its left."""
+    combined: list[str] = []
+    carried = ""
+    for index in range(max(len(upper), len(lower))):
+        top = upper[index] if index < len(upper) else ""
+        if top.strip() and top != SAME_AS_ABOVE:
+            carried = top
+        bottom = lower[index] if index < len(lower) else ""
+        combined.append(bottom if bottom.strip() and bottom != SAME_AS_ABOVE else carried)
+    return combined
 
 
 # --- text with | between cells --------------------------------------------------------------------------
@@ -171,8 +208,8 @@ class _Reader:
                 value = above.get(index, "") if cell == SAME_AS_ABOVE else cell
                 above[index] = value
                 filled.append(value)
-            if is_task_header(header_columns(row)):
-                continue  # the header repeated at the top of every printed page
+            if is_task_header(header_columns(row)) or is_header_words_row(row):
+                continue  # the header (either of its rows) repeated at the top of every printed page
             self._row(filled, row, columns)
 
     def _row(self, row: list[str], raw: list[str], columns: Columns) -> None:
@@ -308,8 +345,10 @@ def table_document(document: ParsedDocument, read: Read, *, reference_date: date
     plan_year = _plan_year(document, tables)
     reference = reference_date or document.issued or (date(plan_year, 1, 1) if plan_year else None)
     reader = _Reader(plan_year=plan_year, reference=reference)
+    cells = {_clean_text(cell) for table, _ in tables for row in table for cell in row}
     for table, columns in tables:
-        if document.title is None:
+        # The text parser reads cells as lines: a task cell ending in 计划 is no title of the document.
+        if document.title is None or document.title in cells:
             document.title = _title_in_table(table, columns) or _title_before(read)
         reader.read(table, columns)
     if not reader.tasks:
@@ -360,7 +399,7 @@ def _title_before(read: Read) -> str | None:
         if pipe_cells(block) is not None:
             break
         line = normalize_line(block)
-        if _TITLE_WORDS_RE.search(line) and len(line) <= 60:
+        if _TITLE_WORDS_RE.search(line) and len(line) <= 60 and not line.endswith(("。", ";", ":", ",")):
             candidates.append(line)
     return candidates[-1] if candidates else None
 

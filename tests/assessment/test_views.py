@@ -419,6 +419,39 @@ def test_rubric_import_through_the_page(client, legal_officer, reporter, seed_by
     assert export.status_code == 200 and export["Content-Disposition"].startswith("attachment")
 
 
+CORPUS = SEED.parents[1] / "corpus"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "02_qingyuan_county_units_on_lines.txt",  # a plan in text: (一) paragraphs, units on their own lines
+        "15_jiangzhou_city_table.xlsx",  # a 任务分工表 workbook: the .xlsx path of the rubric page
+        "16_donghu_district_table.docx",
+    ],
+)
+def test_a_plan_uploaded_as_rubric_is_offered_to_the_plan_import(client, legal_officer, name):
+    """Issue 13: the rubric page refuses a plan with the plan classifier's reason and a link to the plan
+    import (the mirror of the plan import offering a rubric to this page); nothing is saved."""
+    client.force_login(legal_officer)
+    upload = io.BytesIO((CORPUS / name).read_bytes())
+    upload.name = name
+    response = client.post(url("rubric-import"), {"file": upload})
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "这份文件看起来是工作规划,不是考核评分细则:标题含" in body or "不是考核评分细则:未找到" in body
+    assert "data-offer-plan" in body and f'href="{reverse("plans:import")}"' in body
+    assert not Rubric.objects.exists()
+
+
+def test_a_rubric_sheet_with_a_missing_column_is_not_offered_to_the_plan_import(client, legal_officer):
+    client.force_login(legal_officer)
+    response = client.post(
+        url("rubric-import"), {"file": xlsx([["考核事项", "考核内容", "评分标准"], ["一、a(100分)", "1.b", "c"]])}
+    )
+    assert response.status_code == 400 and "data-offer-plan" not in response.content.decode()
+
+
 def test_unit_downloads_its_sheet_and_statement(client, submission, reporter):
     services.self_assessment_save(
         submission=submission, by=reporter, items=self_inputs(submission, {}), summary_text="总结", today=TODAY

@@ -187,6 +187,17 @@ def test_the_seeds_text_documents_score_perfectly(gold_path):
     assert dict(Counter(task.section_path for task in document.tasks)) == (gold.sections or {})
 
 
+TITLED = [path for path in WRITTEN if load_gold(path).title]
+
+
+@pytest.mark.parametrize("gold_path", TITLED, ids=lambda path: path.name.removesuffix(".gold.json"))
+def test_the_plan_title_is_read_as_the_gold_gives_it(gold_path):
+    """Where the title is the question (a notice naming its plan in 〈〉 and printing no title line of its
+    own), the gold records it and the importer must give it, brackets removed."""
+    gold = load_gold(gold_path)
+    assert parse_bytes(gold.document.read_bytes(), gold.document.name).title == gold.title
+
+
 def _bar_failures(score: CorpusScore) -> list[str]:
     return [document.line() for document in score.documents if not document.perfect]
 

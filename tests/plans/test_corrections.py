@@ -250,3 +250,22 @@ def test_rebuilding_from_the_json_agrees_with_the_parser(path):
     same = c.apply_correction(parsed, {"kind": "task_level", "value": parsed["task_level"]})
     assert same["tasks"] == parsed["tasks"] and same["sections"] == parsed["sections"]
     assert parsed["task_level"] in [option.style for option in c.task_levels(parsed)]
+
+
+def test_ocr_doubts_are_placed_in_the_task_they_were_read_in():
+    """Issue 13: by the task's text, whatever OCR printed around it (traditional characters, full-width
+    punctuation, the number, wrap spaces); a line in no task is placed nowhere."""
+    parsed = {
+        "kind": "plan",
+        "tasks": [
+            {"path": "一/(一)", "section_path": "一", "heading": "完善制度", "text": "完善制度。年底前出台办法。"},
+            {"path": "一/(二)", "section_path": "一", "heading": "推进公开", "text": "推进公开。每季度通报办件情况。"},
+        ],
+        "ocr_doubts": [
+            {"page": 1, "line": 9, "text": "(二)推進公開。每季度通報 辦件情況", "confidence": 40.0},
+            {"page": 1, "line": 3, "text": "某区法治政府建设工作要点", "confidence": 45.0},
+        ],
+    }
+    placed = c.task_ocr_doubts(parsed)
+    assert list(placed) == ["一/(二)"] and placed["一/(二)"][0]["line"] == 9
+    assert c.task_ocr_doubts({**parsed, "ocr_doubts": []}) == {}

@@ -22,6 +22,7 @@ from plans import services
 from plans.importing import DocumentError, parse_bytes
 from plans.importing.archive import zip_check
 from plans.importing.formats import convert, ocr
+from plans.importing.formats.base import SAME_AS_ABOVE
 from plans.importing.formats.layout import PlacedLine, paragraphs, tidy
 from plans.importing.reader import read_upload
 from plans.models import PlanImport, PlanImportJob
@@ -30,6 +31,7 @@ from tests.plans.test_tables import docx_with_table
 
 ROOT = Path(__file__).resolve().parents[2]
 FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+CORPUS = Path(__file__).resolve().parents[2] / "fixtures" / "corpus"
 TABLE_ROWS = [
     ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
     ["1", "健全规范性文件审查机制", "区司法局", "区政府办公室", "2025年6月底前"],
@@ -358,6 +360,43 @@ def test_a_table_survives_doc_and_xls_conversion():
     xls = convert.convert(buffer.getvalue(), source_suffix=".xlsx", target="xls")
     document = parse_bytes(xls, "分工.xls")
     assert document.source_format == "xls" and len(document.tasks) == 3
+
+
+@pytest.mark.slow
+def test_a_doc_is_read_through_odt_with_its_merged_header_and_cells():
+    """Issue 13: a .doc is converted to .odt (fast) and read with the same blocks as its .docx: a two-row
+    header (责任单位 spanning 牵头单位 | 配合单位, the others merged down) and a lead unit merged down."""
+    requires_soffice()
+    source = (CORPUS / "37_qingshi_district_table_two_row_header.docx").read_bytes()
+    word97 = convert.convert(source, source_suffix=".docx", target="doc")
+    expected = parse_bytes(source, "分解表.docx")
+    read = read_upload(word97, "分解表.doc")
+    assert read.source_format == "doc"
+    assert read.tables[0][:2] == [
+        ["序号", "工作任务", "责任单位", "", "完成时限"],
+        [SAME_AS_ABOVE, SAME_AS_ABOVE, "牵头单位", "配合单位", SAME_AS_ABOVE],
+    ]
+    document = parse_bytes(word97, "分解表.doc")
+    found = [(t.path, t.heading, [(u.name, u.role) for u in t.units]) for t in document.tasks]
+    assert found == [(t.path, t.heading, [(u.name, u.role) for u in t.units]) for t in expected.tasks]
+    assert document.title == expected.title
+
+
+@pytest.mark.slow
+def test_a_doc_numbered_by_word_lists_keeps_its_numbers():
+    """Word's automatic numbering prints no text into .odt: such a .doc is read through .docx instead."""
+    requires_soffice()
+    document = docx.Document()
+    document.add_paragraph("某区2025年法治政府建设工作要点")
+    document.add_paragraph("一、重点任务")
+    for text in ("健全依法决策机制(区司法局负责)。", "推进政务公开(区政府办公室负责)。"):
+        document.add_paragraph(text, style="List Number")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    word97 = convert.convert(buffer.getvalue(), source_suffix=".docx", target="doc")
+    read = read_upload(word97, "要点.doc")
+    assert "1.健全依法决策机制(区司法局负责)。" in read.text.replace(" ", "").replace("\t", "")
+    assert len(parse_bytes(word97, "要点.doc").tasks) == 2
 
 
 @pytest.mark.slow

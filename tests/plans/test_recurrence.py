@@ -10,6 +10,7 @@ import datetime as dt
 
 import pytest
 
+from plans.importing import parse_document
 from plans.importing.deadlines import describe, extract_deadlines, next_due
 from plans.models import Deadline
 from tasks import services
@@ -84,6 +85,48 @@ TABLE = [
             (D(2026, 12, 31), D(2026, 12, 31)),
         ],
     ),
+    # Issue 13: a frequency alone names its period's end (the table in plans/importing/deadlines.py).
+    (
+        "每季度通报一次审查情况",
+        {"rule": "quarterly"},
+        "每季度末",
+        [(D(2026, 1, 1), D(2026, 3, 31)), (D(2026, 4, 1), D(2026, 6, 30)), (D(2026, 12, 31), D(2026, 12, 31))],
+    ),
+    (
+        "每季度一次",
+        {"rule": "quarterly"},
+        "每季度末",
+        [(D(2026, 5, 15), D(2026, 6, 30)), (D(2026, 10, 1), D(2026, 12, 31))],
+    ),
+    (
+        "每半年通报一次评查结果",
+        {"rule": "half_yearly"},
+        "每半年末",
+        [
+            (D(2026, 1, 1), D(2026, 6, 30)),
+            (D(2026, 6, 30), D(2026, 6, 30)),
+            (D(2026, 7, 1), D(2026, 12, 31)),
+            (D(2027, 1, 1), D(2027, 6, 30)),
+        ],
+    ),
+    (
+        "每半年一次",
+        {"rule": "half_yearly"},
+        "每半年末",
+        [(D(2026, 3, 1), D(2026, 6, 30)), (D(2026, 12, 31), D(2026, 12, 31))],
+    ),
+    (
+        "每月报送工作动态",
+        {"rule": "monthly", "part": "end"},
+        "每月底",
+        [(D(2026, 2, 1), D(2026, 2, 28)), (D(2026, 2, 28), D(2026, 2, 28)), (D(2026, 12, 31), D(2026, 12, 31))],
+    ),
+    (
+        "每个月通报一次",
+        {"rule": "monthly", "part": "end"},
+        "每月底",
+        [(D(2024, 2, 10), D(2024, 2, 29)), (D(2026, 4, 30), D(2026, 4, 30))],
+    ),
     (
         "每月20日前报送",
         {"rule": "monthly", "day": 20},
@@ -121,6 +164,43 @@ def test_the_daily_job_rolls_each_recurrence(district, unit, phrase, rule, words
         services.recurring_deadlines_roll(today=today)
         task.refresh_from_db()
         assert task.due_on == expected, (phrase, today)
+
+
+# Issue 13: frequencies that imply no date stay in the task's text; no deadline, no invented date.
+UNDATED = [
+    "每年开展一次行政执法案卷评查",
+    "每年至少组织一次综合应急演练",
+    "执法人员每人每年参加培训不少于60学时",
+    "原则上每年不超过一次",
+    "定期通报审查情况",
+    "定期轮岗",
+    "每两年开展一次全面清理",
+    "每季度第一个月报送",  # a day the text gives in words we do not read: not guessed as the quarter's end
+]
+
+
+@pytest.mark.parametrize("phrase", UNDATED)
+def test_a_frequency_without_a_date_makes_no_deadline(phrase):
+    assert extract_deadlines(phrase, plan_year=2026, reference=D(2026, 1, 1)) == ([], [])
+
+
+def test_a_frequency_in_a_plan_is_a_recurring_deadline_of_its_task():
+    """End to end: the parsed task carries the rule and its next date; the bare 每年 task carries none."""
+    document = parse_document(
+        "某县2026年法治政府建设工作要点\n一、重点任务\n"
+        "(一)加强规范性文件审查,每季度通报一次审查情况。(县司法局负责)\n"
+        "(二)开展行政执法案卷评查,每半年通报一次评查结果。(县司法局负责)\n"
+        "(三)每年开展一次行政执法人员培训。(县司法局负责)\n"
+        "(四)定期通报行政机关负责人出庭应诉情况。(县司法局负责)\n",
+        reference_date=D(2026, 4, 1),
+    )
+    rules = [[(d.text, d.recurrence, d.next_due) for d in task.deadlines] for task in document.tasks]
+    assert rules == [
+        [("每季度", {"rule": "quarterly"}, D(2026, 6, 30))],
+        [("每半年", {"rule": "half_yearly"}, D(2026, 6, 30))],
+        [],
+        [],
+    ]
 
 
 def test_a_one_off_deadline_does_not_move():

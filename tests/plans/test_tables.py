@@ -19,6 +19,10 @@ TABLE_DOCUMENTS = [
     "14_shiling_county_table_reordered",
     "15_jiangzhou_city_table",
     "16_donghu_district_table",
+    # Issue 13: two-row headers (责任单位 merged over 牵头单位 | 配合单位) and a ruled table in a PDF.
+    "36_songjiang_county_table_two_row_header",
+    "37_qingshi_district_table_two_row_header",
+    "38_baishi_county_table",
 ]
 
 
@@ -30,6 +34,56 @@ def test_corpus_tables_read_as_their_gold(name):
     for role in ("lead", "cooperating", "groups"):
         assert score.units[role].fp == 0 and score.units[role].fn == 0, role
     assert score.deadlines.fn == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "36_songjiang_county_table_two_row_header",
+        "37_qingshi_district_table_two_row_header",
+        "38_baishi_county_table",
+    ],
+)
+def test_the_title_of_a_table_document_is_its_title_not_a_cell(name):
+    gold = load_gold(CORPUS / f"{name}.gold.json")
+    document = parse_bytes(gold.document.read_bytes(), gold.document.name)
+    assert document.title == gold.title and document.meta["table"] == "任务分工表"
+
+
+def test_a_two_row_header_names_columns_by_the_lower_row():
+    """责任单位 spans 牵头单位 | 配合单位 below it; 序号/工作任务/完成时限 are merged down (read as blank in
+    text with | between cells); the sub-header row is no task, nor when the header repeats on a new page."""
+    text = "\n".join(
+        [
+            "某区2025年重点任务分工表",
+            "|序号|工作任务|责任单位||完成时限|",
+            "|||牵头单位|配合单位||",
+            "|1|健全行政决策制度|区政府办公室|区司法局|2025年6月底前|",
+            "|2|开展规范性文件清理|区司法局|区政府各部门|2025年底前|",
+            "|序号|工作任务|责任单位||完成时限|",
+            "|||牵头单位|配合单位||",
+            "|3|推行柔性执法|区市场监管局|区司法局、区税务局|每季度|",
+        ]
+    )
+    header = find_header([cells.split("|")[1:-1] for cells in text.splitlines()[1:]])
+    assert header is not None and header.header_row == 1
+    assert header.kinds == {"number": 0, "name": 1, "lead": 2, "cooperating": 3, "deadline": 4}
+    document = parse_bytes(text.encode(), "分工表.txt")
+    units = [[(u.name, str(u.role)) for u in task.units] for task in document.tasks]
+    assert units == [
+        [("区政府办公室", "lead"), ("区司法局", "cooperating")],
+        [("区司法局", "lead"), ("区政府各部门", "cooperating")],
+        [("区市场监管局", "lead"), ("区司法局", "cooperating"), ("区税务局", "cooperating")],
+    ]
+
+
+def test_a_data_row_holding_a_header_word_is_not_a_second_header_row():
+    rows = [
+        ["序号", "工作任务", "责任单位", "完成时限"],
+        ["", "", "区司法局牵头", "各部门配合"],
+        ["1", "健全行政决策制度", "区政府办公室", "2025年6月底前"],
+    ]
+    assert find_header(rows).header_row == 0
 
 
 def test_sections_and_paths_of_the_pipe_table():

@@ -197,3 +197,25 @@ def test_the_preview_marks_the_lines_ocr_read_uncertainly(client, panyu_officer)
     plan_import.save(update_fields=["parsed"])
     page = client.get(response["Location"]).content.decode()
     assert "文字识别(OCR)存疑的行(1 行)" in page and "区编办牵头,区财攻局配合(第3页)" in page
+
+
+def test_the_preview_shows_each_ocr_doubt_beside_its_task(client, panyu_officer):
+    """Issue 13: a doubtful OCR line is shown in the tree beside the task it was read in (as printed:
+    a wrap space, a misread character, the task's own number), and still in the list with its page."""
+    client.force_login(panyu_officer)
+    response = upload(client, PANYU, seed_bytes(PANYU))
+    plan_import = PlanImport.objects.get()
+    plan_import.parsed["ocr_doubts"] = [
+        # Task (一)4 as scanned: its number, a wrap space, and 垄断 misread as 龚断 in the second half.
+        {"page": 2, "line": 7, "text": "4.全面清理规范行政审批 中介服务项目及收费,破除中介服务龚断", "confidence": 38},
+        {"page": 3, "line": 2, "text": "创新市场监管方式,完善市场监管体系", "confidence": 52.5},
+        {"page": 1, "line": 1, "text": "第1页", "confidence": 20.0},  # too short to place: the list only
+    ]
+    plan_import.save(update_fields=["parsed"])
+    page = client.get(response["Location"]).content.decode()
+    assert "文字识别(OCR)存疑的行(3 行)" in page
+    four = page.split('data-preview-task="二/(一)/4"', 1)[1].split("</li>", 1)[0]
+    assert 'data-task-ocr-doubts="二/(一)/4"' in four and "中介服务龚断”(第2页)" in four
+    six = page.split('data-preview-task="二/(一)/6"', 1)[1].split("</li>", 1)[0]
+    assert "“创新市场监管方式,完善市场监管体系”(第3页)" in six
+    assert page.count("data-task-ocr-doubts=") == 2

@@ -21,7 +21,8 @@ SOFFICE_CANDIDATES = ("soffice", "libreoffice", "/usr/bin/soffice", "/usr/lib/li
 # A profile LibreOffice has initialised once (that takes half its start-up), copied into each conversion's
 # private profile: conversions stay independent and start twice as fast.
 PROFILE_TEMPLATE = Path(tempfile.gettempdir()) / f"lawgov-soffice-profile-{os.getuid()}"
-_FORMAT_NAMES = {"docx": "Word(.docx)", "xlsx": "Excel(.xlsx)", "pdf": "PDF"}
+# What the person is asked to save the file as when a conversion fails (.odt is our intermediate, not theirs).
+_FORMAT_NAMES = {"docx": "Word(.docx)", "odt": "Word(.docx)", "xlsx": "Excel(.xlsx)", "pdf": "PDF"}
 
 
 def soffice_path() -> str | None:

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 
 from ..errors import DocumentError, ErrorCode
 from . import ocr
-from .base import EXTRACTING, Progress, Read, no_progress
+from .base import EXTRACTING, SAME_AS_ABOVE, Block, Progress, Read, Table, no_progress
 from .layout import PlacedLine, paragraphs
 
 MAX_PDF_PAGES = 300
@@ -64,8 +65,100 @@ def read_pdf(data: bytes, *, progress: Progress = no_progress) -> Read:
             source = "pdf_scan"
     finally:
         document.close()
-    blocks = paragraphs(placed)
-    return Read(text="\n".join(blocks), source_format=source, blocks=list(blocks), ocr_doubts=doubts, pages=count)
+    blocks: list[Block] = list(paragraphs(placed))
+    if source == "pdf":
+        # A 任务分工表 printed as a ruled table: its rows as cells (the table reader's input), after the text.
+        blocks.extend(_tables(data, _table_pages(placed)))
+    text = "\n".join(block for block in blocks if isinstance(block, str))
+    return Read(text=text, source_format=source, blocks=blocks, ocr_doubts=doubts, pages=count)
+
+
+# A line that names three columns of a task-division table (序号 工作任务 牵头单位 配合单位 完成时限) marks a
+# page worth reading for tables: pdfplumber's table finder is slow (pdfminer), so it reads only those pages.
+_COLUMN_WORDS_RE = re.compile(r"序号|任务|措施|内容|牵头|配合|责任单位|责任部门|时限|时间节点|完成时间")
+_MAX_TABLE_PAGES = 40
+
+
+def _table_pages(placed: list[PlacedLine]) -> list[int]:
+    pages: list[int] = []
+    for line in placed:
+        if line.page not in pages and len(line.text) <= 60 and len(set(_COLUMN_WORDS_RE.findall(line.text))) >= 3:
+            pages.append(line.page)
+    return pages[:_MAX_TABLE_PAGES]
+
+
+def _tables(data: bytes, pages: list[int]) -> list[Table]:
+    """The ruled tables on ``pages`` as rows of cell texts, a table continued over several pages joined.
+
+    pdfplumber gives a cell covered by a merge as None: under a written cell (a lead unit merged down over
+    three tasks) it reads ``SAME_AS_ABOVE``; in a row with one written cell (a section row spanning the
+    table) or in the first row, blank.
+    """
+    if not pages:
+        return []
+    import pdfplumber
+
+    tables: list[Table] = []
+    last_page = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data), pages=pages) as pdf:
+            for page in pdf.pages:
+                for position, found in enumerate(page.find_tables()):
+                    rows = _table_rows([[_cell_text(page.chars, cell) for cell in row.cells] for row in found.rows])
+                    if not rows:
+                        continue
+                    continued = position == 0 and last_page == page.page_number - 1
+                    if tables and continued and len(rows[0]) == len(tables[-1][0]):
+                        tables[-1].extend(rows)  # the same table, running on from the page before
+                    else:
+                        tables.append(rows)
+                    last_page = page.page_number
+    except Exception:  # pdfminer's errors have no common base: a table we cannot read leaves the text
+        return []
+    return tables
+
+
+def _cell_text(chars: list[dict], box: tuple[float, float, float, float] | None) -> str | None:
+    """The text of a cell (None for a cell covered by a merge): its characters by their centres, line by
+    line; a line that reaches the cell's right edge was wrapped there and runs on without a break (县人力资源社
+    / 会保障局), a shorter one ends where the writer ended it (one unit a line)."""
+    if box is None:
+        return None
+    left, top, right, bottom = box
+    inside = [
+        char
+        for char in chars
+        if left <= (char["x0"] + char["x1"]) / 2 <= right and top <= (char["top"] + char["bottom"]) / 2 <= bottom
+    ]
+    lines: list[list[dict]] = []
+    for char in sorted(inside, key=lambda char: (round(char["top"]), char["x0"])):
+        if lines and abs(lines[-1][0]["top"] - char["top"]) <= char["size"] * 0.5:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    text = ""
+    for index, line in enumerate(lines):
+        line.sort(key=lambda char: char["x0"])
+        text += "".join(char["text"] for char in line)
+        if index + 1 < len(lines):
+            padding = max(line[0]["x0"] - left, 0.0)
+            full = right - line[-1]["x1"] < line[-1]["size"] + padding
+            text += "" if full else "\n"
+    return text.strip()
+
+
+def _table_rows(raw: list[list[str | None]]) -> Table:
+    rows: Table = []
+    for index, cells in enumerate(raw):
+        written = [cell for cell in cells if cell is not None and cell.strip()]
+        spanning = len([cell for cell in cells if cell is not None]) == 1
+        row = [
+            (cell or "").strip() if cell is not None else ("" if index == 0 or spanning else SAME_AS_ABOVE)
+            for cell in cells
+        ]
+        if written or any(cell == SAME_AS_ABOVE for cell in row):
+            rows.append(row)
+    return rows
 
 
 def _open(data: bytes):
@@ -78,7 +171,7 @@ def _open(data: bytes):
             raise DocumentError(
                 ErrorCode.ENCRYPTED, "PDF设有打开密码,无法读取。请取消密码后重新导出PDF,或上传Word版本"
             ) from None
-        raise _damaged(str(exc)[:40]) from exc
+        raise _damaged("文件结构无法解析") from exc  # PDFium's own words are English and say no more
 
 
 def _page_lines(page, number: int) -> list[PlacedLine]:
