@@ -33,6 +33,7 @@ from assessment.models import (
     Rubric,
     Submission,
     SubmissionStatus,
+    UnsubmittedRule,
     WindowExtension,
 )
 from lawgov.errors import refusals_go_back_to, refused
@@ -209,6 +210,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         "self_start": f"{year}-12-01",
         "self_end": f"{year}-12-10",
         "weight": 10,
+        "unsubmitted_rule": UnsubmittedRule.ZERO,
         "units": [u.pk for u in services.default_participants(jurisdiction, exclude=request.user.unit)],
     }
     form = forms.CycleCreateForm(request.POST or None, initial=initial, rubrics=rubrics, units=units)
@@ -230,10 +232,13 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                     weight=data["weight"],
                     units=data["units"],
                     by=request.user,
+                    unsubmitted_rule=data.get("unsubmitted_rule") or UnsubmittedRule.ZERO,
+                    unsubmitted_points=data.get("unsubmitted_points"),
+                    converted_capped=data["converted_capped"],
                 )
             except services.AssessmentError as exc:
                 _for_the_form(exc)
-                form.add_error(None, exc.message)
+                form.add_error(exc.code if exc.code in form.fields else None, exc.message)
                 status = exc.status
             else:
                 messages.success(request, f"已开启“{cycle.title}”,{cycle.submissions.count()}个单位参加。")
@@ -315,6 +320,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     unsubmitted_rule=data.get("unsubmitted_rule") or None,
                     unsubmitted_points=data.get("unsubmitted_points"),
                     converted_capped=data["converted_capped"],
+                    fact_sources=forms.fact_sources_input(request.POST),
                 )
             except services.AssessmentError as exc:
                 _for_the_form(exc)
@@ -326,8 +332,17 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("assessment:cycle", pk=cycle.pk)
         else:
             status = 400
+    rows = selectors.fact_source_rows(cycle=cycle)
+    if request.method == "POST" and forms.fact_sources_input(request.POST) is not None:
+        posted = forms.fact_sources_input(request.POST)
+        for row in rows:  # a refused form keeps the mapping as chosen
+            row.source = posted.get(row.rule.key, "")
+    rows.sort(key=lambda r: not r.source)  # what is mapped first
     return render(
-        request, "assessment/cycle_form.html", {"form": form, "cycle": cycle, "creating": False}, status=status
+        request,
+        "assessment/cycle_form.html",
+        {"form": form, "cycle": cycle, "creating": False, "source_rows": rows},
+        status=status,
     )
 
 
@@ -374,7 +389,8 @@ def unsubmitted_batch(request: HttpRequest, pk: int) -> HttpResponse:
         marked = services.unsubmitted_batch_review(cycle=cycle, by=request.user, expected=expected, today=today)
         messages.success(
             request,
-            f"已按未提交处理{len(marked)}个单位:{'、'.join(s.unit.name for s in marked)}。{cycle.unsubmitted_text()}。",
+            f"已按未提交处理{len(marked)}个单位:{'、'.join(s.unit.name for s in marked)}。"
+            f"计分规则:{cycle.unsubmitted_text()}。",
         )
         return redirect("assessment:queue", pk=cycle.pk)
     targets = selectors.unsubmitted_unreviewed(cycle=cycle, today=today)
@@ -617,8 +633,26 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("考核结果已审定发布,或您不是本辖区法制办,不能审核。")
     today = timezone.localdate()
     status = 200
-    posted = posted_adjust = None
-    if request.method == "POST":
+    posted = posted_adjust = grounds = None
+    adopt = request.POST.get("adopt", "") if request.method == "POST" else ""
+    if adopt:
+        # 采用平台数据: the platform's facts go into the form, not the database; the office checks them,
+        # writes its basis and saves. What it typed elsewhere on the form stays as typed.
+        rules = services.RubricRules.load(submission.rubric_id)
+        posted = forms.review_inputs(request.POST, rules, unsubmitted=submission.never_submitted)
+        posted_adjust, grounds = forms.adjust_inputs(request.POST, rules)
+        wanted = None if adopt == "all" else [int(adopt)] if adopt.isdigit() else []
+        taken = selectors.platform_inputs(submission=submission, today=today, item_ids=wanted)
+        for item_id, facts in taken.items():
+            entry = posted[item_id]
+            posted[item_id] = services.ReviewInput(
+                facts={**entry.facts, **facts}, reasons=entry.reasons, comment=entry.comment, scored=True
+            )
+        if taken:
+            messages.info(request, f"已填入{len(taken)}个评分项的平台数据(尚未保存):请核对,写明核定依据后保存。")
+        else:
+            messages.warning(request, "该评分项没有可采用的平台数据。")
+    elif request.method == "POST":
         rules = services.RubricRules.load(submission.rubric_id)
         posted = forms.review_inputs(request.POST, rules, unsubmitted=submission.never_submitted)
         posted_adjust, grounds = forms.adjust_inputs(request.POST, rules)
@@ -651,7 +685,12 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment:review", pk=submission.pk)
     allowed = services.review_allowed_statuses(submission, today=today)
     sheet = selectors.submission_sheet(
-        submission=submission, mode="review", today=today, posted=posted, posted_adjust=posted_adjust
+        submission=submission,
+        mode="review",
+        today=today,
+        posted=posted,
+        posted_adjust=posted_adjust,
+        posted_grounds=grounds,
     )
     window_end = services.unit_window_end(submission)
     state = submission.state(today=today, until=window_end)

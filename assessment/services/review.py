@@ -90,6 +90,7 @@ def review_save(
         raise AssessmentError("not_submitted", "该单位尚未提交自评(自评时间未截止),暂不能审核。", 409)
     rules = RubricRules.load(submission.rubric_id)
     known = {i.pk: i for i in rules.items}
+    claimed = dict(ItemScore.objects.filter(submission=submission).values_list("item_id", "self_facts"))
     cleaned: dict[int, tuple[dict | None, dict, str]] = {}
     for item_id, entry in items.items():
         item = known.get(int(item_id))
@@ -98,10 +99,12 @@ def review_save(
         if not entry.scored and submission.never_submitted:
             cleaned[item.pk] = (None, {}, (entry.comment or "").strip())
             continue
-        facts, reasons = facts_clean(
-            rules.by_item.get(item.pk, []), entry.facts, entry.reasons, item=item, need_reason=True
-        )
-        cleaned[item.pk] = (facts, reasons, (entry.comment or "").strip())
+        item_rules = rules.by_item.get(item.pk, [])
+        facts, reasons = facts_clean(item_rules, entry.facts, entry.reasons, item=item, need_reason=True)
+        comment = (entry.comment or "").strip()
+        if not comment and not reasons:
+            _basis_check(submission, item, score_stored(item, item_rules, facts).score, claimed, item_rules)
+        cleaned[item.pk] = (facts, reasons, comment)
     adjust = None
     if adjust_facts is not None:
         adjust = facts_clean(rules.adjustments, adjust_facts, adjust_grounds or {}, item=None, need_reason=True)
@@ -159,6 +162,20 @@ def review_save(
     submission._history_user = recorded_user(by)
     submission.save()
     return submission
+
+
+def _basis_check(submission: Submission, item, found, claimed: Mapping[int, Any], item_rules) -> None:
+    """审定依据: the legal office writes down what its score rests on wherever it decides something the unit
+    did not declare: every item it scores on site for a unit that never submitted, and every item whose
+    score it sets apart from the unit's own (a reason given for a discretionary deduction counts)."""
+    where = f"{item.category.label}.{item.shown_number}“{item.name}”"
+    if submission.never_submitted:
+        raise AssessmentError(
+            "basis", f"{where}:该单位未提交自评,现场核定须写明核定依据(查阅的材料、核实的情况)。", 400
+        )
+    own = score_stored(item, item_rules, claimed.get(item.pk)).score
+    if found != own:
+        raise AssessmentError("basis", f"{where}:核定得分{found}分与单位自评{own}分不同,须写明核定依据。", 400)
 
 
 def submission_totals(submission: Submission, rules: RubricRules | None = None) -> scoring.Total:
@@ -242,7 +259,8 @@ def cycle_approve(
     *, cycle: AssessmentCycle, by: User | SystemActor, note: str = "", today: dt.date | None = None
 ) -> AssessmentCycle:
     """The government has approved the results: every total is recomputed from the facts one last time,
-    the cycle is locked and the results are published to the units."""
+    the cycle is locked and the results are published to the units. ``note`` (审定依据: the meeting or
+    document that approved them) is required: a published ranking says on whose authority it stands."""
     cycle_writable_check(cycle, by, "审定考核结果")
     cycle_lock_open(cycle.pk)  # before rescoring touches the submissions: the same lock order as a save
     if cycle.approved:
@@ -263,6 +281,10 @@ def cycle_approve(
                 for p in pending
             ],
         )
+    if not (note or "").strip():
+        raise AssessmentError(
+            "note", "请填写审定依据:区政府审定考核结果的会议或文件(如“区政府第X次常务会议审定”)。", 400
+        )
     cycle_rescore(cycle=cycle)
     done = AssessmentCycle.objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).update(
         status=CycleStatus.APPROVED,
@@ -279,7 +301,7 @@ def cycle_approve(
         kind=Notification.Kind.ASSESSMENT_PUBLISHED,
         key="assessment_published:{submission}",
         title=lambda s: f"{cycle.year}年度法治政府建设考核结果已发布:总分 {s.final_total} 分",
-        body="请在考核页面查看本单位的得分、核定意见和名次。",
+        body="请在考核页面查看本单位的得分、核定依据和名次。",
     )
     return cycle
 
