@@ -369,9 +369,15 @@ def cycle_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ApproveForm(request.POST)
     form.is_valid()
     # Refused while units are unreviewed: the refusal names each once, as a link to its review (details).
-    services.cycle_approve(
-        cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""), today=timezone.localdate()
-    )
+    try:
+        services.cycle_approve(
+            cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""), today=timezone.localdate()
+        )
+    except services.AssessmentError as exc:
+        if exc.code != "note":
+            raise
+        form.add_error("note", exc.message)  # beside the field, on the ranking page it was typed on
+        return _ranking_page(request, cycle, approve_form=form, status=400)
     messages.success(request, "考核结果已审定发布,各单位可查看本单位得分与名次。")
     return redirect("assessment:ranking", pk=cycle.pk)
 
@@ -428,7 +434,9 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     return _ranking_page(request, cycle)
 
 
-def _ranking_page(request: HttpRequest, cycle: AssessmentCycle) -> HttpResponse:
+def _ranking_page(
+    request: HttpRequest, cycle: AssessmentCycle, *, approve_form: forms.ApproveForm | None = None, status: int = 200
+) -> HttpResponse:
     today = timezone.localdate()
     can_approve = AssessmentCycle.objects.editable_by(request.user).filter(pk=cycle.pk).exists()
     rankings = selectors.ranking(cycle=cycle, today=today)
@@ -443,10 +451,11 @@ def _ranking_page(request: HttpRequest, cycle: AssessmentCycle) -> HttpResponse:
             "cycle": cycle,
             "rankings": rankings,
             "can_approve": can_approve,
-            "approve_form": forms.ApproveForm(),
+            "approve_form": approve_form or forms.ApproveForm(),
             "pending": pending,
             "batch_count": len(batch),
         },
+        status=status,
     )
 
 

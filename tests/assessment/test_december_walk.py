@@ -310,8 +310,9 @@ def test_the_office_writes_its_basis_for_on_site_and_changed_scores_and_for_appr
     for s in Submission.objects.filter(cycle=cycle):
         items = review_all(s) if s.never_submitted else {}
         services.review_save(submission=s, by=legal_officer, items=items, finish=True, today=AFTER)
-    response = client.post(url("approve", cycle.pk), {"note": "  "}, follow=True)
-    assert "请填写审定依据" in response.content.decode()
+    response = client.post(url("approve", cycle.pk), {"note": "  "})
+    assert response.status_code == 400 and "data-note-error" in response.content.decode()
+    assert "请填写审定依据" in response.content.decode().split("data-note-error>")[1][:80]
     cycle.refresh_from_db()
     assert not cycle.approved
     refused(lambda: services.cycle_approve(cycle=cycle, by=legal_officer, note="", today=AFTER), 400, "审定依据")
