@@ -632,3 +632,4 @@ class NotificationKind(models.TextChoices):
 
     ASSESSMENT_RETURNED = "assessment_returned", "考核自评被退回"
     ASSESSMENT_PUBLISHED = "assessment_published", "考核结果已发布"
+    ASSESSMENT_WINDOW = "assessment_window", "考核自评时间"

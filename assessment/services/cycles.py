@@ -23,8 +23,13 @@ from assessment.models import (
     WindowExtension,
 )
 from assessment.rules import fact_sources_clean, fact_sources_recognised
-from assessment.services._common import AssessmentError, cycle_writable_check, require_legal_office
-from lawgov.models import SystemActor, Unit, UnitKind, User, recorded_user
+from assessment.services._common import (
+    AssessmentError,
+    cycle_writable_check,
+    notify_reporters,
+    require_legal_office,
+)
+from lawgov.models import Notification, SystemActor, Unit, UnitKind, User, recorded_user
 
 
 def _check_cycle_fields(
@@ -161,7 +166,25 @@ def cycle_create(
     cycle._history_user = recorded_user(by)
     cycle.save()
     _participants_add(cycle, units)
+    _window_announce(Submission.objects.filter(cycle=cycle).select_related("cycle"), cycle=cycle)
     return cycle
+
+
+def _window_announce(submissions, *, cycle: AssessmentCycle, until: dt.date | None = None) -> int:
+    """The bell of the units' reporters when their window opens or its dates change (a unit's own
+    extension: ``until``). Keyed by the dates, so the same window is announced once however often it is
+    saved; a change of dates is announced again."""
+    end = until or cycle.self_end
+    return notify_reporters(
+        submissions,
+        kind=Notification.Kind.ASSESSMENT_WINDOW,
+        key=f"assessment_window:{{submission}}:{cycle.self_start:%Y%m%d}:{end:%Y%m%d}",
+        title=lambda s: (
+            f"{cycle.title}:自查自评时间{cycle.self_start:%Y-%m-%d}至{end:%Y-%m-%d}"
+            + ("(已为本单位延长)" if until else "")
+        ),
+        body="请在截止日期前填写并提交本单位的自查自评和年度工作总结。",
+    )
 
 
 def _participants_add(cycle: AssessmentCycle, units: list[Unit]) -> None:
@@ -232,7 +255,15 @@ def cycle_update(
     )
     if not done:
         raise AssessmentError("stale", "考核周期已被他人修改或已审定,您的修改未保存。请刷新后再改。", 409)
+    moved = (cycle.self_start, cycle.self_end) != (self_start, self_end)
     cycle.refresh_from_db()
+    if moved:
+        extended = set(
+            WindowExtension.objects.filter(cycle=cycle, until__gt=self_end).values_list("unit_id", flat=True)
+        )
+        _window_announce(
+            Submission.objects.filter(cycle=cycle).exclude(unit_id__in=extended).select_related("cycle"), cycle=cycle
+        )
     cycle._history_user = recorded_user(by)
     cycle.save()
     cycle_rescore(cycle=cycle)  # the rule for non-submitters is part of their score: totals follow
@@ -263,6 +294,9 @@ def window_extend(
     extension.granted_by = by
     extension._history_user = recorded_user(by)
     extension.save()
+    _window_announce(
+        Submission.objects.filter(cycle=cycle, unit=unit).select_related("cycle"), cycle=cycle, until=until
+    )
     return extension
 
 

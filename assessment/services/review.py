@@ -4,7 +4,7 @@ and published results."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +29,13 @@ from assessment.services._common import (
     cycle_lock_open,
     cycle_writable_check,
     history_record,
+    notify_reporters,
     submission_claim,
     today_or_local,
 )
 from assessment.services.cycles import cycle_rescore
 from assessment.services.self_assessment import unit_window_end
-from lawgov.models import Notification, Role, SystemActor, User, recorded_user
+from lawgov.models import Notification, SystemActor, User, recorded_user
 
 
 @dataclass
@@ -222,7 +223,7 @@ def submission_return(*, submission: Submission, by: User | SystemActor, reason:
         returned_by=recorded_user(by),
     )
     history_record(submission, by)
-    _notify_reporters(
+    notify_reporters(
         [submission],
         kind=Notification.Kind.ASSESSMENT_RETURNED,
         key=f"assessment_returned:{{submission}}:{submission.returned_at:%Y%m%d%H%M%S%f}",
@@ -230,28 +231,6 @@ def submission_return(*, submission: Submission, by: User | SystemActor, reason:
         body=f"退回理由:{submission.return_reason}",
     )
     return submission
-
-
-def _notify_reporters(
-    submissions: Iterable[Submission], *, kind: str, key: str, title: Callable[[Submission], str], body: str = ""
-) -> int:
-    """The units' reporters hear it in the bell, with a link to their self-assessment: nobody should learn
-    of a return or a result by phone. One INSERT for a whole cycle, inside the caller's transaction (so
-    nothing is announced that is then rolled back); no email from here: mail goes out from jobs, never
-    from a request that holds a transaction open."""
-    by_unit = {s.unit_id: s for s in submissions}
-    notices = [
-        Notification(
-            user=user,
-            kind=kind,
-            key=key.format(submission=by_unit[user.unit_id].pk),
-            title=title(by_unit[user.unit_id])[:200],
-            body=body,
-            url=reverse("assessment:submission", args=[by_unit[user.unit_id].pk]),
-        )
-        for user in User.objects.filter(role=Role.REPORTER, unit_id__in=list(by_unit), is_active=True)
-    ]
-    return len(Notification.objects.bulk_create(notices, ignore_conflicts=True))
 
 
 @transaction.atomic
@@ -296,7 +275,7 @@ def cycle_approve(
     if not done:
         raise AssessmentError("approved", "考核结果已审定发布。", 409)
     history_record(cycle, by)
-    _notify_reporters(
+    notify_reporters(
         Submission.objects.filter(cycle=cycle),
         kind=Notification.Kind.ASSESSMENT_PUBLISHED,
         key="assessment_published:{submission}",

@@ -422,3 +422,79 @@ def test_the_sheet_numbers_each_item_once_and_the_pages_do_not_stutter(client, c
         assert "未提交自评的单位:未提交自评" not in text
         assert "的的" not in text
         assert not re.search(r"规则计分:未提交|:未提交自评:", text)
+
+
+# --- the bell when a window opens or changes -----------------------------------------------------------
+
+
+def test_the_bell_rings_when_the_window_opens_changes_or_is_extended(reporter, town_reporter, legal_officer, cycle):
+    from lawgov.models import Notification
+
+    def bells(user) -> list[str]:
+        return list(
+            Notification.objects.filter(user=user, kind=Notification.Kind.ASSESSMENT_WINDOW)
+            .order_by("id")
+            .values_list("title", flat=True)
+        )
+
+    # Opening the cycle (the fixture, after the reporters exist) announced the window to each reporter.
+    assert bells(reporter) == ["2017年度法治政府建设考核:自查自评时间2017-12-01至2017-12-10"]
+    assert len(bells(town_reporter)) == 1
+
+    def update(**dates):
+        cycle.refresh_from_db()
+        services.cycle_update(
+            cycle=cycle,
+            by=legal_officer,
+            expected_version=cycle.version,
+            title=cycle.title,
+            weight=cycle.weight,
+            **{"self_start": cycle.self_start, "self_end": cycle.self_end, **dates},
+        )
+
+    update()  # saved without a change of dates: nothing new
+    assert len(bells(reporter)) == 1
+    update(self_end=dt.date(2017, 12, 15))
+    assert bells(reporter)[-1].endswith("2017-12-01至2017-12-15") and len(bells(town_reporter)) == 2
+    services.window_extend(
+        cycle=cycle, unit=town_reporter.unit, until=dt.date(2017, 12, 20), reason="汛期抢险", by=legal_officer
+    )
+    assert bells(town_reporter)[-1] == "2017年度法治政府建设考核:自查自评时间2017-12-01至2017-12-20(已为本单位延长)"
+    assert len(bells(reporter)) == 2  # another unit's extension is not its news
+
+
+# --- bad input from the issue, through the pages ---------------------------------------------------------
+
+
+def test_bad_input_gets_a_clear_message_and_changes_nothing(
+    client, cycle, legal_officer, outsider_officer, reporter, town_reporter, submission, town_submission
+):
+    client.force_login(reporter)
+    # A submission after the window (the cycle closed on 2017-12-10; the pages use today's date).
+    late = client.post(url("submit", submission.pk))
+    assert late.status_code == 409 and "自查自评已于2017-12-10截止" in late.content.decode()
+    # Another unit's sheet, page and export.
+    for name in ("sheet", "submission"):
+        other = client.get(url(name, town_submission.pk))
+        assert other.status_code == 403 and "只能查看本单位" in other.content.decode()
+    submission.refresh_from_db()
+    assert submission.status == "draft" and submission.version == 1
+    # A score above the item's maximum and a negative count on the review page: beside the item, 400.
+    client.force_login(legal_officer)
+    never = Submission.objects.get(pk=submission.pk)
+    rules = RubricRules.load(never.rubric_id)
+    decision = item_by_path(rules, "一.2")
+    service = item_by_path(rules, "二.2")
+    for fields, text in (
+        ({f"s-{decision.pk}": "1", f"f-{rules.by_item[decision.pk][0].pk}": "99"}, "不能超过本项分值"),
+        ({f"s-{service.pk}": "1", f"f-{rules.by_item[service.pk][0].pk}": "-1"}, "不能为负数"),
+    ):
+        response = client.post(url("review", never.pk), _review_post(never, rules, **fields))
+        assert response.status_code == 400 and text in response.content.decode()
+        assert 'role="alert"' in response.content.decode()
+    assert not ItemScore.objects.filter(submission=never, review_facts__isnull=False).exists()
+    # A review from another district's legal office: not found, nothing saved.
+    client.force_login(outsider_officer)
+    assert client.post(url("review", never.pk), _review_post(never, rules)).status_code == 404
+    never.refresh_from_db()
+    assert never.version == 1 and never.reviewed_at is None
