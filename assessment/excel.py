@@ -267,7 +267,7 @@ def _score_sheet_rows(sheet: Sheet, *, first_row: int):
                 own = _number(item_row.self_result.score if item_row.self_result else item_row.score.self_score)
             yield (
                 head if index == 0 else None,
-                f"{item.number}.{item.name}",
+                f"{item.shown_number}.{item.name}",
                 item.standard,
                 _number(item.max_points),
                 own,
@@ -287,7 +287,7 @@ def _score_sheet_rows(sheet: Sheet, *, first_row: int):
             scoring.line_text(r.rule.spec(), r.value, reason=r.reason) for r in applied if not isinstance(r.value, str)
         ]
         if scope == scoring.RuleScope.SPECIAL and sheet.unsubmitted_deduction:
-            grounds.append(f"{cycle.unsubmitted_text()}(本周期规则)")
+            grounds.append(f"未提交自评:{cycle.unsubmitted_text()}(本周期规则)")
         adjust_rows[scope] = row_number
         yield (
             Cell(f"{label}、{ADJUST_CATEGORY}", down=2) if scope == scoring.RuleScope.BONUS else None,

@@ -62,7 +62,29 @@ class CycleDatesMixin(forms.Form):
     )
 
 
-class CycleCreateForm(CycleDatesMixin):
+class CycleRulesMixin(forms.Form):
+    """The cycle's options, the same on the creation and the settings page."""
+
+    unsubmitted_rule = forms.ChoiceField(
+        label="未提交自评的单位(按评分细则)", choices=UnsubmittedRule.choices, required=False
+    )  # absent: left as it is (creation: the default)
+    unsubmitted_points = forms.DecimalField(
+        label="未提交自评扣分(选“扣X分”时)",
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        required=False,
+        error_messages={
+            "invalid": "扣分必须是数字。",
+            "min_value": "扣分不能为负数。",
+            "max_value": "扣分不能超过100。",
+        },
+    )
+    converted_capped = forms.BooleanField(label="折算得分不超过分值(含特别加分时)", required=False)
+
+
+class CycleCreateForm(CycleDatesMixin, CycleRulesMixin):
     year = forms.IntegerField(
         label="年度", min_value=2000, max_value=2100, error_messages={"invalid": "年度必须是数字。"}
     )
@@ -85,24 +107,7 @@ class CycleCreateForm(CycleDatesMixin):
             self.fields["units"].queryset = units
 
 
-class CycleEditForm(CycleDatesMixin):
-    unsubmitted_rule = forms.ChoiceField(
-        label="未提交自评的单位(按评分细则)", choices=UnsubmittedRule.choices, required=False
-    )  # absent: left as it is
-    unsubmitted_points = forms.DecimalField(
-        label="未提交自评扣分(选“扣X分”时)",
-        max_digits=4,
-        decimal_places=1,
-        min_value=0,
-        max_value=100,
-        required=False,
-        error_messages={
-            "invalid": "扣分必须是数字。",
-            "min_value": "扣分不能为负数。",
-            "max_value": "扣分不能超过100。",
-        },
-    )
-    converted_capped = forms.BooleanField(label="折算得分不超过分值(含特别加分时)", required=False)
+class CycleEditForm(CycleDatesMixin, CycleRulesMixin):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -126,7 +131,9 @@ class ReturnForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    note = forms.CharField(label="审定依据(如区政府常务会议纪要)", max_length=300, required=False)
+    note = forms.CharField(
+        label="审定依据(必填,如区政府常务会议纪要)", max_length=300, required=False
+    )  # required by the service, which says why beside the button
 
 
 class RubricImportForm(forms.Form):
@@ -191,6 +198,14 @@ def review_inputs(post: QueryDict, rules: RubricRules, *, unsubmitted: bool = Fa
         scored = bool(post.get(f"s-{item.pk}")) if unsubmitted else True
         out[item.pk] = ReviewInput(facts=facts, reasons=reasons, comment=post.get(f"c-{item.pk}", ""), scored=scored)
     return out
+
+
+def fact_sources_input(post: QueryDict) -> dict[str, str] | None:
+    """The settings page's mapping, one select per rule a platform fact could inform (``src-<rule id>``: a
+    source, or empty for none); None when the page did not show the mapping (it is left as it is)."""
+    if not post.get("src-shown"):
+        return None
+    return {key[4:]: value for key, value in post.items() if key.startswith("src-") and key != "src-shown"}
 
 
 def adjust_inputs(post: QueryDict, rules: RubricRules) -> tuple[dict, dict]:

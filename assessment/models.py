@@ -168,6 +168,13 @@ class Item(models.Model):
     def __str__(self) -> str:
         return f"{self.number}.{self.name}"
 
+    @property
+    def shown_number(self) -> str:
+        """The number the score sheets print: as printed, unless the rubric prints it twice in the category
+        (昭化 六 has two 3.), then the item's place in its category (set by ``rules.number_items``), so
+        that the sheet's 六.3 and 六.4 can be told apart."""
+        return getattr(self, "_shown_number", None) or self.number
+
 
 class Rule(models.Model):
     """A typed rule with its points; ``item`` is empty for the rubric's bonus and special deductions."""
@@ -300,6 +307,12 @@ class AssessmentCycle(models.Model):
         help_text="按评分细则的规定:如“未按时报送自评材料的,扣X分”。",
     )
     unsubmitted_points = _points("未提交自评扣分", default=Decimal("0"))
+    fact_sources = models.JSONField(
+        "平台数据对应的评分规则",
+        default=dict,
+        blank=True,
+        help_text="规则编号 → 平台数据(如每月报送的进展信息条数):哪条评分规则参考哪项平台数据,法制办可修改或取消。",
+    )
     status = models.CharField("状态", max_length=20, choices=CycleStatus.choices, default=CycleStatus.OPEN)
     approved_at = models.DateTimeField("审定时间", null=True, blank=True)
     approved_by = models.ForeignKey(
@@ -344,6 +357,11 @@ class AssessmentCycle(models.Model):
     def unsubmitted_text(self) -> str:
         """The rule in one line for the pages and the sheets."""
         return self.unsubmitted().text()
+
+    def source_of(self, rule: Rule) -> str:
+        """The platform fact that informs ``rule`` in this cycle ("" for none): the cycle's own mapping,
+        which the legal office sees and changes on the settings page, never a guess made in code."""
+        return self.fact_sources.get(str(rule.pk), "")
 
     def rubric_for(self, kind: str) -> Rubric:
         return self.department_rubric if kind == UnitKind.DEPARTMENT else self.township_rubric
@@ -395,6 +413,8 @@ class SubmissionStatus(models.TextChoices):
 
 
 EDITABLE_BY_UNIT = (SubmissionStatus.DRAFT, SubmissionStatus.RETURNED)
+# ``Submission.ranked`` as a filter, for counting a unit's place in SQL: the same two conditions.
+RANKED = Q(reviewed_at__isnull=False, final_total__isnull=False)
 WAITING_FOR_REVIEW = (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED)
 RETURNABLE = (SubmissionStatus.SUBMITTED, SubmissionStatus.RESUBMITTED, SubmissionStatus.REVIEWED)
 
@@ -527,6 +547,13 @@ class Submission(models.Model):
         return self.reviewed_at is not None
 
     @property
+    def ranked(self) -> bool:
+        """Whether the unit has a place in the ranking: only once the legal office has finished with it
+        (``reviewed_at``: reviewed, or scored on site), never on a claim or a half-done review. The one rule
+        the ranking page, the summary .xlsx, the unit's own rank and the API read (``RANKED`` in SQL)."""
+        return self.reviewed_at is not None and self.final_total is not None
+
+    @property
     def has_summary(self) -> bool:
         return bool(self.summary_text.strip() or self.summary_file)
 
@@ -553,7 +580,7 @@ class ItemScore(models.Model):
     review_reasons = models.JSONField("酌情扣分理由(核定)", default=dict, blank=True)
     reviewed_score = _points("核定得分", null=True, blank=True)
     review_floor_held = models.BooleanField(default=False)
-    review_comment = models.TextField("核定意见", blank=True)
+    review_comment = models.TextField("核定依据", blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -605,3 +632,4 @@ class NotificationKind(models.TextChoices):
 
     ASSESSMENT_RETURNED = "assessment_returned", "考核自评被退回"
     ASSESSMENT_PUBLISHED = "assessment_published", "考核结果已发布"
+    ASSESSMENT_WINDOW = "assessment_window", "考核自评时间"

@@ -37,14 +37,29 @@ class RubricRules:
                 adjustments.append(rule)
             else:
                 by_item.setdefault(rule.item_id, []).append(rule)
-        return cls(items=items, by_item=by_item, adjustments=adjustments)
+        return cls(items=number_items(items), by_item=by_item, adjustments=adjustments)
 
     def specs(self, item_id: int) -> list[scoring.RuleSpec]:
         return [r.spec() for r in self.by_item.get(item_id, [])]
 
 
+def number_items(items: list[Item]) -> list[Item]:
+    """Give each item the number the sheets show (``Item.shown_number``): a category whose printed numbers
+    repeat is numbered by place (1, 2, 3, 4 instead of 1, 2, 3, 3); one that prints them once keeps them.
+    ``items`` in rubric order; returned for chaining."""
+    by_category: dict[int, list[Item]] = {}
+    for item in items:
+        by_category.setdefault(item.category_id, []).append(item)
+    for siblings in by_category.values():
+        numbers = [i.number for i in siblings]
+        if len(set(numbers)) != len(numbers):
+            for place, item in enumerate(siblings, start=1):
+                item._shown_number = str(place)
+    return items
+
+
 def item_label(item: Item) -> str:
-    return f"{item.category.label}.{item.number}“{item.name}”"
+    return f"{item.category.label}.{item.shown_number}“{item.name}”"
 
 
 def facts_clean(
@@ -98,14 +113,63 @@ def score_stored(item: Item, rules: list[Rule], stored: Mapping[str, Any] | None
     return scoring.item_score(item.max_points, [r.spec() for r in rules], facts_typed(rules, stored))
 
 
-def summary_rules(rules: RubricRules) -> list[tuple[Item, Rule]]:
-    """The rules whose fact is 未报送工作总结: the platform sets it from the submission, not the unit."""
+def summary_rules(rules: RubricRules, sources: Mapping[str, str]) -> list[tuple[Item, Rule]]:
+    """The rules whose fact is 未报送工作总结 in the cycle's mapping (``AssessmentCycle.fact_sources``): the
+    platform sets it from the submission, not the unit."""
     return [
         (item, rule)
         for item in rules.items
         for rule in rules.by_item.get(item.pk, [])
-        if rule.source == parsing.SOURCE_SUMMARY_MISSING
+        if sources.get(rule.key) == parsing.SOURCE_SUMMARY_MISSING
     ]
+
+
+def source_fits(rule: Rule, source: str) -> bool:
+    """Whether a platform fact can be the value of a rule at all: twelve monthly counts only for a rule
+    counted month by month, a yes/no only for a fixed deduction, a count only for a per-occurrence one."""
+    if rule.item_id is None:
+        return False  # the special bonus and deductions are the office's finding, never the platform's
+    if source == parsing.SOURCE_REPORTS_PER_MONTH:
+        return rule.kind == scoring.RuleKind.PER_SHORTFALL and int(rule.params.get("periods", 0)) == 12
+    if source == parsing.SOURCE_SUMMARY_MISSING:
+        return rule.kind in (scoring.RuleKind.FIXED, scoring.RuleKind.ALL_OR_NOTHING)
+    if source == parsing.SOURCE_OVERDUE_TASKS:
+        return rule.kind == scoring.RuleKind.PER_OCCURRENCE
+    return False
+
+
+def fact_sources_clean(rubric_ids: list[int], raw: Mapping[str, str]) -> dict[str, str]:
+    """A cycle's mapping (rule id → platform fact) as stored, or a 400 naming the rule: every rule of the
+    cycle's rubrics, every source known, every pair one that ``source_fits``; an empty source clears."""
+    wanted = {str(k): (v or "").strip() for k, v in raw.items()}
+    ids = [int(k) for k in wanted if k.isdigit()]
+    if len(ids) != len(wanted):
+        raise AssessmentError("fact_sources", "平台数据对应关系中的评分规则编号不正确。", 400)
+    rules = {str(r.pk): r for r in Rule.objects.filter(pk__in=ids, rubric_id__in=rubric_ids).select_related("item")}
+    out: dict[str, str] = {}
+    for key, source in wanted.items():
+        rule = rules.get(key)
+        if rule is None:
+            raise AssessmentError("fact_sources", "平台数据只能对应本周期评分细则中的评分规则。", 400)
+        if not source:
+            continue
+        if source not in parsing.SOURCE_LABELS:
+            raise AssessmentError("fact_sources", f"未知的平台数据“{source}”。", 400)
+        if not source_fits(rule, source):
+            raise AssessmentError(
+                "fact_sources",
+                f"“{rule.condition}”不能引用{parsing.SOURCE_LABELS[source]}(数据的形式与规则不符)。",
+                400,
+            )
+        out[key] = source
+    return out
+
+
+def fact_sources_recognised(rubric_ids: list[int]) -> dict[str, str]:
+    """The mapping a new cycle starts with: what the rubric import recognised in the rules' text (每月报送
+    法治政府信息 → the monthly progress reports), for the office to check and change."""
+    rules = Rule.objects.filter(rubric_id__in=rubric_ids, item__isnull=False)
+    return {r.key: r.source for r in rules if r.source and source_fits(r, r.source)}
 
 
 def rubric_signature(rubric: Rubric) -> tuple:

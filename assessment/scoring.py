@@ -147,6 +147,12 @@ def _whole(raw: Any, what: str) -> int:
     return int(number)
 
 
+def _of(what: str) -> str:
+    """``what`` followed by 的 once: a rubric's conditions often end with it (未组织案卷评查的), and
+    "…的的扣分" reads as a typo."""
+    return what if what.endswith("的") else f"{what}的"
+
+
 def fact_clean(rule: RuleSpec, raw: Any, *, max_points: Decimal | None = None, what: str = "") -> Any:
     """A typed fact from what a form or a JSON column holds; refuses what cannot be counted.
 
@@ -164,7 +170,7 @@ def fact_clean(rule: RuleSpec, raw: Any, *, max_points: Decimal | None = None, w
             return False
         raise FactError(f"{what}只能填“是”或“否”(填写的是“{raw}”)")
     if rule.kind == RuleKind.PER_OCCURRENCE:
-        return _whole(raw, f"{what if what.endswith('的') else what + '的'}次数")
+        return _whole(raw, f"{_of(what)}次数")
     if rule.kind == RuleKind.PER_SHORTFALL:
         values = list(raw) if isinstance(raw, list | tuple) else None
         if values is None or len(values) != rule.periods:
@@ -177,16 +183,16 @@ def fact_clean(rule: RuleSpec, raw: Any, *, max_points: Decimal | None = None, w
         try:
             amount = Decimal(str(raw).strip())
         except InvalidOperation:
-            raise FactError(f"{what}的扣分必须是数字(填写的是“{raw}”)") from None
+            raise FactError(f"{_of(what)}扣分必须是数字(填写的是“{raw}”)") from None
         if not amount.is_finite():
-            raise FactError(f"{what}的扣分必须是数字(填写的是“{raw}”)")
+            raise FactError(f"{_of(what)}扣分必须是数字(填写的是“{raw}”)")
         cap = rule.points if rule.points > 0 else (max_points or ZERO)
         if amount < 0:
-            raise FactError(f"{what}的扣分不能小于0(填写的是{raw})")
+            raise FactError(f"{_of(what)}扣分不能小于0(填写的是{raw})")
         if amount > cap:
-            raise FactError(f"{what}的扣分不能超过本项分值{cap}分(填写的是{raw})")
+            raise FactError(f"{_of(what)}扣分不能超过本项分值{cap}分(填写的是{raw})")
         if amount != amount.quantize(ONE_PLACE):
-            raise FactError(f"{what}的扣分最多保留一位小数(填写的是{raw})")
+            raise FactError(f"{_of(what)}扣分最多保留一位小数(填写的是{raw})")
         return q(amount)
     raise FactError(f"未知的规则类型:{rule.kind}")
 
@@ -322,11 +328,13 @@ class UnsubmittedPolicy:
     points: Decimal = ZERO  # X of DEDUCT
 
     def text(self) -> str:
+        """The rule as a clause that follows a heading naming the units (未提交自评的单位:…): it does not
+        repeat "未提交自评" itself, which read "未提交自评的单位:未提交自评:…" on the pages."""
         if self.rule == UnsubmittedRule.DEDUCT:
-            return f"未按时报送自评材料,扣{q(self.points).normalize():f}分(未核定的评分项按无扣分计)"
+            return f"扣{q(self.points).normalize():f}分,法制办未核定的评分项按无扣分计"
         if self.rule == UnsubmittedRule.NO_SCORE:
-            return "未按时报送自评材料,不得分(总分为0)"
-        return "未提交自评:法制办未核定的评分项不得分"
+            return "不得分(总分为0)"
+        return "法制办未核定的评分项不得分"
 
     def unscored_item(self, max_points: Decimal, rules: Sequence[RuleSpec]) -> ItemResult:
         """An item the legal office did not score for a unit that declared nothing."""

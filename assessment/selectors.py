@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from assessment import parsing, scoring
 from assessment.models import (
+    RANKED,
     AssessedKind,
     AssessmentCycle,
     Category,
@@ -32,7 +33,7 @@ from assessment.models import (
     SubmissionStatus,
     WindowExtension,
 )
-from assessment.rules import RubricRules, facts_typed
+from assessment.rules import RubricRules, facts_typed, number_items, source_fits
 from lawgov.models import Role, Unit, User
 from plans.models import Task
 from tasks.models import Evidence, ProgressReport, ReportStatus
@@ -99,6 +100,31 @@ def platform_facts(*, submission: Submission, today: dt.date) -> PlatformFacts:
     )
 
 
+@dataclass
+class SourceRow:
+    """One rule of a cycle's rubrics that a platform fact can inform, for the cycle's settings page."""
+
+    rule: Rule
+    where: str  # 区级部门 三.2“报送法治政府信息”
+    source: str  # the cycle's current mapping ("" for none)
+    choices: list[tuple[str, str]]  # the sources that fit the rule: (value, label)
+
+
+def fact_source_rows(*, cycle: AssessmentCycle) -> list[SourceRow]:
+    """Every rule of the cycle's two rubrics that some platform fact could inform, with the cycle's current
+    mapping: the office sees what is mapped and can change or clear it (two queries per rubric)."""
+    out = []
+    for rubric, kind in ((cycle.department_rubric, "区级部门"), (cycle.township_rubric, "乡镇(街道)")):
+        rules = RubricRules.load(rubric.pk)
+        for item in rules.items:
+            for rule in rules.by_item.get(item.pk, []):
+                choices = [(s, label) for s, label in parsing.SOURCE_LABELS.items() if source_fits(rule, s)]
+                if choices:
+                    where = f"{kind} {item.category.label}.{item.shown_number}“{item.name}”"
+                    out.append(SourceRow(rule, where, cycle.source_of(rule), choices))
+    return out
+
+
 # --- the sheets ---------------------------------------------------------------------------------------
 
 
@@ -111,15 +137,23 @@ class RuleRow:
     self_value: Any = None  # the unit's claim, shown beside the reviewer's input
     self_reason: str = ""
     locked: bool = False  # set by the platform, not typed by the unit (未报送工作总结)
+    entered: Any = None  # what the person typed, re-shown as typed when the form comes back refused
 
     @property
     def from_platform(self) -> bool:
         return self.platform is not None and self.value == self.platform
 
     @property
+    def input_value(self) -> Any:
+        """What the input holds: the typed text on a refused form (an untouched box stays empty, 2.5 stays
+        2.5), else the stored or typed value."""
+        return self.entered if self.entered is not None else self.value
+
+    @property
     def months(self) -> list[tuple[int, Any]]:
-        values = self.value if isinstance(self.value, list) else []
-        return [(m, values[m - 1] if m - 1 < len(values) else "") for m in self.rule.months]
+        shown = self.input_value
+        values = shown if isinstance(shown, list) else []
+        return [(m, "" if m - 1 >= len(values) or values[m - 1] is None else values[m - 1]) for m in self.rule.months]
 
     @property
     def platform_text(self) -> str:
@@ -167,6 +201,11 @@ class ItemRow:
     scored: bool = True  # False: a unit that never submitted, the item not (yet) scored by the legal office
 
     @property
+    def has_platform(self) -> bool:
+        """The cycle maps a platform fact to one of the item's rules (the review page offers to take it)."""
+        return any(r.platform is not None for r in self.rules)
+
+    @property
     def notes(self) -> list[str]:
         """扣分说明: every rule that took points, with the fact and the reason behind it; an item left
         unscored for a unit that never submitted says so; the floor when the rules take more than the item."""
@@ -182,7 +221,7 @@ class ItemRow:
         if self.result and self.result.note:
             out.append(self.result.note)
         if self.comment:
-            out.append(f"核定意见:{self.comment}")
+            out.append(f"核定依据:{self.comment}")
         return out
 
 
@@ -227,20 +266,42 @@ class Sheet:
 
 
 def _shown(rules: list[Rule], stored: Mapping[str, Any] | None, raw: Mapping[str, Any] | None, max_points):
-    """The facts to show: what was posted (when re-showing a refused form) or what is stored, typed."""
+    """The facts to score: what was posted (when re-showing a refused form) or what is stored, typed; with
+    the first refusal, and what was typed as it was typed (so a refused form does not come back with 0 in
+    every box the person left empty)."""
     typed = facts_typed(rules, stored)
     if raw is None:
-        return typed, None
+        return typed, None, {}
     error = None
+    entered: dict[str, Any] = {}
     for rule in rules:
+        value = raw.get(rule.key)
+        if rule.kind not in (scoring.RuleKind.FIXED, scoring.RuleKind.ALL_OR_NOTHING):
+            entered[rule.key] = list(value) if isinstance(value, list | tuple) else ("" if value is None else value)
         try:
-            typed[rule.key] = scoring.fact_clean(
-                rule.spec(), raw.get(rule.key), max_points=max_points, what=rule.condition
-            )
+            typed[rule.key] = scoring.fact_clean(rule.spec(), value, max_points=max_points, what=rule.condition)
         except scoring.FactError as exc:
             error = error or exc.message
-            typed[rule.key] = raw.get(rule.key)
-    return typed, error
+            typed[rule.key] = value
+    return typed, error, entered
+
+
+def platform_inputs(*, submission: Submission, today: dt.date, item_ids: list[int] | None = None) -> dict:
+    """采用平台数据: item id → {rule key: the platform's value} for the items whose rules the cycle maps to a
+    platform fact (``item_ids`` limits it). Only ever put into a form for the legal office to check and save:
+    nothing here is stored, and nothing is filled unless the office asks."""
+    rules = RubricRules.load(submission.rubric_id)
+    platform = platform_facts(submission=submission, today=today)
+    sources = submission.cycle.fact_sources
+    out: dict[int, dict[str, Any]] = {}
+    for item in rules.items:
+        if item_ids is not None and item.pk not in item_ids:
+            continue
+        for rule in rules.by_item.get(item.pk, []):
+            value = platform.value_for(sources.get(rule.key, ""), rule)
+            if value is not None:
+                out.setdefault(item.pk, {})[rule.key] = value
+    return out
 
 
 def submission_sheet(
@@ -250,6 +311,7 @@ def submission_sheet(
     today: dt.date,
     posted: Mapping[int, Any] | None = None,
     posted_adjust: Mapping[str, Any] | None = None,
+    posted_grounds: Mapping[str, str] | None = None,
     summary_present: bool | None = None,
 ) -> Sheet:
     """The sheet a page renders. ``posted`` (item id → ItemInput/ReviewInput) re-shows a refused form or
@@ -263,6 +325,7 @@ def submission_sheet(
         )
     }
     platform = platform_facts(submission=submission, today=today) if mode in ("self", "review") else None
+    sources = submission.cycle.fact_sources  # which platform fact informs which rule: the cycle's data
     # A unit that never submitted declared nothing: its sheet starts empty and holds only what the legal
     # office finds (现场核定); the cycle's rule decides what an item it does not score is worth.
     unsubmitted = mode != "self" and submission.never_submitted
@@ -285,22 +348,26 @@ def submission_sheet(
         scored = (getattr(entry, "scored", True) if entry is not None else score.review_facts is not None) or (
             not unsubmitted
         )
-        shown, error = _shown(item_rules, stored, raw, item.max_points)
+        shown, error, entered = _shown(item_rules, stored, raw, item.max_points)
         if not scored and raw is None:
             # Empty, not full: no count, no tick, no month filled until the office finds something.
             for rule in item_rules:
                 if rule.kind not in (scoring.RuleKind.FIXED, scoring.RuleKind.ALL_OR_NOTHING):
                     shown[rule.key] = None
+        platform_values = {
+            rule.key: platform.value_for(sources.get(rule.key, ""), rule) for rule in item_rules if platform
+        }
         never_saved = score.self_score is None and score.review_facts is None
-        if platform is not None and raw is None and (never_saved or (unsubmitted and not scored)):
-            # Facts the platform holds fill an item nobody has saved yet (marked as such on the page).
-            for rule in item_rules:
-                value = platform.value_for(rule.source, rule) if rule.source else None
+        if mode == "self" and raw is None and never_saved:
+            # The unit's own sheet, before it saves anything, starts from what the platform knows of it
+            # (marked as such; the unit corrects and submits it). The legal office's sheet never does: a
+            # platform fact is shown beside the item and counts only when the office takes it.
+            for key, value in platform_values.items():
                 if value is not None:
-                    shown[rule.key] = value
+                    shown[key] = value
         if mode == "self":
             for rule in item_rules:
-                if rule.source == parsing.SOURCE_SUMMARY_MISSING:
+                if sources.get(rule.key) == parsing.SOURCE_SUMMARY_MISSING:
                     shown[rule.key] = not summary_present
         reasons_src = score.self_reasons if mode == "self" else (score.review_reasons or {})
         if entry is not None:
@@ -312,13 +379,14 @@ def submission_sheet(
                 value=shown.get(rule.key),
                 reason=(reasons_src or {}).get(rule.key, ""),
                 platform=(
-                    platform.value_for(rule.source, rule)
-                    if (platform and rule.source and rule.source != parsing.SOURCE_SUMMARY_MISSING)
-                    else None
+                    None
+                    if mode == "self" and sources.get(rule.key) == parsing.SOURCE_SUMMARY_MISSING
+                    else platform_values.get(rule.key)
                 ),
                 self_value=self_typed.get(rule.key) if self_typed is not None else None,
                 self_reason=(score.self_reasons or {}).get(rule.key, ""),
-                locked=mode == "self" and rule.source == parsing.SOURCE_SUMMARY_MISSING,
+                locked=mode == "self" and sources.get(rule.key) == parsing.SOURCE_SUMMARY_MISSING,
+                entered=entered.get(rule.key),
             )
             for rule in item_rules
         ]
@@ -357,10 +425,15 @@ def submission_sheet(
             row.cited_ids = {int(i) for i in entry.evidence_ids}
         block.rows.append(row)
     adjust_stored = submission.adjust_facts
-    adjust_shown, adjust_error = _shown(rules.adjustments, adjust_stored, posted_adjust, None)
-    grounds = submission.adjust_grounds or {}
+    adjust_shown, adjust_error, adjust_entered = _shown(rules.adjustments, adjust_stored, posted_adjust, None)
+    grounds = (posted_grounds if posted_adjust is not None else None) or submission.adjust_grounds or {}
     adjustments = [
-        RuleRow(rule=rule, value=adjust_shown.get(rule.key), reason=grounds.get(rule.key, ""))
+        RuleRow(
+            rule=rule,
+            value=adjust_shown.get(rule.key),
+            reason=grounds.get(rule.key, ""),
+            entered=adjust_entered.get(rule.key),
+        )
         for rule in rules.adjustments
     ]
     adjust = (
@@ -393,7 +466,7 @@ def submission_sheet(
             .order_by("-report__reported_on", "id")[:200]
         )
     errors = [
-        f"{row.item.category.label}.{row.item.number}{row.item.name}:{row.error}"
+        f"{row.item.category.label}.{row.item.shown_number}{row.item.name}:{row.error}"
         for b in blocks
         for row in b.rows
         if row.error
@@ -543,7 +616,7 @@ class KindRanking:
 
     @property
     def average(self) -> Decimal | None:
-        scores = [r.submission.final_total for r in self.rows if r.submission.final_total is not None]
+        scores = [r.submission.final_total for r in self.rows if r.rank is not None]
         return scoring.q(sum(scores) / len(scores)) if scores else None
 
 
@@ -559,18 +632,19 @@ def ranking(*, cycle: AssessmentCycle, today: dt.date | None = None) -> list[Kin
     out = []
     for kind, label in AssessedKind.choices:
         mine = [s for s in submissions if s.unit.kind == kind]
-        ranked = scoring.rank((s, s.final_total) for s in mine)
+        # One rule (``Submission.ranked``): a unit has a place only once the office has finished with it.
+        ranked = scoring.rank((s, s.final_total) for s in mine if s.ranked)
         rows = [
             RankRow(r.key, r.rank, scoring.converted(r.score, cycle.weight, capped=cycle.converted_capped))
             for r in ranked
         ]
-        rows += [RankRow(s, None, None) for s in mine if s.final_total is None]
+        rows += [RankRow(s, None, None) for s in mine if not s.ranked]
         out.append(
             KindRanking(
                 kind=kind,
                 label=label,
                 rows=rows,
-                bands=scoring.distribution((s.pk, s.final_total) for s in mine),
+                bands=scoring.distribution((s.pk, s.final_total) for s in mine if s.ranked),
                 reviewed=sum(1 for s in mine if s.reviewed_at is not None),
                 total=len(mine),
             )
@@ -594,11 +668,9 @@ class UnitResult:
 
 def unit_result(*, submission: Submission) -> UnitResult | None:
     """A unit's own result and rank within its kind, once the results are published (two queries)."""
-    if not submission.cycle.approved or submission.final_total is None:
+    if not submission.cycle.approved or not submission.ranked:
         return None
-    same_kind = Submission.objects.filter(
-        cycle_id=submission.cycle_id, unit__kind=submission.unit.kind, final_total__isnull=False
-    )
+    same_kind = Submission.objects.filter(RANKED, cycle_id=submission.cycle_id, unit__kind=submission.unit.kind)
     better = same_kind.filter(final_total__gt=submission.final_total).count()
     return UnitResult(
         rank=better + 1,
@@ -620,6 +692,7 @@ class BoardEntry:
     self_total: Decimal | None
     total: scoring.Total | None  # None until the legal office has reviewed anything
     item_scores: dict[int, Decimal] = field(default_factory=dict)
+    finished: bool = False  # reviewed_at is set: ranked (``Submission.ranked``)
 
 
 def cycle_scoreboard(
@@ -655,6 +728,7 @@ def cycle_scoreboard(
         adjust_facts[pk] = (rubric_id, facts or {})
         if reviewed_at is not None:
             done.add(pk)
+            board[pk].finished = True
     self_sums: dict[int, Decimal] = defaultdict(Decimal)
     review_sums: dict[int, Decimal] = defaultdict(Decimal)
     reviewed: set[int] = set()
@@ -723,7 +797,9 @@ def rank_cycle(*, cycle: AssessmentCycle) -> dict[str, list[scoring.Ranked]]:
     out: dict[str, list[scoring.Ranked]] = {}
     for kind, _ in AssessedKind.choices:
         out[kind] = scoring.rank(
-            (e.submission_id, e.total.final if e.total else None) for e in board.values() if e.kind == kind
+            (e.submission_id, e.total.final if e.total and e.finished else None)
+            for e in board.values()
+            if e.kind == kind
         )
     return out
 
@@ -754,14 +830,19 @@ def submission_history(*, submission: Submission, limit: int = 80, show_review: 
                 + (f" · 退回理由:{record.return_reason}" if record.status == SubmissionStatus.RETURNED else ""),
             }
         )
-    items = {i.pk: i for i in Item.objects.filter(rubric_id=submission.rubric_id).select_related("category")}
+    items = {
+        i.pk: i
+        for i in number_items(
+            list(Item.objects.filter(rubric_id=submission.rubric_id).select_related("category").order_by("position"))
+        )
+    }
     for record in (
         ItemScore.history.filter(submission_id=submission.pk)
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     ):
         item = items.get(record.item_id)
-        label = f"{item.category.label}.{item.number}{item.name}" if item else "评分项"
+        label = f"{item.category.label}.{item.shown_number}{item.name}" if item else "评分项"
         entries.append(
             {
                 "when": record.history_date,
@@ -880,18 +961,28 @@ class ReporterCard:
     label: str
     window_end: dt.date
     days_left: int | None  # while the window is open (0: today is the last day)
+    result: UnitResult | None = None  # once published: the unit's score and rank
+    kind_label: str = ""
+
+    @property
+    def published(self) -> bool:
+        return self.submission.cycle.approved
 
 
 CARD_LABELS = {"not_started": "未开始"}
 
 
 def reporter_cards(*, user: User, today: dt.date | None = None) -> list[ReporterCard]:
-    """A reporter's cycles that are not yet approved, with the unit's state (未开始 / 草稿 / 已提交 / 已退回 /
-    未提交), its own deadline and the days left. One query."""
+    """A reporter's open cycles, with the unit's state (未开始 / 草稿 / 已提交 / 已退回 / 未提交), its own
+    deadline and the days left; and the latest published cycle with the unit's result (score, rank, a link to
+    its sheet), so the card does not vanish at the moment the unit most wants to read it. Two queries, and
+    two more for the published result."""
     today = today or timezone.localdate()
-    rows = with_window(
-        Submission.objects.visible_to(user).filter(cycle__status=CycleStatus.OPEN).select_related("cycle")
-    ).order_by("-cycle__year")
+    mine = with_window(Submission.objects.visible_to(user).select_related("cycle", "unit"))
+    rows = list(mine.filter(cycle__status=CycleStatus.OPEN).order_by("-cycle__year"))
+    latest = mine.filter(cycle__status=CycleStatus.APPROVED).order_by("-cycle__year", "-cycle__approved_at").first()
+    if latest is not None and all(s.cycle.year <= latest.cycle.year for s in rows):
+        rows.append(latest)  # a newer open cycle takes the card's place once it opens
     cards = []
     for s in rows:
         end = max(s.cycle.self_end, s.window_until) if s.window_until else s.cycle.self_end
@@ -899,6 +990,10 @@ def reporter_cards(*, user: User, today: dt.date | None = None) -> list[Reporter
         if state == SubmissionStatus.DRAFT and (today < s.cycle.self_start or s.version == 1):
             state = "not_started"  # nothing saved yet (or the window has not opened)
         label = CARD_LABELS.get(state) or SubmissionStatus(state).label
-        open_now = s.cycle.self_start <= today <= end
-        cards.append(ReporterCard(s, state, label, end, (end - today).days if open_now else None))
+        open_now = s.cycle.self_start <= today <= end and not s.cycle.approved
+        card = ReporterCard(s, state, label, end, (end - today).days if open_now else None)
+        if s.cycle.approved:
+            card.result = unit_result(submission=s)
+            card.kind_label = unit_label(s.unit)
+        cards.append(card)
     return cards

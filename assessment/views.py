@@ -33,6 +33,7 @@ from assessment.models import (
     Rubric,
     Submission,
     SubmissionStatus,
+    UnsubmittedRule,
     WindowExtension,
 )
 from lawgov.errors import refusals_go_back_to, refused
@@ -217,6 +218,7 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
         "self_start": f"{year}-12-01",
         "self_end": f"{year}-12-10",
         "weight": 10,
+        "unsubmitted_rule": UnsubmittedRule.ZERO,
         "units": [u.pk for u in services.default_participants(jurisdiction, exclude=request.user.unit)],
     }
     form = forms.CycleCreateForm(request.POST or None, initial=initial, rubrics=rubrics, units=units)
@@ -238,10 +240,13 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
                     weight=data["weight"],
                     units=data["units"],
                     by=request.user,
+                    unsubmitted_rule=data.get("unsubmitted_rule") or UnsubmittedRule.ZERO,
+                    unsubmitted_points=data.get("unsubmitted_points"),
+                    converted_capped=data["converted_capped"],
                 )
             except services.AssessmentError as exc:
                 _for_the_form(exc)
-                form.add_error(None, exc.message)
+                form.add_error(exc.code if exc.code in form.fields else None, exc.message)
                 status = exc.status
             else:
                 messages.success(request, f"已开启“{cycle.title}”,{cycle.submissions.count()}个单位参加。")
@@ -323,6 +328,7 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     unsubmitted_rule=data.get("unsubmitted_rule") or None,
                     unsubmitted_points=data.get("unsubmitted_points"),
                     converted_capped=data["converted_capped"],
+                    fact_sources=forms.fact_sources_input(request.POST),
                 )
             except services.AssessmentError as exc:
                 _for_the_form(exc)
@@ -334,8 +340,17 @@ def cycle_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("assessment:cycle", pk=cycle.pk)
         else:
             status = 400
+    rows = selectors.fact_source_rows(cycle=cycle)
+    if request.method == "POST" and forms.fact_sources_input(request.POST) is not None:
+        posted = forms.fact_sources_input(request.POST)
+        for row in rows:  # a refused form keeps the mapping as chosen
+            row.source = posted.get(row.rule.key, "")
+    rows.sort(key=lambda r: not r.source)  # what is mapped first
     return render(
-        request, "assessment/cycle_form.html", {"form": form, "cycle": cycle, "creating": False}, status=status
+        request,
+        "assessment/cycle_form.html",
+        {"form": form, "cycle": cycle, "creating": False, "source_rows": rows},
+        status=status,
     )
 
 
@@ -362,9 +377,15 @@ def cycle_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.ApproveForm(request.POST)
     form.is_valid()
     # Refused while units are unreviewed: the refusal names each once, as a link to its review (details).
-    services.cycle_approve(
-        cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""), today=timezone.localdate()
-    )
+    try:
+        services.cycle_approve(
+            cycle=cycle, by=request.user, note=form.cleaned_data.get("note", ""), today=timezone.localdate()
+        )
+    except services.AssessmentError as exc:
+        if exc.code != "note":
+            raise
+        form.add_error("note", exc.message)  # beside the field, on the ranking page it was typed on
+        return _ranking_page(request, cycle, approve_form=form, status=400)
     messages.success(request, "考核结果已审定发布,各单位可查看本单位得分与名次。")
     return redirect("assessment:ranking", pk=cycle.pk)
 
@@ -382,7 +403,8 @@ def unsubmitted_batch(request: HttpRequest, pk: int) -> HttpResponse:
         marked = services.unsubmitted_batch_review(cycle=cycle, by=request.user, expected=expected, today=today)
         messages.success(
             request,
-            f"已按未提交处理{len(marked)}个单位:{'、'.join(s.unit.name for s in marked)}。{cycle.unsubmitted_text()}。",
+            f"已按未提交处理{len(marked)}个单位:{'、'.join(s.unit.name for s in marked)}。"
+            f"计分规则:{cycle.unsubmitted_text()}。",
         )
         return redirect("assessment:queue", pk=cycle.pk)
     targets = selectors.unsubmitted_unreviewed(cycle=cycle, today=today)
@@ -420,7 +442,9 @@ def ranking(request: HttpRequest, pk: int) -> HttpResponse:
     return _ranking_page(request, cycle)
 
 
-def _ranking_page(request: HttpRequest, cycle: AssessmentCycle) -> HttpResponse:
+def _ranking_page(
+    request: HttpRequest, cycle: AssessmentCycle, *, approve_form: forms.ApproveForm | None = None, status: int = 200
+) -> HttpResponse:
     today = timezone.localdate()
     can_approve = AssessmentCycle.objects.editable_by(request.user).filter(pk=cycle.pk).exists()
     rankings = selectors.ranking(cycle=cycle, today=today)
@@ -435,10 +459,11 @@ def _ranking_page(request: HttpRequest, cycle: AssessmentCycle) -> HttpResponse:
             "cycle": cycle,
             "rankings": rankings,
             "can_approve": can_approve,
-            "approve_form": forms.ApproveForm(),
+            "approve_form": approve_form or forms.ApproveForm(),
             "pending": pending,
             "batch_count": len(batch),
         },
+        status=status,
     )
 
 
@@ -625,8 +650,26 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied("考核结果已审定发布,或您不是本辖区法制办,不能审核。")
     today = timezone.localdate()
     status = 200
-    posted = posted_adjust = None
-    if request.method == "POST":
+    posted = posted_adjust = grounds = None
+    adopt = request.POST.get("adopt", "") if request.method == "POST" else ""
+    if adopt:
+        # 采用平台数据: the platform's facts go into the form, not the database; the office checks them,
+        # writes its basis and saves. What it typed elsewhere on the form stays as typed.
+        rules = services.RubricRules.load(submission.rubric_id)
+        posted = forms.review_inputs(request.POST, rules, unsubmitted=submission.never_submitted)
+        posted_adjust, grounds = forms.adjust_inputs(request.POST, rules)
+        wanted = None if adopt == "all" else [int(adopt)] if adopt.isdigit() else []
+        taken = selectors.platform_inputs(submission=submission, today=today, item_ids=wanted)
+        for item_id, facts in taken.items():
+            entry = posted[item_id]
+            posted[item_id] = services.ReviewInput(
+                facts={**entry.facts, **facts}, reasons=entry.reasons, comment=entry.comment, scored=True
+            )
+        if taken:
+            messages.info(request, f"已填入{len(taken)}个评分项的平台数据(尚未保存):请核对,写明核定依据后保存。")
+        else:
+            messages.warning(request, "该评分项没有可采用的平台数据。")
+    elif request.method == "POST":
         rules = services.RubricRules.load(submission.rubric_id)
         posted = forms.review_inputs(request.POST, rules, unsubmitted=submission.never_submitted)
         posted_adjust, grounds = forms.adjust_inputs(request.POST, rules)
@@ -659,7 +702,12 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("assessment:review", pk=submission.pk)
     allowed = services.review_allowed_statuses(submission, today=today)
     sheet = selectors.submission_sheet(
-        submission=submission, mode="review", today=today, posted=posted, posted_adjust=posted_adjust
+        submission=submission,
+        mode="review",
+        today=today,
+        posted=posted,
+        posted_adjust=posted_adjust,
+        posted_grounds=grounds,
     )
     window_end = services.unit_window_end(submission)
     state = submission.state(today=today, until=window_end)

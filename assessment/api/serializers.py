@@ -58,7 +58,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
     final_total = serializers.DecimalField(**POINTS, allow_null=True)
     converted = serializers.SerializerMethodField(help_text="折算为综合目标考核分值后的得分")
     rank = serializers.SerializerMethodField(help_text="在同类单位(部门或乡镇)中的名次,并列同名次")
-    ranked = serializers.SerializerMethodField(help_text="同类单位中已有总分的单位数")
+    ranked = serializers.SerializerMethodField(help_text="同类单位中参加排名(法制办已审核完毕)的单位数")
 
     class Meta:
         model = Submission
@@ -95,7 +95,7 @@ class SubmissionSerializer(serializers.ModelSerializer):
         return submission.state(today=timezone.localdate(), until=getattr(submission, "window_until", None))
 
     def _rank_shown(self, submission: Submission) -> bool:
-        return submission.final_total is not None and selectors.review_shown(self.context["request"].user, submission)
+        return submission.ranked and selectors.review_shown(self.context["request"].user, submission)
 
     def get_converted(self, submission: Submission) -> float | None:
         value = scoring.converted(

@@ -10,7 +10,7 @@ from rest_framework import viewsets
 
 from assessment.api.serializers import CycleSerializer, SubmissionDetailSerializer, SubmissionSerializer
 from assessment.filtersets import CycleFilterSet, SubmissionFilterSet
-from assessment.models import AssessmentCycle, ItemScore, Submission, WindowExtension
+from assessment.models import RANKED, AssessmentCycle, ItemScore, Submission, WindowExtension
 
 
 class CycleViewSet(viewsets.ReadOnlyModelViewSet):
@@ -51,7 +51,7 @@ class SubmissionViewSet(viewsets.ReadOnlyModelViewSet):
         # Rank = 1 + the units of the same kind in the cycle with a higher total, counted over the whole
         # cycle (not the filtered page), in the same query.
         same_kind = Submission.objects.filter(
-            cycle_id=OuterRef("cycle_id"), unit__kind=OuterRef("unit__kind"), final_total__isnull=False
+            RANKED, cycle_id=OuterRef("cycle_id"), unit__kind=OuterRef("unit__kind")
         ).order_by()
         better = same_kind.filter(final_total__gt=OuterRef("final_total")).values("cycle_id").annotate(n=Count("id"))
         ranked = same_kind.values("cycle_id").annotate(n=Count("id"))

@@ -4,20 +4,23 @@ conditional UPDATE each state change of a submission goes through (with its hist
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from assessment.errors import AssessmentError
 from assessment.models import AssessmentCycle, CycleStatus, Submission
-from lawgov.models import SystemActor, User, recorded_user
+from lawgov.models import Notification, Role, SystemActor, User, recorded_user
 
 __all__ = [
     "AssessmentError",
     "cycle_lock_open",
     "cycle_writable_check",
     "history_record",
+    "notify_reporters",
     "require_legal_office",
     "submission_claim",
     "today_or_local",
@@ -85,3 +88,25 @@ def history_record(obj, by: User | SystemActor, fields: list[str] | None = None)
     obj.refresh_from_db()
     obj._history_user = recorded_user(by)
     obj.save(update_fields=fields) if fields else obj.save()
+
+
+def notify_reporters(
+    submissions: Iterable[Submission], *, kind: str, key: str, title: Callable[[Submission], str], body: str = ""
+) -> int:
+    """The units' reporters hear it in the bell, with a link to their self-assessment: nobody should learn
+    of a return or a result by phone. One INSERT for a whole cycle, inside the caller's transaction (so
+    nothing is announced that is then rolled back); no email from here: mail goes out from jobs, never
+    from a request that holds a transaction open."""
+    by_unit = {s.unit_id: s for s in submissions}
+    notices = [
+        Notification(
+            user=user,
+            kind=kind,
+            key=key.format(submission=by_unit[user.unit_id].pk),
+            title=title(by_unit[user.unit_id])[:200],
+            body=body,
+            url=reverse("assessment:submission", args=[by_unit[user.unit_id].pk]),
+        )
+        for user in User.objects.filter(role=Role.REPORTER, unit_id__in=list(by_unit), is_active=True)
+    ]
+    return len(Notification.objects.bulk_create(notices, ignore_conflicts=True))

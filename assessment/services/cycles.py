@@ -22,8 +22,14 @@ from assessment.models import (
     UnsubmittedRule,
     WindowExtension,
 )
-from assessment.services._common import AssessmentError, cycle_writable_check, require_legal_office
-from lawgov.models import SystemActor, Unit, UnitKind, User, recorded_user
+from assessment.rules import fact_sources_clean, fact_sources_recognised
+from assessment.services._common import (
+    AssessmentError,
+    cycle_writable_check,
+    notify_reporters,
+    require_legal_office,
+)
+from lawgov.models import Notification, SystemActor, Unit, UnitKind, User, recorded_user
 
 
 def _check_cycle_fields(
@@ -62,6 +68,29 @@ def _check_cycle_fields(
         raise AssessmentError("weight", f"综合目标考核中的分值应在0到100之间(填写的是{weight})。", 400)
 
 
+def _cycle_rules(
+    *, unsubmitted_rule: str, unsubmitted_points: Decimal | int | str | None, converted_capped: bool
+) -> dict:
+    """The cycle's options as stored, or a 400 naming the field: what a unit that never submitted gets (the
+    rubric's "未按时报送自评材料的,扣X分" needs its X) and whether the converted score is capped. One check
+    for opening a cycle and for changing it."""
+    if unsubmitted_rule not in UnsubmittedRule.values:
+        raise AssessmentError("unsubmitted_rule", "未提交自评的计分规则不正确。", 400)
+    try:
+        points = Decimal(unsubmitted_points if unsubmitted_points not in (None, "") else 0)
+    except (InvalidOperation, TypeError):
+        raise AssessmentError("unsubmitted_points", "未提交自评扣分必须是数字。", 400) from None
+    if not Decimal(0) <= points <= Decimal(100):
+        raise AssessmentError("unsubmitted_points", f"未提交自评扣分应在0到100之间(填写的是{points})。", 400)
+    if unsubmitted_rule == UnsubmittedRule.DEDUCT and not points:
+        raise AssessmentError("unsubmitted_points", "选“扣X分”时请填写扣分。", 400)
+    return {
+        "unsubmitted_rule": unsubmitted_rule,
+        "unsubmitted_points": points,
+        "converted_capped": bool(converted_capped),
+    }
+
+
 def default_participants(jurisdiction: Unit, *, exclude: Unit | None = None) -> list[Unit]:
     """Every department and township of the jurisdiction, less the assessing office itself."""
     units = Unit.objects.offered().filter(jurisdiction=jurisdiction, kind__in=ASSESSED_KINDS).order_by("kind", "name")
@@ -83,8 +112,16 @@ def cycle_create(
     by: User | SystemActor,
     review_end: dt.date | None = None,
     approve_by: dt.date | None = None,
+    unsubmitted_rule: str = UnsubmittedRule.ZERO,
+    unsubmitted_points: Decimal | None = None,
+    converted_capped: bool = False,
+    fact_sources: dict[str, str] | None = None,
 ) -> AssessmentCycle:
-    """Open a year's assessment: one submission per participating unit, scored against its kind's rubric."""
+    """Open a year's assessment: one submission per participating unit, scored against its kind's rubric.
+
+    The cycle's options are set here as on the settings page (the rubric says what a unit that never
+    submits gets; the office chooses whether the converted score is capped). ``fact_sources`` maps rule ids
+    to the platform fact that informs them; None takes what the rubric import recognised (editable later)."""
     require_legal_office(by, jurisdiction.pk, "开启考核")
     _check_cycle_fields(
         jurisdiction_id=jurisdiction.pk,
@@ -96,6 +133,13 @@ def cycle_create(
         review_end=review_end,
         approve_by=approve_by,
         weight=weight,
+    )
+    options = _cycle_rules(
+        unsubmitted_rule=unsubmitted_rule, unsubmitted_points=unsubmitted_points, converted_capped=converted_capped
+    )
+    rubric_ids = [department_rubric.pk, township_rubric.pk]
+    options["fact_sources"] = (
+        fact_sources_recognised(rubric_ids) if fact_sources is None else fact_sources_clean(rubric_ids, fact_sources)
     )
     units = list(units)
     if not units:
@@ -117,11 +161,30 @@ def cycle_create(
         approve_by=approve_by,
         weight=Decimal(weight),
         created_by=recorded_user(by),
+        **options,
     )
     cycle._history_user = recorded_user(by)
     cycle.save()
     _participants_add(cycle, units)
+    _window_announce(Submission.objects.filter(cycle=cycle).select_related("cycle"), cycle=cycle)
     return cycle
+
+
+def _window_announce(submissions, *, cycle: AssessmentCycle, until: dt.date | None = None) -> int:
+    """The bell of the units' reporters when their window opens or its dates change (a unit's own
+    extension: ``until``). Keyed by the dates, so the same window is announced once however often it is
+    saved; a change of dates is announced again."""
+    end = until or cycle.self_end
+    return notify_reporters(
+        submissions,
+        kind=Notification.Kind.ASSESSMENT_WINDOW,
+        key=f"assessment_window:{{submission}}:{cycle.self_start:%Y%m%d}:{end:%Y%m%d}",
+        title=lambda s: (
+            f"{cycle.title}:自查自评时间{cycle.self_start:%Y-%m-%d}至{end:%Y-%m-%d}"
+            + ("(已为本单位延长)" if until else "")
+        ),
+        body="请在截止日期前填写并提交本单位的自查自评和年度工作总结。",
+    )
 
 
 def _participants_add(cycle: AssessmentCycle, units: list[Unit]) -> None:
@@ -153,23 +216,19 @@ def cycle_update(
     unsubmitted_rule: str | None = None,
     unsubmitted_points: Decimal | None = None,
     converted_capped: bool | None = None,
+    fact_sources: dict[str, str] | None = None,
 ) -> AssessmentCycle:
-    """Change a cycle's dates, weight, its rule for units that never submit and whether the converted score
-    is capped (the rubrics stay: units are already scored against them). Totals follow at once."""
+    """Change a cycle's dates, weight, its rule for units that never submit, whether the converted score
+    is capped and which platform fact informs which rule (None leaves the mapping as it is; the rubrics
+    stay: units are already scored against them). Totals follow at once."""
     cycle_writable_check(cycle, by, "修改考核周期")
-    rules = {
-        "unsubmitted_rule": unsubmitted_rule if unsubmitted_rule is not None else cycle.unsubmitted_rule,
-        "unsubmitted_points": Decimal(
-            unsubmitted_points if unsubmitted_points is not None else cycle.unsubmitted_points
-        ),
-        "converted_capped": converted_capped if converted_capped is not None else cycle.converted_capped,
-    }
-    if rules["unsubmitted_rule"] not in UnsubmittedRule.values:
-        raise AssessmentError("unsubmitted_rule", "未提交自评的计分规则不正确。", 400)
-    if not Decimal(0) <= rules["unsubmitted_points"] <= Decimal(100):
-        raise AssessmentError("unsubmitted_points", "未提交自评扣分应在0到100之间。", 400)
-    if rules["unsubmitted_rule"] == UnsubmittedRule.DEDUCT and not rules["unsubmitted_points"]:
-        raise AssessmentError("unsubmitted_points", "选“扣X分”时请填写扣分。", 400)
+    rules = _cycle_rules(
+        unsubmitted_rule=unsubmitted_rule if unsubmitted_rule is not None else cycle.unsubmitted_rule,
+        unsubmitted_points=unsubmitted_points if unsubmitted_points is not None else cycle.unsubmitted_points,
+        converted_capped=converted_capped if converted_capped is not None else cycle.converted_capped,
+    )
+    if fact_sources is not None:
+        rules["fact_sources"] = fact_sources_clean([cycle.department_rubric_id, cycle.township_rubric_id], fact_sources)
     _check_cycle_fields(
         jurisdiction_id=cycle.jurisdiction_id,
         year=cycle.year,
@@ -196,7 +255,15 @@ def cycle_update(
     )
     if not done:
         raise AssessmentError("stale", "考核周期已被他人修改或已审定,您的修改未保存。请刷新后再改。", 409)
+    moved = (cycle.self_start, cycle.self_end) != (self_start, self_end)
     cycle.refresh_from_db()
+    if moved:
+        extended = set(
+            WindowExtension.objects.filter(cycle=cycle, until__gt=self_end).values_list("unit_id", flat=True)
+        )
+        _window_announce(
+            Submission.objects.filter(cycle=cycle).exclude(unit_id__in=extended).select_related("cycle"), cycle=cycle
+        )
     cycle._history_user = recorded_user(by)
     cycle.save()
     cycle_rescore(cycle=cycle)  # the rule for non-submitters is part of their score: totals follow
@@ -227,6 +294,9 @@ def window_extend(
     extension.granted_by = by
     extension._history_user = recorded_user(by)
     extension.save()
+    _window_announce(
+        Submission.objects.filter(cycle=cycle, unit=unit).select_related("cycle"), cycle=cycle, until=until
+    )
     return extension
 
 

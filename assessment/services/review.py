@@ -4,7 +4,7 @@ and published results."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,12 +29,13 @@ from assessment.services._common import (
     cycle_lock_open,
     cycle_writable_check,
     history_record,
+    notify_reporters,
     submission_claim,
     today_or_local,
 )
 from assessment.services.cycles import cycle_rescore
 from assessment.services.self_assessment import unit_window_end
-from lawgov.models import Notification, Role, SystemActor, User, recorded_user
+from lawgov.models import Notification, SystemActor, User, recorded_user
 
 
 @dataclass
@@ -90,6 +91,7 @@ def review_save(
         raise AssessmentError("not_submitted", "该单位尚未提交自评(自评时间未截止),暂不能审核。", 409)
     rules = RubricRules.load(submission.rubric_id)
     known = {i.pk: i for i in rules.items}
+    claimed = dict(ItemScore.objects.filter(submission=submission).values_list("item_id", "self_facts"))
     cleaned: dict[int, tuple[dict | None, dict, str]] = {}
     for item_id, entry in items.items():
         item = known.get(int(item_id))
@@ -98,10 +100,12 @@ def review_save(
         if not entry.scored and submission.never_submitted:
             cleaned[item.pk] = (None, {}, (entry.comment or "").strip())
             continue
-        facts, reasons = facts_clean(
-            rules.by_item.get(item.pk, []), entry.facts, entry.reasons, item=item, need_reason=True
-        )
-        cleaned[item.pk] = (facts, reasons, (entry.comment or "").strip())
+        item_rules = rules.by_item.get(item.pk, [])
+        facts, reasons = facts_clean(item_rules, entry.facts, entry.reasons, item=item, need_reason=True)
+        comment = (entry.comment or "").strip()
+        if not comment and not reasons:
+            _basis_check(submission, item, score_stored(item, item_rules, facts).score, claimed, item_rules)
+        cleaned[item.pk] = (facts, reasons, comment)
     adjust = None
     if adjust_facts is not None:
         adjust = facts_clean(rules.adjustments, adjust_facts, adjust_grounds or {}, item=None, need_reason=True)
@@ -161,6 +165,20 @@ def review_save(
     return submission
 
 
+def _basis_check(submission: Submission, item, found, claimed: Mapping[int, Any], item_rules) -> None:
+    """审定依据: the legal office writes down what its score rests on wherever it decides something the unit
+    did not declare: every item it scores on site for a unit that never submitted, and every item whose
+    score it sets apart from the unit's own (a reason given for a discretionary deduction counts)."""
+    where = f"{item.category.label}.{item.shown_number}“{item.name}”"
+    if submission.never_submitted:
+        raise AssessmentError(
+            "basis", f"{where}:该单位未提交自评,现场核定须写明核定依据(查阅的材料、核实的情况)。", 400
+        )
+    own = score_stored(item, item_rules, claimed.get(item.pk)).score
+    if found != own:
+        raise AssessmentError("basis", f"{where}:核定得分{found}分与单位自评{own}分不同,须写明核定依据。", 400)
+
+
 def submission_totals(submission: Submission, rules: RubricRules | None = None) -> scoring.Total:
     """Reviewed items (an item the legal office has not touched counts as the unit claimed it), plus the
     special bonus, less the special deductions. A unit that never submitted claimed nothing: its items
@@ -205,7 +223,7 @@ def submission_return(*, submission: Submission, by: User | SystemActor, reason:
         returned_by=recorded_user(by),
     )
     history_record(submission, by)
-    _notify_reporters(
+    notify_reporters(
         [submission],
         kind=Notification.Kind.ASSESSMENT_RETURNED,
         key=f"assessment_returned:{{submission}}:{submission.returned_at:%Y%m%d%H%M%S%f}",
@@ -215,34 +233,13 @@ def submission_return(*, submission: Submission, by: User | SystemActor, reason:
     return submission
 
 
-def _notify_reporters(
-    submissions: Iterable[Submission], *, kind: str, key: str, title: Callable[[Submission], str], body: str = ""
-) -> int:
-    """The units' reporters hear it in the bell, with a link to their self-assessment: nobody should learn
-    of a return or a result by phone. One INSERT for a whole cycle, inside the caller's transaction (so
-    nothing is announced that is then rolled back); no email from here: mail goes out from jobs, never
-    from a request that holds a transaction open."""
-    by_unit = {s.unit_id: s for s in submissions}
-    notices = [
-        Notification(
-            user=user,
-            kind=kind,
-            key=key.format(submission=by_unit[user.unit_id].pk),
-            title=title(by_unit[user.unit_id])[:200],
-            body=body,
-            url=reverse("assessment:submission", args=[by_unit[user.unit_id].pk]),
-        )
-        for user in User.objects.filter(role=Role.REPORTER, unit_id__in=list(by_unit), is_active=True)
-    ]
-    return len(Notification.objects.bulk_create(notices, ignore_conflicts=True))
-
-
 @transaction.atomic
 def cycle_approve(
     *, cycle: AssessmentCycle, by: User | SystemActor, note: str = "", today: dt.date | None = None
 ) -> AssessmentCycle:
     """The government has approved the results: every total is recomputed from the facts one last time,
-    the cycle is locked and the results are published to the units."""
+    the cycle is locked and the results are published to the units. ``note`` (审定依据: the meeting or
+    document that approved them) is required: a published ranking says on whose authority it stands."""
     cycle_writable_check(cycle, by, "审定考核结果")
     cycle_lock_open(cycle.pk)  # before rescoring touches the submissions: the same lock order as a save
     if cycle.approved:
@@ -263,6 +260,10 @@ def cycle_approve(
                 for p in pending
             ],
         )
+    if not (note or "").strip():
+        raise AssessmentError(
+            "note", "请填写审定依据:区政府审定考核结果的会议或文件(如“区政府第X次常务会议审定”)。", 400
+        )
     cycle_rescore(cycle=cycle)
     done = AssessmentCycle.objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).update(
         status=CycleStatus.APPROVED,
@@ -274,12 +275,12 @@ def cycle_approve(
     if not done:
         raise AssessmentError("approved", "考核结果已审定发布。", 409)
     history_record(cycle, by)
-    _notify_reporters(
+    notify_reporters(
         Submission.objects.filter(cycle=cycle),
         kind=Notification.Kind.ASSESSMENT_PUBLISHED,
         key="assessment_published:{submission}",
         title=lambda s: f"{cycle.year}年度法治政府建设考核结果已发布:总分 {s.final_total} 分",
-        body="请在考核页面查看本单位的得分、核定意见和名次。",
+        body="请在考核页面查看本单位的得分、核定依据和名次。",
     )
     return cycle
 

@@ -177,7 +177,7 @@ def _sync_summary_facts(submission: Submission, rules: RubricRules, by: User) ->
     """未报送工作总结 is not for the unit to claim: the platform knows whether a summary is attached, so the
     fact follows the submission (the legal office may still find otherwise in its review)."""
     missing = not submission.has_summary
-    for item, rule in summary_rules(rules):
+    for item, rule in summary_rules(rules, submission.cycle.fact_sources):
         score = ItemScore.objects.filter(submission=submission, item=item).first()
         if score is None or (score.self_score is not None and score.self_facts.get(rule.key) == missing):
             continue

@@ -28,7 +28,10 @@ def self_inputs(submission: Submission, by_path: dict[str, dict[int, object]], *
     return out
 
 
-def review_inputs(submission: Submission, by_path: dict[str, dict[int, object]], reasons=None, comment=""):
+BASIS = "查阅台账核实"  # the 核定依据 the legal office writes (required for on-site and changed scores)
+
+
+def review_inputs(submission: Submission, by_path: dict[str, dict[int, object]], reasons=None, comment=BASIS):
     rules = RubricRules.load(submission.rubric_id)
     out = {}
     for path, facts in by_path.items():
@@ -52,7 +55,10 @@ def review_all(submission: Submission, by_path: dict[str, dict[int, object]] | N
     nothing found on the others."""
     rules = RubricRules.load(submission.rubric_id)
     out = {
-        item.pk: ReviewInput(facts={r.key: fact_to_json(default_fact(r.spec())) for r in rules.by_item[item.pk]})
+        item.pk: ReviewInput(
+            facts={r.key: fact_to_json(default_fact(r.spec())) for r in rules.by_item[item.pk]},
+            comment=kw.get("comment", BASIS),
+        )
         for item in rules.items
     }
     out.update(review_inputs(submission, by_path or {}, **kw))

@@ -57,7 +57,7 @@ def test_a_reporter_sees_its_own_submission_and_the_review_once_published(approv
     # The legal office sees it all the while.
     office = token_client(legal_officer).get(f"/api/v1/submissions/{rows[0]['id']}/").json()
     assert office["final_total"] == 103.0 and office["rank"] == 1
-    assessment_services.cycle_approve(cycle=approved, by=legal_officer)
+    assessment_services.cycle_approve(cycle=approved, by=legal_officer, note="区政府常务会议审定")
     detail = client.get(f"/api/v1/submissions/{rows[0]['id']}/").json()
     assert (detail["final_total"], detail["bonus"], detail["rank"], detail["ranked"]) == (103.0, 3.0, 1, 2)
     assert len(detail["item_scores"]) > 10

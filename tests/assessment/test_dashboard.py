@@ -21,7 +21,7 @@ def test_the_dashboard_ranks_the_latest_assessment(client, leader, approved, leg
     page = client.get("/dashboard/").content.decode()
     assert "2017年度考核排名 · 乡镇(街道)(审核中,未发布)" in page
     assert f'href="/assessment/cycles/{approved.pk}/ranking/"' in page
-    services.cycle_approve(cycle=approved, by=legal_officer)
+    services.cycle_approve(cycle=approved, by=legal_officer, note="区政府常务会议审定")
     response = client.get("/dashboard/")
     charts = {c["key"]: c for c in response.context["charts_json"]}
     assert charts["assessment-township"]["title"].endswith("(已审定)")

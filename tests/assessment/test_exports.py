@@ -198,3 +198,26 @@ def test_statement_docx_is_ready_to_sign(rubrics, unit, cycle):
     signatures = "\n".join(c.text for row in doc.tables[1].rows for c in row.cells)
     for label in ("单位(盖章)", "负责人签字", "日期"):
         assert label in signatures
+
+
+@pytest.mark.django_db
+def test_statement_docx_keeps_its_year_its_columns_its_title_line_and_its_signatures(rubrics, unit, cycle):
+    from docx.oxml.ns import qn
+
+    # The demo moves a 2017 cycle's window to today: the statement still quotes no date outside 2017.
+    cycle.self_start, cycle.self_end = dt.date(2026, 11, 30), dt.date(2026, 12, 9)
+    doc = Document(io.BytesIO(statement_docx(statement=rubrics["department"].statement, unit=unit, cycle=cycle)))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "2026" not in text and "每年12月" in text
+    # Columns as the annex prints them, in the grid every word processor reads, with a fixed layout.
+    table = doc.tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert grid[0] < grid[1] < grid[2] and grid[2] > 2 * sum(grid[:2]) * 0.9
+    assert table._tbl.tblPr.find(qn("w:tblLayout")).get(qn("w:type")) == "fixed"
+    # The title on one line: its size times its length fits the text width (15.8 cm = 448 pt).
+    title = doc.paragraphs[0]
+    assert title.runs[0].font.size.pt * len(title.text) <= 448
+    # The signature block on one page: rows that do not split, each kept with the next.
+    rows = doc.tables[1].rows
+    assert all(r._tr.trPr is not None and r._tr.trPr.find(qn("w:cantSplit")) is not None for r in rows)
+    assert all(p.paragraph_format.keep_with_next for r in rows[:-1] for c in r.cells for p in c.paragraphs)

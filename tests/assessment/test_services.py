@@ -684,7 +684,7 @@ def test_returns_and_the_published_results_ring_the_units_bell(approved, reporte
     assert not Notification.objects.filter(user=town_reporter, kind="assessment_returned").exists()
     submit(submission, reporter)
     services.review_save(submission=submission, by=legal_officer, items={}, finish=True, today=AFTER)
-    services.cycle_approve(cycle=approved, by=legal_officer)
+    services.cycle_approve(cycle=approved, by=legal_officer, note="区政府常务会议审定")
     town = Notification.objects.get(user=town_reporter, kind="assessment_published")
     assert town.title == "2017年度法治政府建设考核结果已发布:总分 95.0 分"
     assert Notification.objects.filter(kind="assessment_published").count() == 2  # one reporter per unit here

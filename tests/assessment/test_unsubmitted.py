@@ -249,7 +249,7 @@ def test_bad_input_is_refused_and_nothing_saved(cycle, submission, reporter, leg
     # Approving twice.
     services.review_save(submission=submission, by=legal_officer, items={}, finish=True, today=AFTER)
     services.unsubmitted_batch_review(cycle=cycle, by=legal_officer, today=AFTER)
-    services.cycle_approve(cycle=cycle, by=legal_officer, today=AFTER)
+    services.cycle_approve(cycle=cycle, by=legal_officer, note="区政府常务会议审定", today=AFTER)
     refused(lambda: services.cycle_approve(cycle=cycle, by=legal_officer, today=AFTER), 409, "已审定")
 
 

@@ -271,7 +271,10 @@ def test_reviewer_cannot_touch_self_fields_through_the_review_form(
 ):
     submitted(submission, reporter)
     client.force_login(legal_officer)
+    rules = RubricRules.load(submission.rubric_id)
+    service_item = item_by_path(rules, "二.2")
     data = review_data(submission, {"二.2": {0: "2"}}, summary_text="法制办改写", **{"e-1": "x"})
+    data[f"c-{service_item.pk}"] = "行业主管部门通报两次"
     assert client.post(url("review", submission.pk), data).status_code == 302
     submission.refresh_from_db()
     service = ItemScore.objects.get(submission=submission, item__name="服务群众")

@@ -7,6 +7,8 @@ say who never submitted; leaders see the distribution, units their 工作台 car
 
 import datetime as dt
 import io
+import os
+from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -60,7 +62,20 @@ def score(page, item_id: int):
     return page.locator(f"#score-{item_id}")
 
 
+SHOTS = Path(os.environ.get("LAWGOV_SHOTS", "test-artifacts/assessment-story"))
+
+
+def _shot(page, name: str) -> Path:
+    """A full-page screenshot at the tablet width, kept for a person to look at (test-artifacts/)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024, name
+    return path
+
+
 def test_assessment_story(page, live_server, demo_data, tmp_path):
+    shots: list[Path] = []
     cycle = AssessmentCycle.objects.get(jurisdiction__name="昭化区", year=2017)
     dept = Submission.objects.get(cycle=cycle, unit__name="区发改局")
     town = Submission.objects.get(cycle=cycle, unit__name="元坝镇")
@@ -201,6 +216,13 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     n = Sheet(never)
     expect(score(page, n.item("一.1"))).to_have_text("未核定")
     expect(page.locator("#total-final")).to_have_text("0.0")
+    # Platform facts are beside the items, not in them: no month filled, 未报送工作总结 not ticked.
+    months = page.locator(f"input[name^='f-{n.rule('三.2', 0)}-']")
+    assert months.count() == 12 and all(months.nth(i).input_value() == "" for i in range(12))
+    assert not page.locator(f"input[name='f-{n.rule('六.2', 2)}']").is_checked()
+    assert page.locator(f"[data-platform='{n.rule('三.2', 0)}']").inner_text().startswith("平台数据:0、0")
+    assert "平台数据" in page.locator("[data-platform-facts]").inner_text()
+    shots.append(_shot(page, "1-non-submitter-review-empty"))
     # The office scores two items it has evidence for; the rest stays empty (the default rule: 不得分).
     page.check(f"input[name='s-{n.item('一.1')}']")
     expect(score(page, n.item("一.1"))).to_have_text("10.0")
@@ -208,6 +230,23 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     page.fill(f"input[name='f-{n.rule('二.2', 0)}']", "1")
     expect(score(page, n.item("二.2"))).to_have_text("3.0")
     expect(page.locator("#total-final")).to_have_text("13.0")
+    # Finishing without 核定依据 is refused, and what was typed comes back as typed.
+    page.click("[data-finish-review]")
+    assert "现场核定须写明核定依据" in page.locator(".messages").inner_text()
+    assert page.locator(f"input[name='f-{n.rule('二.2', 0)}']").input_value() == "1"
+    assert page.locator(f"input[name='s-{n.item('二.2')}']").is_checked()
+    assert all(months.nth(i).input_value() == "" for i in range(12))
+    page.fill(f"input[name='c-{n.item('一.1')}']", "查阅区政府常务会议纪要:重大决策经集体讨论")
+    page.fill(f"input[name='c-{n.item('二.2')}']", "区市场监管局通报批评一次(昭市监〔2017〕12号)")
+    # 采用平台数据 for 三.2: the office takes the monthly counts on purpose (none on the platform for 2017).
+    page.click(f"[data-adopt='{n.item('三.2')}']")
+    assert "尚未保存" in page.locator(".messages").inner_text()
+    assert all(months.nth(i).input_value() == "0" for i in range(12))
+    assert page.locator(f"input[name='s-{n.item('三.2')}']").is_checked()
+    assert page.locator(f"input[name='c-{n.item('二.2')}']").input_value().startswith("区市场监管局")
+    page.fill(f"input[name='c-{n.item('三.2')}']", "平台记录:2017年未报送法治政府信息")
+    expect(page.locator("#total-final")).to_have_text("13.2")
+    shots.append(_shot(page, "2-non-submitter-scored-on-site"))
     page.click("[data-finish-review]")
     assert "现场核定完成" in page.locator(".messages").inner_text()
     # Approval waits for every unit: the button is disabled, the reason and the units are beside it.
@@ -217,7 +256,9 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     pending = page.locator("[data-pending-unit]")
     assert pending.count() == 13  # the 14 that never submitted, less 区财政局 scored above
     # 按未提交处理: the confirmation page names them all, one click treats them in one go.
+    shots.append(_shot(page, "3-approve-disabled-pending"))
     page.click("[data-pending] [data-batch-link]")
+    shots.append(_shot(page, "4-batch-confirmation"))
     targets = page.locator("[data-targets] [data-target]").all_inner_texts()
     assert len(targets) == 13 and "区财政局" not in targets and "区发改局" not in targets and "元坝镇" not in targets
     page.click("[data-batch-confirm]")
@@ -226,6 +267,9 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
 
     # 8. Approval publishes the results; the ranking is right to 0.1 point and says who never submitted.
     page.goto(f"{base}/assessment/cycles/{cycle.pk}/ranking/")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-approve-form] button[type=submit]")  # no 审定依据: refused, said beside the button
+    assert "请填写审定依据" in page.locator("[data-note-error]").inner_text()
     page.fill("input[name=note]", "区政府常务会议审定")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-approve-form] button[type=submit]")
@@ -233,7 +277,8 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     departments = _ranking(page, "department")
     townships = _ranking(page, "township")
     assert departments[0] == ("区发改局", "1", "98.1", "9.8")
-    assert departments[1] == ("区财政局", "2", "13.0", "1.3")
+    assert departments[1] == ("区财政局", "2", "13.2", "1.3")
+    shots.append(_shot(page, "5-published-ranking"))
     assert all(r[1:] == ("3", "0.0", "0.0") for r in departments[2:]) and len(departments) == 10
     assert townships[0] == ("元坝镇", "1", "92.0", "9.2")
     assert all(r[1:] == ("2", "0.0", "0.0") for r in townships[1:]) and len(townships) == 6
@@ -305,8 +350,15 @@ def test_assessment_story(page, live_server, demo_data, tmp_path):
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024
     logout(page)
 
-    # 10. The department sees its own result and rank, and prints its responsibility statement.
+    # 10. The department sees its own result and rank on its 工作台 card and its page, and prints its
+    # responsibility statement.
     login(page, live_server, "dept_zhaohua", PASSWORD)
+    page.goto(f"{base}/")
+    card = page.locator("[data-assessment-card][data-state='published']")
+    assert card.locator("[data-card-final]").inner_text() == "98.1"
+    assert card.locator("[data-card-rank]").inner_text() == "1"
+    assert card.locator("[data-card-sheet]").get_attribute("href") == f"/assessment/submissions/{dept.pk}/sheet.xlsx"
+    shots.append(_shot(page, "6-reporter-card-published"))
     page.click("nav [data-nav='assessment:home']")
     assert page.locator("[data-own-final]").inner_text() == "98.1"
     assert page.locator("[data-own-rank]").inner_text() == "1"
