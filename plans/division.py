@@ -35,6 +35,7 @@ from plans import services
 from plans.importing import division as sheet
 from plans.importing.deadlines import describe
 from plans.models import Assignment, AssignmentRole, Clause, Deadline, DivisionImport, Plan, Task
+from plans.resolution import SIMILAR
 from plans.selectors import tasks_with_parts
 
 ROLE_LABELS = dict(AssignmentRole.choices)
@@ -147,16 +148,29 @@ def division_units_resolve(*, jurisdiction: Unit, names: Iterable[str]) -> dict[
     区 prefix, as ``plans.services.unit_names_resolve`` does for documents); an unknown name gets the closest
     directory name as a suggestion. The one lookup of this module: a better resolver replaces it here."""
     names = list(dict.fromkeys(names))
-    resolved = services.unit_names_resolve(jurisdiction=jurisdiction, names=names)
-    matches = {name: UnitMatch(unit=unit) for name, unit in resolved.items()}
-    unknown = [name for name, match in matches.items() if match.unit is None]
-    if unknown:
-        index = services.unit_name_index(jurisdiction)
-        for name in unknown:
-            close = difflib.get_close_matches(name, list(index), n=1, cutoff=0.6)
-            if close:
-                matches[name].suggestion = index[close[0]].name
+    decisions = services.unit_decisions(jurisdiction=jurisdiction, names=names)
+    trusted = {d_name: d.match for d in decisions for d_name in d.printed if d.match and d.match.rule != SIMILAR}
+    units = Unit.objects.in_bulk([m.pk for m in trusted.values()])
+    matches: dict[str, UnitMatch] = {}
+    for decision in decisions:
+        for name in decision.printed:
+            match = trusted.get(name)
+            if match is not None:
+                matches[name] = UnitMatch(unit=units[match.pk])
+                continue
+            # A name a person typed is applied only when it is the unit's name, an alias or the same name
+            # written another way; a merely similar one is a row error with the unit it probably means.
+            close = decision.match or (decision.candidates[0] if decision.candidates else None)
+            matches[name] = UnitMatch(unit=None, suggestion=close.name if close else _closest(name, jurisdiction))
     return matches
+
+
+def _closest(name: str, jurisdiction: Unit) -> str:
+    """A suggestion only (never applied): the directory name that reads closest, for a typo the resolver
+    does not take as the same body (区司法厅 → 区司法局?)."""
+    names = list(Unit.objects.offered().filter(jurisdiction=jurisdiction).values_list("name", flat=True))
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    return close[0] if close else ""
 
 
 # ---------------------------------------------------------------------------------------------------
