@@ -86,7 +86,7 @@ def _match(query: str, ascii_query: bool, names: list[tuple[str, str]]) -> tuple
         key = _plain(name)
         own = not label
         why = "" if own else f"{label}“{name}”"
-        if key == query:
+        if key in (query, "区" + query):  # 司法局 is 区司法局: a district's units drop the 区 in speech
             take(0 if own else 1, why)
         elif key.startswith(query) or key.startswith("区" + query):
             take(2 if own else 4, why)

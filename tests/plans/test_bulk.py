@@ -11,6 +11,7 @@ from plans import bulk, services
 from plans.models import Assignment, Clause, Deadline, Task
 from tests.conftest import make_unit
 from tests.factories import plan_factory
+from tests.plans.conftest import district_named
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 3, 15)
@@ -80,8 +81,6 @@ def test_group_phrase_replace_keeps_the_part_a_unit_already_has(plan, unit, othe
 
 
 def test_a_document_printing_a_unit_twice_on_a_clause_gives_it_the_stronger_part(demo):
-    from tests.plans.conftest import district_named
-
     daxing = district_named("大兴区")
     text = (
         "大兴区2026年法治政府建设工作要点\n一、完善制度\n"
@@ -94,8 +93,6 @@ def test_a_document_printing_a_unit_twice_on_a_clause_gives_it_the_stronger_part
 
 
 def test_a_reimport_keeps_a_part_the_legal_office_changed(demo, legal_officer):
-    from tests.plans.conftest import district_named
-
     daxing = district_named("大兴区")
     legal_officer.jurisdiction = daxing
     legal_officer.save()
@@ -154,7 +151,7 @@ def test_bulk_apply_twice_adds_nothing_the_second_time(plan, legal_officer, unit
 
 
 def test_a_unit_with_another_part_refuses_the_whole_request(plan, legal_officer, unit, other_unit):
-    first, *rest = ids(plan)
+    first = ids(plan)[0]
     bulk.bulk_apply(plan=plan, by=legal_officer, task_ids=[first], cooperating=[unit.pk])
     before = snapshot()
     with pytest.raises(services.AssignmentConflict) as refused:
