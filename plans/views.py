@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -33,20 +33,29 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _plan_page(
-    request: HttpRequest, plan: Plan, *, bulk: dict | None = None, error: str = "", details=(), status: int = 200
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    bulk: dict | None = None,
+    error: str = "",
+    details=(),
+    status: int = 200,
+    filters: QueryDict | None = None,
 ) -> HttpResponse:
-    """The 规划 page: the tree under the GET filters and, for the legal office, the bulk panel (``bulk``
-    carries a refused request's choices back into the form, so nothing the person picked is lost)."""
+    """The 规划 page: the tree under the GET filters (or ``filters``: those a refused bulk post came from)
+    and, for the legal office, the bulk panel (``bulk`` carries a refused request's choices back into the
+    form, so nothing the person picked is lost)."""
+    params = filters if filters is not None else request.GET
     units = (
         Unit.objects.in_directory_of(request.user).filter(jurisdiction=plan.jurisdiction_id).order_by("kind", "name")
     )
     unit = None
-    if request.GET.get("unit"):
-        unit = units.filter(pk=request.GET["unit"]).first() if request.GET["unit"].isdigit() else None
+    if params.get("unit"):
+        unit = units.filter(pk=params["unit"]).first() if params["unit"].isdigit() else None
         if unit is None:
             messages.error(request, "筛选的单位不存在,已显示全部任务。")
-    role = request.GET.get("role") if request.GET.get("role") in AssignmentRole.values else None
-    unassigned = request.GET.get("unassigned") == "1"
+    role = params.get("role") if params.get("role") in AssignmentRole.values else None
+    unassigned = params.get("unassigned") == "1"
     tree = selectors.plan_tree(plan=plan, user=request.user, unit=unit, role=role, unassigned=unassigned)
     can_edit = Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists()
     return render(
@@ -66,6 +75,7 @@ def _plan_page(
             "bulk_error": error,
             "bulk_details": list(details),
             "deadline_examples": DEADLINE_EXAMPLES,
+            "filter_query": params.urlencode(),
         },
         status=status,
     )
@@ -333,9 +343,11 @@ def plan_bulk(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         result = bulk.bulk_apply(plan=plan, by=request.user, **fields)
     except DomainError as exc:
+        query = post.get("filters", "")
         return _plan_page(
             request,
             plan,
+            filters=QueryDict(query) if _is_filter_query(query) else QueryDict(),
             bulk=_bulk_state(request, plan, fields),
             error=exc.message,
             details=exc.details,

@@ -78,10 +78,12 @@ def test_a_refused_bulk_post_shows_the_reason_and_keeps_the_choices(client, plan
     client.force_login(legal_officer)
     task_ids = ids(plan)
     response = client.post(
-        bulk_url(plan), {"tasks": [*task_ids, *ids(foreign_plan)], "lead": [unit.pk], "deadline": "尽快"}
+        bulk_url(plan),
+        {"tasks": [*task_ids, *ids(foreign_plan)], "lead": [unit.pk], "deadline": "尽快", "filters": "unassigned=1"},
     )
     assert response.status_code == 400
     page = response.content.decode()
+    assert 'name="unassigned" value="1" checked' in page and 'name="filters" value="unassigned=1"' in page
     assert "所选任务中有 1 项不属于规划" in page and "未做任何修改" in page
     assert page.count("checked") >= 4 and f'value="{unit.pk}" form="bulk-form"' in page and 'value="尽快"' in page
     assert not Assignment.objects.exists()
