@@ -377,12 +377,14 @@ def bulk_deadline_set(
     )
     due = deadline.next_due(today=today)
     now = timezone.now()
+    # One UPDATE for every task (they all get the same date), then their history rows in one INSERT.
+    Task.objects.filter(pk__in=ids).update(due_on=due, updated_at=now)
     for task in tasks:
         task.due_on = due
         task.updated_at = now
         old = "、".join(before[task.pk]) or "无"
         task._change_reason = f"时限改为“{deadline.text}”(原:{old})"[:_REASON_MAX]
-    bulk_update_with_history(tasks, Task, ["due_on", "updated_at"], default_user=by)
+    Task.history.bulk_history_create(tasks, update=True, default_user=by)
     result.deadlines += len(tasks)
     result.messages.append(f"已将 {len(tasks)} 项任务的时限设为“{deadline.text}”。")
     return result
