@@ -121,6 +121,7 @@ class Command(BaseCommand):
 
     def _bench_search(self, city_officer: User, officer: User, runs: int) -> list[str]:
         directory = unit_picker.picker_candidates(user=city_officer).count()
+        everything = Unit.objects.active().count()
         lines = []
         unit_picker.pinyin_keys.cache_clear()
         client = Client()
@@ -129,8 +130,8 @@ class Command(BaseCommand):
         client.get("/plans/units/search/", {"q": "sfj"})
         cold = (time.perf_counter() - started) * 1000
         for label, user, query in (
-            (f"单位搜索(全市 {directory} 个单位)", city_officer, "sfj"),
-            (f"单位搜索(全市 {directory} 个单位,中文)", city_officer, "司法"),
+            (f"单位搜索(全市 {everything} 个单位,可选 {directory})", city_officer, "sfj"),
+            ("单位搜索(全市,中文“司法”)", city_officer, "司法"),
             ("单位搜索(一个区)", officer, "sfj"),
         ):
             client.force_login(user)
@@ -147,6 +148,6 @@ class Command(BaseCommand):
             median, p95 = _stats(samples)
             flag = "OK " if median < SEARCH_BUDGET_MS else "SLOW"
             lines.append(f"{flag} {label:<28} median {median:7.1f} ms   p95 {p95:7.1f} ms")
-        flag = "OK " if cold < SEARCH_BUDGET_MS * 3 else "SLOW"
-        lines.append(f"{flag} 单位搜索(首次,拼音未缓存)          {cold:7.1f} ms")
+        # Once per process (pypinyin's dictionaries load, every name is read once): shown, not budgeted.
+        lines.append(f"--- 单位搜索(进程内首次:加载拼音词典)  {cold:7.1f} ms")
         return lines
