@@ -35,6 +35,7 @@ ONGOING_WORDS = ("长期坚持", "持续推进", "长期推进", "长期")
 ONGOING_TEXT = "长期坚持"
 DEADLINE_HINT = "可填写日期(如 2023-06-30、2023年6月底前)、周期(如 每年12月底前、每季度末)或“长期坚持”。"
 MAX_TASKS = 1000  # one request; a plan has tens to a few hundred tasks
+MAX_ID = 2**63 - 1  # past the databases' integers a lookup would fail instead of finding nothing
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _REASON_MAX = 100  # simple_history's history_change_reason
 
@@ -168,7 +169,7 @@ def _ids(values: Iterable[Any], what: str) -> list[int]:
     ids = []
     for value in values:
         text = str(value).strip()
-        if not text.isascii() or not text.isdigit() or int(text) == 0:
+        if not text.isascii() or not text.isdigit() or not 0 < int(text) <= MAX_ID:
             raise BulkError("bad_id", f"{what}编号“{text[:20]}”无效。")
         ids.append(int(text))
     return ids

@@ -367,23 +367,23 @@ def _is_filter_query(query: str) -> bool:
 
 
 def _bulk_state(request: HttpRequest, plan: Plan, fields: dict) -> dict:
-    """A refused request's choices, to show again: ticked tasks, picked units by role, the deadline typed."""
-    ids = {int(v) for key in ("lead", "cooperating", "responsible", "units") for v in fields[key] if str(v).isdigit()}
-    found = {
-        u.pk: u
-        for u in unit_picker.picker_candidates(user=request.user, jurisdiction_id=plan.jurisdiction_id).filter(
-            pk__in=ids
-        )
-    }
+    """A refused request's choices, to show again: ticked tasks, picked units by role, the deadline typed
+    (values that are not ids are left out: they were the reason for the refusal)."""
+
+    def valid(values) -> list[int]:
+        texts = [str(v).strip() for v in values]
+        return [int(t) for t in texts if t.isascii() and t.isdigit() and 0 < int(t) <= bulk.MAX_ID]
+
+    roles = ("lead", "cooperating", "responsible", "units")
+    picked = {key: valid(fields[key]) for key in roles}
+    candidates = unit_picker.picker_candidates(user=request.user, jurisdiction_id=plan.jurisdiction_id)
+    found = {u.pk: u for u in candidates.filter(pk__in={pk for ids in picked.values() for pk in ids})}
     return {
-        "tasks": {int(v) for v in fields["task_ids"] if str(v).isdigit()},
+        "tasks": set(valid(fields["task_ids"])),
         "action": fields["action"],
         "role": fields["role"],
         "deadline": fields["deadline"],
-        **{
-            key: [found[int(v)] for v in fields[key] if str(v).isdigit() and int(v) in found]
-            for key in ("lead", "cooperating", "responsible", "units")
-        },
+        **{key: [found[pk] for pk in ids if pk in found] for key, ids in picked.items()},
     }
 
 

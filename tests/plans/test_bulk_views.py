@@ -268,3 +268,16 @@ def test_the_api_answers_refusals_as_structured_errors(plan, legal_officer, unit
     assert api_bulk(client, foreign, {"tasks": ids(foreign), "deadline": "长期坚持"}).status_code == 404
     assert api_bulk(token_client(leader), plan, {"tasks": ids(plan), "deadline": "长期坚持"}).status_code == 403
     assert Assignment.objects.active().count() == 1
+
+
+def test_ids_that_are_not_ids_are_refused_not_crashed(client, plan, legal_officer, unit):
+    client.force_login(legal_officer)
+    for bad in ("99999999999999999999999", "²", "-3", "1e3"):
+        response = client.post(bulk_url(plan), {"tasks": [*ids(plan), bad], "lead": [unit.pk, bad]})
+        assert response.status_code == 400 and "编号" in response.content.decode(), bad
+        response = client.post(bulk_url(plan), {"tasks": ids(plan), "lead": [bad]})
+        assert response.status_code == 400, bad
+    api = token_client(legal_officer)
+    assert api_bulk(api, plan, {"tasks": [2**70], "lead": [unit.pk]}).status_code == 400
+    assert api_bulk(api, plan, {"tasks": ids(plan), "lead": [2**70]}).status_code == 400
+    assert not Assignment.objects.exists()
