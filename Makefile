@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format check setup demo worker beat clean bench-import bench-progress bench-api bench-report bench-assessment bench-smoke
+.PHONY: run test test-fast lint format check setup demo worker beat clean bench-import bench-progress bench-api bench-report bench-assessment bench-bulk bench-smoke
 
 $(BIN)/python:
 	@$(PY) -m venv $(VENV) 2>/dev/null || { \
@@ -94,6 +94,10 @@ bench-assessment: setup
 	$(call bench_db,lawgov_bench_assessment)
 	$(call BENCH_RUN,lawgov_bench_assessment,bench_assessment)
 
+bench-bulk: setup
+	$(call bench_db,lawgov_bench_bulk)
+	$(call BENCH_RUN,lawgov_bench_bulk,bench_bulk)
+
 ## Every benchmark on a few rows, each in a fresh database: CI runs this so none of them can silently break.
 bench-smoke:
-	$(MAKE) SMOKE=1 bench-import bench-progress bench-api bench-report bench-assessment
+	$(MAKE) SMOKE=1 bench-import bench-progress bench-api bench-report bench-assessment bench-bulk

@@ -45,6 +45,11 @@ class AssignmentRole(models.TextChoices):
     RESPONSIBLE = "responsible", "责任"
 
 
+# Which part outweighs which when one unit was given two on a clause (a document that prints a unit as both
+# 牵头 and 配合, duplicates made before the unique constraint): the unit keeps the strongest.
+ROLE_STRENGTH = {AssignmentRole.LEAD: 3, AssignmentRole.RESPONSIBLE: 2, AssignmentRole.COOPERATING: 1}
+
+
 class PlanQuerySet(ScopedQuerySet):
     def _visible_by_role(self, user: User) -> PlanQuerySet:
         """Legal office, leaders, API clients: their jurisdictions' plans; a reporter: plans with its work."""
@@ -154,6 +159,14 @@ class TaskQuerySet(ScopedQuerySet):
     def unassigned(self) -> TaskQuerySet:
         return self.exclude(pk__in=Assignment.objects.active().values("clause__task_id"))
 
+    def awaiting_lead(self) -> TaskQuerySet:
+        """Tasks still to be given out (待分配): no live lead or responsible unit, whatever helpers they have.
+
+        A task with only 配合 units has nobody answering for it, so the plan page's filter still lists it.
+        """
+        answering = Assignment.objects.active().filter(role__in=[AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE])
+        return self.exclude(pk__in=answering.values("clause__task_id"))
+
 
 class Task(models.Model):
     """A numbered task as printed; ``path`` is its identity in the plan."""
@@ -247,6 +260,13 @@ class Assignment(models.Model):
         verbose_name_plural = "责任分工"
         ordering = ["clause_id", "position", "id"]
         indexes = [models.Index(fields=["unit", "role"])]
+        # One part per unit and clause: a unit cannot both lead and help with the same clause, and a double
+        # submit cannot add the same unit twice. Retired rows (deleted_at) stay as history, outside the rule.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clause", "unit"], condition=Q(deleted_at__isnull=True), name="assignment_unique_live_unit"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit} ({self.get_role_display()})"

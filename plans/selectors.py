@@ -53,7 +53,7 @@ def plan_tree(
     user: User,
     unit: Unit | None = None,
     role: str | None = None,
-    unassigned: bool = False,
+    unassigned: bool = False,  # 只看待分配: no lead or responsible unit yet (TaskQuerySet.awaiting_lead)
     tasks: QuerySet[Task] | None = None,
 ) -> SectionNode:
     """The plan's sections as a tree with the tasks the user may see (filtered by unit and role).
@@ -68,7 +68,7 @@ def plan_tree(
     elif role:
         tasks = tasks.filter(clauses__assignments__role=role, clauses__assignments__deleted_at=None).distinct()
     if unassigned:
-        tasks = tasks.unassigned()
+        tasks = tasks.awaiting_lead()
     return _tree(plan, tasks)
 
 

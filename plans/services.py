@@ -29,6 +29,7 @@ from plans.importing.units import is_group_phrase
 from plans.models import (
     IMPORT_STAGE_PERCENT,
     PLAN_IMPORT_JOB,
+    ROLE_STRENGTH,
     Assignment,
     AssignmentRole,
     Clause,
@@ -711,24 +712,38 @@ def _tasks_sync(
 
 
 def _clauses_sync(task: Task, clauses: list[dict], unit_map: dict[str, Unit], by: User | None) -> int:
-    """Sync clauses by position and their imported assignments; manual assignments are kept."""
+    """Sync clauses by position and their imported assignments; manual assignments are kept.
+
+    A unit holds one part per clause (``assignment_unique_live_unit``): a document that prints it twice
+    (牵头 and 配合) gives it the stronger part, and a unit the legal office placed by hand keeps that part.
+    """
     existing = {c.position: c for c in task.clauses.all()}
     changes = 0
     for position, item in enumerate(clauses):
         clause = existing.pop(position, None) or Clause(task=task, position=position)
         clause.text = item.get("text", "")
         clause.save()
-        wanted: list[tuple[int, str, str]] = []
+        live = list(clause.assignments.active())
+        manual_units = {a.unit_id for a in live if a.source == Assignment.Source.MANUAL}
+        wanted: dict[int, tuple[str, str]] = {}
         for unit_item in item.get("units", []):
             unit = unit_map.get(unit_item["name"])
             role = unit_item.get("role")
-            if unit is not None and role in AssignmentRole.values:
-                wanted.append((unit.pk, role, unit_item["name"]))
-        current = {
-            (a.unit_id, a.role): a for a in clause.assignments.active().filter(source=Assignment.Source.IMPORTED)
-        }
-        for order, (unit_id, role, printed) in enumerate(wanted):
-            assignment = current.pop((unit_id, role), None)
+            if unit is None or role not in AssignmentRole.values or unit.pk in manual_units:
+                continue
+            held = wanted.get(unit.pk)
+            if held is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[held[0]]:
+                wanted[unit.pk] = (role, held[1] if held else unit_item["name"])
+        current = {(a.unit_id, a.role): a for a in live if a.source == Assignment.Source.IMPORTED}
+        keep = {(unit_id, role) for unit_id, (role, _) in wanted.items()}
+        # Retire what the document no longer says first: a unit whose part changed gets its new row after.
+        for key, assignment in list(current.items()):
+            if key not in keep:
+                _assignment_soft_delete(assignment, by)
+                del current[key]
+                changes += 1
+        for order, (unit_id, (role, printed)) in enumerate(wanted.items()):
+            assignment = current.get((unit_id, role))
             if assignment is None:
                 assignment = Assignment(clause=clause, unit_id=unit_id, role=role, printed_name=printed[:120])
                 changes += 1
@@ -736,9 +751,6 @@ def _clauses_sync(task: Task, clauses: list[dict], unit_map: dict[str, Unit], by
             if by is not None:
                 assignment._history_user = by
             assignment.save()
-        for assignment in current.values():
-            _assignment_soft_delete(assignment, by)
-            changes += 1
     for clause in existing.values():
         # A clause the document no longer has: drop it unless the legal office assigned units to it.
         if clause.assignments.active().filter(source=Assignment.Source.MANUAL).exists():
@@ -761,16 +773,40 @@ def _assignment_soft_delete(assignment: Assignment, by: User | None) -> None:
 # Assignments set by the legal office (大兴's tasks name no units)
 
 
+class AssignmentConflict(PlanImportError):
+    """A unit given a second part on a clause where it already has one (409: the data says otherwise)."""
+
+    default_status = 409
+
+
+def assignment_conflict_message(unit: Unit, held: str, asked: str, where: str) -> str:
+    """The one sentence for a unit asked to take a second part on a clause, said the same on every page."""
+    labels = dict(AssignmentRole.choices)
+    return (
+        f"{unit.name}已是{where}的{labels.get(held, held)}单位,不能再作为{labels.get(asked, asked)}单位;"
+        "如需调整,请使用“改变分工”。"
+    )
+
+
 @transaction.atomic
 def assignment_add(*, clause: Clause, unit: Unit, role: str, by: User) -> Assignment:
-    """Assign a unit to a clause by hand; kept across re-imports and in the history."""
+    """Assign a unit to a clause by hand; kept across re-imports and in the history.
+
+    The same unit and part again is answered with the existing row (a double submit adds nothing); another
+    part for a unit already on the clause is refused (AssignmentConflict), because a unit cannot both lead
+    and help with one clause: changing its part is a deliberate step (``plans.bulk.bulk_role_change``).
+    """
     if role not in AssignmentRole.values:
         raise PlanImportError("role", "分工角色无效。")
     if unit.jurisdiction_id != clause.task.plan.jurisdiction_id:
         raise PlanImportError("unit", "只能指定本辖区的单位。")
-    duplicate = clause.assignments.active().filter(unit=unit, role=role).first()
-    if duplicate:
-        return duplicate
+    held = clause.assignments.active().filter(unit=unit).first()
+    if held is not None:
+        if held.role == role:
+            return held
+        raise AssignmentConflict(
+            "assignment_conflict", assignment_conflict_message(unit, held.role, role, "该分句"), unit=unit.pk
+        )
     assignment = Assignment(
         clause=clause,
         unit=unit,
@@ -780,7 +816,16 @@ def assignment_add(*, clause: Clause, unit: Unit, role: str, by: User) -> Assign
         position=clause.assignments.count(),
     )
     assignment._history_user = by
-    assignment.save()
+    try:
+        with transaction.atomic():
+            assignment.save()
+    except IntegrityError:  # the same unit added at the same moment by a second submit
+        held = clause.assignments.active().get(unit=unit)
+        if held.role != role:
+            raise AssignmentConflict(
+                "assignment_conflict", assignment_conflict_message(unit, held.role, role, "该分句"), unit=unit.pk
+            ) from None
+        return held
     Task.objects.filter(pk=clause.task_id).update(updated_at=timezone.now())
     return assignment
 
@@ -794,8 +839,16 @@ def assignment_remove(*, assignment: Assignment, by: User) -> None:
 
 @transaction.atomic
 def group_phrase_replace(*, assignment: Assignment, units: list[Unit], by: User) -> list[Assignment]:
-    """Replace an unresolved phrase (区政府有关部门) in a clause by the concrete units it meant."""
-    created = [assignment_add(clause=assignment.clause, unit=u, role=assignment.role, by=by) for u in units]
+    """Replace an unresolved phrase (区政府有关部门) in a clause by the concrete units it meant.
+
+    A unit already on the clause keeps the part it has (one part per unit and clause).
+    """
+    present = set(assignment.clause.assignments.active().values_list("unit_id", flat=True))
+    created = [
+        assignment_add(clause=assignment.clause, unit=u, role=assignment.role, by=by)
+        for u in units
+        if u.pk not in present
+    ]
     assignment_remove(assignment=assignment, by=by)
     return created
 
@@ -803,8 +856,7 @@ def group_phrase_replace(*, assignment: Assignment, units: list[Unit], by: User)
 # ---------------------------------------------------------------------------------------------------
 # A unit merged into another (lawgov.services.unit_merge runs this through lawgov.unit_hooks)
 
-# Which part a merged unit keeps where both held one on a clause: the stronger.
-ROLE_STRENGTH = {AssignmentRole.LEAD: 3, AssignmentRole.RESPONSIBLE: 2, AssignmentRole.COOPERATING: 1}
+# Which part a merged unit keeps where both held one on a clause: the stronger (models.ROLE_STRENGTH).
 
 
 def unit_assignment_count(unit: Unit) -> int:

@@ -2,14 +2,15 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from lawgov.errors import DomainError
 from lawgov.models import JobStatus, Role, Unit, UnitKind
 from lawgov.permissions import people_only, role_required
-from plans import selectors, services
+from plans import bulk, selectors, services, unit_picker
 from plans.forms import AssignmentForm, ImportCorrectionForm, PlanUploadForm
 from plans.importing import corrections
 from plans.models import Assignment, AssignmentRole, Clause, Plan, PlanImport, PlanImportJob, Task
@@ -28,17 +29,35 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @people_only
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(Plan.objects.visible_to(request.user).select_related("jurisdiction"), pk=pk)
+    return _plan_page(request, plan)
+
+
+def _plan_page(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    bulk: dict | None = None,
+    error: str = "",
+    details=(),
+    status: int = 200,
+    filters: QueryDict | None = None,
+) -> HttpResponse:
+    """The 规划 page: the tree under the GET filters (or ``filters``: those a refused bulk post came from)
+    and, for the legal office, the bulk panel (``bulk`` carries a refused request's choices back into the
+    form, so nothing the person picked is lost)."""
+    params = filters if filters is not None else request.GET
     units = (
         Unit.objects.in_directory_of(request.user).filter(jurisdiction=plan.jurisdiction_id).order_by("kind", "name")
     )
     unit = None
-    if request.GET.get("unit"):
-        unit = units.filter(pk=request.GET["unit"]).first() if request.GET["unit"].isdigit() else None
+    if params.get("unit"):
+        unit = units.filter(pk=params["unit"]).first() if params["unit"].isdigit() else None
         if unit is None:
             messages.error(request, "筛选的单位不存在,已显示全部任务。")
-    role = request.GET.get("role") if request.GET.get("role") in AssignmentRole.values else None
-    unassigned = request.GET.get("unassigned") == "1"
+    role = params.get("role") if params.get("role") in AssignmentRole.values else None
+    unassigned = params.get("unassigned") == "1"
     tree = selectors.plan_tree(plan=plan, user=request.user, unit=unit, role=role, unassigned=unassigned)
+    can_edit = Plan.objects.editable_by(request.user).filter(pk=plan.pk).exists()
     return render(
         request,
         "plans/plan_detail.html",
@@ -51,8 +70,14 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "unassigned": unassigned,
             "roles": AssignmentRole.choices,
             "requirements": list(plan.requirements.all()),
-            "can_edit": request.user.is_legal_office_of(plan.jurisdiction_id),
+            "can_edit": can_edit,
+            "bulk": bulk or {},
+            "bulk_error": error,
+            "bulk_details": list(details),
+            "deadline_examples": DEADLINE_EXAMPLES,
+            "filter_query": params.urlencode(),
         },
+        status=status,
     )
 
 
@@ -280,3 +305,122 @@ def import_correction_undo(request: HttpRequest, pk: int, correction_pk: int) ->
         return _preview_page(request, plan_import, error=exc.message, status=400)
     messages.success(request, f"已撤销:{corrections.describe(correction.operation)}。")
     return redirect("plans:import-preview", pk=pk)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Bulk work on the plan tree, the unit picker, a task's heading and text in place (issue 14; plans.bulk)
+
+DEADLINE_EXAMPLES = ("长期坚持", "每年12月底前", "每季度末", "每年6月底前", "2025年12月底前")
+
+
+def _editable_plan(request: HttpRequest, pk: int) -> Plan:
+    """The plan, if the user is the legal office of its jurisdiction (``Plan.objects.editable_by``); 404
+    otherwise, so another district's plan is not revealed."""
+    return get_object_or_404(Plan.objects.editable_by(request.user).select_related("jurisdiction"), pk=pk)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def plan_bulk(request: HttpRequest, pk: int) -> HttpResponse:
+    """One bulk request from the plan page (``plans.bulk.bulk_apply``): applied whole and back to the page
+    with the same filters, or refused whole (400/409) with the page, the reason and the person's choices."""
+    plan = _editable_plan(request, pk)
+    post = request.POST
+    fields = {
+        "task_ids": post.getlist("tasks"),
+        "action": post.get("action", bulk.Action.APPLY),
+        "lead": post.getlist("lead"),
+        "cooperating": post.getlist("cooperating"),
+        "responsible": post.getlist("responsible"),
+        "units": post.getlist("units"),
+        "role": post.get("role", ""),
+        "deadline": post.get("deadline", ""),
+    }
+    try:
+        result = bulk.bulk_apply(plan=plan, by=request.user, **fields)
+    except DomainError as exc:
+        query = post.get("filters", "")
+        return _plan_page(
+            request,
+            plan,
+            filters=QueryDict(query) if _is_filter_query(query) else QueryDict(),
+            bulk=_bulk_state(request, plan, fields),
+            error=exc.message,
+            details=exc.details,
+            status=exc.status if exc.status in (400, 409) else 400,
+        )
+    for line in result.messages:
+        messages.success(request, line)
+    query = request.POST.get("filters", "")
+    target = reverse("plans:detail", args=[plan.pk])
+    return redirect(f"{target}?{query}" if query and _is_filter_query(query) else target)
+
+
+def _is_filter_query(query: str) -> bool:
+    """Only the page's own filters go back into the redirect (never an address from the form)."""
+    allowed = {"unit", "role", "unassigned"}
+    return all(part.split("=", 1)[0] in allowed for part in query.split("&") if part)
+
+
+def _bulk_state(request: HttpRequest, plan: Plan, fields: dict) -> dict:
+    """A refused request's choices, to show again: ticked tasks, picked units by role, the deadline typed
+    (values that are not ids are left out: they were the reason for the refusal)."""
+
+    def valid(values) -> list[int]:
+        texts = [str(v).strip() for v in values]
+        return [int(t) for t in texts if t.isascii() and t.isdigit() and 0 < int(t) <= bulk.MAX_ID]
+
+    roles = ("lead", "cooperating", "responsible", "units")
+    picked = {key: valid(fields[key]) for key in roles}
+    candidates = unit_picker.picker_candidates(user=request.user, jurisdiction_id=plan.jurisdiction_id)
+    found = {u.pk: u for u in candidates.filter(pk__in={pk for ids in picked.values() for pk in ids})}
+    return {
+        "tasks": set(valid(fields["task_ids"])),
+        "action": fields["action"],
+        "role": fields["role"],
+        "deadline": fields["deadline"],
+        **{key: [found[pk] for pk in ids if pk in found] for key, ids in picked.items()},
+    }
+
+
+@role_required(Role.LEGAL_OFFICE)
+def unit_search(request: HttpRequest) -> JsonResponse:
+    """The unit picker's search: JSON ``{"results": [...]}`` of the user's directory (``in_directory_of``),
+    narrowed to one jurisdiction with ``?jurisdiction=`` (a plan's); ``q`` matches names, short names,
+    aliases and pinyin initials."""
+    raw = request.GET.get("jurisdiction", "")
+    jurisdiction_id = int(raw) if raw.isascii() and raw.isdigit() else None
+    if raw and jurisdiction_id is None:
+        return JsonResponse({"error": {"code": "bad_jurisdiction", "message": "辖区编号无效。"}}, status=400)
+    hits = unit_picker.unit_search(user=request.user, query=request.GET.get("q", ""), jurisdiction_id=jurisdiction_id)
+    return JsonResponse({"results": [hit.to_dict() for hit in hits]})
+
+
+def _editable_task(request: HttpRequest, pk: int) -> Task:
+    return get_object_or_404(Task.objects.editable_by(request.user).select_related("plan"), pk=pk)
+
+
+@role_required(Role.LEGAL_OFFICE)
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A task's heading and text edited in place on the plan tree (htmx): GET the form, POST saves and
+    answers the task's head as it now reads; a refusal answers the form again with the reason (400)."""
+    task = _editable_task(request, pk)
+    if request.method == "POST":
+        heading, text = request.POST.get("heading", ""), request.POST.get("text", "")
+        try:
+            task = bulk.task_text_edit(task=task, heading=heading, text=text, by=request.user)
+        except DomainError as exc:
+            draft = {"heading": heading, "text": text}
+            return render(
+                request, "plans/_task_edit.html", {"task": task, "draft": draft, "error": exc.message}, status=400
+            )
+        return render(request, "plans/_task_head.html", {"task": task, "can_edit": True, "saved": True})
+    return render(
+        request, "plans/_task_edit.html", {"task": task, "draft": {"heading": task.heading, "text": task.text}}
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+def task_head(request: HttpRequest, pk: int) -> HttpResponse:
+    """The task's head on the tree (what 取消 in the in-place form goes back to)."""
+    return render(request, "plans/_task_head.html", {"task": _editable_task(request, pk), "can_edit": True})

@@ -25,6 +25,7 @@ LAZY_ALLOWED = (
     "playwright",
     "pdfplumber",
     "pypdfium2",
+    "pypinyin",  # loads its dictionaries on import (about a second): only the unit picker's first search pays it
     "pypdf",
     "pdfminer",
     "fitz",
