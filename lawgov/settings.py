@@ -186,6 +186,9 @@ MEDIA_URL = "/files/"
 LAWGOV_MAX_UPLOAD_MB = int(os.environ.get("LAWGOV_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Seconds a web request may spend parsing an upload (a plan .docx/.txt preview, a rubric, a progress sheet)
+# before it stops with a message (lawgov.limits); 0 turns the limit off. Far above real files (~1-5 s).
+LAWGOV_PARSE_TIME_LIMIT = float(os.environ.get("LAWGOV_PARSE_TIME_LIMIT", "30"))
 
 # Celery: REDIS_URL switches from in-process execution to a real broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
