@@ -141,7 +141,8 @@ _NOT_A_SHEET = "文件不是有效的 .xlsx 表格,请使用导出的任务进�
 def _sheet_rows(data: bytes) -> list[tuple]:
     """The sheet's rows (values), read within the limits; ``SheetErrors`` with the reason otherwise."""
     if len(data) > MAX_SHEET_BYTES:
-        raise SheetErrors([RowError(0, f"文件超过{MAX_SHEET_BYTES // 1024 // 1024} MB的上限,请只保留要填报的任务行后上传。")])
+        limit = MAX_SHEET_BYTES // 1024 // 1024
+        raise SheetErrors([RowError(0, f"文件超过{limit} MB的上限,请只保留要填报的任务行后上传。")])
     try:
         zip_check(data, label="Excel文件", max_inflated=MAX_SHEET_INFLATED_BYTES).close()
     except DocumentError as exc:  # too large inflated, or not a zip at all (then: not a sheet)
