@@ -206,6 +206,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lawgov.jobs.worker_heartbeat", "schedule": 60.0},
+    "jobs-recover": {"task": "lawgov.jobs.jobs_recover", "schedule": 60.0},
     "reminders-daily": {"task": "tasks.jobs.reminders_daily", "schedule": crontab(hour=8, minute=0)},
     "digest-weekly": {
         "task": "tasks.jobs.digest_weekly",
@@ -214,13 +215,22 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Tasks due within this many days are "at risk" and their units are reminded.
 LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
-# Background jobs (report drafting, slow imports): seconds without a heartbeat after which a running job is
-# taken over and a queued one given up; the Celery queue report jobs go to (empty: the default queue).
+# Background jobs (report drafting, slow imports), lawgov.background. A running job beats its heartbeat
+# from a thread of the worker every quarter of LAWGOV_JOB_STALE_AFTER; a heartbeat older than that means the
+# worker died (killed, machine gone) and a new request, the page's poll or the schedule takes the job over.
+LAWGOV_JOB_STALE_AFTER = int(os.environ.get("LAWGOV_JOB_STALE_AFTER", "60"))
+# Hard time limits per kind (seconds): a job running longer is stopped and failed, one queued longer is
+# given up. The longest plan-import step is one LibreOffice conversion (60 s) or an OCR page.
 LAWGOV_REPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_REPORT_JOB_TIMEOUT", "600"))
-# Seconds without a heartbeat before a plan-import job (reading a .pdf, .doc or scan) is taken over; the
-# longest silent step is one LibreOffice conversion (plans.importing.formats.convert, 60 s) or an OCR page.
 LAWGOV_PLAN_IMPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_PLAN_IMPORT_JOB_TIMEOUT", "300"))
+# The Celery queue report jobs go to (empty: the default queue).
 LAWGOV_REPORT_QUEUE = os.environ.get("LAWGOV_REPORT_QUEUE", "").strip()
+# Redis redelivers an unacknowledged message (jobs are acked late) after the visibility timeout: it must be
+# longer than any job may run, or a slow but live job would be delivered twice; a killed worker's job does not
+# wait for it (the heartbeat above takes it over within a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = (
+    max(LAWGOV_REPORT_JOB_TIMEOUT, LAWGOV_PLAN_IMPORT_JOB_TIMEOUT) + 60
+)
 
 # The cache holds API throttling counters: shared through Redis when there is one, so every gunicorn
 # worker counts the same client.
