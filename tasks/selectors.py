@@ -331,3 +331,11 @@ ROLE_LABELS = dict(AssignmentRole.choices)
 def task_list(*, user: User, today: dt.date) -> QuerySet[Task]:
     """The base of every task list (HTML, API, export): visible tasks with status and their parts."""
     return tasks_with_parts(with_status(Task.objects.visible_to(user), today=today))
+
+
+def evidence_readable(user: User) -> QuerySet[Evidence]:
+    """The evidence files ``user`` may download: the active files of the reports they may see (the legal
+    office also those of soft-deleted reports, as on its report pages; a leader no unit's drafts). One rule
+    for the progress pages' download and the assessment's cited evidence (issue 18: the latter served any
+    unit's draft and deleted reports' files by walking the ids)."""
+    return Evidence.objects.active().filter(report__in=ProgressReport.objects.with_deleted_for(user))
