@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lawgov.login_throttle.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -151,6 +152,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Login throttling (lawgov.login_throttle): this many wrong passwords for one account from one address
+# lock that pair out (429) for the window; an address gets four times as many over all accounts.
+LAWGOV_LOGIN_MAX_FAILURES = int(os.environ.get("LAWGOV_LOGIN_MAX_FAILURES", "5"))
+LAWGOV_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LAWGOV_LOGIN_LOCKOUT_MINUTES", "15"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -309,11 +314,17 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Behind our reverse proxy (docker-compose's ``proxy``, on by default in production) its X-Forwarded-Proto
+# and X-Real-IP are believed: it overwrites what clients send, and gunicorn is reachable only from it.
+# Off when gunicorn faces clients itself: then a client could claim https or any address.
+LAWGOV_BEHIND_PROXY = env_bool("LAWGOV_BEHIND_PROXY", PRODUCTION)
+if LAWGOV_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("LAWGOV_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("LAWGOV_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("LAWGOV_HSTS_PRELOAD", True)

@@ -37,6 +37,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages without a <head> of ours (JSON from the API, a PDF).
     path("favicon.ico", views.favicon, name="favicon"),
     path("api-clients/", views.api_clients, name="api-clients"),
+    path("login-unlock/", views.login_unlock, name="login-unlock"),
     path("plans/", include("plans.urls")),
     path("tasks/", include("tasks.urls")),
     path("assessment/", include("assessment.urls")),

@@ -1,26 +1,26 @@
 """Pages of the kernel: 工作台 shell, unit directory, unit page, health."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
 from rest_framework.authtoken.models import Token
 
+from lawgov import login_throttle
 from lawgov.health import health_checks, health_status
 from lawgov.models import Role, Unit, User
-from lawgov.permissions import role_required
+from lawgov.permissions import people_only, role_required
 from lawgov.selectors import unit_directory
 from lawgov.services import api_token_issue, api_token_revoke
 
 
-@login_required
+@people_only
 def units(request: HttpRequest) -> HttpResponse:
     return render(request, "lawgov/units.html", {"directory": unit_directory(user=request.user)})
 
 
-@login_required
+@people_only
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's page. A reporter may open only its own: another unit of the directory is 403, a unit
     outside the user's jurisdictions is 404, so nothing beyond the directory is revealed."""
@@ -107,3 +107,20 @@ def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without a <head> of ours (the API's JSON, a PDF): send them to
     the vendored icon, resolved per request so the static manifest is read only once it exists."""
     return HttpResponsePermanentRedirect(static("lawgov/favicon.svg"))
+
+
+@role_required(Role.LEGAL_OFFICE)
+def login_unlock(request: HttpRequest) -> HttpResponse:
+    """The legal office unlocks an account of its jurisdictions that wrong passwords locked out
+    (lawgov.login_throttle); an account elsewhere is "not found", so names outside are not revealed."""
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        account = User.objects.filter(username=username, jurisdiction__in=request.user.jurisdictions()).first()
+        if account is None:
+            messages.error(request, f"本辖区没有账号“{username[:50]}”。")
+            status = 400
+        else:
+            login_throttle.login_unlock(account.username)
+            messages.success(request, f"账号“{account.username}”已解锁,可以重新登录。")
+    return render(request, "lawgov/login_unlock.html", status=status)
