@@ -8,11 +8,12 @@ from django.templatetags.static import static
 from rest_framework.authtoken.models import Token
 
 from lawgov import login_throttle
+from lawgov.errors import DomainError
 from lawgov.health import health_checks, health_status
 from lawgov.models import Role, Unit, User
 from lawgov.permissions import people_only, role_required
 from lawgov.selectors import unit_directory
-from lawgov.services import api_token_issue, api_token_revoke
+from lawgov.services import api_client_create, api_token_issue, api_token_revoke
 
 
 @people_only
@@ -73,23 +74,22 @@ def api_clients(request: HttpRequest) -> HttpResponse:
         "username"
     )
     shown_key = None
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
-            username = request.POST.get("username", "").strip()
-            if not username or not username.isascii() or User.objects.filter(username=username).exists():
-                messages.error(request, "用户名须为字母、数字组成且未被占用。")
-            else:
-                client = User.objects.create_user(
-                    username=username,
-                    role=Role.API_CLIENT,
+            try:
+                client = api_client_create(
+                    username=request.POST.get("username", ""),
+                    display_name=request.POST.get("display_name", ""),
                     jurisdiction=jurisdiction,
-                    display_name=request.POST.get("display_name", "").strip()[:60],
                 )
-                client.set_unusable_password()
-                client.save()
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                status = exc.status
+            else:
                 shown_key = (client, api_token_issue(user=client).key)
-                messages.success(request, f"已创建接口客户端 {username}。")
+                messages.success(request, f"已创建接口客户端 {client.username}。")
         else:
             client = get_object_or_404(clients, pk=request.POST.get("client") or 0)
             if action == "issue":
@@ -100,7 +100,8 @@ def api_clients(request: HttpRequest) -> HttpResponse:
                 api_token_revoke(user=client)
                 messages.success(request, f"已撤销 {client.username} 的令牌。")
     tokens = set(Token.objects.filter(user__in=clients).values_list("user_id", flat=True))
-    return render(request, "lawgov/api_clients.html", {"clients": clients, "tokens": tokens, "shown_key": shown_key})
+    context = {"clients": clients, "tokens": tokens, "shown_key": shown_key}
+    return render(request, "lawgov/api_clients.html", context, status=status)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -217,6 +217,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
             claims_completion=data["claims_completion"],
             files=data["files"],
             submit=request.POST.get("action") != "draft",
+            form_token=data.get("form_token") or "",
         )
     except services.ProgressError as exc:
         if exc.status == 403:
