@@ -1,5 +1,6 @@
 """Writes of the kernel."""
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -109,7 +110,7 @@ def api_client_create(*, username: str, display_name: str, jurisdiction: Unit) -
     a token. A name that is taken — also by a create racing this one (two clicks, two tabs) — is a
     ``DomainError`` 409 with a message, never a 500 from the unique index."""
     username = username.strip()
-    if not username or not username.isascii() or not username.replace("_", "").replace("-", "").isalnum():
+    if not username or not username.isascii() or not re.fullmatch(r"[A-Za-z0-9_.-]+", username):
         raise DomainError("username", "用户名须为字母、数字组成且未被占用。", 400)
     taken = DomainError("username_taken", f"用户名“{username[:50]}”已被占用,请换一个。", 409)
     if User.objects.filter(username=username).exists():

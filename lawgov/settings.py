@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lawgov.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -293,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is served to whoever may read the docs (LAWGOV_API_DOCS_PUBLIC, read per request).
+    "SERVE_PERMISSIONS": ["lawgov.api.permissions.ApiDocsReaders"],
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "lawgov.models.UnitKind",
         "PlanKindEnum": "plans.models.PlanKind",
@@ -309,6 +312,12 @@ EMAIL_BACKEND = os.environ.get("LAWGOV_EMAIL_BACKEND", "django.core.mail.backend
 DEFAULT_FROM_EMAIL = os.environ.get("LAWGOV_FROM_EMAIL", "lawgov@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts a working day and ends when the browser closes (a shared office computer), not 14 days.
+LAWGOV_SESSION_HOURS = int(os.environ.get("LAWGOV_SESSION_HOURS", "8"))
+SESSION_COOKIE_AGE = LAWGOV_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("LAWGOV_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# /api/docs/ and /api/schema/ need a signed-in user or a token unless this is on (lawgov.views.api_docs).
+LAWGOV_API_DOCS_PUBLIC = env_bool("LAWGOV_API_DOCS_PUBLIC", False)
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie; see base.html.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

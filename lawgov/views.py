@@ -1,10 +1,13 @@
 """Pages of the kernel: 工作台 shell, unit directory, unit page, health."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.templatetags.static import static
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
 
 from lawgov import login_throttle
@@ -125,3 +128,14 @@ def login_unlock(request: HttpRequest) -> HttpResponse:
             login_throttle.login_unlock(account.username)
             messages.success(request, f"账号“{account.username}”已解锁,可以重新登录。")
     return render(request, "lawgov/login_unlock.html", status=status)
+
+
+_swagger_ui = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+
+
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The Swagger UI of the API (its start-up script served as a file: the CSP runs no inline script).
+    A visitor who is not signed in goes to the login page unless ``LAWGOV_API_DOCS_PUBLIC`` is on."""
+    if not settings.LAWGOV_API_DOCS_PUBLIC and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _swagger_ui(request)
