@@ -178,13 +178,14 @@ def progress_report_create(
         form_token=form_token,
     )
     report._history_user = by
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        if not form_token:
-            raise
-        return ProgressReport.objects.get(task=task, unit=unit, form_token=form_token)  # the twin POST won
+    if not form_token:
+        report.save()
+    else:
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # the twin POST, arriving at the same moment, saved first
+            return ProgressReport.objects.get(task=task, unit=unit, form_token=form_token)
     _evidence_save(report=report, files=files, by=by)
     if submit:
         _progress_note_report(report)
