@@ -20,6 +20,9 @@ from assessment import parsing, scoring
 from assessment.rules import rubric_to_parsed
 from lawgov import exporting
 from lawgov.exporting import Cell, Column, Formula, Kind, Row
+from lawgov.limits import ParseTimeLimit, time_limited
+from plans.importing.archive import zip_check
+from plans.importing.errors import DocumentError, ErrorCode
 from plans.importing.normalize import normalize_line
 
 if TYPE_CHECKING:
@@ -31,6 +34,11 @@ SHEET_HEADERS = [*RUBRIC_HEADERS, "自评得分", "得分", "扣分说明"]
 ADJUST_CATEGORY = "特别加分和扣分"
 CONTENT_TYPE = exporting.XLSX_CONTENT_TYPE
 MAX_XLSX_BYTES = 5 * 1024 * 1024
+# A rubric is a few dozen rows; openpyxl reads it whole (merged cells need the full mode), so the inflated
+# size is capped low and the rows counted: a decompression bomb is refused before openpyxl sees it.
+MAX_XLSX_INFLATED_BYTES = 10 * 1024 * 1024
+MAX_RUBRIC_ROWS = 2000
+_NOT_A_WORKBOOK = "不是有效的Excel(.xlsx)文件,请用Excel另存为.xlsx后再上传。"
 
 _CN = "一二三四五六七八九十"
 
@@ -129,11 +137,22 @@ def rubric_from_xlsx(data: bytes, *, title: str | None = None) -> parsing.Parsed
     if len(data) > MAX_XLSX_BYTES:
         raise SheetError(f"文件超过{MAX_XLSX_BYTES // 1024 // 1024} MB的上限。")
     try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
+        zip_check(data, label="Excel文件", max_inflated=MAX_XLSX_INFLATED_BYTES).close()
+    except DocumentError as exc:  # too large inflated, or not a zip at all (then: not a workbook)
+        raise SheetError(exc.message if exc.code == ErrorCode.TOO_LARGE else _NOT_A_WORKBOOK) from exc
+    try:
+        with time_limited():
+            wb = load_workbook(io.BytesIO(data), data_only=True)
+            ws = wb.worksheets[0]
+            if ws.max_row > MAX_RUBRIC_ROWS:
+                raise SheetError(f"第一张工作表有{ws.max_row}行,超过评分细则的上限{MAX_RUBRIC_ROWS}行,请删去多余的行。")
+            rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    except SheetError:
+        raise
+    except ParseTimeLimit as exc:
+        raise SheetError(exc.message) from exc
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SheetError("不是有效的Excel(.xlsx)文件,请用Excel另存为.xlsx后再上传。") from exc
-    ws = wb.worksheets[0]
-    rows = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+        raise SheetError(_NOT_A_WORKBOOK) from exc
     header_row = next(
         (i for i, cells in enumerate(rows[:10]) if "考核事项" in [re.sub(r"\s", "", c) for c in cells]), None
     )

@@ -30,6 +30,7 @@ from assessment.models import (
     AssessmentCycle,
     Category,
     ItemEvidence,
+    ItemScore,
     Rubric,
     Submission,
     SubmissionStatus,
@@ -39,7 +40,7 @@ from assessment.models import (
 from lawgov.errors import refusals_go_back_to, refused
 from lawgov.models import Role, Unit
 from lawgov.permissions import role_required
-from tasks.models import Evidence
+from tasks.selectors import evidence_readable
 
 STAFF = (Role.LEGAL_OFFICE, Role.REPORTER, Role.LEADER)
 OFFICE_AND_LEADERS = (Role.LEGAL_OFFICE, Role.LEADER)
@@ -808,7 +809,14 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @role_required(*STAFF)
 def cited_evidence(request: HttpRequest, pk: int, evidence_pk: int) -> FileResponse:
-    """Progress evidence cited by a submission: readable by whoever may read the submission."""
+    """Progress evidence cited by a submission: only a file this submission cites, of a report the reader
+    may see (``tasks.selectors.evidence_readable``, the rule of the progress pages' download), to whoever
+    may read the submission. Anything else is a 404, so ids cannot be walked."""
     submission = _submission_for(request, pk)
-    evidence = get_object_or_404(Evidence.objects.active(), pk=evidence_pk, report__unit_id=submission.unit_id)
+    cited = ItemScore.progress_evidence.through.objects.filter(itemscore__submission=submission)
+    evidence = get_object_or_404(
+        evidence_readable(request.user).filter(pk__in=cited.values("evidence_id")),
+        pk=evidence_pk,
+        report__unit_id=submission.unit_id,
+    )
     return _file_response(evidence.file, evidence.original_name)

@@ -17,8 +17,9 @@ NAV_ITEMS: list[tuple[str, str, tuple[str, ...]]] = [
     ("考核", "assessment:home", STAFF_ROLES),
     ("报告", "annual-list", (Role.LEGAL_OFFICE, Role.LEADER)),
     ("统计数据", "figures-home", (Role.LEGAL_OFFICE, Role.REPORTER)),
-    ("单位", "units", ALL_ROLES),
+    ("单位", "units", STAFF_ROLES),
     ("接口令牌", "api-clients", (Role.LEGAL_OFFICE,)),
+    ("账号解锁", "login-unlock", (Role.LEGAL_OFFICE,)),
     ("接口文档", "api-docs", (Role.API_CLIENT,)),
 ]
 

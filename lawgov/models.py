@@ -511,6 +511,7 @@ JOB_MESSAGES = {
     "broker_down": "无法连接后台任务队列(Redis),任务没有开始。请联系系统管理员检查 Redis 和后台任务进程后重试。",
     "interrupted": "后台任务多次中断,已停止。请稍后重试。",
     "never_started": "排队超过{minutes}分钟仍未开始:后台任务进程(Celery worker)可能没有运行。请联系系统管理员。",
+    "timed_out": "后台任务运行超过{minutes}分钟仍未完成,已停止。请稍后重试;如果再次超时,请联系系统管理员。",
 }
 
 
@@ -520,8 +521,10 @@ class JobKind:
 
     ``stages`` run in order: the first is "waiting in the queue", the second the one a claimed job starts
     in, the last "done". ``task`` is the dotted path of the Celery task that takes the job's id;
-    ``timeout`` (seconds without a heartbeat before a job is taken over) and ``queue`` are read from
-    settings when asked, so a test's ``settings`` fixture applies.
+    ``timeout`` (the hard limit in seconds: a job running longer is stopped and failed, one queued longer
+    is given up) and ``queue`` are read from settings when asked, so a test's ``settings`` fixture
+    applies. How long a silent heartbeat means a dead worker is one setting for all kinds
+    (``LAWGOV_JOB_STALE_AFTER``, lawgov.background).
     """
 
     name: str

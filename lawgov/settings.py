@@ -82,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "lawgov.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "lawgov.login_throttle.LoginThrottleMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -151,6 +153,10 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
+# Login throttling (lawgov.login_throttle): this many wrong passwords for one account from one address
+# lock that pair out (429) for the window; an address gets four times as many over all accounts.
+LAWGOV_LOGIN_MAX_FAILURES = int(os.environ.get("LAWGOV_LOGIN_MAX_FAILURES", "5"))
+LAWGOV_LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LAWGOV_LOGIN_LOCKOUT_MINUTES", "15"))
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
@@ -186,6 +192,9 @@ MEDIA_URL = "/files/"
 LAWGOV_MAX_UPLOAD_MB = int(os.environ.get("LAWGOV_MAX_UPLOAD_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Seconds a web request may spend parsing an upload (a plan .docx/.txt preview, a rubric, a progress sheet)
+# before it stops with a message (lawgov.limits); 0 turns the limit off. Far above real files (~1-5 s).
+LAWGOV_PARSE_TIME_LIMIT = float(os.environ.get("LAWGOV_PARSE_TIME_LIMIT", "30"))
 
 # Celery: REDIS_URL switches from in-process execution to a real broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -203,6 +212,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lawgov.jobs.worker_heartbeat", "schedule": 60.0},
+    "jobs-recover": {"task": "lawgov.jobs.jobs_recover", "schedule": 60.0},
     "reminders-daily": {"task": "tasks.jobs.reminders_daily", "schedule": crontab(hour=8, minute=0)},
     "digest-weekly": {
         "task": "tasks.jobs.digest_weekly",
@@ -211,13 +221,22 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Tasks due within this many days are "at risk" and their units are reminded.
 LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
-# Background jobs (report drafting, slow imports): seconds without a heartbeat after which a running job is
-# taken over and a queued one given up; the Celery queue report jobs go to (empty: the default queue).
+# Background jobs (report drafting, slow imports), lawgov.background. A running job beats its heartbeat
+# from a thread of the worker every quarter of LAWGOV_JOB_STALE_AFTER; a heartbeat older than that means the
+# worker died (killed, machine gone) and a new request, the page's poll or the schedule takes the job over.
+LAWGOV_JOB_STALE_AFTER = int(os.environ.get("LAWGOV_JOB_STALE_AFTER", "60"))
+# Hard time limits per kind (seconds): a job running longer is stopped and failed, one queued longer is
+# given up. The longest plan-import step is one LibreOffice conversion (60 s) or an OCR page.
 LAWGOV_REPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_REPORT_JOB_TIMEOUT", "600"))
-# Seconds without a heartbeat before a plan-import job (reading a .pdf, .doc or scan) is taken over; the
-# longest silent step is one LibreOffice conversion (plans.importing.formats.convert, 60 s) or an OCR page.
 LAWGOV_PLAN_IMPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_PLAN_IMPORT_JOB_TIMEOUT", "300"))
+# The Celery queue report jobs go to (empty: the default queue).
 LAWGOV_REPORT_QUEUE = os.environ.get("LAWGOV_REPORT_QUEUE", "").strip()
+# Redis redelivers an unacknowledged message (jobs are acked late) after the visibility timeout: it must be
+# longer than any job may run, or a slow but live job would be delivered twice; a killed worker's job does not
+# wait for it (the heartbeat above takes it over within a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = (
+    max(LAWGOV_REPORT_JOB_TIMEOUT, LAWGOV_PLAN_IMPORT_JOB_TIMEOUT) + 60
+)
 
 # The cache holds API throttling counters: shared through Redis when there is one, so every gunicorn
 # worker counts the same client.
@@ -275,6 +294,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema is served to whoever may read the docs (LAWGOV_API_DOCS_PUBLIC, read per request).
+    "SERVE_PERMISSIONS": ["lawgov.api.permissions.ApiDocsReaders"],
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "lawgov.models.UnitKind",
         "PlanKindEnum": "plans.models.PlanKind",
@@ -291,16 +312,28 @@ EMAIL_BACKEND = os.environ.get("LAWGOV_EMAIL_BACKEND", "django.core.mail.backend
 DEFAULT_FROM_EMAIL = os.environ.get("LAWGOV_FROM_EMAIL", "lawgov@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts a working day and ends when the browser closes (a shared office computer), not 14 days.
+LAWGOV_SESSION_HOURS = int(os.environ.get("LAWGOV_SESSION_HOURS", "8"))
+SESSION_COOKIE_AGE = LAWGOV_SESSION_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("LAWGOV_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+# /api/docs/ and /api/schema/ need a signed-in user or a token unless this is on (lawgov.views.api_docs).
+LAWGOV_API_DOCS_PUBLIC = env_bool("LAWGOV_API_DOCS_PUBLIC", False)
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie; see base.html.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Behind our reverse proxy (docker-compose's ``proxy``, on by default in production) its X-Forwarded-Proto
+# and X-Real-IP are believed: it overwrites what clients send, and gunicorn is reachable only from it.
+# Off when gunicorn faces clients itself: then a client could claim https or any address.
+LAWGOV_BEHIND_PROXY = env_bool("LAWGOV_BEHIND_PROXY", PRODUCTION)
+if LAWGOV_BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("LAWGOV_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("LAWGOV_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("LAWGOV_HSTS_PRELOAD", True)

@@ -1,22 +1,27 @@
 """Pages of the kernel: 工作台 shell, the unit directory and its editing by the legal office, unit page, health."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
 from django.views.decorators.http import require_POST
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
 
+from lawgov import login_throttle
+from lawgov.errors import DomainError
 from lawgov.forms import UnitForm
 from lawgov.health import health_checks, health_status
 from lawgov.models import Role, Unit, UnitKind, User
-from lawgov.permissions import role_required
+from lawgov.permissions import people_only, role_required
 from lawgov.selectors import unit_directory, unit_page
 from lawgov.services import (
     UnitError,
+    api_client_create,
     api_token_issue,
     api_token_revoke,
     unit_merge_preview,
@@ -28,7 +33,7 @@ from lawgov.services import unit_create as unit_create_service
 from lawgov.services import unit_merge as unit_merge_service
 
 
-@login_required
+@people_only
 def units(request: HttpRequest) -> HttpResponse:
     """The unit directory: everyone signed in reads it; the legal office finds, creates and opens units to
     edit them (search by name, short name or alias; filter by kind; retired units listed apart)."""
@@ -53,7 +58,7 @@ def _can_edit_units(user: User) -> bool:
     return (user.is_superuser or user.role == Role.LEGAL_OFFICE) and user.home_jurisdiction() is not None
 
 
-@login_required
+@people_only
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A unit's page, the one place that shows its work: its entry, its tasks by role and status, overdue
     tasks, reports this year and the last one, its reporters. A reporter may open only its own: another
@@ -238,23 +243,22 @@ def api_clients(request: HttpRequest) -> HttpResponse:
         "username"
     )
     shown_key = None
+    status = 200
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "create":
-            username = request.POST.get("username", "").strip()
-            if not username or not username.isascii() or User.objects.filter(username=username).exists():
-                messages.error(request, "用户名须为字母、数字组成且未被占用。")
-            else:
-                client = User.objects.create_user(
-                    username=username,
-                    role=Role.API_CLIENT,
+            try:
+                client = api_client_create(
+                    username=request.POST.get("username", ""),
+                    display_name=request.POST.get("display_name", ""),
                     jurisdiction=jurisdiction,
-                    display_name=request.POST.get("display_name", "").strip()[:60],
                 )
-                client.set_unusable_password()
-                client.save()
+            except DomainError as exc:
+                messages.error(request, exc.message)
+                status = exc.status
+            else:
                 shown_key = (client, api_token_issue(user=client).key)
-                messages.success(request, f"已创建接口客户端 {username}。")
+                messages.success(request, f"已创建接口客户端 {client.username}。")
         else:
             client = get_object_or_404(clients, pk=request.POST.get("client") or 0)
             if action == "issue":
@@ -265,10 +269,39 @@ def api_clients(request: HttpRequest) -> HttpResponse:
                 api_token_revoke(user=client)
                 messages.success(request, f"已撤销 {client.username} 的令牌。")
     tokens = set(Token.objects.filter(user__in=clients).values_list("user_id", flat=True))
-    return render(request, "lawgov/api_clients.html", {"clients": clients, "tokens": tokens, "shown_key": shown_key})
+    context = {"clients": clients, "tokens": tokens, "shown_key": shown_key}
+    return render(request, "lawgov/api_clients.html", context, status=status)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:
     """Browsers ask for /favicon.ico on pages without a <head> of ours (the API's JSON, a PDF): send them to
     the vendored icon, resolved per request so the static manifest is read only once it exists."""
     return HttpResponsePermanentRedirect(static("lawgov/favicon.svg"))
+
+
+@role_required(Role.LEGAL_OFFICE)
+def login_unlock(request: HttpRequest) -> HttpResponse:
+    """The legal office unlocks an account of its jurisdictions that wrong passwords locked out
+    (lawgov.login_throttle); an account elsewhere is "not found", so names outside are not revealed."""
+    status = 200
+    if request.method == "POST":
+        username = request.POST.get("username", "").strip()
+        account = User.objects.filter(username=username, jurisdiction__in=request.user.jurisdictions()).first()
+        if account is None:
+            messages.error(request, f"本辖区没有账号“{username[:50]}”。")
+            status = 400
+        else:
+            login_throttle.login_unlock(account.username)
+            messages.success(request, f"账号“{account.username}”已解锁,可以重新登录。")
+    return render(request, "lawgov/login_unlock.html", status=status)
+
+
+_swagger_ui = SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+
+
+def api_docs(request: HttpRequest) -> HttpResponse:
+    """The Swagger UI of the API (its start-up script served as a file: the CSP runs no inline script).
+    A visitor who is not signed in goes to the login page unless ``LAWGOV_API_DOCS_PUBLIC`` is on."""
+    if not settings.LAWGOV_API_DOCS_PUBLIC and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return _swagger_ui(request)

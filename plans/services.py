@@ -19,11 +19,12 @@ from django.utils import timezone
 
 from lawgov import background
 from lawgov.errors import DomainError
+from lawgov.limits import ParseTimeLimit, time_limited
 from lawgov.models import ACTIVE_JOB_STATUSES, Unit, UnitKind, User
 from lawgov.services import unit_ensure
 from lawgov.unit_hooks import merge_reason
 from plans import resolution
-from plans.importing import DocumentError, corrections, ensure_importable, parse_bytes
+from plans.importing import DocumentError, ErrorCode, corrections, ensure_importable, parse_bytes
 from plans.importing.reader import SLOW_EXTENSIONS
 from plans.importing.units import is_group_phrase
 from plans.models import (
@@ -189,10 +190,13 @@ def plan_import_preview(
     Raises PlanImportError (nothing written) when the document cannot be read or holds no task.
     """
     try:
-        parsed = ensure_importable(parse_bytes(data, filename, encoding=encoding)).to_dict()
+        with time_limited():
+            parsed = ensure_importable(parse_bytes(data, filename, encoding=encoding)).to_dict()
     except DocumentError as exc:
         # not_a_plan carries the document's kind and the reason, for the page to show beside the message.
         raise PlanImportError(exc.code, exc.message, document_kind=exc.details.get("kind")) from exc
+    except ParseTimeLimit as exc:
+        raise PlanImportError(ErrorCode.TOO_LARGE, exc.message) from exc
     with transaction.atomic():
         return _plan_import_create(data=data, filename=filename, jurisdiction=jurisdiction, by=by, parsed=parsed)
 

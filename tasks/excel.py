@@ -15,7 +15,10 @@ from openpyxl import load_workbook
 
 from lawgov import exporting
 from lawgov.exporting import Kind
+from lawgov.limits import ParseTimeLimit, time_limited
 from lawgov.models import Role, Unit, User
+from plans.importing.archive import zip_check
+from plans.importing.errors import DocumentError, ErrorCode
 from plans.models import AssignmentRole, Plan, Task
 from tasks import selectors, services
 from tasks.models import ProgressReport
@@ -40,6 +43,11 @@ HEADERS = [
 ]
 FILL_FROM = HEADERS.index("填报单位")
 SHEET_TITLE = "任务进展"
+# A filled sheet is one row per task and report: a large plan has a few hundred tasks, so these limits sit
+# far above real use and far below what would tie up a web worker (a 1M-row sheet took 50 s and 384 MB).
+MAX_SHEET_BYTES = 5 * 1024 * 1024
+MAX_SHEET_ROWS = 5000
+MAX_SHEET_INFLATED_BYTES = 25 * 1024 * 1024
 
 
 @dataclass
@@ -127,14 +135,52 @@ def _parse_date(value) -> dt.date | None:
     return None
 
 
-def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> list[ProgressReport]:
-    """Read the filled sheet; rows with 进展情况 become submitted reports. Raises SheetErrors, saving nothing."""
+_NOT_A_SHEET = "文件不是有效的 .xlsx 表格,请使用导出的任务进展表填写后上传。"
+
+
+def _sheet_rows(data: bytes) -> list[tuple]:
+    """The sheet's rows (values), read within the limits; ``SheetErrors`` with the reason otherwise."""
+    if len(data) > MAX_SHEET_BYTES:
+        limit = MAX_SHEET_BYTES // 1024 // 1024
+        raise SheetErrors([RowError(0, f"文件超过{limit} MB的上限,请只保留要填报的任务行后上传。")])
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ValueError… for a wrong file
-        raise SheetErrors([RowError(0, "文件不是有效的 .xlsx 表格,请使用导出的任务进展表填写后上传。")]) from exc
-    ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.active
-    rows = list(ws.iter_rows(values_only=True))
+        zip_check(data, label="Excel文件", max_inflated=MAX_SHEET_INFLATED_BYTES).close()
+    except DocumentError as exc:  # too large inflated, or not a zip at all (then: not a sheet)
+        message = exc.message if exc.code == ErrorCode.TOO_LARGE else _NOT_A_SHEET
+        raise SheetErrors([RowError(0, message)]) from exc
+    rows: list[tuple] = []
+    try:
+        with time_limited():
+            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            try:
+                ws = wb[SHEET_TITLE] if SHEET_TITLE in wb.sheetnames else wb.active
+                for row in ws.iter_rows(values_only=True):
+                    if len(rows) >= MAX_SHEET_ROWS:
+                        raise SheetErrors(
+                            [RowError(0, f"表格超过{MAX_SHEET_ROWS}行,请分批导入(每次不超过{MAX_SHEET_ROWS}行)。")]
+                        )
+                    rows.append(tuple(row[: len(HEADERS) + 5]))
+            finally:
+                wb.close()
+    except SheetErrors:
+        raise
+    except ParseTimeLimit as exc:
+        raise SheetErrors([RowError(0, exc.message)]) from exc
+    # openpyxl raises zipfile, KeyError, ValueError, TypeError, XML parse errors… for a wrong or truncated
+    # file, often only half-way through the rows; every one means the same to the person uploading it.
+    except Exception as exc:
+        raise SheetErrors([RowError(0, _NOT_A_SHEET)]) from exc
+    return rows
+
+
+def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> list[ProgressReport]:
+    """Read the filled sheet; rows with 进展情况 become submitted reports. Raises SheetErrors, saving nothing.
+
+    Hostile or broken files are refused with a message before and while reading: the upload's size, the
+    archive's inflated size and ratio (``zip_check``: a decompression bomb), then the rows are streamed
+    (openpyxl's read-only mode) and reading stops past ``MAX_SHEET_ROWS``; a truncated or malformed sheet
+    that fails half-way is reported like a wrong file, never a 500."""
+    rows = _sheet_rows(data)
     # The export puts a title row above the header; a sheet saved before that has the header first.
     at = next((i for i, r in enumerate(rows[:3]) if [str(h or "").strip() for h in r[: len(HEADERS)]] == HEADERS), None)
     if at is None:

@@ -1,5 +1,7 @@
 """Forms of the tasks app. They turn text into types; the rules themselves live in services."""
 
+import uuid
+
 from django import forms
 
 from lawgov.models import Unit
@@ -51,9 +53,14 @@ class ProgressReportForm(forms.Form):
     claims_completion = forms.BooleanField(label="该任务已完成,申请确认完成", required=False)
     files = MultipleFileField(label="佐证材料(可多选)", required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # One token per blank form shown: a second POST of the same form (a double click, a resend after a slow
+    # answer) finds the report the first one made instead of making another (tasks.services).
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound and not self.initial.get("form_token"):
+            self.initial["form_token"] = uuid.uuid4().hex
         if units is not None:
             self.fields["unit"].queryset = units
             self.fields["unit"].required = True

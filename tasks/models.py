@@ -101,7 +101,10 @@ class ProgressReport(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "created_at"])
+    # The blank form's token (tasks.forms.ProgressReportForm): a second POST of it finds this report.
+    form_token = models.CharField(max_length=32, blank=True, default="", editable=False)
+
+    history = HistoricalRecords(excluded_fields=["updated_at", "created_at", "form_token"])
     objects = ProgressReportQuerySet.as_manager()
 
     class Meta:
@@ -115,6 +118,10 @@ class ProgressReport(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(percent__gte=0) & Q(percent__lte=100), name="report_percent_0_100"),
+            # The same form posted twice makes one report (issue 18: double submits made two).
+            models.UniqueConstraint(
+                fields=["task", "unit", "form_token"], condition=~Q(form_token=""), name="report_form_token_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -400,3 +400,11 @@ def unit_work(unit: Unit, user: User, today: dt.date) -> dict | None:
         "year": today.year,
         "task_total": len({a.clause.task_id for a in assignments}),
     }
+
+
+def evidence_readable(user: User) -> QuerySet[Evidence]:
+    """The evidence files ``user`` may download: the active files of the reports they may see (the legal
+    office also those of soft-deleted reports, as on its report pages; a leader no unit's drafts). One rule
+    for the progress pages' download and the assessment's cited evidence (issue 18: the latter served any
+    unit's draft and deleted reports' files by walking the ids)."""
+    return Evidence.objects.active().filter(report__in=ProgressReport.objects.with_deleted_for(user))

@@ -145,11 +145,20 @@ def progress_report_create(
     files: Iterable[UploadedFile] = (),
     submit: bool = True,
     today: dt.date | None = None,
+    form_token: str = "",
 ) -> ProgressReport:
-    """Log progress for a unit on a task: by its own reporter, or by the legal office on its behalf (代填)."""
+    """Log progress for a unit on a task: by its own reporter, or by the legal office on its behalf (代填).
+
+    ``form_token`` makes the POST idempotent: the same form sent twice (a double click, a browser resending)
+    returns the report the first made — also when both arrive at once (the unique constraint decides)."""
     today = today or timezone.localdate()
     files = list(files)
     on_behalf = _check_writer(task=task, unit=unit, by=by)
+    form_token = (form_token or "")[:32]
+    if form_token:
+        earlier = ProgressReport.objects.filter(task=task, unit=unit, form_token=form_token).first()
+        if earlier is not None:
+            return earlier
     _check_fields(reported_on=reported_on, percent=percent, today=today)
     _check_claim(task=task, unit=unit, claims_completion=claims_completion)
     if not (text or "").strip():
@@ -167,9 +176,17 @@ def progress_report_create(
         on_behalf=on_behalf,
         status=ReportStatus.SUBMITTED if submit else ReportStatus.DRAFT,
         submitted_at=timezone.now() if submit else None,
+        form_token=form_token,
     )
     report._history_user = by
-    report.save()
+    if not form_token:
+        report.save()
+    else:
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:  # the twin POST, arriving at the same moment, saved first
+            return ProgressReport.objects.get(task=task, unit=unit, form_token=form_token)
     _evidence_save(report=report, files=files, by=by)
     if submit:
         _progress_note_report(report)

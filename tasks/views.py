@@ -22,7 +22,7 @@ from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services
 from tasks.filtersets import TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
-from tasks.models import EDITABLE_BY_UNIT, Evidence, ProgressReport, TaskProgress
+from tasks.models import EDITABLE_BY_UNIT, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
 
 
@@ -229,6 +229,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
             claims_completion=data["claims_completion"],
             files=data["files"],
             submit=request.POST.get("action") != "draft",
+            form_token=data.get("form_token") or "",
         )
     except services.ProgressError as exc:
         if exc.status == 403:
@@ -351,14 +352,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @people_only
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """Evidence goes out only to those who may see its report; never from a public URL."""
-    evidence = get_object_or_404(Evidence.objects.active().select_related("report"), pk=pk)
-    visible = (
-        ProgressReport.objects.with_deleted_for(request.user)
-        if request.user.role == Role.LEGAL_OFFICE
-        else ProgressReport.objects.visible_to(request.user)
-    )
-    if not visible.filter(pk=evidence.report_id).exists():
-        raise Http404
+    evidence = get_object_or_404(selectors.evidence_readable(request.user), pk=pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError as exc:

@@ -72,10 +72,12 @@ def celery_broker(url: str = TEST_REDIS_URL, *, results: bool = True, unreachabl
 
 
 @contextlib.contextmanager
-def celery_worker(queue: str, **env: str) -> Iterator[subprocess.Popen]:
-    """A real worker process consuming ``queue`` (solo pool), with ``env`` added to its environment."""
+def celery_worker(queue: str, *, include: str = "", **env: str) -> Iterator[subprocess.Popen]:
+    """A real worker process consuming ``queue`` (solo pool), with ``env`` added to its environment;
+    ``include`` names a test module of Celery tasks the worker imports too (a job kind of the tests')."""
     environment = {**os.environ, "REDIS_URL": TEST_REDIS_URL, "DATABASE_URL": database_url(), **env}
     command = [sys.executable, "-m", "celery", "-A", "lawgov", "worker", "--pool=solo", "-Q", queue]
+    command += ["--include", include] if include else []
     command += ["--without-gossip", "--without-mingle", "--loglevel=WARNING", "-n", f"{queue}@%h"]
     proc = subprocess.Popen(command, cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:

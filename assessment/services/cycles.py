@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from assessment import selectors
@@ -286,18 +286,31 @@ def window_extend(
         )
     if not (reason or "").strip():
         raise AssessmentError("reason", "延长自评时间须写明理由。", 400)
-    extension = WindowExtension.objects.filter(cycle=cycle, unit=unit).first() or WindowExtension(
-        cycle=cycle, unit=unit
-    )
-    extension.until = until
-    extension.reason = reason.strip()[:300]
-    extension.granted_by = by
-    extension._history_user = recorded_user(by)
-    extension.save()
-    _window_announce(
-        Submission.objects.filter(cycle=cycle, unit=unit).select_related("cycle"), cycle=cycle, until=until
-    )
-    return extension
+
+    # Idempotent: the same extension granted twice at once (a double click, two tabs) is one row with the
+    # last values. The second insert of a race meets the unique (cycle, unit) constraint and updates instead.
+    def granted(extension: WindowExtension) -> WindowExtension:
+        extension.until = until
+        extension.reason = reason.strip()[:300]
+        extension.granted_by = by
+        extension._history_user = recorded_user(by)
+        extension.save()
+        return extension
+
+    def _announce(extension: WindowExtension) -> WindowExtension:
+        _window_announce(
+            Submission.objects.filter(cycle=cycle, unit=unit).select_related("cycle"), cycle=cycle, until=until
+        )
+        return extension
+
+    existing = WindowExtension.objects.select_for_update().filter(cycle=cycle, unit=unit).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return _announce(granted(WindowExtension(cycle=cycle, unit=unit)))
+        except IntegrityError:
+            existing = WindowExtension.objects.select_for_update().get(cycle=cycle, unit=unit)
+    return _announce(granted(existing))
 
 
 def cycle_rescore(*, cycle: AssessmentCycle, only: list[int] | None = None) -> int:

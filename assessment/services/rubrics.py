@@ -12,6 +12,7 @@ from assessment import excel, parsing, scoring
 from assessment.models import ASSESSED_KINDS, Category, Item, ResponsibilityStatement, Rubric, Rule, StatementClause
 from assessment.rules import rubric_signature
 from assessment.services._common import AssessmentError, require_legal_office
+from lawgov.limits import ParseTimeLimit, time_limited
 from lawgov.models import SystemActor, Unit, User, recorded_user
 from plans.importing import DocumentError
 
@@ -33,9 +34,12 @@ def rubric_import_document(
     the whole file."""
     require_legal_office(by, jurisdiction.pk, "导入考核评分细则")
     try:
-        parsed = parsing.parse_document_annexes(data, filename, encoding)
+        with time_limited():
+            parsed = parsing.parse_document_annexes(data, filename, encoding)
     except DocumentError as exc:
         raise AssessmentError(str(exc.code), exc.message, 400) from exc
+    except ParseTimeLimit as exc:
+        raise AssessmentError("too_slow", exc.message, 400) from exc
     if not parsed.rubrics:
         _refuse_a_plan(data, filename, encoding)
         raise AssessmentError(

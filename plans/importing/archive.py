@@ -17,9 +17,11 @@ MAX_MEMBERS = 5000
 _RATIO_FLOOR_BYTES = 1024 * 1024  # small members (styles, XML headers) compress far better than 100:1
 
 
-def zip_check(data: bytes, *, label: str = "文件") -> zipfile.ZipFile:
+def zip_check(data: bytes, *, label: str = "文件", max_inflated: int = MAX_INFLATED_BYTES) -> zipfile.ZipFile:
     """Open ``data`` as a zip after checking it cannot inflate out of proportion; a ``DocumentError`` if it
-    is not a zip, is damaged, or would inflate beyond ``MAX_INFLATED_BYTES`` or ``MAX_COMPRESSION_RATIO``.
+    is not a zip, is damaged, or would inflate beyond ``max_inflated`` or ``MAX_COMPRESSION_RATIO``.
+    A caller whose parser holds the whole document in memory (openpyxl outside read-only mode) passes a
+    lower ``max_inflated``.
 
     The sizes come from the central directory; a member that inflates past its declared size is stopped by
     ``zipfile`` itself (it reads no more than ``file_size`` and then checks the CRC).
@@ -41,9 +43,9 @@ def zip_check(data: bytes, *, label: str = "文件") -> zipfile.ZipFile:
                 ErrorCode.TOO_LARGE,
                 f"{label}内部的“{member.filename[:60]}”压缩比异常({ratio:.0f}倍),可能是恶意构造的文件,已拒绝",
             )
-        if total > MAX_INFLATED_BYTES:
+        if total > max_inflated:
             raise DocumentError(
                 ErrorCode.TOO_LARGE,
-                f"{label}解压后超过{MAX_INFLATED_BYTES // (1024 * 1024)} MB,过大,请删去图片等内容后再上传",
+                f"{label}解压后超过{max_inflated // (1024 * 1024)} MB,过大,请删去图片等内容后再上传",
             )
     return archive

@@ -10,7 +10,7 @@ EXPECTED = {
     "legal_officer": ({"home", "units", "api-clients", "dashboard", "plans:list", "tasks:list"}, "法制办"),
     "reporter": ({"home", "units"}, "单位填报员"),
     "leader": ({"home", "units"}, "领导"),
-    "api_client_user": ({"home", "units", "api-docs"}, "接口客户端"),
+    "api_client_user": ({"home", "api-docs"}, "接口客户端"),
 }
 
 

@@ -103,3 +103,72 @@ def test_a_broker_that_is_down_fails_the_job(job):
 def test_a_kind_declares_at_least_three_stages():
     with pytest.raises(ValueError):
         JobKind(name="bad", stages=(StageSpec("queued", "排队", 0),), task="x", timeout=lambda: 1)
+
+
+# Issue 18: a dead worker is noticed after LAWGOV_JOB_STALE_AFTER, not after the kind's whole time limit;
+# the time limit is a hard limit of the run; the schedule sweeps; the broker never redelivers a live job.
+
+
+def beat_ago(job, seconds):
+    Job.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - dt.timedelta(seconds=seconds))
+
+
+def test_a_running_job_is_stale_after_the_stale_limit_not_the_time_limit(job, settings):
+    settings.LAWGOV_JOB_STALE_AFTER = 60
+    background.job_claim(job_id=job.pk, celery_id="c-1")
+    beat_ago(job, 30)
+    assert not background.job_is_stale(Job.objects.get(pk=job.pk))
+    beat_ago(job, 61)  # far below the kind's 600 s
+    assert background.job_is_stale(Job.objects.get(pk=job.pk))
+    assert background.job_claim(job_id=job.pk, celery_id="c-2") is not None  # taken over
+    # A queued job waits for a worker up to the kind's limit: a busy queue is not a dead worker.
+    queued = background.job_create(kind=SAMPLE, subject="sample:q", by=SYSTEM)
+    beat_ago(queued, 120)
+    assert not background.job_is_stale(Job.objects.get(pk=queued.pk))
+
+
+def test_a_job_running_past_its_time_limit_is_failed_as_timed_out(job):
+    background.job_claim(job_id=job.pk, celery_id="c-1")
+    Job.objects.filter(pk=job.pk).update(started_at=timezone.now() - dt.timedelta(seconds=601))
+    beat_ago(job, 120)
+    checked = background.job_check(Job.objects.get(pk=job.pk))
+    assert checked.status == JobStatus.FAILED and "运行超过10分钟仍未完成" in checked.error
+
+
+def test_celerys_soft_time_limit_fails_the_job_as_timed_out(job):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    claimed = background.job_claim(job_id=job.pk, celery_id="c-1")
+    with background.job_failures(claimed, expected={}, unexpected=str):
+        raise SoftTimeLimitExceeded()
+    failed = Job.objects.get(pk=job.pk)
+    assert failed.status == JobStatus.FAILED and "运行超过10分钟" in failed.error
+
+
+def test_the_job_is_sent_with_its_hard_time_limit(job):
+    from lawgov.jobs import worker_heartbeat
+
+    with mock.patch.object(worker_heartbeat, "apply_async") as sent:
+        background.job_enqueue(job.pk, kind=SAMPLE)
+    assert sent.call_args.kwargs["soft_time_limit"] == 600 and sent.call_args.kwargs["time_limit"] == 630
+
+
+def test_the_schedule_sweeps_stalled_jobs(job, settings, django_capture_on_commit_callbacks):
+    settings.LAWGOV_JOB_STALE_AFTER = 60
+    background.job_claim(job_id=job.pk, celery_id="c-1")
+    fresh = background.job_create(kind=SAMPLE, subject="sample:fresh", by=SYSTEM)
+    background.job_claim(job_id=fresh.pk, celery_id="c-2")
+    beat_ago(job, 90)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert background.jobs_recover() == 1
+    assert Job.objects.get(pk=job.pk).status == JobStatus.QUEUED and len(callbacks) == 1
+    assert Job.objects.get(pk=fresh.pk).status == JobStatus.RUNNING
+    assert "lawgov.jobs.jobs_recover" in {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+
+
+def test_the_brokers_visibility_timeout_outlasts_every_jobs_time_limit(settings):
+    from lawgov.models import JOB_KINDS
+
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]
+    assert all(visibility > kind.timeout() for kind in JOB_KINDS.values() if not kind.name.startswith("test_"))
+    assert visibility < 3600  # Celery's default hour, which a killed worker's job used to wait out

@@ -78,7 +78,7 @@ def test_directory_shows_tree_with_aliases(client, legal_officer, unit, other_un
         ("legal_officer", {"home", "units", "api-clients", "dashboard"}, {"admin"}),
         ("reporter", {"home", "units"}, {"api-docs", "admin"}),
         ("leader", {"home", "units"}, {"api-docs", "admin"}),
-        ("api_client_user", {"home", "units", "api-docs"}, {"admin"}),
+        ("api_client_user", {"home", "api-docs"}, {"admin", "units"}),
     ],
 )
 def test_navigation_by_role(request, fixture, visible, hidden):
@@ -159,17 +159,19 @@ def test_api_errors_are_json(client):
 
 
 def test_an_api_client_account_reads_through_the_api_not_the_pages(client, api_client_user, district, unit):
-    """Its menu shows 工作台, 单位 and 接口文档; the task and plan pages answer 403 (in Chinese), and no
-    page it can open offers a button to them."""
+    """Its menu shows 工作台 and 接口文档; the task, plan and unit pages answer 403 (in Chinese) — issue 18:
+    an api_client account with a password opened the unit pages — and no page it can open offers them."""
     plan = plan_factory(jurisdiction=district, tasks=1, lead=unit)
     task = plan.tasks.first()
     client.force_login(api_client_user)
-    for url in ("/tasks/", f"/tasks/{task.pk}/", "/plans/", f"/plans/{plan.pk}/", f"/tasks/plans/{plan.pk}/"):
+    pages = ["/tasks/", f"/tasks/{task.pk}/", "/plans/", f"/plans/{plan.pk}/", f"/tasks/plans/{plan.pk}/"]
+    pages += [reverse("units"), reverse("unit-detail", args=[unit.pk]), reverse("plans:unit-tasks", args=[unit.pk])]
+    for url in pages:
         response = client.get(url)
         assert response.status_code == 403, url
         assert "接口客户端" in response.content.decode()
-    page = client.get(reverse("unit-detail", args=[unit.pk])).content.decode()
-    assert reverse("plans:unit-tasks", args=[unit.pk]) not in page
+    home = client.get("/").content.decode()
+    assert reverse("units") not in home and reverse("unit-detail", args=[unit.pk]) not in home
     assert client.get("/").status_code == 200 and client.get("/api/v1/tasks/").status_code == 200
 
 
