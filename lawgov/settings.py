@@ -203,14 +203,19 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lawgov.jobs.worker_heartbeat", "schedule": 60.0},
-    "reminders-daily": {"task": "tasks.jobs.reminders_daily", "schedule": crontab(hour=8, minute=0)},
-    "digest-weekly": {
-        "task": "tasks.jobs.digest_weekly",
-        "schedule": crontab(hour=8, minute=30, day_of_week=1),
-    },
+    # Deadline rolls, warnings, reminders and (once a week) the digest: tasks.sweep.daily_sweep.
+    "sweep-daily": {"task": "tasks.jobs.sweep_daily", "schedule": crontab(hour=7, minute=0)},
 }
-# Tasks due within this many days are "at risk" and their units are reminded.
-LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
+# 预警 defaults, in working days (a jurisdiction may set its own, tasks.models.WarningPolicy): blue when the
+# deadline is this near; yellow when the reported percent trails the elapsed time by this many points, or
+# nothing was reported for this many working days.
+LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "10"))
+LAWGOV_WARN_BEHIND_MARGIN = int(os.environ.get("LAWGOV_WARN_BEHIND_MARGIN", "20"))
+LAWGOV_WARN_SILENT_DAYS = int(os.environ.get("LAWGOV_WARN_SILENT_DAYS", "22"))
+# The daily sweep (warnings, reminders, digest) in a setup without Celery beat (no REDIS_URL): run when due,
+# from the first request after the hour below (local time), in a thread of the web process.
+LAWGOV_EMBEDDED_SWEEP = env_bool("LAWGOV_EMBEDDED_SWEEP", not REDIS_URL)
+LAWGOV_SWEEP_HOUR = int(os.environ.get("LAWGOV_SWEEP_HOUR", "0"))
 # Background jobs (report drafting, slow imports): seconds without a heartbeat after which a running job is
 # taken over and a queued one given up; the Celery queue report jobs go to (empty: the default queue).
 LAWGOV_REPORT_JOB_TIMEOUT = int(os.environ.get("LAWGOV_REPORT_JOB_TIMEOUT", "600"))

@@ -16,7 +16,8 @@ from django.urls import reverse
 from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from plans.selectors import plan_tree, tasks_with_parts
-from tasks.models import WAITING_FOR_REVIEW, Evidence, ProgressReport, ReportStatus
+from tasks.calendar import WorkCalendar, build_calendar
+from tasks.models import WAITING_FOR_REVIEW, CalendarDay, Evidence, ProgressReport, ReportStatus
 from tasks.status import TaskStatus, status_expression, status_filter, warn_days
 
 
@@ -331,3 +332,25 @@ ROLE_LABELS = dict(AssignmentRole.choices)
 def task_list(*, user: User, today: dt.date) -> QuerySet[Task]:
     """The base of every task list (HTML, API, export): visible tasks with status and their parts."""
     return tasks_with_parts(with_status(Task.objects.visible_to(user), today=today))
+
+
+def calendars_for(jurisdiction_ids: list[int | None]) -> dict[int | None, WorkCalendar]:
+    """The working-day calendar of each jurisdiction (national days overridden by its own), and the national
+    one under ``None``: one query whatever the number of jurisdictions."""
+    wanted = {j for j in jurisdiction_ids if j is not None}
+    rows = list(
+        CalendarDay.objects.filter(Q(jurisdiction=None) | Q(jurisdiction_id__in=wanted))
+        .order_by("date")
+        .values_list("jurisdiction_id", "date", "kind", "name")
+    )
+    national = [(d, k, n) for j, d, k, n in rows if j is None]
+    out: dict[int | None, WorkCalendar] = {None: build_calendar(national)}
+    for jurisdiction_id in wanted:
+        local = [(d, k, n) for j, d, k, n in rows if j == jurisdiction_id]
+        out[jurisdiction_id] = build_calendar(national + local) if local else out[None]
+    return out
+
+
+def calendar_for(jurisdiction_id: int | None) -> WorkCalendar:
+    """One jurisdiction's working-day calendar (the national one for ``None``)."""
+    return calendars_for([jurisdiction_id])[jurisdiction_id]
