@@ -77,8 +77,7 @@ def task_warning(
     if completed_on:
         return WarningLevel.NONE, ""
     if due_on and today > due_on:
-        late = calendar.working_days_between(due_on, today)
-        return WarningLevel.RED, f"已逾期{late}个工作日(时限{due_on:%Y-%m-%d})"
+        return WarningLevel.RED, f"已逾期{(today - due_on).days}天(时限{due_on:%Y-%m-%d})"
     if last_returned:
         return WarningLevel.YELLOW, "最近一次进展被退回,尚未重新报送"
     since = last_report_on or started_on

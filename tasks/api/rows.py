@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from lawgov.models import Role, User
 from plans.models import Task
-from tasks.models import ProgressReport, ReportStatus
-from tasks.status import task_status, warn_days
+from tasks.models import ProgressReport, ReportStatus, WarningLevel
+from tasks.status import task_status
 
 
 def _iso(value) -> str | None:
@@ -96,6 +96,8 @@ TASK_ROW_FIELDS = (
     "updated_at",
     "progress__completed_on",
     "progress__last_report_on",
+    "warning__level",
+    "warning__reason",
     "latest_report_id",
 )
 
@@ -124,7 +126,6 @@ def task_rows_for(
     for one task, all its reports and targets): three to five more queries whatever the page size."""
     tasks: dict[int, dict] = {}
     report_ids = []
-    warn = warn_days()
     for r in rows:
         tasks[r["id"]] = {
             "id": r["id"],
@@ -149,9 +150,11 @@ def task_rows_for(
                 completed_on=r["progress__completed_on"],
                 last_report_on=r["progress__last_report_on"],
                 today=today,
-                warn=warn,
             ).value,
             "completed_on": _iso(r["progress__completed_on"]),
+            # Stored by the daily sweep (tasks.warnings); a task it never warned has none.
+            "warning": r["warning__level"] or WarningLevel.NONE.value,
+            "warning_reason": r["warning__reason"] or "",
             "updated_at": _iso(r["updated_at"]),
             "clauses": [],
             "deadlines": [],

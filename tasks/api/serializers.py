@@ -7,7 +7,7 @@ serializers describe that shape for the OpenAPI schema and validate what clients
 from rest_framework import serializers
 
 from plans.models import AssignmentRole
-from tasks.models import ReportStatus
+from tasks.models import ReportStatus, WarningLevel
 from tasks.status import TaskStatus
 
 
@@ -83,6 +83,8 @@ class TaskSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     completed_on = serializers.DateField(allow_null=True)
+    warning = serializers.ChoiceField(choices=WarningLevel.choices, help_text="预警,每日巡检计算")
+    warning_reason = serializers.CharField(help_text="预警原因;无预警时为空")
     updated_at = serializers.DateTimeField()
     clauses = ClauseSerializer(many=True)
     deadlines = DeadlineSerializer(many=True)

@@ -34,7 +34,7 @@ from tasks.benchdata import Shape, city_build
 from tasks.benchtiming import get_call, time_get, time_pair
 from tasks.models import ReportStatus
 
-OPEN = "status=not_started&status=in_progress&status=at_risk&status=overdue"
+OPEN = "status=not_started&status=in_progress&status=overdue"
 
 
 def _floor_rows(cursor, where: str, params: list, order_limit: str, *, one: bool = False) -> list[dict]:
