@@ -67,7 +67,13 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         rows.append([p.title, r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue])
         links.append(f"?plan={p.pk}")
     charts.append(
-        Chart("plans", "各规划完成情况", ["规划", "任务数", "已完成", "完成率(%)", "逾期", "红色预警", "黄色预警", "蓝色预警"], rows, links)
+        Chart(
+            "plans",
+            "各规划完成情况",
+            ["规划", "任务数", "已完成", "完成率(%)", "逾期", "红色预警", "黄色预警", "蓝色预警"],
+            rows,
+            links,
+        )
     )
 
     # By district, for a city.
@@ -80,7 +86,11 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
             links.append(f"?jurisdiction={jid}")
         charts.append(
             Chart(
-                "districts", "各区完成情况", ["辖区", "任务数", "已完成", "完成率(%)", "逾期", "红色预警", "黄色预警", "蓝色预警"], rows, links
+                "districts",
+                "各区完成情况",
+                ["辖区", "任务数", "已完成", "完成率(%)", "逾期", "红色预警", "黄色预警", "蓝色预警"],
+                rows,
+                links,
             )
         )
 
@@ -90,7 +100,9 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         rows, links = [], []
         for section in plan.sections.filter(pk__in=[k for k in by_section if k]).order_by("position"):
             r = by_section[section.pk]
-            rows.append([f"{section.label}{section.title}", r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue])
+            rows.append(
+                [f"{section.label}{section.title}", r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue]
+            )
             links.append(f"?plan={plan.pk}&section={section.pk}")
         charts.append(
             Chart(

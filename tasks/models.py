@@ -248,7 +248,9 @@ class WarningPolicy(models.Model):
     behind_margin = models.PositiveSmallIntegerField(
         "黄色预警:进度落后百分点", help_text="报送的完成比例低于时间进度这么多个百分点为黄色"
     )
-    silent_days = models.PositiveSmallIntegerField("黄色预警:未报送工作日数", help_text="这么多个工作日未报送进展为黄色")
+    silent_days = models.PositiveSmallIntegerField(
+        "黄色预警:未报送工作日数", help_text="这么多个工作日未报送进展为黄色"
+    )
 
     history = HistoricalRecords()
 

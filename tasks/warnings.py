@@ -141,7 +141,9 @@ def warnings_refresh(
             last_percent=_latest("percent"),
             last_status=_latest("status"),
         )
-        .values("pk", "due_on", "jurisdiction_id", "started_on", "completed_on", "last_on", "last_percent", "last_status")
+        .values(
+            "pk", "due_on", "jurisdiction_id", "started_on", "completed_on", "last_on", "last_percent", "last_status"
+        )
     )
     thresholds: dict[int, Thresholds] = {}
     result = RefreshResult()

@@ -47,9 +47,7 @@ def test_sql_agrees_with_the_rule(district, unit):
     for status in TaskStatus.values:
         expected = {t.pk for t, c in zip(tasks, CASES, strict=True) if c[3] == status}
         got = set(
-            Task.objects.filter(plan=plan)
-            .filter(status_filter(status, today=TODAY))
-            .values_list("pk", flat=True)
+            Task.objects.filter(plan=plan).filter(status_filter(status, today=TODAY)).values_list("pk", flat=True)
         )
         assert got == expected, status
     totals = rollup(Task.objects.filter(plan=plan), today=TODAY)

@@ -124,7 +124,14 @@ def test_a_completed_task_loses_its_warning(district, unit, reporter, legal_offi
     _refresh()
     assert TaskWarning.objects.get(task=task).level == "red"
     report = services.progress_report_create(
-        task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True, today=TODAY
+        task=task,
+        unit=unit,
+        by=reporter,
+        reported_on=TODAY,
+        text="完成",
+        percent=100,
+        claims_completion=True,
+        today=TODAY,
     )
     services.progress_report_accept(report=report, by=legal_officer)
     _refresh()
