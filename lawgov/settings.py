@@ -205,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lawgov.jobs.worker_heartbeat", "schedule": 60.0},
     # Deadline rolls, warnings, reminders and (once a week) the digest: tasks.sweep.daily_sweep.
     "sweep-daily": {"task": "tasks.jobs.sweep_daily", "schedule": crontab(hour=7, minute=0)},
+    # 交办 notices for new assignments (tasks.supervision.assignments_deliver).
+    "assignments-deliver": {"task": "tasks.jobs.assignments_deliver", "schedule": 300.0},
 }
 # 预警 defaults, in working days (a jurisdiction may set its own, tasks.models.WarningPolicy): blue when the
 # deadline is this near; yellow when the reported percent trails the elapsed time by this many points, or
@@ -212,6 +214,8 @@ CELERY_BEAT_SCHEDULE = {
 LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "10"))
 LAWGOV_WARN_BEHIND_MARGIN = int(os.environ.get("LAWGOV_WARN_BEHIND_MARGIN", "20"))
 LAWGOV_WARN_SILENT_DAYS = int(os.environ.get("LAWGOV_WARN_SILENT_DAYS", "22"))
+# 签收: a unit that has not acknowledged a task this many working days after it was given is flagged.
+LAWGOV_SIGN_DAYS = int(os.environ.get("LAWGOV_SIGN_DAYS", "3"))
 # The daily sweep (warnings, reminders, digest) in a setup without Celery beat (no REDIS_URL): run when due,
 # from the first request after the hour below (local time), in a thread of the web process.
 LAWGOV_EMBEDDED_SWEEP = env_bool("LAWGOV_EMBEDDED_SWEEP", not REDIS_URL)

@@ -177,6 +177,7 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", "进展被退回"
     DIGEST = "digest", "每周汇总"
     REVIEWED = "reviewed", "进展已审核"
+    ASSIGNED = "assigned", "任务交办"
 
 
 # --- the 督办 cycle: working-day calendar, warnings, the daily sweep ------------------------------------
@@ -306,3 +307,30 @@ class SweepRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.trigger}"
+
+
+class TaskSignature(models.Model):
+    """交办 and 签收: a task given to one unit (``assigned_at``, when its reporters were told) and the unit's
+    acknowledgement (``signed_at``), once per task and unit.
+
+    A group phrase (各镇街) stands for its units, and each of them signs for itself. Rows are created by
+    ``tasks.services.assignments_deliver`` for every unit with a live assignment and no row yet, whichever
+    way the assignment was made (import, by hand, in bulk).
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="signatures")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="task_signatures")
+    assigned_at = models.DateTimeField("交办时间")
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "交办签收"
+        verbose_name_plural = "交办签收"
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="tasksignature_unique_task_unit")]
+        indexes = [models.Index(fields=["unit", "signed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.unit_id}: {self.signed_at or '未签收'}"

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from tasks.supervision import assignments_deliver
 from tasks.sweep import daily_sweep
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ def sweep_if_due(*, trigger: str = "embedded") -> bool:
 
 def _run() -> None:
     try:
+        # 交办 notices for assignments made since the last check (at most a minute late).
+        assignments_deliver()
         sweep_if_due()
     except Exception:
         log.exception("embedded daily sweep failed")

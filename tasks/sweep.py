@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from plans.models import Plan
-from tasks import selectors, services
+from tasks import selectors, services, supervision
 from tasks.models import SweepRun
 from tasks.warnings import warnings_refresh
 
@@ -36,6 +36,7 @@ def daily_sweep(*, today: dt.date, trigger: str) -> SweepRun | None:
     result: dict = {}
     try:
         result["deadlines_rolled"] = services.recurring_deadlines_roll(today=today)
+        result["assignments_delivered"] = supervision.assignments_deliver()
         jurisdictions = list(Plan.objects.active().values_list("jurisdiction_id", flat=True).distinct())
         refreshed = warnings_refresh(today=today, calendars=selectors.calendars_for(jurisdictions))
         result["warnings_checked"], result["warnings_changed"] = refreshed.checked, refreshed.changed

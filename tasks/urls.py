@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.task_list, name="list"),
     path("<int:pk>/", views.task_detail, name="detail"),
     path("<int:pk>/reports/", views.report_create, name="report-create"),
+    path("<int:pk>/sign/", views.task_sign, name="sign"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),
     path("reports/<int:pk>/review/", views.report_review, name="report-review"),

@@ -19,7 +19,7 @@ from lawgov.models import Notification, Role, Unit
 from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
-from tasks import excel, selectors, services
+from tasks import excel, selectors, services, supervision
 from tasks.filtersets import TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
 from tasks.models import EDITABLE_BY_UNIT, Evidence, ProgressReport, TaskProgress
@@ -34,8 +34,13 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context: dict = {"jurisdictions": user.jurisdictions(), "today": today}
     if user.role == Role.REPORTER and user.unit_id:
         context["reporter"] = selectors.reporter_workbench(user=user, today=today)
+        context["reporter"]["unsigned"] = supervision.unsigned_for_unit(user=user)
     elif user.role == Role.LEGAL_OFFICE or user.is_superuser:
         context["office"] = selectors.legal_office_workbench(user=user, today=today)
+        home = user.home_jurisdiction()
+        cutoff = supervision.sign_cutoff(today=today, calendar=selectors.calendar_for(home.pk if home else None))
+        context["office"]["unsigned"] = supervision.unsigned_by_unit(user=user, cutoff=cutoff)
+        context["office"]["sign_days"] = settings.LAWGOV_SIGN_DAYS
     if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
         plans = Plan.objects.visible_to(user).order_by("-issued_on")
         rollups = selectors.rollup_by(Task.objects.visible_to(user), "plan_id", today=today)
@@ -142,6 +147,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "progress": progress,
         "status_label": dict(TaskStatus.choices)[task.status],
         "can_assign": Task.objects.editable_by(user).filter(pk=task.pk).exists(),
+        "signatures": supervision.task_signatures(task=task),
         "roles": AssignmentRole.choices,
         "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
     }
@@ -293,6 +299,22 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ProgressError as exc:
         return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
     return redirect("tasks:detail", pk=report.task_id)
+
+
+@role_required(Role.REPORTER)
+@require_POST
+def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """签收 a task for the reporter's own unit, from the 工作台 or the task page."""
+    task = _task_for(request.user, pk)
+    back = request.POST.get("next") or f"/tasks/{task.pk}/"
+    if not back.startswith("/") or back.startswith("//"):
+        back = f"/tasks/{task.pk}/"
+    try:
+        supervision.task_sign(task=task, by=request.user)
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, f"已签收:{task.label} {task.heading[:30]}")
+    return redirect(back)
 
 
 @role_required(Role.LEGAL_OFFICE)

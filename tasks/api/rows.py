@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -34,7 +35,8 @@ def _date(value) -> dt.date | None:
 
 def _moment(value) -> dt.datetime | None:
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        # PostgreSQL's text of a timestamptz ends in "+00" (hours only).
+        value = dt.datetime.fromisoformat(value + ":00" if re.search(r"[+-]\d\d$", value) else value)
     if value is not None and timezone.is_naive(value):
         value = timezone.make_aware(value, dt.UTC)  # SQLite keeps UTC without an offset
     return value
@@ -44,7 +46,7 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-CLAUSE, DEADLINE, TARGET = 0, 1, 2
+CLAUSE, DEADLINE, TARGET, SIGNATURE = 0, 1, 2, 3
 
 
 def _task_parts(ids: list[int], *, with_targets: bool) -> list[tuple]:
@@ -74,6 +76,13 @@ def _task_parts(ids: list[int], *, with_targets: bool) -> list[tuple]:
             f"""SELECT {TARGET}, task_id, id, 0, 0, id, text, NULL, NULL, NULL, measure, CAST(value AS TEXT), period
             FROM plans_target WHERE task_id IN ({marks})"""
         )
+    # 交办/签收 of each real unit (a group phrase's own row only marks it delivered: tasks.supervision).
+    parts.append(
+        f"""SELECT {SIGNATURE}, s.task_id, 0, 0, s.id, s.id, NULL, s.unit_id, u.name, NULL, NULL,
+               CAST(s.assigned_at AS TEXT), CAST(s.signed_at AS TEXT)
+        FROM tasks_tasksignature s JOIN lawgov_unit u ON u.id = s.unit_id
+        WHERE s.task_id IN ({marks}) AND u.kind <> 'group'"""
+    )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4, 5", ids * len(parts))
         # Drop the two ordering keys (k2, k3): callers read part, task, position/id order, then the values.
@@ -158,6 +167,7 @@ def task_rows_for(
             "updated_at": _iso(r["updated_at"]),
             "clauses": [],
             "deadlines": [],
+            "signatures": [],
             "latest_progress": None,
         }
         if r.get("latest_report_id"):
@@ -182,6 +192,14 @@ def task_rows_for(
         elif part == DEADLINE:
             tasks[task_id]["deadlines"].append(
                 {"text": text, "due_on": _iso(_date(first)), "recurrence": _json(second)}
+            )
+        elif part == SIGNATURE:
+            tasks[task_id]["signatures"].append(
+                {
+                    "unit": {"id": unit_id, "name": name},
+                    "assigned_at": _iso(_moment(first)),
+                    "signed_at": _iso(_moment(second)),
+                }
             )
         else:
             tasks[task_id]["targets"].append(

@@ -72,6 +72,14 @@ class ProgressReportSerializer(serializers.Serializer):
     version = serializers.IntegerField(read_only=True)
 
 
+class SignatureSerializer(serializers.Serializer):
+    """交办 and 签收 of the task by one unit (each unit signs for itself)."""
+
+    unit = RefSerializer()
+    assigned_at = serializers.DateTimeField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
 class TaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     plan = PlanRefSerializer()
@@ -88,6 +96,7 @@ class TaskSerializer(serializers.Serializer):
     updated_at = serializers.DateTimeField()
     clauses = ClauseSerializer(many=True)
     deadlines = DeadlineSerializer(many=True)
+    signatures = SignatureSerializer(many=True)
     latest_progress = ProgressReportSerializer(allow_null=True)
 
 
