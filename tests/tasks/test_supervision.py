@@ -34,7 +34,7 @@ def given(district, unit, other_unit, reporter, other_reporter):
 
 
 def test_each_unit_is_told_once(given, reporter, other_reporter):
-    plan, towns, town_reporter = given
+    plan, _towns, town_reporter = given
     assert supervision.assignments_deliver() > 0
     units = set(TaskSignature.objects.exclude(unit__kind="group").values_list("task_id", "unit__name"))
     first, second = plan.tasks.order_by("position")
@@ -57,7 +57,7 @@ def test_each_unit_is_told_once(given, reporter, other_reporter):
 
 
 def test_a_unit_signs_for_itself_once(given, unit, reporter, other_reporter, legal_officer):
-    plan, towns, town_reporter = given
+    plan, _towns, town_reporter = given
     supervision.assignments_deliver()
     task = plan.tasks.order_by("position").first()
     signature = supervision.task_sign(task=task, by=reporter)
@@ -90,9 +90,9 @@ def test_late_is_counted_in_working_days(assigned_on, late):
 
 
 def test_the_legal_office_sees_who_has_not_signed(client, given, reporter, legal_officer):
-    plan, towns, town_reporter = given
+    plan, _towns, _town_reporter = given
     supervision.assignments_deliver()
-    first, second = plan.tasks.order_by("position")
+    first, _second = plan.tasks.order_by("position")
     # 区编办's rows were given long ago; the others today.
     TaskSignature.objects.filter(unit__name="区编办").update(assigned_at=timezone.now() - dt.timedelta(days=30))
     supervision.task_sign(task=first, by=reporter)
@@ -104,7 +104,7 @@ def test_the_legal_office_sees_who_has_not_signed(client, given, reporter, legal
 
 
 def test_signing_from_the_workbench(client, given, reporter):
-    plan, towns, town_reporter = given
+    plan, _towns, _town_reporter = given
     supervision.assignments_deliver()
     client.force_login(reporter)
     page = client.get("/")
@@ -121,7 +121,7 @@ def test_signing_from_the_workbench(client, given, reporter):
 
 
 def test_the_api_lists_signatures(given, reporter, api_client_user):
-    plan, towns, town_reporter = given
+    plan, _towns, _town_reporter = given
     supervision.assignments_deliver()
     task = plan.tasks.order_by("position").first()
     supervision.task_sign(task=task, by=reporter)
