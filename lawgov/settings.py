@@ -216,6 +216,10 @@ LAWGOV_WARN_BEHIND_MARGIN = int(os.environ.get("LAWGOV_WARN_BEHIND_MARGIN", "20"
 LAWGOV_WARN_SILENT_DAYS = int(os.environ.get("LAWGOV_WARN_SILENT_DAYS", "22"))
 # 签收: a unit that has not acknowledged a task this many working days after it was given is flagged.
 LAWGOV_SIGN_DAYS = int(os.environ.get("LAWGOV_SIGN_DAYS", "3"))
+# 催办: the daily sweep chases red (overdue) tasks by itself, at most once per task and unit in this many
+# days; a group robot (WeCom/DingTalk/Feishu webhook) that does not answer within the timeout is logged.
+LAWGOV_AUTO_REMIND_DAYS = int(os.environ.get("LAWGOV_AUTO_REMIND_DAYS", "7"))
+LAWGOV_WEBHOOK_TIMEOUT = int(os.environ.get("LAWGOV_WEBHOOK_TIMEOUT", "5"))
 # The daily sweep (warnings, reminders, digest) in a setup without Celery beat (no REDIS_URL): run when due,
 # from the first request after the hour below (local time), in a thread of the web process.
 LAWGOV_EMBEDDED_SWEEP = env_bool("LAWGOV_EMBEDDED_SWEEP", not REDIS_URL)

@@ -7,7 +7,7 @@ next year's holidays, and the year is entered here before the seed data knows it
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks.models import CalendarDay, SweepRun, TaskWarning, WarningPolicy
+from tasks.models import CalendarDay, Reminder, SweepRun, TaskWarning, UnitReminderSettings, WarningPolicy
 
 
 @admin.register(CalendarDay)
@@ -39,3 +39,21 @@ class TaskWarningAdmin(admin.ModelAdmin):
     list_display = ("task", "level", "reason", "changed_at")
     list_filter = ("level",)
     readonly_fields = ("task", "level", "reason", "changed_at")
+
+
+@admin.register(UnitReminderSettings)
+class UnitReminderSettingsAdmin(SimpleHistoryAdmin):
+    list_display = ("unit", "leader", "contact", "webhook_kind", "webhook_url")
+    autocomplete_fields = ("unit",)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """Every 催办, read-only: the log the task page shows, for operators (a failing group robot shows here)."""
+
+    list_display = ("sent_at", "task", "unit", "sent_by", "escalated", "channels")
+    list_filter = ("escalated",)
+    readonly_fields = [f.name for f in Reminder._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False

@@ -178,6 +178,7 @@ class NotificationKind(models.TextChoices):
     DIGEST = "digest", "每周汇总"
     REVIEWED = "reviewed", "进展已审核"
     ASSIGNED = "assigned", "任务交办"
+    URGED = "urged", "催办"
 
 
 # --- the 督办 cycle: working-day calendar, warnings, the daily sweep ------------------------------------
@@ -334,3 +335,72 @@ class TaskSignature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} · {self.unit_id}: {self.signed_at or '未签收'}"
+
+
+class WebhookKind(models.TextChoices):
+    WECOM = "wecom", "企业微信群机器人"
+    DINGTALK = "dingtalk", "钉钉群机器人"
+    FEISHU = "feishu", "飞书群机器人"
+
+
+class UnitReminderSettings(models.Model):
+    """How a unit is chased (催办): the leader a second 催办 copies, the contact person named when the unit
+    has no reporter account, and the group robot its notices are also posted to.
+
+    The webhook URL is posted to as entered, in the vendor's message format, so a 政务网 relay (or a test
+    server) can stand in for the vendor's host.
+    """
+
+    unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, related_name="reminder_settings")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分管领导账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="同一任务第二次催办时抄送",
+    )
+    contact = models.CharField("联系人及电话", max_length=100, blank=True)
+    webhook_kind = models.CharField("群机器人", max_length=10, choices=WebhookKind.choices, blank=True)
+    webhook_url = models.URLField("群机器人地址", max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位催办设置"
+        verbose_name_plural = "单位催办设置"
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class Reminder(models.Model):
+    """One 催办 of one unit on one task: who sent it (nobody: the schedule), when, the text, whom it reached
+    and how. Whether it was read is its notifications' ``read_at`` (key ``reminder:<id>:…``)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="reminders")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="催办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空:系统按计划自动催办",
+    )
+    sent_at = models.DateTimeField("催办时间")
+    text = models.TextField("催办内容")
+    escalated = models.BooleanField("已抄送分管领导", default=False)
+    recipients = models.JSONField("接收人", default=list, blank=True)
+    channels = models.JSONField("送达方式", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "催办"
+        verbose_name_plural = "催办"
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["task", "unit", "sent_at"]), models.Index(fields=["sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.unit_id} · {self.sent_at:%Y-%m-%d}"

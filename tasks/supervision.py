@@ -1,5 +1,6 @@
-"""The 督办 cycle's writes and reads: 交办 (a task given to a unit, its reporters told) and 签收 (the unit
-acknowledges it), and who has not signed.
+"""The 督办 cycle's writes and reads: 交办 (a task given to a unit, its reporters told), 签收 (the unit
+acknowledges it) and who has not signed; 催办 (the legal office or the schedule chases a unit on a task, in
+the bell, by email and by the unit's group robot, logged and escalating to the unit's leader).
 
 Assignments are made in plans (at import, by hand, in bulk), which must not know this app: so delivery is
 a small sweep of its own, ``assignments_deliver``, idempotent and cheap when there is nothing new (one
@@ -11,6 +12,10 @@ bulk insert that sends no signal are all delivered the same way.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,8 +30,10 @@ from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, Task
 from tasks.calendar import WorkCalendar
-from tasks.models import TaskSignature
+from tasks.models import Reminder, TaskSignature, TaskWarning, UnitReminderSettings, WarningLevel, WebhookKind
 from tasks.services import notification_send
+
+log = logging.getLogger(__name__)
 
 
 class SupervisionError(DomainError):
@@ -157,3 +164,171 @@ def unsigned_by_unit(*, user: User, cutoff: dt.datetime) -> list[UnsignedUnit]:
 def task_signatures(*, task: Task) -> list[TaskSignature]:
     """Each unit's 交办 and 签收 on one task, for its page."""
     return list(_concrete(TaskSignature.objects.filter(task=task)).select_related("unit").order_by("unit__name"))
+
+
+# --- 催办 ------------------------------------------------------------------------------------------------
+
+DEFAULT_URGE_TEXT = "请抓紧推进该项任务,并于3个工作日内在平台报送最新进展。"
+
+
+def _webhook_body(kind: str, text: str) -> dict:
+    """The vendor's text-message format (企业微信 and 钉钉 share one; 飞书 has its own)."""
+    if kind == WebhookKind.FEISHU:
+        return {"msg_type": "text", "content": {"text": text}}
+    return {"msgtype": "text", "text": {"content": text}}
+
+
+def webhook_post(*, kind: str, url: str, text: str, timeout: float | None = None) -> str:
+    """Post a notice to a group robot; "ok", or what went wrong in words (logged on the 催办, never raised:
+    a robot that is down must not stop the bell, the email or the rest of the sweep). The vendors answer
+    200 with a non-zero ``errcode``/``code`` when they refuse a message."""
+    timeout = settings.LAWGOV_WEBHOOK_TIMEOUT if timeout is None else timeout
+    data = json.dumps(_webhook_body(kind, text), ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read(4000)
+    except urllib.error.HTTPError as exc:
+        return f"群机器人返回 HTTP {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return f"群机器人无法送达:{reason}"
+    try:
+        answer = json.loads(payload or b"{}")
+    except ValueError:
+        return "ok"
+    code = answer.get("errcode", answer.get("code", 0)) if isinstance(answer, dict) else 0
+    if code:
+        return f"群机器人拒收:{code} {answer.get('errmsg') or answer.get('msg') or ''}".strip()
+    return "ok"
+
+
+@dataclass
+class UrgeResult:
+    sent: list[Reminder]
+    # Units that could not be told in the platform (no reporter account), with their contact person.
+    no_reporters: list[tuple[str, str]]
+
+
+def reminders_urge(
+    *, tasks: Iterable[Task], by: User | None, text: str = "", unit_ids: Iterable[int] | None = None
+) -> UrgeResult:
+    """催办 each unit of each task (or only ``unit_ids``): its reporters get it in the bell and by email, its
+    group robot is posted to, and the 催办 is logged on the task. A unit already chased on the task has its
+    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办.
+
+    A unit without a reporter account is not logged as chased: the result names it with its contact person,
+    for the office to call.
+    """
+    tasks = list(tasks)
+    if by is not None:
+        allowed = set(Task.objects.editable_by(by).filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True))
+        if not tasks or len(allowed) != len({t.pk for t in tasks}):
+            raise SupervisionError("not_yours", "只能对本辖区的任务催办。", 403)
+    text = (text or "").strip() or DEFAULT_URGE_TEXT
+    if len(text) > 1000:
+        raise SupervisionError("text", "催办内容不能超过1000字。")
+    assignments_deliver(task_ids=[t.pk for t in tasks])
+    wanted = set(unit_ids) if unit_ids is not None else None
+    pairs = list(
+        _concrete(TaskSignature.objects.filter(task__in=tasks))
+        .order_by("task_id", "unit__name")
+        .values_list("task_id", "unit_id", "unit__name")
+    )
+    pairs = [p for p in pairs if wanted is None or p[1] in wanted]
+    unit_set = {u for _, u, _ in pairs}
+    reporters = _reporters_by_unit(unit_set)
+    unit_settings = UnitReminderSettings.objects.select_related("leader").in_bulk(list(unit_set))
+    before = {
+        (r["task_id"], r["unit_id"]): r["n"]
+        for r in Reminder.objects.filter(task__in=tasks, unit_id__in=unit_set)
+        .values("task_id", "unit_id")
+        .annotate(n=Count("pk"))
+    }
+    by_id = {t.pk: t for t in tasks}
+    now = timezone.now()
+    result = UrgeResult(sent=[], no_reporters=[])
+    for task_id, unit_id, unit_name in pairs:
+        task, extra = by_id[task_id], unit_settings.get(unit_id)
+        users = list(reporters.get(unit_id, []))
+        if not users:
+            contact = extra.contact if extra and extra.contact else "未登记联系人"
+            if (unit_name, contact) not in result.no_reporters:
+                result.no_reporters.append((unit_name, contact))
+            continue
+        escalated = bool(before.get((task_id, unit_id)) and extra and extra.leader and extra.leader.is_active)
+        if escalated:
+            users.append(extra.leader)
+        reminder = Reminder.objects.create(
+            task=task,
+            unit_id=unit_id,
+            sent_by=by,
+            sent_at=now,
+            text=text,
+            escalated=escalated,
+            recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in users],
+        )
+        nth = before.get((task_id, unit_id), 0) + 1
+        title = f"第{nth}次催办:{task.label} {task.heading[:40]}"
+        emailed = 0
+        for user in users:
+            notification_send(
+                user=user,
+                kind=Notification.Kind.URGED,
+                key=f"reminder:{reminder.pk}:{user.pk}",
+                title=title,
+                body=text,
+                url=reverse("tasks:detail", args=[task_id]),
+            )
+            emailed += bool(user.email)
+        channels: dict = {"bell": len(users), "email": emailed}
+        if extra and extra.webhook_url:
+            channels["webhook"] = webhook_post(
+                kind=extra.webhook_kind or WebhookKind.WECOM,
+                url=extra.webhook_url,
+                text=f"【{unit_name}】{title}\n{text}",
+            )
+            if channels["webhook"] != "ok":
+                log.warning("催办 %s: webhook of unit %s failed: %s", reminder.pk, unit_id, channels["webhook"])
+        Reminder.objects.filter(pk=reminder.pk).update(channels=channels)
+        reminder.channels = channels
+        result.sent.append(reminder)
+    if result.sent:
+        Task.objects.filter(pk__in={r.task_id for r in result.sent}).update(updated_at=now)
+    return result
+
+
+def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
+    """The schedule's 催办: every red task, each of its units at most once in ``LAWGOV_AUTO_REMIND_DAYS``.
+    Returns the number of 催办 sent; run by the daily sweep after the warnings are stored."""
+    now = now or timezone.now()
+    assignments_deliver()  # the units of a task are its 交办 rows
+    since = now - dt.timedelta(days=settings.LAWGOV_AUTO_REMIND_DAYS)
+    red = Task.objects.active().filter(pk__in=TaskWarning.objects.filter(level=WarningLevel.RED).values("task_id"))
+    recent = Reminder.objects.filter(task=OuterRef("task_id"), unit=OuterRef("unit_id"), sent_at__gte=since)
+    due = (
+        _concrete(TaskSignature.objects.filter(task__in=red)).filter(~Exists(recent)).values_list("task_id", "unit_id")
+    )
+    by_task: dict[int, set[int]] = defaultdict(set)
+    for task_id, unit_id in due:
+        by_task[task_id].add(unit_id)
+    tasks = Task.objects.in_bulk(list(by_task))
+    sent = 0
+    for task_id, units in by_task.items():
+        text = f"该项任务已超过时限({tasks[task_id].due_on:%Y-%m-%d}),请抓紧办理并报送进展。"
+        sent += len(reminders_urge(tasks=[tasks[task_id]], by=None, text=text, unit_ids=units).sent)
+    return sent
+
+
+def task_reminders(*, task: Task) -> list[Reminder]:
+    """The 催办 log of a task, newest first, each with ``read_by`` (names of recipients who opened it):
+    two queries."""
+    reminders = list(Reminder.objects.filter(task=task).select_related("unit", "sent_by"))
+    keys = {f"reminder:{r.pk}:{p['id']}": (r.pk, p["name"]) for r in reminders for p in r.recipients}
+    read: dict[int, list[str]] = defaultdict(list)
+    for key in Notification.objects.filter(key__in=list(keys)).exclude(read_at=None).values_list("key", flat=True):
+        reminder_id, name = keys[key]
+        read[reminder_id].append(name)
+    for r in reminders:
+        r.read_by = read.get(r.pk, [])
+    return reminders

@@ -40,6 +40,7 @@ def daily_sweep(*, today: dt.date, trigger: str) -> SweepRun | None:
         jurisdictions = list(Plan.objects.active().values_list("jurisdiction_id", flat=True).distinct())
         refreshed = warnings_refresh(today=today, calendars=selectors.calendars_for(jurisdictions))
         result["warnings_checked"], result["warnings_changed"] = refreshed.checked, refreshed.changed
+        result["auto_urged"] = supervision.reminders_auto(today=today)
         reminders = services.reminders_send(today=today)
         result["reminders_created"], result["reminders_emailed"] = reminders.created, reminders.emailed
         result["digests_created"] = services.weekly_digest_send(today=today).created

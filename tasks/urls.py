@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.task_detail, name="detail"),
     path("<int:pk>/reports/", views.report_create, name="report-create"),
     path("<int:pk>/sign/", views.task_sign, name="sign"),
+    path("urge/", views.task_urge, name="urge"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),
     path("reports/<int:pk>/review/", views.report_review, name="report-review"),

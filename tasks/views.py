@@ -79,6 +79,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "status_labels": dict(TaskStatus.choices),
+            "can_urge": request.user.role == Role.LEGAL_OFFICE and not request.user.read_only,
+            "urge_text": supervision.DEFAULT_URGE_TEXT,
         },
         status=status,
     )
@@ -148,6 +150,8 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "status_label": dict(TaskStatus.choices)[task.status],
         "can_assign": Task.objects.editable_by(user).filter(pk=task.pk).exists(),
         "signatures": supervision.task_signatures(task=task),
+        "reminders": supervision.task_reminders(task=task) if user.role in (Role.LEGAL_OFFICE, Role.LEADER) else [],
+        "urge_text": supervision.DEFAULT_URGE_TEXT,
         "roles": AssignmentRole.choices,
         "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
     }
@@ -317,6 +321,47 @@ def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back)
 
 
+def _urge_message(request: HttpRequest, result: supervision.UrgeResult) -> None:
+    if result.sent:
+        units = len({r.unit_id for r in result.sent})
+        escalated = sum(r.escalated for r in result.sent)
+        failed = [r for r in result.sent if r.channels.get("webhook", "ok") != "ok"]
+        note = f",其中{escalated}条已抄送分管领导" if escalated else ""
+        messages.success(request, f"已催办 {len(result.sent)} 条(涉及 {units} 个单位){note}。")
+        for r in failed:
+            messages.warning(request, f"{r.unit.name}的群机器人未送达({r.channels['webhook']}),站内通知已送达。")
+    for name, contact in result.no_reporters:
+        messages.warning(request, f"{name}没有填报员账号,无法在平台催办,请电话联系:{contact}。")
+    if not result.sent and not result.no_reporters:
+        messages.warning(request, "所选任务没有承办单位,未发出催办。")
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def task_urge(request: HttpRequest) -> HttpResponse:
+    """催办 one task (from its page, optionally one unit) or a selection (from the task list)."""
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+    back = request.POST.get("next") or "/tasks/"
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/tasks/"
+    tasks = list(Task.objects.editable_by(request.user).filter(pk__in=ids))
+    if not ids or len(tasks) != len(set(ids)):
+        messages.error(request, "请选择本辖区的任务再催办。")
+        return redirect(back)
+    unit = request.POST.get("unit") or ""
+    try:
+        result = supervision.reminders_urge(
+            tasks=tasks,
+            by=request.user,
+            text=request.POST.get("text", ""),
+            unit_ids=[int(unit)] if unit.isdigit() else None,
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    _urge_message(request, result)
+    return redirect(back)
+
+
 @role_required(Role.LEGAL_OFFICE)
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -409,6 +454,8 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": AssignmentRole.choices,
             "statuses": TaskStatus.choices,
             "status_labels": dict(TaskStatus.choices),
+            "can_urge": request.user.role == Role.LEGAL_OFFICE and not request.user.read_only,
+            "urge_text": supervision.DEFAULT_URGE_TEXT,
         },
     )
 
