@@ -179,6 +179,7 @@ class NotificationKind(models.TextChoices):
     REVIEWED = "reviewed", "进展已审核"
     ASSIGNED = "assigned", "任务交办"
     URGED = "urged", "催办"
+    EXTENSION = "extension", "延期申请"
 
 
 # --- the 督办 cycle: working-day calendar, warnings, the daily sweep ------------------------------------
@@ -404,3 +405,38 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task_id} · {self.unit_id} · {self.sent_at:%Y-%m-%d}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: a unit asks, before the deadline, to move it to ``new_due_on`` for a reason; the legal office
+    approves (the task's deadline moves, ``old_due_on`` keeps the one it replaced) or refuses, with a comment.
+    The rows are the task's deadline history."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extension_requests")
+    unit = models.ForeignKey(Unit, verbose_name="申请单位", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间")
+    reason = models.TextField("延期理由")
+    old_due_on = models.DateField("原时限")
+    new_due_on = models.DateField("申请延至")
+    status = models.CharField("状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    comment = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["task", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.old_due_on} → {self.new_due_on} ({self.status})"

@@ -30,8 +30,19 @@ from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, Task
 from tasks.calendar import WorkCalendar
-from tasks.models import Reminder, TaskSignature, TaskWarning, UnitReminderSettings, WarningLevel, WebhookKind
-from tasks.services import notification_send
+from tasks.models import (
+    ExtensionRequest,
+    ExtensionStatus,
+    Reminder,
+    TaskSignature,
+    TaskWarning,
+    UnitReminderSettings,
+    WarningLevel,
+    WebhookKind,
+)
+from tasks.selectors import calendars_for
+from tasks.services import notification_send, unit_roles_on_task
+from tasks.warnings import warnings_refresh
 
 log = logging.getLogger(__name__)
 
@@ -332,3 +343,108 @@ def task_reminders(*, task: Task) -> list[Reminder]:
     for r in reminders:
         r.read_by = read.get(r.pk, [])
     return reminders
+
+
+# --- 延期申请 ----------------------------------------------------------------------------------------------
+
+EXTENSION_MAX_DAYS = 2 * 366  # an extension further than two years ahead is a typo, not a plan
+
+
+@transaction.atomic
+def extension_request(
+    *, task: Task, by: User, new_due_on: dt.date, reason: str, today: dt.date | None = None
+) -> ExtensionRequest:
+    """延期申请 by a reporter for its own unit's part in the task, before the deadline (after it, only the
+    legal office can move it), to a later date within two years, with a reason; one pending at a time."""
+    today = today or timezone.localdate()
+    if by.role != Role.REPORTER or not by.unit_id or by.read_only:
+        raise SupervisionError("not_reporter", "只有承办单位的填报员可以为本单位申请延期。", 403)
+    if not unit_roles_on_task(task=task, unit=by.unit):
+        raise SupervisionError("not_your_task", "本单位不承担这项任务,不能申请延期。", 403)
+    if task.due_on is None:
+        raise SupervisionError("no_deadline", "这项任务没有时限,无需延期。")
+    if today > task.due_on:
+        raise SupervisionError(
+            "past_deadline", f"时限({task.due_on:%Y-%m-%d})已过,不能再申请延期;如确需延期请联系法制办。"
+        )
+    if new_due_on <= task.due_on:
+        raise SupervisionError("new_due_on", f"延期后的时限须晚于现时限 {task.due_on:%Y-%m-%d}。")
+    if (new_due_on - today).days > EXTENSION_MAX_DAYS:
+        raise SupervisionError("new_due_on", "延期后的时限不能超过两年以后。")
+    if not (reason or "").strip():
+        raise SupervisionError("reason", "请写明延期理由。")
+    if ExtensionRequest.objects.filter(task=task, unit_id=by.unit_id, status=ExtensionStatus.PENDING).exists():
+        raise SupervisionError("pending", "本单位已有一份待审批的延期申请。", 409)
+    request = ExtensionRequest.objects.create(
+        task=task,
+        unit_id=by.unit_id,
+        requested_by=by,
+        requested_at=timezone.now(),
+        reason=reason.strip(),
+        old_due_on=task.due_on,
+        new_due_on=new_due_on,
+    )
+    for officer in User.objects.filter(
+        role=Role.LEGAL_OFFICE, is_active=True, jurisdiction_id=task.plan.jurisdiction_id
+    ):
+        notification_send(
+            user=officer,
+            kind=Notification.Kind.EXTENSION,
+            key=f"extension:{request.pk}:{officer.pk}",
+            title=f"延期申请待审批:{task.label} {task.heading[:30]}({by.unit.name})",
+            body=f"申请延至 {new_due_on:%Y-%m-%d}。理由:{request.reason}",
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+    return request
+
+
+def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, comment: str = "") -> ExtensionRequest:
+    """The legal office approves (the task's deadline moves to the new date and its warning is recomputed
+    at once) or refuses (a comment is required) a pending request; the unit's reporters are told."""
+    with transaction.atomic():
+        if not Task.objects.editable_by(by).filter(pk=request.task_id).exists():
+            raise SupervisionError("not_yours", "只能审批本辖区任务的延期申请。", 403)
+        if not approve and not (comment or "").strip():
+            raise SupervisionError("comment", "不批准时请写明意见。")
+        status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        now = timezone.now()
+        done = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionStatus.PENDING).update(
+            status=status, decided_by=by, decided_at=now, comment=(comment or "").strip()
+        )
+        if not done:
+            raise SupervisionError("decided", "这份延期申请已审批过。", 409)
+        task = Task.objects.get(pk=request.task_id)
+        if approve:
+            task.due_on = request.new_due_on
+            task._history_user = by  # the task's history keeps the deadline it had
+            task.save(update_fields=["due_on", "updated_at"])
+        else:
+            Task.objects.filter(pk=task.pk).update(updated_at=now)
+    if approve:
+        jurisdiction = Task.objects.filter(pk=task.pk).values_list("plan__jurisdiction_id", flat=True).get()
+        warnings_refresh(today=timezone.localdate(), calendars=calendars_for([jurisdiction]), task_ids=[task.pk])
+    request.refresh_from_db()
+    verdict = f"已批准,时限延至 {request.new_due_on:%Y-%m-%d}" if approve else f"未批准:{request.comment}"
+    for user in User.objects.filter(role=Role.REPORTER, is_active=True, unit_id=request.unit_id):
+        notification_send(
+            user=user,
+            kind=Notification.Kind.EXTENSION,
+            key=f"extension-decided:{request.pk}:{user.pk}",
+            title=f"延期申请{verdict[:3]}:{task.label} {task.heading[:30]}",
+            body=verdict,
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+    return request
+
+
+def task_extensions(*, task: Task) -> list[ExtensionRequest]:
+    return list(ExtensionRequest.objects.filter(task=task).select_related("unit", "requested_by", "decided_by"))
+
+
+def extensions_waiting(*, user: User) -> list[ExtensionRequest]:
+    """The legal office's 工作台: pending requests of its jurisdictions, oldest first."""
+    return list(
+        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, task__in=Task.objects.editable_by(user))
+        .select_related("task", "unit")
+        .order_by("requested_at")[:100]
+    )

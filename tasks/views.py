@@ -3,6 +3,8 @@ the plan's progress page and the Excel round trip."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,7 +24,7 @@ from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services, supervision
 from tasks.filtersets import TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
-from tasks.models import EDITABLE_BY_UNIT, Evidence, ProgressReport, TaskProgress
+from tasks.models import EDITABLE_BY_UNIT, Evidence, ExtensionRequest, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
 
 
@@ -41,6 +43,7 @@ def workbench(request: HttpRequest) -> HttpResponse:
         cutoff = supervision.sign_cutoff(today=today, calendar=selectors.calendar_for(home.pk if home else None))
         context["office"]["unsigned"] = supervision.unsigned_by_unit(user=user, cutoff=cutoff)
         context["office"]["sign_days"] = settings.LAWGOV_SIGN_DAYS
+        context["office"]["extensions"] = supervision.extensions_waiting(user=user)
     if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
         plans = Plan.objects.visible_to(user).order_by("-issued_on")
         rollups = selectors.rollup_by(Task.objects.visible_to(user), "plan_id", today=today)
@@ -135,6 +138,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
     if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
         history = _history(task)
     progress = TaskProgress.objects.filter(task=task).select_related("completed_by__unit").first()
+    signatures = supervision.task_signatures(task=task)
     return {
         "task": task,
         "form": form,
@@ -149,9 +153,17 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "progress": progress,
         "status_label": dict(TaskStatus.choices)[task.status],
         "can_assign": Task.objects.editable_by(user).filter(pk=task.pk).exists(),
-        "signatures": supervision.task_signatures(task=task),
+        "signatures": signatures,
         "reminders": supervision.task_reminders(task=task) if user.role in (Role.LEGAL_OFFICE, Role.LEADER) else [],
         "urge_text": supervision.DEFAULT_URGE_TEXT,
+        "extensions": supervision.task_extensions(task=task),
+        "can_extend": (
+            user.role == Role.REPORTER
+            and not user.read_only
+            and task.due_on is not None
+            and timezone.localdate() <= task.due_on
+            and any(s.unit_id == user.unit_id for s in signatures)
+        ),
         "roles": AssignmentRole.choices,
         "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
     }
@@ -334,6 +346,50 @@ def _urge_message(request: HttpRequest, result: supervision.UrgeResult) -> None:
         messages.warning(request, f"{name}没有填报员账号,无法在平台催办,请电话联系:{contact}。")
     if not result.sent and not result.no_reporters:
         messages.warning(request, "所选任务没有承办单位,未发出催办。")
+
+
+@role_required(Role.REPORTER)
+@require_POST
+def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """延期申请 from the task page: a new date and a reason."""
+    task = _task_for(request.user, pk)
+    back = f"/tasks/{task.pk}/#extensions"
+    try:
+        new_due_on = dt.date.fromisoformat(request.POST.get("new_due_on", ""))
+    except ValueError:
+        messages.error(request, "请填写延期后的时限(日期)。")
+        return redirect(back)
+    try:
+        supervision.extension_request(
+            task=task, by=request.user, new_due_on=new_due_on, reason=request.POST.get("reason", "")
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, "延期申请已提交,等待法制办审批。")
+    return redirect(back)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    extension = get_object_or_404(
+        ExtensionRequest.objects.filter(task__in=Task.objects.editable_by(request.user)), pk=pk
+    )
+    back = request.POST.get("next") or f"/tasks/{extension.task_id}/#extensions"
+    if not back.startswith("/") or back.startswith("//"):
+        back = f"/tasks/{extension.task_id}/#extensions"
+    action = request.POST.get("action")
+    if action not in ("approve", "refuse"):
+        messages.error(request, "请选择批准或不批准。")
+        return redirect(back)
+    try:
+        supervision.extension_decide(
+            request=extension, by=request.user, approve=action == "approve", comment=request.POST.get("comment", "")
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, "已批准延期,时限和预警已更新。" if action == "approve" else "已不批准该延期申请。")
+    return redirect(back)
 
 
 @role_required(Role.LEGAL_OFFICE)

@@ -46,7 +46,7 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-CLAUSE, DEADLINE, TARGET, SIGNATURE = 0, 1, 2, 3
+CLAUSE, DEADLINE, TARGET, SIGNATURE, EXTENSION = 0, 1, 2, 3, 4
 
 
 def _task_parts(ids: list[int], *, with_targets: bool) -> list[tuple]:
@@ -82,6 +82,13 @@ def _task_parts(ids: list[int], *, with_targets: bool) -> list[tuple]:
                CAST(s.assigned_at AS TEXT), CAST(s.signed_at AS TEXT)
         FROM tasks_tasksignature s JOIN lawgov_unit u ON u.id = s.unit_id
         WHERE s.task_id IN ({marks}) AND u.kind <> 'group'"""
+    )
+    # 延期申请 with their status: the deadline's history (old → new date).
+    parts.append(
+        f"""SELECT {EXTENSION}, e.task_id, 0, 0, e.id, e.id, e.reason, e.unit_id, u.name, e.status, e.comment,
+               CAST(e.old_due_on AS TEXT), CAST(e.new_due_on AS TEXT)
+        FROM tasks_extensionrequest e JOIN lawgov_unit u ON u.id = e.unit_id
+        WHERE e.task_id IN ({marks})"""
     )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4, 5", ids * len(parts))
@@ -168,6 +175,7 @@ def task_rows_for(
             "clauses": [],
             "deadlines": [],
             "signatures": [],
+            "extensions": [],
             "latest_progress": None,
         }
         if r.get("latest_report_id"):
@@ -192,6 +200,17 @@ def task_rows_for(
         elif part == DEADLINE:
             tasks[task_id]["deadlines"].append(
                 {"text": text, "due_on": _iso(_date(first)), "recurrence": _json(second)}
+            )
+        elif part == EXTENSION:
+            tasks[task_id]["extensions"].append(
+                {
+                    "unit": {"id": unit_id, "name": name},
+                    "reason": text,
+                    "old_due_on": _iso(_date(first)),
+                    "new_due_on": _iso(_date(second)),
+                    "status": role,
+                    "comment": label,
+                }
             )
         elif part == SIGNATURE:
             tasks[task_id]["signatures"].append(

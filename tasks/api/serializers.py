@@ -7,7 +7,7 @@ serializers describe that shape for the OpenAPI schema and validate what clients
 from rest_framework import serializers
 
 from plans.models import AssignmentRole
-from tasks.models import ReportStatus, WarningLevel
+from tasks.models import ExtensionStatus, ReportStatus, WarningLevel
 from tasks.status import TaskStatus
 
 
@@ -80,6 +80,17 @@ class SignatureSerializer(serializers.Serializer):
     signed_at = serializers.DateTimeField(allow_null=True)
 
 
+class ExtensionSerializer(serializers.Serializer):
+    """延期申请: the deadline it asked to move (old → new) and the legal office's decision."""
+
+    unit = RefSerializer()
+    reason = serializers.CharField()
+    old_due_on = serializers.DateField()
+    new_due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=ExtensionStatus.choices)
+    comment = serializers.CharField()
+
+
 class TaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     plan = PlanRefSerializer()
@@ -97,6 +108,7 @@ class TaskSerializer(serializers.Serializer):
     clauses = ClauseSerializer(many=True)
     deadlines = DeadlineSerializer(many=True)
     signatures = SignatureSerializer(many=True)
+    extensions = ExtensionSerializer(many=True)
     latest_progress = ProgressReportSerializer(allow_null=True)
 
 
