@@ -404,12 +404,12 @@ def task_urge(request: HttpRequest) -> HttpResponse:
     if not ids or len(tasks) != len(set(ids)):
         messages.error(request, "请选择本辖区的任务再催办。")
         return redirect(back)
-    unit = request.POST.get("unit") or ""
+    unit = request.POST.get("urge_unit") or ""
     try:
         result = supervision.reminders_urge(
             tasks=tasks,
             by=request.user,
-            text=request.POST.get("text", ""),
+            text=request.POST.get("urge_text", ""),
             unit_ids=[int(unit)] if unit.isdigit() else None,
         )
     except supervision.SupervisionError as exc:

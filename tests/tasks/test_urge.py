@@ -159,7 +159,7 @@ def test_urge_a_selection_from_the_task_list(client, red_tasks, legal_officer, r
     page = client.get("/tasks/?warning=red").content.decode()
     assert 'id="urge-form"' in page and page.count('form="urge-form"') == 2
     response = client.post(
-        "/tasks/urge/", {"task": [t.pk for t in red_tasks], "text": "请加快进度", "next": "/tasks/"}, follow=True
+        "/tasks/urge/", {"task": [t.pk for t in red_tasks], "urge_text": "请加快进度", "next": "/tasks/"}, follow=True
     )
     body = response.content.decode()
     assert "已催办 2 条" in body and "区财政局没有填报员账号" in body
