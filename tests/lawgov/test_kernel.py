@@ -30,6 +30,9 @@ KINDS = [
     ("returned", "进展被退回"),
     ("digest", "每周汇总"),
     ("reviewed", "进展已审核"),
+    ("assigned", "任务交办"),
+    ("urged", "催办"),
+    ("extension", "延期申请"),
     ("assessment_returned", "考核自评被退回"),
     ("assessment_published", "考核结果已发布"),
 ]
