@@ -85,6 +85,9 @@ def test_duban_story(page, live_server, demo_data):
     before = TaskWarning.objects.get(task=near)
     login(page, live_server, "fzb_panyu", PASSWORD)
     page.goto(f"{live_server.url}/")
+    assert page.locator("[data-unsigned-units] [data-unsigned-unit]").count() >= 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    page.screenshot(path="test-artifacts/duban-office.png", full_page=True)
     page.locator("[data-extensions-waiting] a").first.click()
     page.click("[data-approve]")
     assert "已批准延期" in page.locator(".messages").inner_text()
