@@ -34,6 +34,7 @@ from tasks.models import (
     ExtensionRequest,
     ExtensionStatus,
     Reminder,
+    TaskProgress,
     TaskSignature,
     TaskWarning,
     UnitReminderSettings,
@@ -448,3 +449,27 @@ def extensions_waiting(*, user: User) -> list[ExtensionRequest]:
         .select_related("task", "unit")
         .order_by("requested_at")[:100]
     )
+
+
+# --- 销号 and reopening ------------------------------------------------------------------------------------
+
+
+def task_reopen(*, task: Task, by: User, reason: str) -> None:
+    """Reopen a closed (销号) task: the legal office, with a reason kept in the task's progress history; the
+    task takes reports again and its warning is recomputed."""
+    if not Task.objects.editable_by(by).filter(pk=task.pk).exists():
+        raise SupervisionError("not_yours", "只有本辖区法制办可以重新打开任务。", 403)
+    if not (reason or "").strip():
+        raise SupervisionError("reason", "重新打开任务时请写明理由。")
+    with transaction.atomic():
+        progress = TaskProgress.objects.select_for_update().filter(task=task, completed_on__isnull=False).first()
+        if progress is None:
+            raise SupervisionError("not_closed", "该任务尚未办结销号,无需重新打开。", 409)
+        progress.completed_on = None
+        progress.completed_by = None
+        progress._history_user = by
+        progress._change_reason = f"重新打开:{reason.strip()}"[:100]
+        progress.save()
+        Task.objects.filter(pk=task.pk).update(updated_at=timezone.now())
+    jurisdiction = Task.objects.filter(pk=task.pk).values_list("plan__jurisdiction_id", flat=True).get()
+    warnings_refresh(today=timezone.localdate(), calendars=calendars_for([jurisdiction]), task_ids=[task.pk])

@@ -151,6 +151,8 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "return_form": ReturnForm(),
         "history": history,
         "progress": progress,
+        # 销号: completed and not a recurring (长期坚持) task, which keeps reporting per period.
+        "closed": bool(progress and progress.completed_on) and not any(d.recurrence for d in task.deadlines.all()),
         "status_label": dict(TaskStatus.choices)[task.status],
         "can_assign": Task.objects.editable_by(user).filter(pk=task.pk).exists(),
         "signatures": signatures,
@@ -390,6 +392,19 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return refused_with_message(request, exc, back)
     messages.success(request, "已批准延期,时限和预警已更新。" if action == "approve" else "已不批准该延期申请。")
     return redirect(back)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a 销号 task, with a reason (the task page's 重新打开)."""
+    task = _task_for(request.user, pk)
+    try:
+        supervision.task_reopen(task=task, by=request.user, reason=request.POST.get("reason", ""))
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, f"/tasks/{task.pk}/")
+    messages.success(request, "任务已重新打开,单位可以继续报送进展。")
+    return redirect("tasks:detail", pk=task.pk)
 
 
 @role_required(Role.LEGAL_OFFICE)

@@ -102,3 +102,42 @@ def test_refusal_needs_a_comment_and_keeps_the_deadline(task, reporter, legal_of
     with pytest.raises(supervision.SupervisionError) as twice:
         supervision.extension_decide(request=request, by=legal_officer, approve=True)
     assert twice.value.code == "decided"
+
+
+def test_a_closed_task_takes_no_reports_until_reopened(client, district, unit, reporter, legal_officer):
+    """销号: the accepted completion locks the task; the legal office reopens it with a reason."""
+    from tasks import services
+    from tasks.models import TaskProgress
+
+    task = plan_factory(jurisdiction=district, tasks=1, lead=unit, due_on=TODAY + dt.timedelta(days=30)).tasks.get()
+    done = services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
+    )
+    services.progress_report_accept(report=done, by=legal_officer)
+    with pytest.raises(services.ProgressError) as closed:
+        services.progress_report_create(task=task, unit=unit, by=reporter, reported_on=TODAY, text="补充", percent=100)
+    assert closed.value.code == "closed" and closed.value.status == 409
+    client.force_login(legal_officer)
+    assert "已销号" in client.get(f"/tasks/{task.pk}/").content.decode()
+    with pytest.raises(supervision.SupervisionError):
+        supervision.task_reopen(task=task, by=legal_officer, reason=" ")
+    with pytest.raises(supervision.SupervisionError):
+        supervision.task_reopen(task=task, by=reporter, reason="补充材料")
+    response = client.post(f"/tasks/{task.pk}/reopen/", {"reason": "需补充佐证材料"}, follow=True)
+    assert "任务已重新打开" in response.content.decode()
+    assert TaskProgress.objects.get(task=task).completed_on is None
+    assert TaskProgress.history.filter(task_id=task.pk).first().history_change_reason == "重新打开:需补充佐证材料"
+    services.progress_report_create(task=task, unit=unit, by=reporter, reported_on=TODAY, text="补充", percent=100)
+
+
+def test_a_recurring_task_is_never_closed(district, unit, reporter, legal_officer):
+    from plans.models import Deadline
+    from tasks import services
+
+    task = plan_factory(jurisdiction=district, tasks=1, lead=unit, due_on=TODAY + dt.timedelta(days=30)).tasks.get()
+    Deadline.objects.create(task=task, text="每年第一季度", recurrence={"rule": "yearly", "quarter": 1})
+    done = services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY, text="本年度已完成", percent=100, claims_completion=True
+    )
+    services.progress_report_accept(report=done, by=legal_officer)
+    services.progress_report_create(task=task, unit=unit, by=reporter, reported_on=TODAY, text="下一周期", percent=10)
