@@ -27,7 +27,9 @@ demo: setup
 	$(BIN)/python manage.py seed_demo
 
 ## Set up and serve on http://127.0.0.1:8000 with the embedded defaults (SQLite, in-process Celery).
+## The day's sweep (warnings, reminders) runs at once, then from the web process each day (LAWGOV_EMBEDDED_SWEEP).
 run: demo
+	$(BIN)/python manage.py sweep_daily
 	@echo "lawgov 已启动: http://$(HOST):$(PORT)/  (Ctrl+C 停止)"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 

@@ -213,14 +213,27 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "inter
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "lawgov.jobs.worker_heartbeat", "schedule": 60.0},
     "jobs-recover": {"task": "lawgov.jobs.jobs_recover", "schedule": 60.0},
-    "reminders-daily": {"task": "tasks.jobs.reminders_daily", "schedule": crontab(hour=8, minute=0)},
-    "digest-weekly": {
-        "task": "tasks.jobs.digest_weekly",
-        "schedule": crontab(hour=8, minute=30, day_of_week=1),
-    },
+    # Deadline rolls, warnings, reminders and (once a week) the digest: tasks.sweep.daily_sweep.
+    "sweep-daily": {"task": "tasks.jobs.sweep_daily", "schedule": crontab(hour=7, minute=0)},
+    # 交办 notices for new assignments (tasks.supervision.assignments_deliver).
+    "assignments-deliver": {"task": "tasks.jobs.assignments_deliver", "schedule": 300.0},
 }
-# Tasks due within this many days are "at risk" and their units are reminded.
-LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "14"))
+# 预警 defaults, in working days (a jurisdiction may set its own, tasks.models.WarningPolicy): blue when the
+# deadline is this near; yellow when the reported percent trails the elapsed time by this many points, or
+# nothing was reported for this many working days.
+LAWGOV_WARN_DAYS = int(os.environ.get("LAWGOV_WARN_DAYS", "10"))
+LAWGOV_WARN_BEHIND_MARGIN = int(os.environ.get("LAWGOV_WARN_BEHIND_MARGIN", "20"))
+LAWGOV_WARN_SILENT_DAYS = int(os.environ.get("LAWGOV_WARN_SILENT_DAYS", "22"))
+# 签收: a unit that has not acknowledged a task this many working days after it was given is flagged.
+LAWGOV_SIGN_DAYS = int(os.environ.get("LAWGOV_SIGN_DAYS", "3"))
+# 催办: the daily sweep chases red (overdue) tasks by itself, at most once per task and unit in this many
+# days; a group robot (WeCom/DingTalk/Feishu webhook) that does not answer within the timeout is logged.
+LAWGOV_AUTO_REMIND_DAYS = int(os.environ.get("LAWGOV_AUTO_REMIND_DAYS", "7"))
+LAWGOV_WEBHOOK_TIMEOUT = int(os.environ.get("LAWGOV_WEBHOOK_TIMEOUT", "5"))
+# The daily sweep (warnings, reminders, digest) in a setup without Celery beat (no REDIS_URL): run when due,
+# from the first request after the hour below (local time), in a thread of the web process.
+LAWGOV_EMBEDDED_SWEEP = env_bool("LAWGOV_EMBEDDED_SWEEP", not REDIS_URL)
+LAWGOV_SWEEP_HOUR = int(os.environ.get("LAWGOV_SWEEP_HOUR", "0"))
 # Background jobs (report drafting, slow imports), lawgov.background. A running job beats its heartbeat
 # from a thread of the worker every quarter of LAWGOV_JOB_STALE_AFTER; a heartbeat older than that means the
 # worker died (killed, machine gone) and a new request, the page's poll or the schedule takes the job over.

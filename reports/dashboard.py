@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
@@ -64,10 +64,16 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
     rows, links = [], []
     for p in plans:
         r = by_plan.get(p.pk, Rollup())
-        rows.append([p.title, r.total, r.done, r.rate, r.overdue, r.at_risk])
+        rows.append([p.title, r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue])
         links.append(f"?plan={p.pk}")
     charts.append(
-        Chart("plans", "各规划完成情况", ["规划", "任务数", "已完成", "完成率(%)", "逾期", "即将到期"], rows, links)
+        Chart(
+            "plans",
+            "各规划完成情况",
+            ["规划", "任务数", "已完成", "完成率(%)", "逾期", "红色预警", "黄色预警", "蓝色预警"],
+            rows,
+            links,
+        )
     )
 
     # By district, for a city.
@@ -76,11 +82,15 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         names = {j.pk: j.name for j in jurisdictions}
         rows, links = [], []
         for jid, r in sorted(by_district.items(), key=lambda kv: names.get(kv[0], "")):
-            rows.append([names.get(jid, str(jid)), r.total, r.done, r.rate, r.overdue, r.at_risk])
+            rows.append([names.get(jid, str(jid)), r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue])
             links.append(f"?jurisdiction={jid}")
         charts.append(
             Chart(
-                "districts", "各区完成情况", ["辖区", "任务数", "已完成", "完成率(%)", "逾期", "即将到期"], rows, links
+                "districts",
+                "各区完成情况",
+                ["辖区", "任务数", "已完成", "完成率(%)", "逾期", "红色预警", "黄色预警", "蓝色预警"],
+                rows,
+                links,
             )
         )
 
@@ -90,21 +100,36 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         rows, links = [], []
         for section in plan.sections.filter(pk__in=[k for k in by_section if k]).order_by("position"):
             r = by_section[section.pk]
-            rows.append([f"{section.label}{section.title}", r.total, r.done, r.rate, r.overdue, r.at_risk])
+            rows.append(
+                [f"{section.label}{section.title}", r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue]
+            )
             links.append(f"?plan={plan.pk}&section={section.pk}")
         charts.append(
             Chart(
                 "sections",
                 f"{plan.title}:各部分完成情况",
-                ["部分", "任务数", "已完成", "完成率(%)", "逾期", "即将到期"],
+                ["部分", "任务数", "已完成", "完成率(%)", "逾期", "红色预警", "黄色预警", "蓝色预警"],
                 rows,
                 links,
             )
         )
 
-    # Units ranked by overdue count.
-    units = rollup_by_unit(tasks, today=today)
-    units = [(u, r) for u, r in units if u.kind != UnitKind.GROUP and r.overdue][:15]
+    # Units ranked by overdue count, and by the warnings the daily sweep stored (the same one query).
+    by_unit = rollup_by_unit(tasks, today=today)
+    units = [(u, r) for u, r in by_unit if u.kind != UnitKind.GROUP and r.overdue][:15]
+    warned = sorted(
+        ((u, r) for u, r in by_unit if u.kind != UnitKind.GROUP and r.warned),
+        key=lambda p: (-p[1].red, -p[1].yellow, -p[1].blue, p[0].name),
+    )[:15]
+    charts.append(
+        Chart(
+            "units_warning",
+            "各单位预警情况",
+            ["单位", "红色预警", "黄色预警", "蓝色预警"],
+            [[u.name, r.red, r.yellow, r.blue] for u, r in warned],
+            [f"?unit={u.pk}&warning=red&warning=yellow&warning=blue" for u, _ in warned],
+        )
+    )
     charts.append(
         Chart(
             "units_overdue",
@@ -162,7 +187,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
     # Overdue and at-risk tasks, and the next 30 days' deadlines.
     risky = list(
         with_status(tasks, today=today)
-        .filter(status_filter(TaskStatus.OVERDUE, today=today) | status_filter(TaskStatus.AT_RISK, today=today))
+        .filter(status_filter(TaskStatus.OVERDUE, today=today) | Q(warning__level__in=["yellow", "blue"]))
         .select_related("plan")
         .prefetch_related("clauses__assignments__unit")
         .order_by("due_on")[:30]
@@ -198,8 +223,10 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         "status_links": {
             "done": "?status=done",
             "overdue": "?status=overdue",
-            "at_risk": "?status=at_risk",
-            "open": "?status=not_started&status=in_progress&status=at_risk&status=overdue",
+            "red": "?warning=red",
+            "yellow": "?warning=yellow",
+            "blue": "?warning=blue",
+            "open": "?status=not_started&status=in_progress&status=overdue",
         },
         "counts": {"reports_30d": reports_30d},
     }

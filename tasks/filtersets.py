@@ -11,8 +11,9 @@ from drf_spectacular.utils import extend_schema_field
 from lawgov.filters import FilterSet, IdFilter, StableOrderingFilter
 from lawgov.models import Unit
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
-from tasks.models import ProgressReport, ReportStatus
+from tasks.models import ProgressReport, ReportStatus, TaskWarning, WarningLevel
 from tasks.status import TaskStatus, status_filter
+from tasks.warnings import level_filter
 
 # Model choices are ids on the wire; tell the OpenAPI schema so.
 id_filter = extend_schema_field(OpenApiTypes.INT)
@@ -75,7 +76,11 @@ class TaskFilterSet(FilterSet):
     overdue = django_filters.ChoiceFilter(
         label="已逾期", choices=[("true", "是"), ("false", "否")], method="filter_overdue", empty_label="不限"
     )
-    updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", field_name="updated_at", lookup_expr="gte")
+    warning = django_filters.MultipleChoiceFilter(
+        label="预警", choices=WarningLevel.choices, method="filter_warning", widget=forms.CheckboxSelectMultiple
+    )
+    # A task whose warning changed overnight (only the date moved) is a change for an incremental pull.
+    updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", method="filter_updated_since")
     search = django_filters.CharFilter(label="搜索", method="filter_search")
     ordering = StableOrderingFilter(
         fields=(("due_on", "due_on"), ("updated_at", "updated_at"), ("position", "position"), ("id", "id")),
@@ -136,6 +141,17 @@ class TaskFilterSet(FilterSet):
             return queryset
         overdue = status_filter(TaskStatus.OVERDUE, today=self.today)
         return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+
+    def filter_warning(self, queryset, name, value):
+        if not value or set(value) >= set(WarningLevel.values):
+            return queryset
+        return queryset.filter(level_filter(value))
+
+    def filter_updated_since(self, queryset, name, value):
+        if value is None:
+            return queryset
+        changed = TaskWarning.objects.filter(changed_at__gte=value).values("task_id")
+        return queryset.filter(Q(updated_at__gte=value) | Q(pk__in=changed))
 
     def filter_search(self, queryset, name, value):
         value = value.strip()

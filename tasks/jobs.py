@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
-from tasks import services
+from tasks import services, supervision, sweep
 
 
 @shared_task(name="tasks.jobs.reminders_daily", acks_late=True)
@@ -19,3 +19,16 @@ def reminders_daily() -> dict:
 def digest_weekly() -> dict:
     result = services.weekly_digest_send(today=timezone.localdate())
     return {"created": result.created, "skipped": result.skipped}
+
+
+@shared_task(name="tasks.jobs.sweep_daily", acks_late=True)
+def sweep_daily() -> dict:
+    """The daily sweep under beat; a duplicate delivery finds the day's run and does nothing."""
+    run = sweep.daily_sweep(today=timezone.localdate(), trigger="beat")
+    return run.result if run else {"skipped": True}
+
+
+@shared_task(name="tasks.jobs.assignments_deliver", acks_late=True)
+def assignments_deliver() -> dict:
+    """交办 notices for new assignments, every few minutes under beat; idempotent."""
+    return {"delivered": supervision.assignments_deliver()}

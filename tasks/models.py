@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from lawgov.models import Role, ScopedQuerySet, SoftDeletable, StoredFile, Unit, User, stored_file_path
 from plans.models import Task
+from tasks.calendar import HOLIDAY, WORKDAY
 
 
 class ReportStatus(models.TextChoices):
@@ -183,3 +184,266 @@ class NotificationKind(models.TextChoices):
     RETURNED = "returned", "进展被退回"
     DIGEST = "digest", "每周汇总"
     REVIEWED = "reviewed", "进展已审核"
+    ASSIGNED = "assigned", "任务交办"
+    URGED = "urged", "催办"
+    EXTENSION = "extension", "延期申请"
+
+
+# --- the 督办 cycle: working-day calendar, warnings, the daily sweep ------------------------------------
+
+
+class CalendarDay(models.Model):
+    """A date that breaks the Monday-to-Friday rule: a statutory holiday, or a weekend worked in exchange (调休).
+
+    Rows without a jurisdiction are the national calendar (seeded from the State Council notices, see
+    tasks.calendar); a row of a jurisdiction overrides the national one for that date (a local holiday, or a
+    year the office entered before the seed knew it). Read through ``tasks.selectors.calendar_for``.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = HOLIDAY, "放假"
+        WORKDAY = WORKDAY, "调休上班"
+
+    jurisdiction = models.ForeignKey(
+        Unit,
+        verbose_name="辖区",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空:全国统一安排",
+    )
+    date = models.DateField("日期")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40, help_text="如 春节、国庆节调休")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(jurisdiction__isnull=True), name="calendarday_unique_national"
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "date"],
+                condition=Q(jurisdiction__isnull=False),
+                name="calendarday_unique_local",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}({self.get_kind_display()})"
+
+
+class WarningLevel(models.TextChoices):
+    """预警: blue near the deadline, yellow behind schedule or silent or returned, red overdue."""
+
+    NONE = "none", "无"
+    BLUE = "blue", "蓝色预警"
+    YELLOW = "yellow", "黄色预警"
+    RED = "red", "红色预警"
+
+
+class WarningPolicy(models.Model):
+    """A jurisdiction's warning thresholds, in working days; without a row the settings' defaults apply
+    (``tasks.warnings.policy_defaults``)."""
+
+    jurisdiction = models.OneToOneField(
+        Unit, verbose_name="辖区", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    blue_days = models.PositiveSmallIntegerField("蓝色预警:距时限工作日数", help_text="时限前这么多个工作日内为蓝色")
+    behind_margin = models.PositiveSmallIntegerField(
+        "黄色预警:进度落后百分点", help_text="报送的完成比例低于时间进度这么多个百分点为黄色"
+    )
+    silent_days = models.PositiveSmallIntegerField(
+        "黄色预警:未报送工作日数", help_text="这么多个工作日未报送进展为黄色"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "预警阈值"
+        verbose_name_plural = "预警阈值"
+
+    def __str__(self) -> str:
+        return f"{self.jurisdiction}: 蓝{self.blue_days} 黄{self.behind_margin}%/{self.silent_days}"
+
+
+class TaskWarning(models.Model):
+    """A task's warning as the daily sweep last computed it, and when it last changed.
+
+    Stored, although it is derived, because it changes when only the date moves: lists filter and count on
+    this column (no per-row Python), and ``changed_at`` lets an incremental API pull (``updated_since``)
+    see the tasks whose warning changed overnight. The rule itself is ``tasks.warnings.task_warning``.
+    """
+
+    task = models.OneToOneField(Task, primary_key=True, on_delete=models.CASCADE, related_name="warning")
+    level = models.CharField("预警", max_length=10, choices=WarningLevel.choices, default=WarningLevel.NONE)
+    reason = models.CharField("预警原因", max_length=200, blank=True)
+    changed_at = models.DateTimeField("变化时间")
+
+    class Meta:
+        verbose_name = "任务预警"
+        verbose_name_plural = "任务预警"
+        indexes = [models.Index(fields=["level"]), models.Index(fields=["changed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.level}"
+
+
+class SweepRun(models.Model):
+    """One run of the daily sweep (deadline rolls, warnings, reminders, the weekly digest), one row a day.
+
+    The row for a day is the lock: whoever inserts it runs the sweep, a second start the same day finds it
+    and exits (so running it twice sends nothing twice, under beat and in the embedded default alike).
+    The admin and the 工作台 read the latest row to say when the sweep last ran.
+    """
+
+    day = models.DateField("日期", unique=True)
+    started_at = models.DateTimeField("开始时间")
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+    trigger = models.CharField("触发方式", max_length=20)
+    result = models.JSONField("结果", default=dict, blank=True)
+    error = models.TextField("错误", blank=True)
+
+    class Meta:
+        verbose_name = "每日巡检"
+        verbose_name_plural = "每日巡检"
+        ordering = ["-day"]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.trigger}"
+
+
+class TaskSignature(models.Model):
+    """交办 and 签收: a task given to one unit (``assigned_at``, when its reporters were told) and the unit's
+    acknowledgement (``signed_at``), once per task and unit.
+
+    A group phrase (各镇街) stands for its units, and each of them signs for itself. Rows are created by
+    ``tasks.services.assignments_deliver`` for every unit with a live assignment and no row yet, whichever
+    way the assignment was made (import, by hand, in bulk).
+    """
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="signatures")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="task_signatures")
+    assigned_at = models.DateTimeField("交办时间")
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "交办签收"
+        verbose_name_plural = "交办签收"
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="tasksignature_unique_task_unit")]
+        indexes = [models.Index(fields=["unit", "signed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.unit_id}: {self.signed_at or '未签收'}"
+
+
+class WebhookKind(models.TextChoices):
+    WECOM = "wecom", "企业微信群机器人"
+    DINGTALK = "dingtalk", "钉钉群机器人"
+    FEISHU = "feishu", "飞书群机器人"
+
+
+class UnitReminderSettings(models.Model):
+    """How a unit is chased (催办): the leader a second 催办 copies, the contact person named when the unit
+    has no reporter account, and the group robot its notices are also posted to.
+
+    The webhook URL is posted to as entered, in the vendor's message format, so a 政务网 relay (or a test
+    server) can stand in for the vendor's host.
+    """
+
+    unit = models.OneToOneField(Unit, primary_key=True, on_delete=models.CASCADE, related_name="reminder_settings")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分管领导账号",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="同一任务第二次催办时抄送",
+    )
+    contact = models.CharField("联系人及电话", max_length=100, blank=True)
+    webhook_kind = models.CharField("群机器人", max_length=10, choices=WebhookKind.choices, blank=True)
+    webhook_url = models.URLField("群机器人地址", max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "单位催办设置"
+        verbose_name_plural = "单位催办设置"
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class Reminder(models.Model):
+    """One 催办 of one unit on one task: who sent it (nobody: the schedule), when, the text, whom it reached
+    and how. Whether it was read is its notifications' ``read_at`` (key ``reminder:<id>:…``)."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="reminders")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="催办人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="空:系统按计划自动催办",
+    )
+    sent_at = models.DateTimeField("催办时间")
+    text = models.TextField("催办内容")
+    escalated = models.BooleanField("已抄送分管领导", default=False)
+    recipients = models.JSONField("接收人", default=list, blank=True)
+    channels = models.JSONField("送达方式", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "催办"
+        verbose_name_plural = "催办"
+        ordering = ["-sent_at", "-id"]
+        indexes = [models.Index(fields=["task", "unit", "sent_at"]), models.Index(fields=["sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id} · {self.unit_id} · {self.sent_at:%Y-%m-%d}"
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REFUSED = "refused", "未批准"
+
+
+class ExtensionRequest(models.Model):
+    """延期申请: a unit asks, before the deadline, to move it to ``new_due_on`` for a reason; the legal office
+    approves (the task's deadline moves, ``old_due_on`` keeps the one it replaced) or refuses, with a comment.
+    The rows are the task's deadline history."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extension_requests")
+    unit = models.ForeignKey(Unit, verbose_name="申请单位", on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("申请时间")
+    reason = models.TextField("延期理由")
+    old_due_on = models.DateField("原时限")
+    new_due_on = models.DateField("申请延至")
+    status = models.CharField("状态", max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("审批时间", null=True, blank=True)
+    comment = models.TextField("审批意见", blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["status"]), models.Index(fields=["task", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.task_id}: {self.old_due_on} → {self.new_due_on} ({self.status})"

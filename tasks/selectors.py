@@ -16,40 +16,65 @@ from django.urls import reverse
 from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from plans.selectors import plan_tree, tasks_with_parts
-from tasks.models import WAITING_FOR_REVIEW, Evidence, ProgressReport, ReportStatus
+from tasks.calendar import WorkCalendar, build_calendar
+from tasks.models import (
+    WAITING_FOR_REVIEW,
+    CalendarDay,
+    Evidence,
+    ProgressReport,
+    ReportStatus,
+    SweepRun,
+    WarningLevel,
+)
 from tasks.status import TaskStatus, status_expression, status_filter, warn_days
 
 
 def with_status(tasks: QuerySet[Task], *, today: dt.date) -> QuerySet[Task]:
     """Annotate ``status`` (tasks.status rule in SQL) and the latest report date."""
-    return tasks.annotate(status=status_expression(today=today)).select_related("progress")
+    return tasks.annotate(status=status_expression(today=today)).select_related("progress", "warning")
 
 
 @dataclass
 class Rollup:
+    """Counts over some tasks: done and overdue by status, and the warnings the daily sweep stored."""
+
     total: int = 0
     done: int = 0
     overdue: int = 0
-    at_risk: int = 0
+    red: int = 0
+    yellow: int = 0
+    blue: int = 0
 
     @property
     def rate(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
 
+    @property
+    def warned(self) -> int:
+        return self.red + self.yellow + self.blue
+
     def add(self, other: Rollup) -> None:
-        self.total += other.total
-        self.done += other.done
-        self.overdue += other.overdue
-        self.at_risk += other.at_risk
+        for name in ROLLUP_FIELDS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
-def _rollup_counts(today: dt.date) -> dict:
+ROLLUP_FIELDS = ("total", "done", "overdue", "red", "yellow", "blue")
+
+
+def _rollup_counts(today: dt.date, *, field: str = "id", prefix: str = "", distinct: bool = False) -> dict:
+    def count(condition: Q | None = None) -> Count:
+        return Count(field, filter=condition, distinct=distinct)
+
     return {
-        "total": Count("id"),
-        "done": Count("id", filter=status_filter(TaskStatus.DONE, today=today)),
-        "overdue": Count("id", filter=status_filter(TaskStatus.OVERDUE, today=today)),
-        "at_risk": Count("id", filter=status_filter(TaskStatus.AT_RISK, today=today)),
+        "total": count(),
+        "done": count(status_filter(TaskStatus.DONE, today=today, prefix=prefix)),
+        "overdue": count(status_filter(TaskStatus.OVERDUE, today=today, prefix=prefix)),
+        **{level: count(Q(**{f"{prefix}warning__level": level})) for level in ("red", "yellow", "blue")},
     }
+
+
+def _rollup(row: dict) -> Rollup:
+    return Rollup(**{name: row[name] for name in ROLLUP_FIELDS})
 
 
 def rollup(tasks: QuerySet[Task], *, today: dt.date) -> Rollup:
@@ -59,7 +84,7 @@ def rollup(tasks: QuerySet[Task], *, today: dt.date) -> Rollup:
 def rollup_by(tasks: QuerySet[Task], key: str, *, today: dt.date) -> dict:
     """One GROUP BY query: ``key`` → Rollup (key e.g. "section_id", "plan_id")."""
     rows = tasks.order_by().values(key).annotate(**_rollup_counts(today))
-    return {row[key]: Rollup(row["total"], row["done"], row["overdue"], row["at_risk"]) for row in rows}
+    return {row[key]: _rollup(row) for row in rows}
 
 
 def rollup_by_unit(tasks: QuerySet[Task], *, today: dt.date, role: str | None = None) -> list[tuple[Unit, Rollup]]:
@@ -70,28 +95,13 @@ def rollup_by_unit(tasks: QuerySet[Task], *, today: dt.date, role: str | None = 
     rows = (
         assignments.order_by()
         .values("unit_id")
-        .annotate(
-            total=Count("clause__task", distinct=True),
-            done=Count(
-                "clause__task",
-                distinct=True,
-                filter=status_filter(TaskStatus.DONE, today=today, prefix="clause__task__"),
-            ),
-            overdue=Count(
-                "clause__task",
-                distinct=True,
-                filter=status_filter(TaskStatus.OVERDUE, today=today, prefix="clause__task__"),
-            ),
-            at_risk=Count(
-                "clause__task",
-                distinct=True,
-                filter=status_filter(TaskStatus.AT_RISK, today=today, prefix="clause__task__"),
-            ),
-        )
+        .annotate(**_rollup_counts(today, field="clause__task", prefix="clause__task__", distinct=True))
     )
-    data = {r["unit_id"]: Rollup(r["total"], r["done"], r["overdue"], r["at_risk"]) for r in rows}
+    data = {r["unit_id"]: _rollup(r) for r in rows}
     units = Unit.objects.in_bulk(list(data))
-    return sorted(((units[k], v) for k, v in data.items()), key=lambda p: (-p[1].overdue, -p[1].total, p[0].name))
+    return sorted(
+        ((units[k], v) for k, v in data.items()), key=lambda p: (-p[1].red, -p[1].overdue, -p[1].total, p[0].name)
+    )
 
 
 @dataclass
@@ -179,7 +189,6 @@ def reporter_workbench(*, user: User, today: dt.date) -> dict:
         groups[task.status].append(task)
     order = [
         TaskStatus.OVERDUE,
-        TaskStatus.AT_RISK,
         TaskStatus.IN_PROGRESS,
         TaskStatus.NOT_STARTED,
         TaskStatus.DONE,
@@ -228,7 +237,16 @@ def legal_office_workbench(*, user: User, today: dt.date) -> dict:
         .select_related("plan")
         .order_by("due_on")
     )
+    levels = dict(
+        Task.objects.visible_to(user)
+        .filter(warning__level__in=["red", "yellow", "blue"])
+        .order_by()
+        .values_list("warning__level")
+        .annotate(n=Count("pk"))
+    )
     return {
+        "warnings": [(level, label, levels.get(level, 0)) for level, label in WarningLevel.choices if level != "none"],
+        "last_sweep": SweepRun.objects.order_by("-day").first(),
         "waiting": list(waiting[:50]),
         "waiting_count": waiting.count(),
         "overdue": list(overdue[:50]),
@@ -408,3 +426,25 @@ def evidence_readable(user: User) -> QuerySet[Evidence]:
     for the progress pages' download and the assessment's cited evidence (issue 18: the latter served any
     unit's draft and deleted reports' files by walking the ids)."""
     return Evidence.objects.active().filter(report__in=ProgressReport.objects.with_deleted_for(user))
+
+
+def calendars_for(jurisdiction_ids: list[int | None]) -> dict[int | None, WorkCalendar]:
+    """The working-day calendar of each jurisdiction (national days overridden by its own), and the national
+    one under ``None``: one query whatever the number of jurisdictions."""
+    wanted = {j for j in jurisdiction_ids if j is not None}
+    rows = list(
+        CalendarDay.objects.filter(Q(jurisdiction=None) | Q(jurisdiction_id__in=wanted))
+        .order_by("date")
+        .values_list("jurisdiction_id", "date", "kind", "name")
+    )
+    national = [(d, k, n) for j, d, k, n in rows if j is None]
+    out: dict[int | None, WorkCalendar] = {None: build_calendar(national)}
+    for jurisdiction_id in wanted:
+        local = [(d, k, n) for j, d, k, n in rows if j == jurisdiction_id]
+        out[jurisdiction_id] = build_calendar(national + local) if local else out[None]
+    return out
+
+
+def calendar_for(jurisdiction_id: int | None) -> WorkCalendar:
+    """One jurisdiction's working-day calendar (the national one for ``None``)."""
+    return calendars_for([jurisdiction_id])[jurisdiction_id]

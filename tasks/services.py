@@ -98,6 +98,16 @@ def _check_claim(*, task: Task, unit: Unit, claims_completion: bool) -> None:
         raise ProgressError("claim_not_lead", "只有牵头单位(或责任单位)可以申请任务完成。")
 
 
+def _check_open(task: Task) -> None:
+    """销号: a completed task takes no more reports, until the legal office reopens it. A task with a
+    recurring deadline (每年…, 长期坚持 work reported per period) is never closed this way."""
+    closed = TaskProgress.objects.filter(task=task, completed_on__isnull=False).values_list("completed_on", flat=True)
+    if closed and not Deadline.objects.filter(task=task, recurrence__isnull=False).exists():
+        raise ProgressError(
+            "closed", f"该任务已于{closed[0]:%Y-%m-%d}办结销号,不再接收进展;如需补报请联系法制办重新打开。", 409
+        )
+
+
 def evidence_check(upload: UploadedFile) -> str:
     """Type by name and content, size by the documented limit. Returns the lowercase suffix."""
     name = upload.name or ""
@@ -159,6 +169,7 @@ def progress_report_create(
         earlier = ProgressReport.objects.filter(task=task, unit=unit, form_token=form_token).first()
         if earlier is not None:
             return earlier
+    _check_open(task)
     _check_fields(reported_on=reported_on, percent=percent, today=today)
     _check_claim(task=task, unit=unit, claims_completion=claims_completion)
     if not (text or "").strip():

@@ -3,6 +3,8 @@ the plan's progress page and the Excel round trip."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,10 +21,10 @@ from lawgov.models import Notification, Role, Unit
 from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
-from tasks import excel, selectors, services
+from tasks import excel, selectors, services, supervision
 from tasks.filtersets import TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
-from tasks.models import EDITABLE_BY_UNIT, ProgressReport, TaskProgress
+from tasks.models import EDITABLE_BY_UNIT, ExtensionRequest, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
 
 
@@ -34,8 +36,14 @@ def workbench(request: HttpRequest) -> HttpResponse:
     context: dict = {"jurisdictions": user.jurisdictions(), "today": today}
     if user.role == Role.REPORTER and user.unit_id:
         context["reporter"] = selectors.reporter_workbench(user=user, today=today)
+        context["reporter"]["unsigned"] = supervision.unsigned_for_unit(user=user)
     elif user.role == Role.LEGAL_OFFICE or user.is_superuser:
         context["office"] = selectors.legal_office_workbench(user=user, today=today)
+        home = user.home_jurisdiction()
+        cutoff = supervision.sign_cutoff(today=today, calendar=selectors.calendar_for(home.pk if home else None))
+        context["office"]["unsigned"] = supervision.unsigned_by_unit(user=user, cutoff=cutoff)
+        context["office"]["sign_days"] = settings.LAWGOV_SIGN_DAYS
+        context["office"]["extensions"] = supervision.extensions_waiting(user=user)
     if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
         plans = Plan.objects.visible_to(user).order_by("-issued_on")
         rollups = selectors.rollup_by(Task.objects.visible_to(user), "plan_id", today=today)
@@ -74,6 +82,8 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query": query.urlencode(),
             "status_labels": dict(TaskStatus.choices),
+            "can_urge": request.user.role == Role.LEGAL_OFFICE and not request.user.read_only,
+            "urge_text": supervision.DEFAULT_URGE_TEXT,
         },
         status=status,
     )
@@ -137,6 +147,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         if can_assign
         else []
     )
+    signatures = supervision.task_signatures(task=task)
     return {
         "task": task,
         "form": form,
@@ -149,9 +160,22 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "return_form": ReturnForm(),
         "history": history,
         "progress": progress,
+        # 销号: completed and not a recurring (长期坚持) task, which keeps reporting per period.
+        "closed": bool(progress and progress.completed_on) and not any(d.recurrence for d in task.deadlines.all()),
         "status_label": dict(TaskStatus.choices)[task.status],
         "can_assign": can_assign,
         "assign_units": assign_units,
+        "signatures": signatures,
+        "reminders": supervision.task_reminders(task=task) if user.role in (Role.LEGAL_OFFICE, Role.LEADER) else [],
+        "urge_text": supervision.DEFAULT_URGE_TEXT,
+        "extensions": supervision.task_extensions(task=task),
+        "can_extend": (
+            user.role == Role.REPORTER
+            and not user.read_only
+            and task.due_on is not None
+            and timezone.localdate() <= task.due_on
+            and any(s.unit_id == user.unit_id for s in signatures)
+        ),
         "roles": AssignmentRole.choices,
         "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
     }
@@ -308,6 +332,120 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("tasks:detail", pk=report.task_id)
 
 
+@role_required(Role.REPORTER)
+@require_POST
+def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """签收 a task for the reporter's own unit, from the 工作台 or the task page."""
+    task = _task_for(request.user, pk)
+    back = request.POST.get("next") or f"/tasks/{task.pk}/"
+    if not back.startswith("/") or back.startswith("//"):
+        back = f"/tasks/{task.pk}/"
+    try:
+        supervision.task_sign(task=task, by=request.user)
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, f"已签收:{task.label} {task.heading[:30]}")
+    return redirect(back)
+
+
+def _urge_message(request: HttpRequest, result: supervision.UrgeResult) -> None:
+    if result.sent:
+        units = len({r.unit_id for r in result.sent})
+        escalated = sum(r.escalated for r in result.sent)
+        failed = [r for r in result.sent if r.channels.get("webhook", "ok") != "ok"]
+        note = f",其中{escalated}条已抄送分管领导" if escalated else ""
+        messages.success(request, f"已催办 {len(result.sent)} 条(涉及 {units} 个单位){note}。")
+        for r in failed:
+            messages.warning(request, f"{r.unit.name}的群机器人未送达({r.channels['webhook']}),站内通知已送达。")
+    for name, contact in result.no_reporters:
+        messages.warning(request, f"{name}没有填报员账号,无法在平台催办,请电话联系:{contact}。")
+    if not result.sent and not result.no_reporters:
+        messages.warning(request, "所选任务没有承办单位,未发出催办。")
+
+
+@role_required(Role.REPORTER)
+@require_POST
+def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """延期申请 from the task page: a new date and a reason."""
+    task = _task_for(request.user, pk)
+    back = f"/tasks/{task.pk}/#extensions"
+    try:
+        new_due_on = dt.date.fromisoformat(request.POST.get("new_due_on", ""))
+    except ValueError:
+        messages.error(request, "请填写延期后的时限(日期)。")
+        return redirect(back)
+    try:
+        supervision.extension_request(
+            task=task, by=request.user, new_due_on=new_due_on, reason=request.POST.get("reason", "")
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, "延期申请已提交,等待法制办审批。")
+    return redirect(back)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    extension = get_object_or_404(
+        ExtensionRequest.objects.filter(task__in=Task.objects.editable_by(request.user)), pk=pk
+    )
+    back = request.POST.get("next") or f"/tasks/{extension.task_id}/#extensions"
+    if not back.startswith("/") or back.startswith("//"):
+        back = f"/tasks/{extension.task_id}/#extensions"
+    action = request.POST.get("action")
+    if action not in ("approve", "refuse"):
+        messages.error(request, "请选择批准或不批准。")
+        return redirect(back)
+    try:
+        supervision.extension_decide(
+            request=extension, by=request.user, approve=action == "approve", comment=request.POST.get("comment", "")
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, "已批准延期,时限和预警已更新。" if action == "approve" else "已不批准该延期申请。")
+    return redirect(back)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reopen a 销号 task, with a reason (the task page's 重新打开)."""
+    task = _task_for(request.user, pk)
+    try:
+        supervision.task_reopen(task=task, by=request.user, reason=request.POST.get("reason", ""))
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, f"/tasks/{task.pk}/")
+    messages.success(request, "任务已重新打开,单位可以继续报送进展。")
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def task_urge(request: HttpRequest) -> HttpResponse:
+    """催办 one task (from its page, optionally one unit) or a selection (from the task list)."""
+    ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
+    back = request.POST.get("next") or "/tasks/"
+    if not back.startswith("/") or back.startswith("//"):
+        back = "/tasks/"
+    tasks = list(Task.objects.editable_by(request.user).filter(pk__in=ids))
+    if not ids or len(tasks) != len(set(ids)):
+        messages.error(request, "请选择本辖区的任务再催办。")
+        return redirect(back)
+    unit = request.POST.get("urge_unit") or ""
+    try:
+        result = supervision.reminders_urge(
+            tasks=tasks,
+            by=request.user,
+            text=request.POST.get("urge_text", ""),
+            unit_ids=[int(unit)] if unit.isdigit() else None,
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    _urge_message(request, result)
+    return redirect(back)
+
+
 @role_required(Role.LEGAL_OFFICE)
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
@@ -393,6 +531,8 @@ def plan_progress(request: HttpRequest, pk: int) -> HttpResponse:
             "roles": AssignmentRole.choices,
             "statuses": TaskStatus.choices,
             "status_labels": dict(TaskStatus.choices),
+            "can_urge": request.user.role == Role.LEGAL_OFFICE and not request.user.read_only,
+            "urge_text": supervision.DEFAULT_URGE_TEXT,
         },
     )
 

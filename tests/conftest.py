@@ -27,6 +27,9 @@ def pytest_configure(config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+    # The embedded daily sweep would start in a thread on a test's first request; the tests that are about
+    # it turn it on themselves (tests/tasks/test_sweep.py).
+    settings.LAWGOV_EMBEDDED_SWEEP = False
 
 
 def pytest_collection_modifyitems(config, items) -> None:

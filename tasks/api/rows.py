@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from django.db import connection
 from django.db.models import OuterRef, QuerySet, Subquery
@@ -18,8 +19,8 @@ from django.utils import timezone
 
 from lawgov.models import Role, User
 from plans.models import Task
-from tasks.models import ProgressReport, ReportStatus
-from tasks.status import task_status, warn_days
+from tasks.models import ProgressReport, ReportStatus, WarningLevel
+from tasks.status import task_status
 
 
 def _iso(value) -> str | None:
@@ -34,7 +35,8 @@ def _date(value) -> dt.date | None:
 
 def _moment(value) -> dt.datetime | None:
     if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
+        # PostgreSQL's text of a timestamptz ends in "+00" (hours only).
+        value = dt.datetime.fromisoformat(value + ":00" if re.search(r"[+-]\d\d$", value) else value)
     if value is not None and timezone.is_naive(value):
         value = timezone.make_aware(value, dt.UTC)  # SQLite keeps UTC without an offset
     return value
@@ -44,7 +46,7 @@ def _json(value):
     return json.loads(value) if isinstance(value, str) else value
 
 
-CLAUSE, DEADLINE, TARGET = 0, 1, 2
+CLAUSE, DEADLINE, TARGET, SIGNATURE, EXTENSION = 0, 1, 2, 3, 4
 
 
 def _task_parts(ids: list[int], *, with_targets: bool) -> list[tuple]:
@@ -74,6 +76,20 @@ def _task_parts(ids: list[int], *, with_targets: bool) -> list[tuple]:
             f"""SELECT {TARGET}, task_id, id, 0, 0, id, text, NULL, NULL, NULL, measure, CAST(value AS TEXT), period
             FROM plans_target WHERE task_id IN ({marks})"""
         )
+    # 交办/签收 of each real unit (a group phrase's own row only marks it delivered: tasks.supervision).
+    parts.append(
+        f"""SELECT {SIGNATURE}, s.task_id, 0, 0, s.id, s.id, NULL, s.unit_id, u.name, NULL, NULL,
+               CAST(s.assigned_at AS TEXT), CAST(s.signed_at AS TEXT)
+        FROM tasks_tasksignature s JOIN lawgov_unit u ON u.id = s.unit_id
+        WHERE s.task_id IN ({marks}) AND u.kind <> 'group'"""
+    )
+    # 延期申请 with their status: the deadline's history (old → new date).
+    parts.append(
+        f"""SELECT {EXTENSION}, e.task_id, 0, 0, e.id, e.id, e.reason, e.unit_id, u.name, e.status, e.comment,
+               CAST(e.old_due_on AS TEXT), CAST(e.new_due_on AS TEXT)
+        FROM tasks_extensionrequest e JOIN lawgov_unit u ON u.id = e.unit_id
+        WHERE e.task_id IN ({marks})"""
+    )
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1, 2, 3, 4, 5", ids * len(parts))
         # Drop the two ordering keys (k2, k3): callers read part, task, position/id order, then the values.
@@ -96,6 +112,8 @@ TASK_ROW_FIELDS = (
     "updated_at",
     "progress__completed_on",
     "progress__last_report_on",
+    "warning__level",
+    "warning__reason",
     "latest_report_id",
 )
 
@@ -124,7 +142,6 @@ def task_rows_for(
     for one task, all its reports and targets): three to five more queries whatever the page size."""
     tasks: dict[int, dict] = {}
     report_ids = []
-    warn = warn_days()
     for r in rows:
         tasks[r["id"]] = {
             "id": r["id"],
@@ -149,12 +166,16 @@ def task_rows_for(
                 completed_on=r["progress__completed_on"],
                 last_report_on=r["progress__last_report_on"],
                 today=today,
-                warn=warn,
             ).value,
             "completed_on": _iso(r["progress__completed_on"]),
+            # Stored by the daily sweep (tasks.warnings); a task it never warned has none.
+            "warning": r["warning__level"] or WarningLevel.NONE.value,
+            "warning_reason": r["warning__reason"] or "",
             "updated_at": _iso(r["updated_at"]),
             "clauses": [],
             "deadlines": [],
+            "signatures": [],
+            "extensions": [],
             "latest_progress": None,
         }
         if r.get("latest_report_id"):
@@ -179,6 +200,25 @@ def task_rows_for(
         elif part == DEADLINE:
             tasks[task_id]["deadlines"].append(
                 {"text": text, "due_on": _iso(_date(first)), "recurrence": _json(second)}
+            )
+        elif part == EXTENSION:
+            tasks[task_id]["extensions"].append(
+                {
+                    "unit": {"id": unit_id, "name": name},
+                    "reason": text,
+                    "old_due_on": _iso(_date(first)),
+                    "new_due_on": _iso(_date(second)),
+                    "status": role,
+                    "comment": label,
+                }
+            )
+        elif part == SIGNATURE:
+            tasks[task_id]["signatures"].append(
+                {
+                    "unit": {"id": unit_id, "name": name},
+                    "assigned_at": _iso(_moment(first)),
+                    "signed_at": _iso(_moment(second)),
+                }
             )
         else:
             tasks[task_id]["targets"].append(

@@ -7,7 +7,7 @@ serializers describe that shape for the OpenAPI schema and validate what clients
 from rest_framework import serializers
 
 from plans.models import AssignmentRole
-from tasks.models import ReportStatus
+from tasks.models import ExtensionStatus, ReportStatus, WarningLevel
 from tasks.status import TaskStatus
 
 
@@ -72,6 +72,25 @@ class ProgressReportSerializer(serializers.Serializer):
     version = serializers.IntegerField(read_only=True)
 
 
+class SignatureSerializer(serializers.Serializer):
+    """交办 and 签收 of the task by one unit (each unit signs for itself)."""
+
+    unit = RefSerializer()
+    assigned_at = serializers.DateTimeField()
+    signed_at = serializers.DateTimeField(allow_null=True)
+
+
+class ExtensionSerializer(serializers.Serializer):
+    """延期申请: the deadline it asked to move (old → new) and the legal office's decision."""
+
+    unit = RefSerializer()
+    reason = serializers.CharField()
+    old_due_on = serializers.DateField()
+    new_due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=ExtensionStatus.choices)
+    comment = serializers.CharField()
+
+
 class TaskSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     plan = PlanRefSerializer()
@@ -83,9 +102,13 @@ class TaskSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     completed_on = serializers.DateField(allow_null=True)
+    warning = serializers.ChoiceField(choices=WarningLevel.choices, help_text="预警,每日巡检计算")
+    warning_reason = serializers.CharField(help_text="预警原因;无预警时为空")
     updated_at = serializers.DateTimeField()
     clauses = ClauseSerializer(many=True)
     deadlines = DeadlineSerializer(many=True)
+    signatures = SignatureSerializer(many=True)
+    extensions = ExtensionSerializer(many=True)
     latest_progress = ProgressReportSerializer(allow_null=True)
 
 

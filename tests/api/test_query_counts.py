@@ -132,11 +132,12 @@ def test_progress_report_create(django_assert_num_queries, reporter, district, u
     for before in (1, 31):
         while ProgressReport.objects.count() < before:
             services.progress_report_create(task=task, unit=unit, by=reporter, reported_on=TODAY, text="旧", percent=1)
-        # 12 queries whatever the reports before it: token; the task among the visible ones; SAVEPOINT; the
+        # 13 queries whatever the reports before it: token; the task among the visible ones; SAVEPOINT; the
         # plan (services.progress_report_create checks it is live); the group phrases covering the unit; the
-        # unit's roles on the task; INSERT the report; INSERT its history row; the task's progress row;
-        # UPDATE the task's updated_at; RELEASE SAVEPOINT; the new report with its unit.
-        with django_assert_num_queries(12):
+        # unit's roles on the task; whether the task is closed (销号); INSERT the report; INSERT its history
+        # row; the task's progress row; UPDATE the task's updated_at; RELEASE SAVEPOINT; the new report with
+        # its unit.
+        with django_assert_num_queries(13):
             response = client.post(
                 "/api/v1/progress-reports/",
                 {"task": task.pk, "reported_on": TODAY.isoformat(), "text": "接口填报", "percent": 30},

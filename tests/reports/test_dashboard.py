@@ -10,6 +10,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from tasks import services
+from tasks.selectors import calendars_for
+from tasks.warnings import warnings_refresh
 from tests.factories import plan_factory
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,8 @@ def data(district, unit, other_unit, reporter, legal_officer):
         task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
     )
     services.progress_report_accept(report=report, by=legal_officer)
+    # The warnings the daily sweep stores (tasks.warnings).
+    warnings_refresh(today=TODAY, calendars=calendars_for([]))
     return late
 
 
@@ -36,7 +40,12 @@ def test_leader_sees_the_figures(client, leader, data):
     assert 'data-kpi="total"' in body
     charts = {c["key"]: c for c in response.context["charts_json"]}
     plans = charts["plans"]["rows"]
-    assert sorted((r[1], r[2], r[4], r[5]) for r in plans) == [(2, 0, 0, 2), (3, 1, 2, 0)]
+    # total, done, overdue, red, yellow, blue: the late plan's two open tasks are red; the other plan's two,
+    # due in 5 days but never reported on since the plan was issued, are yellow (silent beats near).
+    assert sorted(tuple(r[1:3] + r[4:]) for r in plans) == [(2, 0, 0, 0, 2, 0), (3, 1, 2, 2, 0, 0)]
+    assert charts["units_warning"]["rows"] == [["区编办", 2, 0, 0], ["区财政局", 0, 2, 0]]
+    assert charts["units_warning"]["links"][0].endswith("&warning=red&warning=yellow&warning=blue")
+    assert 'data-kpi="warning-red"' in body
     assert charts["units_overdue"]["rows"] == [["区编办", 2, 3, 1]]
     assert charts["units_activity"]["rows"] == [["区编办", 1]]
     assert charts["trend"]["rows"][-1][1] == 1
@@ -68,7 +77,9 @@ def test_reporters_do_not_get_the_dashboard(client, reporter):
 
 def test_dashboard_query_count_is_constant(client, leader, district, unit, other_unit):
     client.force_login(leader)
-    plan_factory(jurisdiction=district, tasks=2, lead=unit, due_on=TODAY)
+    # Overdue from the start, so that the first count already includes the overdue list's prefetches
+    # (a task due today is no longer "at risk" but a blue warning, which needs the sweep).
+    plan_factory(jurisdiction=district, tasks=2, lead=unit, due_on=TODAY - dt.timedelta(days=1))
     client.get("/dashboard/")
     with CaptureQueriesContext(connection) as few:
         client.get("/dashboard/")

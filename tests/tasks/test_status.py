@@ -18,8 +18,9 @@ CASES = [
     (None, None, TODAY - D(3), TaskStatus.IN_PROGRESS),
     (TODAY + D(60), None, None, TaskStatus.NOT_STARTED),
     (TODAY + D(60), None, TODAY, TaskStatus.IN_PROGRESS),
-    (TODAY + D(14), None, None, TaskStatus.AT_RISK),
-    (TODAY, None, TODAY, TaskStatus.AT_RISK),
+    # Near the deadline is no longer a status but a blue warning (tests/tasks/test_warnings.py).
+    (TODAY + D(14), None, None, TaskStatus.NOT_STARTED),
+    (TODAY, None, TODAY, TaskStatus.IN_PROGRESS),
     (TODAY - D(1), None, TODAY, TaskStatus.OVERDUE),
     (TODAY - D(400), None, None, TaskStatus.OVERDUE),
     (TODAY - D(1), TODAY - D(5), TODAY, TaskStatus.DONE),
@@ -29,7 +30,7 @@ CASES = [
 
 @pytest.mark.parametrize(("due", "completed", "reported", "expected"), CASES)
 def test_status_rule(due, completed, reported, expected):
-    assert task_status(due_on=due, completed_on=completed, last_report_on=reported, today=TODAY, warn=14) == expected
+    assert task_status(due_on=due, completed_on=completed, last_report_on=reported, today=TODAY) == expected
 
 
 @pytest.mark.django_db
@@ -46,10 +47,8 @@ def test_sql_agrees_with_the_rule(district, unit):
     for status in TaskStatus.values:
         expected = {t.pk for t, c in zip(tasks, CASES, strict=True) if c[3] == status}
         got = set(
-            Task.objects.filter(plan=plan)
-            .filter(status_filter(status, today=TODAY, warn=14))
-            .values_list("pk", flat=True)
+            Task.objects.filter(plan=plan).filter(status_filter(status, today=TODAY)).values_list("pk", flat=True)
         )
         assert got == expected, status
     totals = rollup(Task.objects.filter(plan=plan), today=TODAY)
-    assert (totals.total, totals.done, totals.overdue, totals.at_risk) == (10, 2, 2, 2)
+    assert (totals.total, totals.done, totals.overdue, totals.warned) == (10, 2, 2, 0)

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test import Client
 from django.test.utils import override_settings
+from django.utils import timezone
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 from lawgov.models import Role, User
@@ -32,9 +33,11 @@ from lawgov.services import api_token_issue
 from plans.models import Assignment, Plan, Task
 from tasks.benchdata import Shape, city_build
 from tasks.benchtiming import get_call, time_get, time_pair
-from tasks.models import ReportStatus
+from tasks.models import ReportStatus, TaskWarning
+from tasks.selectors import calendars_for
+from tasks.warnings import warnings_refresh
 
-OPEN = "status=not_started&status=in_progress&status=at_risk&status=overdue"
+OPEN = "status=not_started&status=in_progress&status=overdue"
 
 
 def _floor_rows(cursor, where: str, params: list, order_limit: str, *, one: bool = False) -> list[dict]:
@@ -44,11 +47,12 @@ def _floor_rows(cursor, where: str, params: list, order_limit: str, *, one: bool
     cursor.execute(
         f"""
         SELECT t.id, t.plan_id, p.title, t.section_id, s.label, s.title, s.path, t.number, t.path, t.heading,
-               t.text, t.due_on, t.updated_at, tp.completed_on, tp.last_report_on
+               t.text, t.due_on, t.updated_at, tp.completed_on, tp.last_report_on, tw.level, tw.reason
         FROM plans_task t
         JOIN plans_plan p ON p.id = t.plan_id
         LEFT JOIN plans_section s ON s.id = t.section_id
         LEFT JOIN tasks_taskprogress tp ON tp.task_id = t.id
+        LEFT JOIN tasks_taskwarning tw ON tw.task_id = t.id
         WHERE t.deleted_at IS NULL AND {where}
         {order_limit}
         """,
@@ -69,8 +73,12 @@ def _floor_rows(cursor, where: str, params: list, order_limit: str, *, one: bool
             "due_on": r[11].isoformat() if r[11] else None,
             "updated_at": r[12].isoformat(),
             "completed_on": r[13].isoformat() if r[13] else None,
+            "warning": r[15] or "none",
+            "warning_reason": r[16] or "",
             "clauses": {},
             "deadlines": [],
+            "signatures": [],
+            "extensions": [],
             "latest_progress": None,
         }
         if one:
@@ -93,6 +101,13 @@ def _floor_rows(cursor, where: str, params: list, order_limit: str, *, one: bool
         WHERE c.task_id = ANY(%(ids)s)
         UNION ALL SELECT 1, task_id, id, 0, 0, id, text, NULL, NULL, NULL, NULL, due_on, recurrence, NULL, NULL
         FROM plans_deadline WHERE task_id = ANY(%(ids)s)
+        UNION ALL SELECT 3, s.task_id, 0, 0, s.id, s.id, NULL, s.unit_id, u.name, NULL, NULL, NULL, NULL, NULL,
+               s.assigned_at::text || '|' || COALESCE(s.signed_at::text, '')
+        FROM tasks_tasksignature s JOIN lawgov_unit u ON u.id = s.unit_id
+        WHERE s.task_id = ANY(%(ids)s) AND u.kind <> 'group'
+        UNION ALL SELECT 4, e.task_id, 0, 0, e.id, e.id, e.reason, e.unit_id, u.name, e.status, e.comment,
+               e.old_due_on, NULL, NULL, e.new_due_on::text
+        FROM tasks_extensionrequest e JOIN lawgov_unit u ON u.id = e.unit_id WHERE e.task_id = ANY(%(ids)s)
         {targets}
         ORDER BY 1, 2, 3, 4, 5
         """,
@@ -121,6 +136,22 @@ def _floor_rows(cursor, where: str, params: list, order_limit: str, *, one: bool
             )
             if unit_id:
                 clause["units"].append({"id": unit_id, "name": name, "role": role, "printed_name": label})
+        elif part == 3:
+            assigned, signed = period.split("|")
+            tasks[task_id]["signatures"].append(
+                {"unit": {"id": unit_id, "name": name}, "assigned_at": assigned, "signed_at": signed or None}
+            )
+        elif part == 4:
+            tasks[task_id]["extensions"].append(
+                {
+                    "unit": {"id": unit_id, "name": name},
+                    "reason": text,
+                    "old_due_on": due_on.isoformat(),
+                    "new_due_on": period,
+                    "status": role,
+                    "comment": label,
+                }
+            )
         elif part == 1:
             tasks[task_id]["deadlines"].append(
                 {"text": text, "due_on": due_on.isoformat() if due_on else None, "recurrence": rule}
@@ -187,6 +218,9 @@ def _same_rows(name: str, api_rows: list[dict], floor_rows: list[dict]) -> None:
             [(c["id"], [(u["id"], u["role"]) for u in c["units"]]) for c in task["clauses"]],
             task["deadlines"],
             task.get("targets"),
+            task["warning"],
+            [s["unit"]["id"] for s in task["signatures"]],
+            [(e["unit"]["id"], e["status"]) for e in task["extensions"]],
             (task["latest_progress"] or {}).get("id"),
             [r["id"] for r in task.get("progress_reports", [])],
         )
@@ -221,6 +255,15 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"生成:{built.districts} 个区,{built.units} 个单位,{built.plans} 个规划,{built.tasks} 项任务,"
                 f"{built.assignments} 条分工,{built.reports} 条进展,用时 {built.seconds:.0f} 秒"
+            )
+        # The warnings the daily sweep stores (the warning filter reads them): computed once, timed.
+        if not TaskWarning.objects.exists():
+            started = time.perf_counter()
+            jurisdictions = list(Plan.objects.values_list("jurisdiction_id", flat=True).distinct())
+            refreshed = warnings_refresh(today=timezone.localdate(), calendars=calendars_for(jurisdictions))
+            self.stdout.write(
+                f"预警计算:{refreshed.checked} 项任务,{refreshed.changed} 项有预警,"
+                f"用时 {time.perf_counter() - started:.1f} 秒(预算 60 秒)"
             )
         # The benchmark measures the server, not the throttle.
         UserRateThrottle.THROTTLE_RATES = AnonRateThrottle.THROTTLE_RATES = {"user": None, "anon": None}
@@ -269,6 +312,13 @@ class Command(BaseCommand):
                 "p.jurisdiction_id = %s AND EXISTS (SELECT 1 FROM plans_assignment a JOIN plans_clause c ON "
                 "c.id = a.clause_id WHERE c.task_id = t.id AND a.unit_id = %s AND a.deleted_at IS NULL)",
                 [district.pk, lead],
+                "ORDER BY t.due_on, t.id LIMIT 100",
+            ),
+            (
+                "4 红黄预警,按时限排序,前100",
+                "/api/v1/tasks/?warning=red&warning=yellow&ordering=due_on&page_size=100",
+                "p.jurisdiction_id = %s AND tw.level IN ('red', 'yellow')",
+                [district.pk],
                 "ORDER BY t.due_on, t.id LIMIT 100",
             ),
         ]

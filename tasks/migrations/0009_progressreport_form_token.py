@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('lawgov', '0003_notification'),
         ('plans', '0003_plan_import_corrections'),
-        ('tasks', '0003_notification_moves_to_lawgov'),
+        ('tasks', '0008_extension_request'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

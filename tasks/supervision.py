@@ -1,0 +1,475 @@
+"""The 督办 cycle's writes and reads: 交办 (a task given to a unit, its reporters told), 签收 (the unit
+acknowledges it) and who has not signed; 催办 (the legal office or the schedule chases a unit on a task, in
+the bell, by email and by the unit's group robot, logged and escalating to the unit's leader).
+
+Assignments are made in plans (at import, by hand, in bulk), which must not know this app: so delivery is
+a small sweep of its own, ``assignments_deliver``, idempotent and cheap when there is nothing new (one
+anti-join), run every few minutes by beat (``tasks.jobs.assignments_deliver``), by the embedded schedule's
+minute check, and by the daily sweep. It reads the assignments as they are, so an import, a hand edit and a
+bulk insert that sends no signal are all delivered the same way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from lawgov.errors import DomainError
+from lawgov.models import Notification, Role, Unit, UnitKind, User
+from plans.models import Assignment, Task
+from tasks.calendar import WorkCalendar
+from tasks.models import (
+    ExtensionRequest,
+    ExtensionStatus,
+    Reminder,
+    TaskProgress,
+    TaskSignature,
+    TaskWarning,
+    UnitReminderSettings,
+    WarningLevel,
+    WebhookKind,
+)
+from tasks.selectors import calendars_for
+from tasks.services import notification_send, unit_roles_on_task
+from tasks.warnings import warnings_refresh
+
+log = logging.getLogger(__name__)
+
+
+class SupervisionError(DomainError):
+    """A refused 督办 step (签收 by the wrong person, twice, …)."""
+
+
+def _reporters_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
+    users: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(role=Role.REPORTER, is_active=True, unit_id__in=list(unit_ids)):
+        users[user.unit_id].append(user)
+    return users
+
+
+def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
+    """交办: for every live assignment whose unit has no ``TaskSignature`` for the task yet, create it and
+    tell the unit's reporters. A group phrase (各镇街) is delivered to each unit it stands for, and a row
+    for the phrase itself marks it delivered. Returns the number of rows created; a second call creates
+    none and sends nothing."""
+    delivered = TaskSignature.objects.filter(task_id=OuterRef("clause__task_id"), unit_id=OuterRef("unit_id"))
+    pending = (
+        Assignment.objects.active()
+        .filter(clause__task__deleted_at=None, clause__task__plan__deleted_at=None)
+        .filter(~Exists(delivered))
+    )
+    if task_ids is not None:
+        pending = pending.filter(clause__task_id__in=list(task_ids))
+    rows = list(pending.values_list("clause__task_id", "unit_id", "unit__kind").distinct())
+    if not rows:
+        return 0
+    now = timezone.now()
+    pairs: dict[tuple[int, int], None] = {}
+    expanded: dict[int, list[int]] = {}
+    for task_id, unit_id, kind in rows:
+        pairs[(task_id, unit_id)] = None
+        if kind == UnitKind.GROUP:
+            if unit_id not in expanded:
+                expanded[unit_id] = list(Unit.objects.get(pk=unit_id).expand().values_list("pk", flat=True))
+            for member in expanded[unit_id]:
+                pairs[(task_id, member)] = None
+    created = TaskSignature.objects.bulk_create(
+        [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in pairs], ignore_conflicts=True
+    )
+    tasks = Task.objects.in_bulk({t for t, _ in pairs})
+    reporters = _reporters_by_unit({u for _, u in pairs})
+    for task_id, unit_id in pairs:
+        task = tasks[task_id]
+        for user in reporters.get(unit_id, []):
+            notification_send(
+                user=user,
+                kind=Notification.Kind.ASSIGNED,
+                key=f"assigned:{task_id}:{unit_id}",
+                title=f"新交办任务,请签收:{task.label} {task.heading[:40]}",
+                body=f"时限:{task.due_on:%Y-%m-%d}。" if task.due_on else "",
+                url=reverse("tasks:detail", args=[task_id]),
+            )
+    return len(created)
+
+
+@transaction.atomic
+def task_sign(*, task: Task, by: User) -> TaskSignature:
+    """签收: the signed-in reporter acknowledges the task for its own unit, once. Nobody signs for another
+    unit, the legal office included: the point is that the unit itself has seen it."""
+    if by.role != Role.REPORTER or not by.unit_id or by.read_only:
+        raise SupervisionError("not_reporter", "只有承办单位的填报员可以签收本单位的任务。", 403)
+    signature = TaskSignature.objects.filter(task=task, unit_id=by.unit_id).first()
+    if signature is None:
+        raise SupervisionError("not_assigned", "本单位没有这项任务的交办记录,无需签收。", 404)
+    now = timezone.now()
+    done = TaskSignature.objects.filter(pk=signature.pk, signed_at=None).update(signed_at=now, signed_by=by)
+    if not done:
+        signature.refresh_from_db()
+        when = timezone.localtime(signature.signed_at)
+        raise SupervisionError("already_signed", f"本单位已于{when:%Y年%m月%d日 %H:%M}签收这项任务。", 409)
+    Task.objects.filter(pk=task.pk).update(updated_at=now)  # a change for the API's incremental pull
+    signature.refresh_from_db()
+    return signature
+
+
+def _concrete(signatures):
+    """Rows of real units (the phrase's own row only marks it delivered), on live tasks."""
+    return signatures.exclude(unit__kind=UnitKind.GROUP).filter(task__deleted_at=None, task__plan__deleted_at=None)
+
+
+def sign_cutoff(*, today: dt.date, calendar: WorkCalendar, days: int | None = None) -> dt.datetime:
+    """Assigned before this moment and still unsigned is late: more than ``days`` working days have passed.
+
+    The first instant of the ``days``-th working day before today, in local time: a task given on that
+    day has had exactly ``days`` working days and is not late yet.
+    """
+    days = settings.LAWGOV_SIGN_DAYS if days is None else days
+    first = calendar.add_working_days(today, -days) if days else today
+    return timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+
+
+def unsigned_for_unit(*, user: User) -> list[TaskSignature]:
+    """A reporter's 工作台: the tasks its unit was given and has not signed, oldest first."""
+    if not user.unit_id:
+        return []
+    return list(
+        _concrete(TaskSignature.objects.filter(unit_id=user.unit_id, signed_at=None))
+        .select_related("task__plan")
+        .order_by("assigned_at", "task_id")
+    )
+
+
+@dataclass
+class UnsignedUnit:
+    unit_id: int
+    name: str
+    pending: int
+    late: int
+
+
+def unsigned_by_unit(*, user: User, cutoff: dt.datetime) -> list[UnsignedUnit]:
+    """The legal office's view: per unit of its jurisdictions, tasks not signed, and of those the late ones
+    (given before ``cutoff``); late first. One GROUP BY query."""
+    tasks = Task.objects.visible_to(user)
+    rows = (
+        _concrete(TaskSignature.objects.filter(signed_at=None, task__in=tasks))
+        .order_by()
+        .values("unit_id", "unit__name")
+        .annotate(pending=Count("pk"), late=Count("pk", filter=Q(assigned_at__lt=cutoff)))
+    )
+    out = [UnsignedUnit(r["unit_id"], r["unit__name"], r["pending"], r["late"]) for r in rows]
+    return sorted(out, key=lambda u: (-u.late, -u.pending, u.name))
+
+
+def task_signatures(*, task: Task) -> list[TaskSignature]:
+    """Each unit's 交办 and 签收 on one task, for its page."""
+    return list(_concrete(TaskSignature.objects.filter(task=task)).select_related("unit").order_by("unit__name"))
+
+
+# --- 催办 ------------------------------------------------------------------------------------------------
+
+DEFAULT_URGE_TEXT = "请抓紧推进该项任务,并于3个工作日内在平台报送最新进展。"
+
+
+def _webhook_body(kind: str, text: str) -> dict:
+    """The vendor's text-message format (企业微信 and 钉钉 share one; 飞书 has its own)."""
+    if kind == WebhookKind.FEISHU:
+        return {"msg_type": "text", "content": {"text": text}}
+    return {"msgtype": "text", "text": {"content": text}}
+
+
+def webhook_post(*, kind: str, url: str, text: str, timeout: float | None = None) -> str:
+    """Post a notice to a group robot; "ok", or what went wrong in words (logged on the 催办, never raised:
+    a robot that is down must not stop the bell, the email or the rest of the sweep). The vendors answer
+    200 with a non-zero ``errcode``/``code`` when they refuse a message."""
+    timeout = settings.LAWGOV_WEBHOOK_TIMEOUT if timeout is None else timeout
+    data = json.dumps(_webhook_body(kind, text), ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read(4000)
+    except urllib.error.HTTPError as exc:
+        return f"群机器人返回 HTTP {exc.code}"
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        return f"群机器人无法送达:{reason}"
+    try:
+        answer = json.loads(payload or b"{}")
+    except ValueError:
+        return "ok"
+    code = answer.get("errcode", answer.get("code", 0)) if isinstance(answer, dict) else 0
+    if code:
+        return f"群机器人拒收:{code} {answer.get('errmsg') or answer.get('msg') or ''}".strip()
+    return "ok"
+
+
+@dataclass
+class UrgeResult:
+    sent: list[Reminder]
+    # Units that could not be told in the platform (no reporter account), with their contact person.
+    no_reporters: list[tuple[str, str]]
+
+
+def reminders_urge(
+    *, tasks: Iterable[Task], by: User | None, text: str = "", unit_ids: Iterable[int] | None = None
+) -> UrgeResult:
+    """催办 each unit of each task (or only ``unit_ids``): its reporters get it in the bell and by email, its
+    group robot is posted to, and the 催办 is logged on the task. A unit already chased on the task has its
+    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办.
+
+    A unit without a reporter account is not logged as chased: the result names it with its contact person,
+    for the office to call.
+    """
+    tasks = list(tasks)
+    if by is not None:
+        allowed = set(Task.objects.editable_by(by).filter(pk__in=[t.pk for t in tasks]).values_list("pk", flat=True))
+        if not tasks or len(allowed) != len({t.pk for t in tasks}):
+            raise SupervisionError("not_yours", "只能对本辖区的任务催办。", 403)
+    text = (text or "").strip() or DEFAULT_URGE_TEXT
+    if len(text) > 1000:
+        raise SupervisionError("text", "催办内容不能超过1000字。")
+    assignments_deliver(task_ids=[t.pk for t in tasks])
+    wanted = set(unit_ids) if unit_ids is not None else None
+    pairs = list(
+        _concrete(TaskSignature.objects.filter(task__in=tasks))
+        .order_by("task_id", "unit__name")
+        .values_list("task_id", "unit_id", "unit__name")
+    )
+    pairs = [p for p in pairs if wanted is None or p[1] in wanted]
+    unit_set = {u for _, u, _ in pairs}
+    reporters = _reporters_by_unit(unit_set)
+    unit_settings = UnitReminderSettings.objects.select_related("leader").in_bulk(list(unit_set))
+    before = {
+        (r["task_id"], r["unit_id"]): r["n"]
+        for r in Reminder.objects.filter(task__in=tasks, unit_id__in=unit_set)
+        .values("task_id", "unit_id")
+        .annotate(n=Count("pk"))
+    }
+    by_id = {t.pk: t for t in tasks}
+    now = timezone.now()
+    result = UrgeResult(sent=[], no_reporters=[])
+    for task_id, unit_id, unit_name in pairs:
+        task, extra = by_id[task_id], unit_settings.get(unit_id)
+        users = list(reporters.get(unit_id, []))
+        if not users:
+            contact = extra.contact if extra and extra.contact else "未登记联系人"
+            if (unit_name, contact) not in result.no_reporters:
+                result.no_reporters.append((unit_name, contact))
+            continue
+        escalated = bool(before.get((task_id, unit_id)) and extra and extra.leader and extra.leader.is_active)
+        if escalated:
+            users.append(extra.leader)
+        reminder = Reminder.objects.create(
+            task=task,
+            unit_id=unit_id,
+            sent_by=by,
+            sent_at=now,
+            text=text,
+            escalated=escalated,
+            recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in users],
+        )
+        nth = before.get((task_id, unit_id), 0) + 1
+        title = f"第{nth}次催办:{task.label} {task.heading[:40]}"
+        emailed = 0
+        for user in users:
+            notification_send(
+                user=user,
+                kind=Notification.Kind.URGED,
+                key=f"reminder:{reminder.pk}:{user.pk}",
+                title=title,
+                body=text,
+                url=reverse("tasks:detail", args=[task_id]),
+            )
+            emailed += bool(user.email)
+        channels: dict = {"bell": len(users), "email": emailed}
+        if extra and extra.webhook_url:
+            channels["webhook"] = webhook_post(
+                kind=extra.webhook_kind or WebhookKind.WECOM,
+                url=extra.webhook_url,
+                text=f"【{unit_name}】{title}\n{text}",
+            )
+            if channels["webhook"] != "ok":
+                log.warning("催办 %s: webhook of unit %s failed: %s", reminder.pk, unit_id, channels["webhook"])
+        Reminder.objects.filter(pk=reminder.pk).update(channels=channels)
+        reminder.channels = channels
+        result.sent.append(reminder)
+    if result.sent:
+        Task.objects.filter(pk__in={r.task_id for r in result.sent}).update(updated_at=now)
+    return result
+
+
+def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
+    """The schedule's 催办: every red task, each of its units at most once in ``LAWGOV_AUTO_REMIND_DAYS``.
+    Returns the number of 催办 sent; run by the daily sweep after the warnings are stored."""
+    now = now or timezone.now()
+    assignments_deliver()  # the units of a task are its 交办 rows
+    since = now - dt.timedelta(days=settings.LAWGOV_AUTO_REMIND_DAYS)
+    red = Task.objects.active().filter(pk__in=TaskWarning.objects.filter(level=WarningLevel.RED).values("task_id"))
+    recent = Reminder.objects.filter(task=OuterRef("task_id"), unit=OuterRef("unit_id"), sent_at__gte=since)
+    due = (
+        _concrete(TaskSignature.objects.filter(task__in=red)).filter(~Exists(recent)).values_list("task_id", "unit_id")
+    )
+    by_task: dict[int, set[int]] = defaultdict(set)
+    for task_id, unit_id in due:
+        by_task[task_id].add(unit_id)
+    tasks = Task.objects.in_bulk(list(by_task))
+    sent = 0
+    for task_id, units in by_task.items():
+        text = f"该项任务已超过时限({tasks[task_id].due_on:%Y-%m-%d}),请抓紧办理并报送进展。"
+        sent += len(reminders_urge(tasks=[tasks[task_id]], by=None, text=text, unit_ids=units).sent)
+    return sent
+
+
+def task_reminders(*, task: Task) -> list[Reminder]:
+    """The 催办 log of a task, newest first, each with ``read_by`` (names of recipients who opened it):
+    two queries."""
+    reminders = list(Reminder.objects.filter(task=task).select_related("unit", "sent_by"))
+    keys = {f"reminder:{r.pk}:{p['id']}": (r.pk, p["name"]) for r in reminders for p in r.recipients}
+    read: dict[int, list[str]] = defaultdict(list)
+    for key in Notification.objects.filter(key__in=list(keys)).exclude(read_at=None).values_list("key", flat=True):
+        reminder_id, name = keys[key]
+        read[reminder_id].append(name)
+    for r in reminders:
+        r.read_by = read.get(r.pk, [])
+    return reminders
+
+
+# --- 延期申请 ----------------------------------------------------------------------------------------------
+
+EXTENSION_MAX_DAYS = 2 * 366  # an extension further than two years ahead is a typo, not a plan
+
+
+@transaction.atomic
+def extension_request(
+    *, task: Task, by: User, new_due_on: dt.date, reason: str, today: dt.date | None = None
+) -> ExtensionRequest:
+    """延期申请 by a reporter for its own unit's part in the task, before the deadline (after it, only the
+    legal office can move it), to a later date within two years, with a reason; one pending at a time."""
+    today = today or timezone.localdate()
+    if by.role != Role.REPORTER or not by.unit_id or by.read_only:
+        raise SupervisionError("not_reporter", "只有承办单位的填报员可以为本单位申请延期。", 403)
+    if not unit_roles_on_task(task=task, unit=by.unit):
+        raise SupervisionError("not_your_task", "本单位不承担这项任务,不能申请延期。", 403)
+    if task.due_on is None:
+        raise SupervisionError("no_deadline", "这项任务没有时限,无需延期。")
+    if today > task.due_on:
+        raise SupervisionError(
+            "past_deadline", f"时限({task.due_on:%Y-%m-%d})已过,不能再申请延期;如确需延期请联系法制办。"
+        )
+    if new_due_on <= task.due_on:
+        raise SupervisionError("new_due_on", f"延期后的时限须晚于现时限 {task.due_on:%Y-%m-%d}。")
+    if (new_due_on - today).days > EXTENSION_MAX_DAYS:
+        raise SupervisionError("new_due_on", "延期后的时限不能超过两年以后。")
+    if not (reason or "").strip():
+        raise SupervisionError("reason", "请写明延期理由。")
+    if ExtensionRequest.objects.filter(task=task, unit_id=by.unit_id, status=ExtensionStatus.PENDING).exists():
+        raise SupervisionError("pending", "本单位已有一份待审批的延期申请。", 409)
+    request = ExtensionRequest.objects.create(
+        task=task,
+        unit_id=by.unit_id,
+        requested_by=by,
+        requested_at=timezone.now(),
+        reason=reason.strip(),
+        old_due_on=task.due_on,
+        new_due_on=new_due_on,
+    )
+    for officer in User.objects.filter(
+        role=Role.LEGAL_OFFICE, is_active=True, jurisdiction_id=task.plan.jurisdiction_id
+    ):
+        notification_send(
+            user=officer,
+            kind=Notification.Kind.EXTENSION,
+            key=f"extension:{request.pk}:{officer.pk}",
+            title=f"延期申请待审批:{task.label} {task.heading[:30]}({by.unit.name})",
+            body=f"申请延至 {new_due_on:%Y-%m-%d}。理由:{request.reason}",
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+    return request
+
+
+def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, comment: str = "") -> ExtensionRequest:
+    """The legal office approves (the task's deadline moves to the new date and its warning is recomputed
+    at once) or refuses (a comment is required) a pending request; the unit's reporters are told."""
+    with transaction.atomic():
+        if not Task.objects.editable_by(by).filter(pk=request.task_id).exists():
+            raise SupervisionError("not_yours", "只能审批本辖区任务的延期申请。", 403)
+        if not approve and not (comment or "").strip():
+            raise SupervisionError("comment", "不批准时请写明意见。")
+        status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        now = timezone.now()
+        done = ExtensionRequest.objects.filter(pk=request.pk, status=ExtensionStatus.PENDING).update(
+            status=status, decided_by=by, decided_at=now, comment=(comment or "").strip()
+        )
+        if not done:
+            raise SupervisionError("decided", "这份延期申请已审批过。", 409)
+        task = Task.objects.get(pk=request.task_id)
+        if approve:
+            task.due_on = request.new_due_on
+            task._history_user = by  # the task's history keeps the deadline it had
+            task.save(update_fields=["due_on", "updated_at"])
+        else:
+            Task.objects.filter(pk=task.pk).update(updated_at=now)
+    if approve:
+        jurisdiction = Task.objects.filter(pk=task.pk).values_list("plan__jurisdiction_id", flat=True).get()
+        warnings_refresh(today=timezone.localdate(), calendars=calendars_for([jurisdiction]), task_ids=[task.pk])
+    request.refresh_from_db()
+    verdict = f"已批准,时限延至 {request.new_due_on:%Y-%m-%d}" if approve else f"未批准:{request.comment}"
+    for user in User.objects.filter(role=Role.REPORTER, is_active=True, unit_id=request.unit_id):
+        notification_send(
+            user=user,
+            kind=Notification.Kind.EXTENSION,
+            key=f"extension-decided:{request.pk}:{user.pk}",
+            title=f"延期申请{verdict[:3]}:{task.label} {task.heading[:30]}",
+            body=verdict,
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+    return request
+
+
+def task_extensions(*, task: Task) -> list[ExtensionRequest]:
+    return list(ExtensionRequest.objects.filter(task=task).select_related("unit", "requested_by", "decided_by"))
+
+
+def extensions_waiting(*, user: User) -> list[ExtensionRequest]:
+    """The legal office's 工作台: pending requests of its jurisdictions, oldest first."""
+    return list(
+        ExtensionRequest.objects.filter(status=ExtensionStatus.PENDING, task__in=Task.objects.editable_by(user))
+        .select_related("task", "unit")
+        .order_by("requested_at")[:100]
+    )
+
+
+# --- 销号 and reopening ------------------------------------------------------------------------------------
+
+
+def task_reopen(*, task: Task, by: User, reason: str) -> None:
+    """Reopen a closed (销号) task: the legal office, with a reason kept in the task's progress history; the
+    task takes reports again and its warning is recomputed."""
+    if not Task.objects.editable_by(by).filter(pk=task.pk).exists():
+        raise SupervisionError("not_yours", "只有本辖区法制办可以重新打开任务。", 403)
+    if not (reason or "").strip():
+        raise SupervisionError("reason", "重新打开任务时请写明理由。")
+    with transaction.atomic():
+        progress = TaskProgress.objects.select_for_update().filter(task=task, completed_on__isnull=False).first()
+        if progress is None:
+            raise SupervisionError("not_closed", "该任务尚未办结销号,无需重新打开。", 409)
+        progress.completed_on = None
+        progress.completed_by = None
+        progress._history_user = by
+        progress._change_reason = f"重新打开:{reason.strip()}"[:100]
+        progress.save()
+        Task.objects.filter(pk=task.pk).update(updated_at=timezone.now())
+    jurisdiction = Task.objects.filter(pk=task.pk).values_list("plan__jurisdiction_id", flat=True).get()
+    warnings_refresh(today=timezone.localdate(), calendars=calendars_for([jurisdiction]), task_ids=[task.pk])
