@@ -279,11 +279,10 @@ def test_a_merge_into_itself_or_into_another_jurisdiction_is_refused(
 
 
 def test_where_both_held_a_part_on_one_clause_the_stronger_role_stays(legal_officer, district, unit, other_unit):
-    """responsible beats cooperating; two parts of the source on one clause also become one."""
+    """responsible beats cooperating: one live part per unit and clause (the constraint) after the merge too."""
     plan = plan_factory(jurisdiction=district, tasks=1, cooperating=other_unit)
     clause = plan.tasks.get().clauses.get()
     Assignment.objects.create(clause=clause, unit=unit, role="responsible")
-    Assignment.objects.create(clause=clause, unit=unit, role="cooperating")
     assert unit_merge_preview(source=unit, target=other_unit).allowed
     unit_merge(source=unit, target=other_unit, by=legal_officer)
     live = list(Assignment.objects.active().filter(clause=clause).values_list("unit_id", "role"))

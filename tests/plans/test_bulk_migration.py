@@ -8,6 +8,8 @@ from django.db.migrations.executor import MigrationExecutor
 from plans.models import Assignment
 
 BEFORE = ("plans", "0004_division_import")
+# The units as they are now (contact fields…): the state before the constraint, the rest unchanged.
+UNITS = ("lawgov", "0005_role_phrase_units_become_groups")
 
 
 def migrate(targets) -> MigrationExecutor:
@@ -19,9 +21,9 @@ def migrate(targets) -> MigrationExecutor:
 
 @pytest.mark.django_db(transaction=True)
 def test_duplicates_are_resolved_to_the_strongest_part_with_history():
-    executor = migrate([BEFORE])
+    executor = migrate([BEFORE, UNITS])
     try:
-        old = executor.loader.project_state(BEFORE).apps
+        old = executor.loader.project_state([BEFORE, UNITS]).apps
         Unit = old.get_model("lawgov", "Unit")
         district = Unit.objects.create(name="大兴区", kind="district")
         justice, office, town = (

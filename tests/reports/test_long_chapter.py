@@ -1,6 +1,6 @@
 """Issue 18: report numbering past 99 in a chapter. ``ordinal(100)`` was "十十" and from 110 an IndexError
-failed the job; a draft with a 150-task chapter now numbers its paragraphs (一)…(一百五十) in the body's
-labels and in the .docx."""
+failed the job; a draft whose first part has 150 themes (a plan of 150 sections) numbers its paragraphs
+(一)…(一百五十) in the body's labels and in the .docx."""
 
 import datetime as dt
 import io
@@ -15,6 +15,7 @@ from tests.conftest import make_unit
 from tests.reports.test_annual_generator import TODAY, YEAR, accept, add_task
 
 pytestmark = pytest.mark.django_db
+LP, RP = "\uff08", "\uff09"
 TASKS = 150
 
 
@@ -29,8 +30,8 @@ def long_chapter(district, legal_officer):
         period_start=YEAR,
         period_end=YEAR,
     )
-    section = Section.objects.create(plan=plan, label="一、", title="全面履行政府职能", path="一", position=1)
     for n in range(1, TASKS + 1):
+        section = Section.objects.create(plan=plan, label=f"{n}.", title=f"第{n}方面工作", path=str(n), position=n)
         task = add_task(plan, section, n, f"第{n}项重点工作", lead=justice)
         accept(task, justice, dt.date(YEAR, 5, 1), f"第{n}项工作已按计划推进。", legal_officer)
     return district
@@ -40,11 +41,12 @@ def test_a_150_task_chapter_is_numbered_one_to_one_hundred_and_fifty(long_chapte
     body = write(
         gather(jurisdiction=long_chapter, year=YEAR, theme_list=None, today=TODAY), wording_for(long_chapter.pk)
     )
-    chapter = next(s for s in docx_render.paragraph_labels(body) if s.get("kind") == "theme")
+    chapter = next(s for s in docx_render.paragraph_labels(body) if s.get("kind") == "measures")
     labels = [p["label"] for p in chapter["paragraphs"] if p["label"]]
-    expected = [f"({ordinal(n)})" for n in range(1, TASKS + 1)]
+    expected = [f"{LP}{ordinal(n)}{RP}" for n in range(1, TASKS + 1)]
     assert labels[:TASKS] == expected
-    assert {"(一百)", "(一百一十)", "(一百五十)"} <= set(labels) and not any("十十" in label for label in labels)
+    assert {f"{LP}一百{RP}", f"{LP}一百一十{RP}", f"{LP}一百五十{RP}"} <= set(labels)
+    assert not any("十十" in label for label in labels)
     printed = [p.text for p in Document(io.BytesIO(docx_render.render_docx(body, author="区政府"))).paragraphs]
-    numbered = [text.split(")", 1)[0] + ")" for text in printed if text.startswith("(")]
+    numbered = [text.split(RP, 1)[0] + RP for text in printed if text.startswith(LP)]
     assert numbered[:TASKS] == expected
