@@ -25,7 +25,8 @@ from lawgov.permissions import role_required
 from reports import selectors, services
 from reports.docx_render import ConversionError, soffice_path
 from reports.forms import GenerateForm, IndicatorForm, StatisticForm, ThemeListForm
-from reports.generator import default_wording
+from reports.generator import FRAMES, default_wording, frame_preview
+from reports.generator.typography import fullwidth
 from reports.models import (
     ANNUAL_REPORT_JOB,
     AnnualReport,
@@ -33,7 +34,6 @@ from reports.models import (
     ReportJob,
     Statistic,
     ThemeList,
-    WordingKey,
     WordingTemplate,
 )
 
@@ -395,7 +395,8 @@ def annual_restore(request: HttpRequest, jurisdiction_id: int, year: int) -> Htt
 
 @role_required(Role.LEGAL_OFFICE)
 def annual_wording(request: HttpRequest) -> HttpResponse:
-    """报告措辞: the templates each piece of the draft is written from, editable without code."""
+    """报告措辞: the sentence frames each piece of the draft is written from, with named blanks (chips), a
+    preview filled with sample facts and a reset to the default; editable without code."""
     jurisdictions = selectors.jurisdictions_for(request.user)
     if not jurisdictions:
         raise PermissionDenied("您的账号未绑定辖区。")
@@ -405,30 +406,40 @@ def annual_wording(request: HttpRequest) -> HttpResponse:
     posted: dict[str, str] = {}
     if request.method == "POST":
         key = request.POST.get("key", "")
-        text = (
-            default_wording(key)
-            if request.POST.get("reset") and key in WordingKey.values
-            else request.POST.get("text", "")
-        )
+        text, reset = request.POST.get("text", ""), bool(request.POST.get("reset"))
         try:
-            services.wording_save(jurisdiction=jurisdiction, key=key, text=text, by=request.user)
+            services.wording_save(jurisdiction=jurisdiction, key=key, text=text, by=request.user, reset=reset)
         except services.ReportError as exc:
             errors[key], posted[key] = _form_refusal(request, exc, reverse("annual-wording")), text
         else:
-            label = WordingKey(key).label
-            messages.success(request, f"已{'恢复默认' if request.POST.get('reset') else '保存'}“{label}”的措辞。")
+            label = FRAMES[key].label
+            messages.success(request, f"已{'恢复默认' if reset else '保存'}“{label}”的措辞,重新生成草稿后生效。")
             return redirect(f"{reverse('annual-wording')}?jurisdiction={jurisdiction.pk}#wording-{key}")
-    own = dict(WordingTemplate.objects.filter(jurisdiction=jurisdiction).values_list("key", "text"))
-    pieces = [
-        {
-            "key": key,
-            "label": label,
-            "text": posted.get(key) or own.get(key) or default_wording(key),
-            "custom": key in own,
-            "error": errors.get(key, ""),
-        }
-        for key, label in WordingKey.choices
-    ]
+    own = {w.key: w for w in WordingTemplate.objects.filter(jurisdiction=jurisdiction, key__in=list(FRAMES))}
+    pieces = []
+    for key, frame in FRAMES.items():
+        row = own.get(key)
+        text = posted.get(key) or (row.text if row else default_wording(key))
+        advanced = bool(row and row.advanced)
+        try:
+            preview = "" if advanced or key in errors else fullwidth(frame_preview(key, text))
+        except KeyError:
+            preview = ""
+        pieces.append(
+            {
+                "key": key,
+                "label": frame.label,
+                "help": frame.help,
+                "text": text,
+                "custom": row is not None,
+                "advanced": advanced,
+                "editable": not advanced or request.user.is_superuser,
+                "blanks": frame.all_blanks,
+                "sample": frame.sample(),
+                "preview": preview,
+                "error": errors.get(key, ""),
+            }
+        )
     return render(
         request,
         "reports/annual_wording.html",

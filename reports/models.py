@@ -206,22 +206,31 @@ class WordingKey(models.TextChoices):
     TITLE = "title", "标题"
     OPENING = "opening", "开头概述"
     PARAGRAPH = "paragraph", "方面段落的主题句"
-    FIGURES = "figures", "数据段落"
+    FIGURES = "figures", "数据段落(已不使用)"
     ASSESSMENT = "assessment", "考核段落"
-    EMPTY_THEME = "empty_theme", "无数据的方面"
+    EMPTY_THEME = "empty_theme", "没有已核实进展时"
+    EMPTY_YEAR = "empty_year", "没有任务和进展时"
+    OPENING_EMPTY = "opening_empty", "开头概述(本年度没有数据时)"
     SHORTCOMINGS = "shortcomings", "存在的不足"
+    SHORTCOMINGS_NONE = "shortcomings_none", "存在的不足(数据中没有发现不足时)"
+    SHORTCOMINGS_EMPTY = "shortcomings_empty", "存在的不足(本年度没有数据时)"
     NEXT_STEPS = "next_steps", "下一年度工作安排"
     LEADERSHIP = "leadership", "第一责任人履职情况"
+    LEADERSHIP_EMPTY = "leadership_empty", "第一责任人履职情况(没有录入数据时)"
     OTHER = "other", "其他需要报告的事项"
 
 
 class WordingTemplate(models.Model):
-    """A jurisdiction's own wording for one piece of the draft, in Django template syntax; without a row the
-    default file under templates/reports/wording/ is used."""
+    """A jurisdiction's own wording for one piece of the draft: a sentence frame with named blanks (【年度】…),
+    or, ``advanced``, a Django template kept from before frames existed (only a superuser edits those).
+    Without a row the default file under templates/reports/wording/ is used."""
 
     jurisdiction = models.ForeignKey(Unit, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
     key = models.CharField("部分", max_length=20, choices=WordingKey.choices)
     text = models.TextField("模板")
+    advanced = models.BooleanField(
+        "高级", default=False, help_text="Django 模板语法(框架出现以前保存的措辞),只有系统管理员可以修改"
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -33,16 +33,32 @@ from reports.generator.gathering import (
     task_title,
 )
 from reports.generator.wording import (
+    FRAMES,
     WORDING_DIR,
+    FrameError,
+    Wording,
     WordingError,
     compile_wording,
     default_wording,
+    fill_frame,
+    frame_check,
+    frame_from_template,
+    frame_preview,
+    is_template_syntax,
     render_wording,
     wording_for,
 )
 from reports.generator.writing import _sources, write
 
 __all__ = [
+    "FRAMES",
+    "FrameError",
+    "Wording",
+    "fill_frame",
+    "frame_check",
+    "frame_from_template",
+    "frame_preview",
+    "is_template_syntax",
     "GUANGZHOU_THEMES",
     "WORDING_DIR",
     "AssessmentFacts",

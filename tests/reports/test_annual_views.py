@@ -11,7 +11,7 @@ from docx import Document
 from lawgov.models import JobStatus
 from reports import services
 from reports.generator.typography import fullwidth
-from reports.models import AnnualReport, Indicator, ReportJob, Statistic
+from reports.models import AnnualReport, Indicator, ReportJob, Statistic, WordingTemplate
 from tests.reports.test_annual_generator import YEAR, build_year
 
 
@@ -171,11 +171,19 @@ def test_a_failed_job_shows_its_reason_and_the_last_good_draft(
 def test_pages_of_the_wording_themes_and_indicators(client, legal_officer, district):
     client.force_login(legal_officer)
     assert client.get(reverse("annual-wording")).status_code == 200
-    bad = {"key": "opening", "text": "{% if %}", "jurisdiction": district.pk}
+    bad = {"key": "opening", "text": "\u3010年份\u3011年", "jurisdiction": district.pk}
     response = client.post(reverse("annual-wording"), bad)
-    assert response.status_code == 400 and "模板有误" in response.content.decode()
-    response = client.post(reverse("annual-wording"), {"key": "title", "text": "{{ government }}年度报告"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "没有空位\u3010年份\u3011" in html and "可用的空位" in html
+    assert "\u3010年份\u3011年</textarea>" in html  # what was typed is kept in the box
+    response = client.post(reverse("annual-wording"), {"key": "title", "text": "\u3010人民政府\u3011年度报告"})
     assert response.status_code == 302
+    html = client.get(reverse("annual-wording")).content.decode()
+    # the saved frame, its chips, and the preview filled with the sample facts
+    assert ">\u3010人民政府\u3011年度报告" in html and 'data-blank="人民政府"' in html
+    assert "广州市番禺区人民政府年度报告" in html and "wording-frames.js" in html
+    response = client.post(reverse("annual-wording"), {"key": "title", "reset": "1"})
+    assert response.status_code == 302 and not WordingTemplate.objects.exists()
     assert client.get(reverse("annual-themes")).status_code == 200
     response = client.post(reverse("annual-themes"), {"name": "两个方面", "lines": "执法|执法\n监督|复议"})
     assert response.status_code == 302
