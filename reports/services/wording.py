@@ -9,7 +9,6 @@ from lawgov.models import Unit, User
 from reports import generator
 from reports.models import (
     ThemeList,
-    WordingKey,
     WordingTemplate,
     split_keywords,
 )
