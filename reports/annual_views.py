@@ -24,14 +24,16 @@ from lawgov.models import JURISDICTION_KINDS, Role, Unit, UnitKind
 from lawgov.permissions import role_required
 from reports import selectors, services
 from reports.docx_render import ConversionError, soffice_path
-from reports.forms import GenerateForm, IndicatorForm, StatisticForm, ThemeListForm
-from reports.generator import FRAMES, default_wording, frame_preview
+from reports.forms import GenerateForm, IndicatorForm, ReportSettingsForm, StatisticForm, ThemeListForm
+from reports.generator import FRAMES, default_wording, frame_preview, government_name
+from reports.generator.facts import default_addressee
 from reports.generator.typography import fullwidth
 from reports.models import (
     ANNUAL_REPORT_JOB,
     AnnualReport,
     Indicator,
     ReportJob,
+    ReportSettings,
     Statistic,
     ThemeList,
     WordingTemplate,
@@ -171,6 +173,7 @@ def annual_detail(request: HttpRequest, jurisdiction_id: int, year: int) -> Http
         "can_write": can_write,
         "theme_lists": _theme_lists(user) if can_write else [],
         "soffice": bool(soffice_path()),
+        "calendar": services.calendar_for(jurisdiction=jurisdiction, year=year, today=timezone.localdate()),
     }
     if report is None:
         context["title"] = services.report_title(jurisdiction, year)
@@ -388,6 +391,50 @@ def annual_restore(request: HttpRequest, jurisdiction_id: int, year: int) -> Htt
         return _refuse(request, exc, back)
     messages.success(request, f"已保留人工修改,生成第{version.number}版。")
     return redirect(back)
+
+
+# --- report settings (主送机关, 落款, the statutory calendar) ---------------------------------------------------
+
+
+@role_required(Role.LEGAL_OFFICE)
+def annual_settings(request: HttpRequest) -> HttpResponse:
+    """报告设置: the recipients (主送机关), 落款, date style and the statutory due dates, by the legal office."""
+    jurisdictions = selectors.jurisdictions_for(request.user)
+    if not jurisdictions:
+        raise PermissionDenied("您的账号未绑定辖区。")
+    wanted = request.GET.get("jurisdiction") or request.POST.get("jurisdiction") or ""
+    jurisdiction = _jurisdiction(request, int(wanted)) if wanted.isdigit() else jurisdictions[0]
+    stored = ReportSettings.objects.filter(jurisdiction=jurisdiction).first()
+    error = ""
+    if request.method == "POST":
+        form = ReportSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_settings_save(jurisdiction=jurisdiction, by=request.user, **form.cleaned_data)
+            except services.ReportError as exc:
+                error = _form_refusal(request, exc, reverse("annual-settings"))
+            else:
+                messages.success(request, f"已保存{jurisdiction.name}的报告设置。")
+                return redirect(f"{reverse('annual-settings')}?jurisdiction={jurisdiction.pk}")
+        else:
+            error = "请检查标出的内容。"
+    else:
+        form = ReportSettingsForm(instance=stored)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/annual_settings.html",
+        {
+            "jurisdiction": jurisdiction,
+            "jurisdictions": jurisdictions,
+            "form": form,
+            "error": error,
+            "default_addressee": default_addressee(jurisdiction),
+            "default_signature": government_name(jurisdiction),
+            "calendar": services.calendar_for(jurisdiction=jurisdiction, year=today.year - 1, today=today),
+        },
+        status=400 if error else 200,
+    )
 
 
 # --- wording and theme lists --------------------------------------------------------------------------------------

@@ -313,6 +313,12 @@ class AnnualReportQuerySet(ScopedQuerySet):
         return self.for_legal_office(user).filter(status=ReportStatus.DRAFT)
 
 
+class NotificationKind(models.TextChoices):
+    """The notifications this app sends (registered with the kernel's registry in ``ReportsConfig.ready``)."""
+
+    REPORT_DUE = "report_due", "年度报告时限提醒"
+
+
 class DateStyle(models.TextChoices):
     ARABIC = "arabic", "阿拉伯数字(2018年3月1日)"
     CHINESE = "chinese", "汉字(二〇一八年三月一日)"

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/", annual_views.annual_list, name="annual-list"),
     path("reports/generate/", annual_views.annual_generate, name="annual-generate"),
     path("reports/wording/", annual_views.annual_wording, name="annual-wording"),
+    path("reports/settings/", annual_views.annual_settings, name="annual-settings"),
     path("reports/themes/", annual_views.annual_themes, name="annual-themes"),
     path("reports/<int:jurisdiction_id>/<int:year>/", annual_views.annual_detail, name="annual-detail"),
     path("reports/<int:jurisdiction_id>/<int:year>/job/", annual_views.annual_job, name="annual-job"),

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from lawgov.daily import run_daily
 from tasks import services
 
 
@@ -12,7 +13,8 @@ def reminders_daily() -> dict:
     today = timezone.localdate()
     services.recurring_deadlines_roll(today=today)
     result = services.reminders_send(today=today)
-    return {"created": result.created, "skipped": result.skipped, "emailed": result.emailed}
+    hooks = run_daily(today)  # the other apps' daily reminders (the annual report's calendar…)
+    return {"created": result.created, "skipped": result.skipped, "emailed": result.emailed, "hooks": hooks}
 
 
 @shared_task(name="tasks.jobs.digest_weekly", acks_late=True)

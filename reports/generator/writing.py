@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from django.template import TemplateSyntaxError
 
-from reports.generator import prose
+import reports.generator.prose as prose
 from reports.generator.facts import (
     ASSESSMENT_KEYWORDS,
     MAX_NAMES,
