@@ -23,7 +23,7 @@ from lawgov.errors import refused, refused_with_message
 from lawgov.models import JURISDICTION_KINDS, Role, Unit, UnitKind
 from lawgov.permissions import role_required
 from reports import selectors, services
-from reports.docx_render import ConversionError, soffice_path
+from reports.docx_render import ConversionError, paragraph_labels, soffice_path
 from reports.forms import GenerateForm, IndicatorForm, ReportSettingsForm, StatisticForm, ThemeListForm
 from reports.generator import FRAMES, default_wording, frame_preview, government_name
 from reports.generator.facts import default_addressee
@@ -179,6 +179,11 @@ def annual_detail(request: HttpRequest, jurisdiction_id: int, year: int) -> Http
         context["title"] = services.report_title(jurisdiction, year)
         return render(request, "reports/annual_detail.html", context)
     number = request.GET.get("v")
+    if report.published:  # the published version only: no other version, no job, one download area
+        page = selectors.report_page(report=report, number=report.published_version.number)
+        page.job = None
+        context.update(page=page, editable=False, job_active=False, failure=None, stages=[])
+        return render(request, "reports/annual_detail.html", context)
     page = selectors.report_page(report=report, number=int(number) if number and number.isdigit() else None)
     if page.job is not None and page.job.active:
         page.job = services.report_job_check(job=page.job)
@@ -372,7 +377,10 @@ def annual_publish(request: HttpRequest, jurisdiction_id: int, year: int) -> Htt
     number = request.POST.get("number", "")
     try:
         report = services.report_publish(
-            report=report, by=request.user, number=int(number) if number.isdigit() else None
+            report=report,
+            by=request.user,
+            secrecy_checked=request.POST.get("secrecy_checked") == "1",
+            number=int(number) if number.isdigit() else None,
         )
     except services.ReportError as exc:
         return _refuse(request, exc, back)
@@ -391,6 +399,50 @@ def annual_restore(request: HttpRequest, jurisdiction_id: int, year: int) -> Htt
         return _refuse(request, exc, back)
     messages.success(request, f"已保留人工修改,生成第{version.number}版。")
     return redirect(back)
+
+
+# --- the public page of a published report (no login) ------------------------------------------------------
+
+
+def _public_report(jurisdiction_id: int, year: int) -> AnnualReport:
+    """A published report, or 404: drafts, versions, sources and everything else stay behind the login."""
+    report = (
+        AnnualReport.objects.public()
+        .select_related("jurisdiction__parent", "published_version")
+        .filter(jurisdiction_id=jurisdiction_id, year=year)
+        .first()
+    )
+    if report is None:
+        raise Http404("没有已发布的报告。")
+    return report
+
+
+def public_report(request: HttpRequest, jurisdiction_id: int, year: int) -> HttpResponse:
+    """The published report for the government website to link to: its text, 发布日期 and a PDF."""
+    report = _public_report(jurisdiction_id, year)
+    version = report.published_version
+    return render(
+        request,
+        "reports/public_report.html",
+        {
+            "report": report,
+            "version": version,
+            "sections": paragraph_labels(version.body),
+            "soffice": bool(soffice_path()),
+        },
+    )
+
+
+def public_report_pdf(request: HttpRequest, jurisdiction_id: int, year: int) -> HttpResponse:
+    """The published version as PDF (rendered once and kept with the version)."""
+    report = _public_report(jurisdiction_id, year)
+    try:
+        data = services.version_pdf(report.published_version)
+    except ConversionError as exc:
+        return render(request, "reports/annual_unavailable.html", {"message": str(exc), "report": report}, status=503)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(report.title + '.pdf')}"
+    return response
 
 
 # --- report settings (主送机关, 落款, the statutory calendar) ---------------------------------------------------

@@ -312,6 +312,10 @@ class AnnualReportQuerySet(ScopedQuerySet):
             return self.none()
         return self.for_legal_office(user).filter(status=ReportStatus.DRAFT)
 
+    def public(self) -> AnnualReportQuerySet:
+        """What anyone may read without signing in (/public/reports/…): published reports, nothing else."""
+        return self.filter(status=ReportStatus.PUBLISHED, published_version__isnull=False)
+
 
 class NotificationKind(models.TextChoices):
     """The notifications this app sends (registered with the kernel's registry in ``ReportsConfig.ready``)."""
@@ -373,6 +377,16 @@ class AnnualReport(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # 保密审查: who confirmed, before publishing, that the report holds nothing secret (required to publish).
+    secrecy_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保密审查确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    secrecy_checked_at = models.DateTimeField("保密审查确认时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -311,27 +311,36 @@ def test_regenerating_never_overwrites_edits_silently(
 
 def test_publishing_locks_the_report(drafted, district, legal_officer, leader, year_data):
     with pytest.raises(services.ReportError) as caught:
-        services.report_publish(report=drafted, by=leader)
+        services.report_publish(report=drafted, by=leader, secrecy_checked=True)
     assert caught.value.status == 403
-    report = services.report_publish(report=drafted, by=legal_officer)
+    with pytest.raises(services.ReportError) as caught:  # no 保密审查 confirmation: refused, nothing changed
+        services.report_publish(report=drafted, by=legal_officer)
+    assert caught.value.code == "secrecy_required" and "保密审查" in caught.value.message
+    drafted.refresh_from_db()
+    assert drafted.status == ReportStatus.DRAFT and drafted.secrecy_checked_by is None
+    report = services.report_publish(report=drafted, by=legal_officer, secrecy_checked=True)
     assert report.status == ReportStatus.PUBLISHED and report.published_version.number == 1
     assert report.history.first().published_by == legal_officer
+    assert report.secrecy_checked_by == legal_officer and report.secrecy_checked_at == report.published_at
     key = "measures"
     for attempt in (
         lambda: edit(report, key, 1, legal_officer, lambda items: setattr(items[0], "text", "x")),
         lambda: request_draft(district, legal_officer),
-        lambda: services.report_publish(report=report, by=legal_officer),
     ):
         with pytest.raises(services.ReportError) as caught:
             attempt()
         assert caught.value.status == 409
+    with pytest.raises(services.ReportError) as caught:  # publishing twice, even from a stale object
+        services.report_publish(report=drafted, by=legal_officer, secrecy_checked=True)
+    assert caught.value.status == 409 and caught.value.code == "already_published"
+    assert "第1版" in caught.value.message and "不能重复发布" in caught.value.message
 
 
 def test_no_publishing_while_a_job_runs(drafted, district, legal_officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         request_draft(district, legal_officer)
     with pytest.raises(services.ReportError) as caught:
-        services.report_publish(report=drafted, by=legal_officer)
+        services.report_publish(report=drafted, by=legal_officer, secrecy_checked=True)
     assert caught.value.status == 409
 
 
