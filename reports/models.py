@@ -218,6 +218,8 @@ class WordingKey(models.TextChoices):
     LEADERSHIP = "leadership", "第一责任人履职情况"
     LEADERSHIP_EMPTY = "leadership_empty", "第一责任人履职情况(没有录入数据时)"
     OTHER = "other", "其他需要报告的事项"
+    CITY_DISTRICTS = "city_districts", "市级报告:汇总各区数据"
+    CITY_NO_DISTRICTS = "city_no_districts", "市级报告:各区没有数据时"
 
 
 class WordingTemplate(models.Model):

@@ -207,6 +207,24 @@ def write(data: YearData, wording: dict[str, Wording]) -> dict:
         }
     )
 
+    if data.is_city:  # a city's report says whose data it holds, or that its districts have none
+        shown = data.districts_with_data[:MAX_NAMES]
+        named = "、".join(shown) + (
+            f"等{len(data.districts_with_data)}个区" if len(data.districts_with_data) > len(shown) else ""
+        )
+        sections[0]["paragraphs"].append(
+            {
+                "key": "opening-districts",
+                "title": "",
+                "text": fill(
+                    "city_districts" if data.districts_with_data else "city_no_districts",
+                    {"有数据的区": named, "区数": str(len(data.districts_with_data))},
+                    {"districts": data.districts_with_data},
+                ),
+                "sources": _sources(),
+            }
+        )
+
     measures_part: list[dict] = []
     for theme in data.themes:
         paragraph = _theme_paragraph(
@@ -364,7 +382,7 @@ def _measure(task: TaskFact, *, seen: set[str], figures: list[Figure], checks: l
             found[0] = name + found[0]
         parts.append("".join(found))
     if figures:
-        parts.append("全年" + ",".join(f.sentence for f in figures) + "。")
+        parts.append("全年" + ",".join(f.cited for f in figures) + "。")
     for check in checks:
         parts.append(_sentence(check.sentence))
     return "".join(parts)
@@ -396,7 +414,7 @@ def _theme_paragraph(
         if text:
             measures.append((text, task))
     if theme_figures:
-        measures.append(("全年" + ",".join(f.sentence for f in theme_figures) + "。", None))
+        measures.append(("全年" + ",".join(f.cited for f in theme_figures) + "。", None))
     if assessment:
         measures.append((_sentence(assessment), None))
     if not measures:
@@ -457,7 +475,7 @@ def _opening_values(data: YearData, counts: dict, honours: list[Figure], figures
         "任务情况": progress,
         "任务数": str(tasks),
         "完成任务数": str(done),
-        "全年数据": "全年" + ",".join(f.sentence for f in figures) + "。" if figures else "",
+        "全年数据": "全年" + ",".join(f.cited for f in figures) + "。" if figures else "",
         "荣誉": "".join(f"{data.year}年,{data.self_ref}{h.sentence}。" for h in honours),
     }
 
