@@ -32,6 +32,7 @@ KINDS = [
     ("reviewed", "进展已审核"),
     ("assessment_returned", "考核自评被退回"),
     ("assessment_published", "考核结果已发布"),
+    ("report_due", "年度报告时限提醒"),
 ]
 
 SCOPED = [Unit, Plan, Task, ProgressReport, Rubric, AssessmentCycle, Submission]
