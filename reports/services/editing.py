@@ -231,7 +231,7 @@ def report_publish(
     and when: the report is locked from then on, its public page opens, and leaders download exactly this
     version. Publishing again is refused, saying when and which version was published."""
     _require_office(by, report.jurisdiction, "发布年度报告")
-    locked = AnnualReport.objects.select_for_update().select_related("published_version").get(pk=report.pk)
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)  # no join: PostgreSQL refuses FOR UPDATE on one
     if locked.status == ReportStatus.PUBLISHED:
         when = timezone.localtime(locked.published_at).strftime("%Y-%m-%d %H:%M") if locked.published_at else ""
         number_text = f"第{locked.published_version.number}版" if locked.published_version else "报告"
