@@ -23,17 +23,19 @@ from lawgov.errors import refused, refused_with_message
 from lawgov.models import JURISDICTION_KINDS, Role, Unit, UnitKind
 from lawgov.permissions import role_required
 from reports import selectors, services
-from reports.docx_render import ConversionError, soffice_path
-from reports.forms import GenerateForm, IndicatorForm, StatisticForm, ThemeListForm
-from reports.generator import default_wording
+from reports.docx_render import ConversionError, paragraph_labels, soffice_path
+from reports.forms import GenerateForm, IndicatorForm, ReportSettingsForm, StatisticForm, ThemeListForm
+from reports.generator import FRAMES, default_wording, frame_preview, government_name
+from reports.generator.facts import default_addressee
+from reports.generator.typography import fullwidth
 from reports.models import (
     ANNUAL_REPORT_JOB,
     AnnualReport,
     Indicator,
     ReportJob,
+    ReportSettings,
     Statistic,
     ThemeList,
-    WordingKey,
     WordingTemplate,
 )
 
@@ -171,11 +173,17 @@ def annual_detail(request: HttpRequest, jurisdiction_id: int, year: int) -> Http
         "can_write": can_write,
         "theme_lists": _theme_lists(user) if can_write else [],
         "soffice": bool(soffice_path()),
+        "calendar": services.calendar_for(jurisdiction=jurisdiction, year=year, today=timezone.localdate()),
     }
     if report is None:
         context["title"] = services.report_title(jurisdiction, year)
         return render(request, "reports/annual_detail.html", context)
     number = request.GET.get("v")
+    if report.published:  # the published version only: no other version, no job, one download area
+        page = selectors.report_page(report=report, number=report.published_version.number)
+        page.job = None
+        context.update(page=page, editable=False, job_active=False, failure=None, stages=[])
+        return render(request, "reports/annual_detail.html", context)
     page = selectors.report_page(report=report, number=int(number) if number and number.isdigit() else None)
     if page.job is not None and page.job.active:
         page.job = services.report_job_check(job=page.job)
@@ -369,7 +377,10 @@ def annual_publish(request: HttpRequest, jurisdiction_id: int, year: int) -> Htt
     number = request.POST.get("number", "")
     try:
         report = services.report_publish(
-            report=report, by=request.user, number=int(number) if number.isdigit() else None
+            report=report,
+            by=request.user,
+            secrecy_checked=request.POST.get("secrecy_checked") == "1",
+            number=int(number) if number.isdigit() else None,
         )
     except services.ReportError as exc:
         return _refuse(request, exc, back)
@@ -390,12 +401,101 @@ def annual_restore(request: HttpRequest, jurisdiction_id: int, year: int) -> Htt
     return redirect(back)
 
 
+# --- the public page of a published report (no login) ------------------------------------------------------
+
+
+def _public_report(jurisdiction_id: int, year: int) -> AnnualReport:
+    """A published report, or 404: drafts, versions, sources and everything else stay behind the login."""
+    report = (
+        AnnualReport.objects.public()
+        .select_related("jurisdiction__parent", "published_version")
+        .filter(jurisdiction_id=jurisdiction_id, year=year)
+        .first()
+    )
+    if report is None:
+        raise Http404("没有已发布的报告。")
+    return report
+
+
+def public_report(request: HttpRequest, jurisdiction_id: int, year: int) -> HttpResponse:
+    """The published report for the government website to link to: its text, 发布日期 and a PDF."""
+    report = _public_report(jurisdiction_id, year)
+    version = report.published_version
+    return render(
+        request,
+        "reports/public_report.html",
+        {
+            "report": report,
+            "version": version,
+            "sections": paragraph_labels(version.body),
+            "soffice": bool(soffice_path()),
+        },
+    )
+
+
+def public_report_pdf(request: HttpRequest, jurisdiction_id: int, year: int) -> HttpResponse:
+    """The published version as PDF (rendered once and kept with the version)."""
+    report = _public_report(jurisdiction_id, year)
+    try:
+        data = services.version_pdf(report.published_version)
+    except ConversionError as exc:
+        return render(request, "reports/annual_unavailable.html", {"message": str(exc), "report": report}, status=503)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(report.title + '.pdf')}"
+    return response
+
+
+# --- report settings (主送机关, 落款, the statutory calendar) ---------------------------------------------------
+
+
+@role_required(Role.LEGAL_OFFICE)
+def annual_settings(request: HttpRequest) -> HttpResponse:
+    """报告设置: the recipients (主送机关), 落款, date style and the statutory due dates, by the legal office."""
+    jurisdictions = selectors.jurisdictions_for(request.user)
+    if not jurisdictions:
+        raise PermissionDenied("您的账号未绑定辖区。")
+    wanted = request.GET.get("jurisdiction") or request.POST.get("jurisdiction") or ""
+    jurisdiction = _jurisdiction(request, int(wanted)) if wanted.isdigit() else jurisdictions[0]
+    stored = ReportSettings.objects.filter(jurisdiction=jurisdiction).first()
+    error = ""
+    if request.method == "POST":
+        form = ReportSettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_settings_save(jurisdiction=jurisdiction, by=request.user, **form.cleaned_data)
+            except services.ReportError as exc:
+                error = _form_refusal(request, exc, reverse("annual-settings"))
+            else:
+                messages.success(request, f"已保存{jurisdiction.name}的报告设置。")
+                return redirect(f"{reverse('annual-settings')}?jurisdiction={jurisdiction.pk}")
+        else:
+            error = "请检查标出的内容。"
+    else:
+        form = ReportSettingsForm(instance=stored)
+    today = timezone.localdate()
+    return render(
+        request,
+        "reports/annual_settings.html",
+        {
+            "jurisdiction": jurisdiction,
+            "jurisdictions": jurisdictions,
+            "form": form,
+            "error": error,
+            "default_addressee": default_addressee(jurisdiction),
+            "default_signature": government_name(jurisdiction),
+            "calendar": services.calendar_for(jurisdiction=jurisdiction, year=today.year - 1, today=today),
+        },
+        status=400 if error else 200,
+    )
+
+
 # --- wording and theme lists --------------------------------------------------------------------------------------
 
 
 @role_required(Role.LEGAL_OFFICE)
 def annual_wording(request: HttpRequest) -> HttpResponse:
-    """报告措辞: the templates each piece of the draft is written from, editable without code."""
+    """报告措辞: the sentence frames each piece of the draft is written from, with named blanks (chips), a
+    preview filled with sample facts and a reset to the default; editable without code."""
     jurisdictions = selectors.jurisdictions_for(request.user)
     if not jurisdictions:
         raise PermissionDenied("您的账号未绑定辖区。")
@@ -405,30 +505,40 @@ def annual_wording(request: HttpRequest) -> HttpResponse:
     posted: dict[str, str] = {}
     if request.method == "POST":
         key = request.POST.get("key", "")
-        text = (
-            default_wording(key)
-            if request.POST.get("reset") and key in WordingKey.values
-            else request.POST.get("text", "")
-        )
+        text, reset = request.POST.get("text", ""), bool(request.POST.get("reset"))
         try:
-            services.wording_save(jurisdiction=jurisdiction, key=key, text=text, by=request.user)
+            services.wording_save(jurisdiction=jurisdiction, key=key, text=text, by=request.user, reset=reset)
         except services.ReportError as exc:
             errors[key], posted[key] = _form_refusal(request, exc, reverse("annual-wording")), text
         else:
-            label = WordingKey(key).label
-            messages.success(request, f"已{'恢复默认' if request.POST.get('reset') else '保存'}“{label}”的措辞。")
+            label = FRAMES[key].label
+            messages.success(request, f"已{'恢复默认' if reset else '保存'}“{label}”的措辞,重新生成草稿后生效。")
             return redirect(f"{reverse('annual-wording')}?jurisdiction={jurisdiction.pk}#wording-{key}")
-    own = dict(WordingTemplate.objects.filter(jurisdiction=jurisdiction).values_list("key", "text"))
-    pieces = [
-        {
-            "key": key,
-            "label": label,
-            "text": posted.get(key) or own.get(key) or default_wording(key),
-            "custom": key in own,
-            "error": errors.get(key, ""),
-        }
-        for key, label in WordingKey.choices
-    ]
+    own = {w.key: w for w in WordingTemplate.objects.filter(jurisdiction=jurisdiction, key__in=list(FRAMES))}
+    pieces = []
+    for key, frame in FRAMES.items():
+        row = own.get(key)
+        text = posted.get(key) or (row.text if row else default_wording(key))
+        advanced = bool(row and row.advanced)
+        try:
+            preview = "" if advanced or key in errors else fullwidth(frame_preview(key, text))
+        except KeyError:
+            preview = ""
+        pieces.append(
+            {
+                "key": key,
+                "label": frame.label,
+                "help": frame.help,
+                "text": text,
+                "custom": row is not None,
+                "advanced": advanced,
+                "editable": not advanced or request.user.is_superuser,
+                "blanks": frame.all_blanks,
+                "sample": frame.sample(),
+                "preview": preview,
+                "error": errors.get(key, ""),
+            }
+        )
     return render(
         request,
         "reports/annual_wording.html",

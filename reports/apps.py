@@ -18,3 +18,11 @@ class ReportsConfig(AppConfig):
                 conflicts=unit_statistic_conflicts,
             )
         )
+
+        from lawgov.daily import register_daily
+        from lawgov.notifications import register_kinds
+        from reports.models import NotificationKind
+        from reports.services.calendar import report_reminders_send
+
+        register_kinds(NotificationKind)
+        register_daily("report_calendar", lambda today: report_reminders_send(today=today))

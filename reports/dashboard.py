@@ -17,6 +17,7 @@ from assessment import selectors as assessment_selectors
 from assessment.models import AssessmentCycle, Submission
 from lawgov.models import Unit, UnitKind, User
 from plans.models import Plan, Task
+from reports.services.calendar import calendars_for
 from tasks.models import ProgressReport, TaskProgress
 from tasks.selectors import Rollup, rollup_by, rollup_by_unit, with_status
 from tasks.status import TaskStatus, status_filter
@@ -210,6 +211,9 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
             }
         )
     charts += assessment_charts(user=user)
+    # The annual report's statutory calendar: last year's reports not yet published, from a month before
+    # they are due (two queries).
+    deadlines = calendars_for(jurisdictions=list(jurisdictions), today=today)
 
     return {
         "total": total,
@@ -229,6 +233,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
             "open": "?status=not_started&status=in_progress&status=overdue",
         },
         "counts": {"reports_30d": reports_30d},
+        "report_deadlines": deadlines,
     }
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from lawgov.models import Unit
-from reports.models import Indicator, IndicatorKind, ThemeList, WordingKey
+from reports.models import Indicator, IndicatorKind, ReportSettings, ThemeList, WordingKey
 
 PLAN_SECTIONS = ""  # the theme choice "the plan's own sections"
 
@@ -64,3 +64,16 @@ class WordingForm(forms.Form):
 class ThemeListForm(forms.Form):
     name = forms.CharField(label="名称", max_length=100)
     lines = forms.CharField(label="方面(每行一个:标题|关键词,关键词)", widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class ReportSettingsForm(forms.ModelForm):
+    """报告设置: what the legal office may change (validated again by ``services.report_settings_save``)."""
+
+    class Meta:
+        model = ReportSettings
+        fields = ["addressee", "signature", "date_style", "report_due", "publish_due"]
+        labels = {"addressee": "报送对象(主送机关)"}
+        widgets = {
+            "report_due": forms.TextInput(attrs={"placeholder": "03-01", "inputmode": "numeric"}),
+            "publish_due": forms.TextInput(attrs={"placeholder": "04-01", "inputmode": "numeric"}),
+        }

@@ -206,22 +206,33 @@ class WordingKey(models.TextChoices):
     TITLE = "title", "标题"
     OPENING = "opening", "开头概述"
     PARAGRAPH = "paragraph", "方面段落的主题句"
-    FIGURES = "figures", "数据段落"
+    FIGURES = "figures", "数据段落(已不使用)"
     ASSESSMENT = "assessment", "考核段落"
-    EMPTY_THEME = "empty_theme", "无数据的方面"
+    EMPTY_THEME = "empty_theme", "没有已核实进展时"
+    EMPTY_YEAR = "empty_year", "没有任务和进展时"
+    OPENING_EMPTY = "opening_empty", "开头概述(本年度没有数据时)"
     SHORTCOMINGS = "shortcomings", "存在的不足"
+    SHORTCOMINGS_NONE = "shortcomings_none", "存在的不足(数据中没有发现不足时)"
+    SHORTCOMINGS_EMPTY = "shortcomings_empty", "存在的不足(本年度没有数据时)"
     NEXT_STEPS = "next_steps", "下一年度工作安排"
     LEADERSHIP = "leadership", "第一责任人履职情况"
+    LEADERSHIP_EMPTY = "leadership_empty", "第一责任人履职情况(没有录入数据时)"
     OTHER = "other", "其他需要报告的事项"
+    CITY_DISTRICTS = "city_districts", "市级报告:汇总各区数据"
+    CITY_NO_DISTRICTS = "city_no_districts", "市级报告:各区没有数据时"
 
 
 class WordingTemplate(models.Model):
-    """A jurisdiction's own wording for one piece of the draft, in Django template syntax; without a row the
-    default file under templates/reports/wording/ is used."""
+    """A jurisdiction's own wording for one piece of the draft: a sentence frame with named blanks (【年度】…),
+    or, ``advanced``, a Django template kept from before frames existed (only a superuser edits those).
+    Without a row the default file under templates/reports/wording/ is used."""
 
     jurisdiction = models.ForeignKey(Unit, verbose_name="辖区", on_delete=models.PROTECT, related_name="+")
     key = models.CharField("部分", max_length=20, choices=WordingKey.choices)
     text = models.TextField("模板")
+    advanced = models.BooleanField(
+        "高级", default=False, help_text="Django 模板语法(框架出现以前保存的措辞),只有系统管理员可以修改"
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -303,6 +314,16 @@ class AnnualReportQuerySet(ScopedQuerySet):
             return self.none()
         return self.for_legal_office(user).filter(status=ReportStatus.DRAFT)
 
+    def public(self) -> AnnualReportQuerySet:
+        """What anyone may read without signing in (/public/reports/…): published reports, nothing else."""
+        return self.filter(status=ReportStatus.PUBLISHED, published_version__isnull=False)
+
+
+class NotificationKind(models.TextChoices):
+    """The notifications this app sends (registered with the kernel's registry in ``ReportsConfig.ready``)."""
+
+    REPORT_DUE = "report_due", "年度报告时限提醒"
+
 
 class DateStyle(models.TextChoices):
     ARABIC = "arabic", "阿拉伯数字(2018年3月1日)"
@@ -358,6 +379,16 @@ class AnnualReport(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # 保密审查: who confirmed, before publishing, that the report holds nothing secret (required to publish).
+    secrecy_checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="保密审查确认人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    secrecy_checked_at = models.DateTimeField("保密审查确认时间", null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -14,6 +14,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lawgov.daily import run_daily
 from plans.models import Plan
 from tasks import selectors, services, supervision
 from tasks.models import SweepRun
@@ -44,6 +45,8 @@ def daily_sweep(*, today: dt.date, trigger: str) -> SweepRun | None:
         reminders = services.reminders_send(today=today)
         result["reminders_created"], result["reminders_emailed"] = reminders.created, reminders.emailed
         result["digests_created"] = services.weekly_digest_send(today=today).created
+        # The other apps' daily duties (the annual report's statutory calendar…), lawgov.daily.
+        result["daily_hooks"] = run_daily(today)
     except Exception as exc:
         SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result, error=repr(exc)[:2000])
         log.exception("daily sweep of %s failed", today)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -118,6 +119,18 @@ class Figure:
     text: str = ""
     statistic_ids: list[int] = field(default_factory=list)
     parts: list[tuple[str, str]] = field(default_factory=list)  # (unit, value) when the total is their sum
+    # A city's figure added up from its districts: (district, value) of each, named in the report.
+    district_parts: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def cited(self) -> str:
+        """The sentence as the report prints it: a city's total says which districts it comes from
+        (收到行政复议申请300件,其中番禺区120件、天河区180件)."""
+        if len(self.district_parts) < 2:
+            return self.sentence
+        shown = self.district_parts[:MAX_NAMES]
+        more = "等" if len(self.district_parts) > len(shown) else ""
+        return self.sentence + "(其中" + "、".join(f"{d}{v}{self.measure}" for d, v in shown) + more + ")"
 
     @property
     def display(self) -> str:
@@ -201,6 +214,13 @@ class YearData:
     addressee: str = ""
     signature: str = ""
     dated: str = ""
+    # A city's report draws on its districts' data: the districts under it, and those with data in the year.
+    districts: list[str] = field(default_factory=list)
+    districts_with_data: list[str] = field(default_factory=list)
+
+    @property
+    def is_city(self) -> bool:
+        return bool(self.districts)
 
     @property
     def has_data(self) -> bool:
@@ -215,6 +235,30 @@ def government_name(jurisdiction: Unit) -> str:
         if parent.kind == UnitKind.CITY and not name.startswith(parent.name):
             name = parent.name + name
     return f"{name}人民政府"
+
+
+def attributed(district: str, unit: str) -> str:
+    """A district's unit named in its city's report: 区司法局 of 番禺区 → 番禺区司法局; 大石街道 → 番禺区大石街道."""
+    if not district or unit.startswith(district):
+        return unit
+    level = district[-1]  # 区 / 县
+    return district + (unit[1:] if unit.startswith(level) and len(unit) > 2 else unit)
+
+
+def attributed_text(district: str, unit: str, text: str) -> str:
+    """A district unit's report as its city's report quotes it: the unit's own name (区司法局), the district
+    as it calls itself (我区, 区政府) named with the district (番禺区司法局, 番禺区, 番禺区政府)."""
+    if not district:
+        return text
+    named = attributed(district, unit)
+    if named != unit:
+        before = named[: -len(unit)] if named.endswith(unit) else ""
+        guard = f"(?<!{re.escape(before)})" if before else ""
+        text = re.sub(guard + re.escape(unit), named, text)
+    level = district[-1]
+    stem = re.escape(district[:-1])
+    text = re.sub(f"[我本]{level}", district, text)
+    return re.sub(f"(?<!{stem}){level}(政府|委|人大常委会)", lambda m: district + m.group(1), text)
 
 
 def self_reference(jurisdiction: Unit) -> str:

@@ -27,6 +27,8 @@ from reports.generator.facts import (
     TaskFact,
     Theme,
     YearData,
+    attributed,
+    attributed_text,
     default_addressee,
     document_date,
     government_name,
@@ -57,7 +59,11 @@ def gather(*, jurisdiction: Unit, year: int, theme_list: ThemeList | None, today
         progress_reports__deleted_at__isnull=True,
         progress_reports__reported_on__range=(start, end),
     )
-    tasks_here = Task.objects.active().filter(plan__jurisdiction=jurisdiction)
+    # A city drafts from its own plans and its districts' (attributed to them); a district from its own.
+    districts = districts_of(jurisdiction)
+    district_names = {d.pk: d.name for d in districts}
+    scope = [jurisdiction.pk, *district_names]
+    tasks_here = Task.objects.active().filter(plan__jurisdiction__in=scope)
     worked = tasks_here.filter(accepted_in_year | Q(progress__completed_on__range=(start, end))).values("plan_id")
     due = tasks_here.filter(due_on__range=(start, end)).values("plan_id")
     # A plan counts for the year when its period covers it, when work on it was accepted or completed in it,
@@ -65,13 +71,15 @@ def gather(*, jurisdiction: Unit, year: int, theme_list: ThemeList | None, today
     covers = Q(period_start__lte=year, period_end__gte=year) | Q(period_start=year, period_end__isnull=True)
     plans = list(
         Plan.objects.active()
-        .filter(jurisdiction=jurisdiction)
+        .filter(jurisdiction__in=scope)
         .filter(covers | Q(pk__in=worked) | Q(period_start__isnull=True, pk__in=due))
         .exclude(period_start__gt=year)
         .order_by("issued_on", "id")
-        .values("id", "title", "doc_number", "kind", "period_start", "period_end", "issued_on")
+        .values("id", "title", "doc_number", "kind", "period_start", "period_end", "issued_on", "jurisdiction_id")
     )
     plan_ids = [p["id"] for p in plans]
+    district_of_plan = {p["id"]: district_names.get(p["jurisdiction_id"], "") for p in plans}
+    plans = [p for p in plans if p["jurisdiction_id"] == jurisdiction.pk]  # the opening cites its own plans
     plan_order = {pk: n for n, pk in enumerate(plan_ids)}
 
     sections = {
@@ -142,15 +150,16 @@ def gather(*, jurisdiction: Unit, year: int, theme_list: ThemeList | None, today
         .order_by("reported_on", "id")
         .values("id", "task_id", "unit_id", "unit__name", "unit__short_name", "reported_on", "text")
     ):
+        district = district_of_plan[by_id[r["task_id"]].plan_id]
         by_id[r["task_id"]].reports.append(
             ReportFact(
                 id=r["id"],
                 task_id=r["task_id"],
                 unit_id=r["unit_id"],
-                unit_name=r["unit__name"],
-                unit_short=r["unit__short_name"],
+                unit_name=attributed(district, r["unit__name"]),
+                unit_short=attributed(district, r["unit__short_name"]) if r["unit__short_name"] else "",
                 reported_on=r["reported_on"],
-                text=r["text"],
+                text=attributed_text(district, r["unit__name"], r["text"]),
             )
         )
 
@@ -160,10 +169,15 @@ def gather(*, jurisdiction: Unit, year: int, theme_list: ThemeList | None, today
         computed[Computed.ASSESSMENT_UNITS] = Decimal(assessment.units)
         if assessment.average:
             computed[Computed.ASSESSMENT_AVERAGE] = Decimal(assessment.average)
-    figures = _figures(jurisdiction=jurisdiction, year=year, computed=computed)
+    figures = _figures(jurisdiction=jurisdiction, year=year, computed=computed, districts=districts)
     targets = _targets(task_ids=task_ids, tasks=by_id, figures=figures)
 
-    theme_mode = "list" if theme_list is not None or not plan_ids else "plan"
+    # The districts' plans have sections of their own: a city's report is grouped by a theme list.
+    with_data = sorted(
+        {district_of_plan[t.plan_id] for t in tasks if t.active} - {""}
+        | {name for f in figures for name, _ in f.district_parts}
+    )
+    theme_mode = "list" if theme_list is not None or not plan_ids or with_data else "plan"
     if theme_mode == "plan":
         themes = _plan_themes(tasks, sections)
     else:
@@ -187,6 +201,8 @@ def gather(*, jurisdiction: Unit, year: int, theme_list: ThemeList | None, today
         next_plan=next_plan,
         next_sections=next_sections,
         computed=computed,
+        districts=[d.name for d in districts],
+        districts_with_data=with_data,
         **_document_parts(jurisdiction),
     )
 
@@ -238,23 +254,37 @@ def _computed_values(tasks: list[TaskFact]) -> dict[str, Decimal]:
     }
 
 
+def districts_of(jurisdiction: Unit) -> list[Unit]:
+    """The districts whose data a city's report draws on (none for a district)."""
+    if jurisdiction.kind != UnitKind.CITY:
+        return []
+    return list(Unit.objects.active().filter(parent=jurisdiction, kind=UnitKind.DISTRICT).order_by("name"))
+
+
 def gather_figures(*, jurisdiction: Unit, year: int) -> list[Figure]:
     """The figures as the draft would cite them, computed ones as the last generation stored them."""
-    return _figures(jurisdiction=jurisdiction, year=year, computed=None)
+    return _figures(jurisdiction=jurisdiction, year=year, computed=None, districts=districts_of(jurisdiction))
 
 
-def _figures(*, jurisdiction: Unit, year: int, computed: dict[str, Decimal] | None) -> list[Figure]:
+def _figures(
+    *, jurisdiction: Unit, year: int, computed: dict[str, Decimal] | None, districts: list[Unit] = ()
+) -> list[Figure]:
     """One figure per indicator with a value: the jurisdiction's own row, else the sum of its units' rows
     (for additive indicators); computed ones from ``computed`` (their rows are written by the job), or
-    from the stored rows when ``computed`` is None."""
+    from the stored rows when ``computed`` is None. A city without its own row adds up its districts'
+    figures (each district's own row, else the sum of its units'), naming each district (``district_parts``)."""
     indicators = list(Indicator.objects.for_jurisdiction(jurisdiction).order_by("position", "id"))
     rows = defaultdict(list)
+    in_districts: dict[int, dict[int, list[Statistic]]] = defaultdict(lambda: defaultdict(list))
     for s in (
-        Statistic.objects.filter(jurisdiction=jurisdiction, year=year, indicator__in=indicators)
+        Statistic.objects.filter(jurisdiction__in=[jurisdiction, *districts], year=year, indicator__in=indicators)
         .select_related("unit")
         .order_by("unit__kind", "unit__name")
     ):
-        rows[s.indicator_id].append(s)
+        if s.jurisdiction_id == jurisdiction.pk:
+            rows[s.indicator_id].append(s)
+        else:
+            in_districts[s.indicator_id][s.jurisdiction_id].append(s)
     figures = []
     for ind in indicators:
         fig = Figure(
@@ -291,9 +321,29 @@ def _figures(*, jurisdiction: Unit, year: int, computed: dict[str, Decimal] | No
                 # One unit's figure that does not add up (a rate, an honour): it is that unit's, say so.
                 fig.value, fig.text = parts[0].value, parts[0].text
                 fig.statistic_ids = [parts[0].pk]
+        if not ind.computed and not fig.has_value and ind.kind == IndicatorKind.NUMBER and ind.additive:
+            _add_districts(fig, districts, in_districts.get(ind.pk, {}))
         if fig.has_value or ind.computed:
             figures.append(fig)
     return figures
+
+
+def _add_districts(fig: Figure, districts: list[Unit], rows: dict[int, list[Statistic]]) -> None:
+    """A city's figure as the sum of its districts' (their own total, else the sum of their units')."""
+    parts = []
+    for d in districts:
+        mine = [s for s in rows.get(d.pk, []) if s.value is not None]
+        own = [s for s in mine if s.unit_id == d.pk]
+        used = own[:1] or mine
+        if used:
+            parts.append((d.name, sum((s.value for s in used), Decimal(0)), [s.pk for s in used]))
+    if not parts:
+        return
+    fig.value = sum((v for _, v, _ in parts), Decimal(0))
+    fig.statistic_ids = [i for _, _, ids in parts for i in ids]
+    fig.district_parts = [(name, format_number(v)) for name, v, _ in parts]
+    if len(parts) > 1:
+        fig.parts = [(name, f"{format_number(v)}{fig.measure}") for name, v, _ in parts]
 
 
 def _targets(*, task_ids: list[int], tasks: dict[int, TaskFact], figures: list[Figure]) -> list[TargetCheck]:

@@ -26,7 +26,7 @@ from reports.generator.facts import (
     ordinal,
 )
 from reports.generator.prose import results, starts_with_unit, trim
-from reports.generator.wording import WordingError, render_wording
+from reports.generator.wording import FRAMES, Wording, WordingError, fill_frame, render_wording
 from reports.models import (
     Computed,
     IndicatorKind,
@@ -123,23 +123,38 @@ def _assessment_theme(themes: list[Theme]) -> str | None:
     return best[2] if best[0] else themes[0].key
 
 
-def write(data: YearData, wording: dict[str, str]) -> dict:
+def write(data: YearData, wording: dict[str, Wording]) -> dict:
     """The draft as a version body: title, opening, one section per theme, shortcomings, next steps."""
 
-    def fill(key: str, context: dict) -> str:
-        base = {
-            "year": data.year,
-            "next_year": data.year + 1,
-            "self_ref": data.self_ref,
-            "government": data.government,
-            "jurisdiction": data.jurisdiction_name,
-        }
+    base = {
+        "year": data.year,
+        "next_year": data.year + 1,
+        "self_ref": data.self_ref,
+        "government": data.government,
+        "jurisdiction": data.jurisdiction_name,
+    }
+    common = {
+        "年度": str(data.year),
+        "下一年度": str(data.year + 1),
+        "辖区自称": data.self_ref,
+        "人民政府": data.government,
+        "辖区": data.jurisdiction_name,
+    }
+
+    def fill(key: str, values: dict[str, str], context: dict) -> str:
+        """The frame ``key`` filled with ``values``; where the office kept an advanced (Django) template for the
+        piece this frame is a variant of, that template with the old ``context`` instead."""
+        parent = FRAMES[key].variant_of or key
         try:
-            return render_wording(wording[key], {**base, **context})
+            if wording[parent].advanced:
+                return render_wording(wording[parent].text, {**base, **context})
+            return fill_frame(wording[key].text, {**common, **values})
         except TemplateSyntaxError as exc:
-            raise WordingError(key, str(exc)) from exc
+            raise WordingError(parent, str(exc)) from exc
+        except KeyError as exc:
+            raise WordingError(key, f"没有空位【{exc.args[0]}】") from exc
         except Exception as exc:  # a template that breaks at render time: say which one
-            raise WordingError(key, f"{type(exc).__name__}: {exc}") from exc
+            raise WordingError(parent, f"{type(exc).__name__}: {exc}") from exc
 
     by_task, by_theme, opening_figures = _figure_places(data)
     targets_by_task: dict[int, list[TargetCheck]] = defaultdict(list)
@@ -161,7 +176,8 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
     honours = [f for f in data.figures if f.kind == IndicatorKind.TEXT and f.has_value]
     assessment_ctx = _assessment_context(data.assessment)
     opening_text = fill(
-        "opening",
+        "opening" if data.has_data else "opening_empty",
+        _opening_values(data, counts, honours, opening_figures),
         {
             "has_data": data.has_data,
             "plans": [{"title": p["title"], "doc_number": p["doc_number"]} for p in data.plans],
@@ -191,6 +207,24 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
         }
     )
 
+    if data.is_city:  # a city's report says whose data it holds, or that its districts have none
+        shown = data.districts_with_data[:MAX_NAMES]
+        named = "、".join(shown) + (
+            f"等{len(data.districts_with_data)}个区" if len(data.districts_with_data) > len(shown) else ""
+        )
+        sections[0]["paragraphs"].append(
+            {
+                "key": "opening-districts",
+                "title": "",
+                "text": fill(
+                    "city_districts" if data.districts_with_data else "city_no_districts",
+                    {"有数据的区": named, "区数": str(len(data.districts_with_data))},
+                    {"districts": data.districts_with_data},
+                ),
+                "sources": _sources(),
+            }
+        )
+
     measures_part: list[dict] = []
     for theme in data.themes:
         paragraph = _theme_paragraph(
@@ -200,7 +234,7 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
             theme_figures=by_theme.get(theme.key, []),
             targets_by_task=targets_by_task,
             stat_ids_of=stat_ids_of,
-            assessment=fill("assessment", {"assessment": assessment_ctx})
+            assessment=fill("assessment", _assessment_values(data.assessment), {"assessment": assessment_ctx})
             if assessment_ctx and theme.key == assessment_key
             else "",
             assessment_ids=assessment_ids,
@@ -212,7 +246,11 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
             {
                 "key": "measures-empty",
                 "title": "",
-                "text": fill("empty_theme", {"theme": {"title": "", "task_count": len(data.tasks), "headings": []}}),
+                "text": fill(
+                    "empty_theme" if data.tasks else "empty_year",
+                    {"任务数": str(len(data.tasks))},
+                    {"theme": {"title": "", "task_count": len(data.tasks), "headings": []}},
+                ),
                 "sources": _sources(tasks=[t.id for t in data.tasks]),
             }
         )
@@ -235,7 +273,11 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
                 {
                     "key": "shortcomings",
                     "title": "",
-                    "text": fill("shortcomings", {"items": items, "has_data": data.has_data}),
+                    "text": fill(
+                        "shortcomings" if items else "shortcomings_none" if data.has_data else "shortcomings_empty",
+                        {"不足各项": ";".join(f"{i['ordinal']}是{i['text']}" for i in items)},
+                        {"items": items, "has_data": data.has_data},
+                    ),
                     "sources": _sources(tasks=item_tasks),
                 }
             ],
@@ -251,7 +293,11 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
                 {
                     "key": "leadership",
                     "title": "",
-                    "text": fill("leadership", {"figures": [f.context() for f in leading]}),
+                    "text": fill(
+                        "leadership" if leading else "leadership_empty",
+                        {"履职数据": ",".join(f.sentence for f in leading)},
+                        {"figures": [f.context() for f in leading]},
+                    ),
                     "sources": _sources(statistics=[i for f in leading for i in f.statistic_ids]),
                 }
             ],
@@ -269,6 +315,10 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
                     "title": "",
                     "text": fill(
                         "next_steps",
+                        {
+                            "工作方案": f"按照《{data.next_plan['title']}》的部署," if data.next_plan else "",
+                            "安排各项": "".join(f"{s['ordinal']}是{s['text']}。" for s in steps),
+                        },
                         {
                             "items": steps,
                             "next_plan": (
@@ -288,10 +338,10 @@ def write(data: YearData, wording: dict[str, str]) -> dict:
             "key": "other",
             "kind": "other",
             "title": "其他需要报告的事项",
-            "paragraphs": [{"key": "other", "title": "", "text": fill("other", {}), "sources": _sources()}],
+            "paragraphs": [{"key": "other", "title": "", "text": fill("other", {}, {}), "sources": _sources()}],
         }
     )
-    title = fill("title", {})
+    title = fill("title", {}, {})
     return {
         "title": title,
         "addressee": data.addressee,
@@ -332,7 +382,7 @@ def _measure(task: TaskFact, *, seen: set[str], figures: list[Figure], checks: l
             found[0] = name + found[0]
         parts.append("".join(found))
     if figures:
-        parts.append("全年" + ",".join(f.sentence for f in figures) + "。")
+        parts.append("全年" + ",".join(f.cited for f in figures) + "。")
     for check in checks:
         parts.append(_sentence(check.sentence))
     return "".join(parts)
@@ -364,16 +414,21 @@ def _theme_paragraph(
         if text:
             measures.append((text, task))
     if theme_figures:
-        measures.append(("全年" + ",".join(f.sentence for f in theme_figures) + "。", None))
+        measures.append(("全年" + ",".join(f.cited for f in theme_figures) + "。", None))
     if assessment:
         measures.append((_sentence(assessment), None))
     if not measures:
         return None
     done = sum(1 for t in theme.tasks if t.year_of_completion)
-    topic = fill(
-        "paragraph",
-        {"theme": {"title": short_title(theme.title), "task_count": len(theme.tasks), "done": done}},
-    )
+    # A theme without tasks of its own (figures only) gets no topic sentence: the frame speaks of its tasks.
+    legacy = {"theme": {"title": short_title(theme.title), "task_count": len(theme.tasks), "done": done}}
+    values = {
+        "方面": short_title(theme.title),
+        "任务数": str(len(theme.tasks)),
+        "完成任务数": str(done),
+        "完成情况": f",年内完成{done}项" if done else "",
+    }
+    topic = fill("paragraph", values, legacy) if theme.tasks else ""
     kept, total = [], len(topic)
     for text, task in measures:
         if kept and total + len(text) > PARAGRAPH_TARGET + 40:
@@ -402,6 +457,38 @@ def _theme_paragraph(
             + (assessment_ids if assessment else []),
         ),
     }
+
+
+def _opening_values(data: YearData, counts: dict, honours: list[Figure], figures: list[Figure]) -> dict[str, str]:
+    """The blanks of the opening: each optional clause empty when its facts are (a choice made here, not in
+    the frame the office edits)."""
+    plans = "、".join(f"《{p['title']}》" + (f"({p['doc_number']})" if p["doc_number"] else "") for p in data.plans)
+    tasks, done = counts["tasks"], counts["done"]
+    progress = ""
+    if tasks:
+        progress = f"全年部署法治政府建设重点任务{tasks}项"
+        progress += f",已完成{done}项" if done else ""
+        progress += ",其余任务按计划持续推进" if tasks > done else ""
+        progress += "。"
+    return {
+        "规划部署": f"认真落实{plans}的各项部署," if plans else "",
+        "任务情况": progress,
+        "任务数": str(tasks),
+        "完成任务数": str(done),
+        "全年数据": "全年" + ",".join(f.cited for f in figures) + "。" if figures else "",
+        "荣誉": "".join(f"{data.year}年,{data.self_ref}{h.sentence}。" for h in honours),
+    }
+
+
+def _assessment_values(a: AssessmentFacts | None) -> dict[str, str]:
+    if a is None:
+        return {}
+    top = "".join(
+        f"{k['label']}中," + "、".join(f"{t['name']}({t['score']}分)" for t in k["top"]) + "得分位居前列。"
+        for k in a.kinds
+        if k.get("top")
+    )
+    return {"考核名称": a.title, "参加单位数": str(a.units), "平均分": str(a.average), "位居前列": top}
 
 
 def _assessment_context(a: AssessmentFacts | None) -> dict | None:

@@ -11,6 +11,13 @@ other directly, never this package; callers (views, API, demo, commands, tests) 
 """
 
 from reports.services.access import ReportError
+from reports.services.calendar import (
+    ReportCalendar,
+    calendar_for,
+    calendars_for,
+    report_reminders_send,
+    report_settings_save,
+)
 from reports.services.editing import (
     ParagraphInput,
     report_edits_restore,
@@ -49,8 +56,11 @@ __all__ = [
     "GUANGZHOU_LIST_NAME",
     "INDICATOR_CATALOGUE",
     "ParagraphInput",
+    "ReportCalendar",
     "ReportError",
     "Requested",
+    "calendar_for",
+    "calendars_for",
     "catalogue_ensure",
     "enqueue",
     "indicator_save",
@@ -61,7 +71,9 @@ __all__ = [
     "report_job_check",
     "report_job_run",
     "report_publish",
+    "report_reminders_send",
     "report_section_save",
+    "report_settings_save",
     "report_title",
     "statistic_delete",
     "statistic_save",

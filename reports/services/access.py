@@ -15,8 +15,10 @@ if TYPE_CHECKING:
 class ReportError(DomainError):
     """A refused write of the annual report. A 409 for a job already running carries it as ``job``."""
 
-    def __init__(self, code: str, message: str, status: int = 400, job: ReportJob | None = None):
-        super().__init__(code, message, status, job=job)
+    def __init__(
+        self, code: str, message: str, status: int = 400, job: ReportJob | None = None, details: list[str] | None = None
+    ):
+        super().__init__(code, message, status, details=details, job=job)
 
 
 def _require_office(user: User | SystemActor, jurisdiction: Unit, what: str) -> None:

@@ -224,11 +224,24 @@ def version_pdf(version: ReportVersion) -> bytes:
 
 
 @transaction.atomic
-def report_publish(*, report: AnnualReport, by: User, number: int | None = None) -> AnnualReport:
-    """Publish a version (the latest by default): the report is locked from then on, and leaders download
-    exactly this version."""
-    _require_editable(report, by)
-    report, latest = _latest_locked(report)
+def report_publish(
+    *, report: AnnualReport, by: User, secrecy_checked: bool = False, number: int | None = None
+) -> AnnualReport:
+    """Publish a version (the latest by default) after the 保密审查 confirmation, which is stored with who
+    and when: the report is locked from then on, its public page opens, and leaders download exactly this
+    version. Publishing again is refused, saying when and which version was published."""
+    _require_office(by, report.jurisdiction, "发布年度报告")
+    locked = AnnualReport.objects.select_for_update().get(pk=report.pk)  # no join: PostgreSQL refuses FOR UPDATE on one
+    if locked.status == ReportStatus.PUBLISHED:
+        when = timezone.localtime(locked.published_at).strftime("%Y-%m-%d %H:%M") if locked.published_at else ""
+        number_text = f"第{locked.published_version.number}版" if locked.published_version else "报告"
+        raise ReportError("already_published", f"报告已于{when}发布({number_text}),不能重复发布。", 409)
+    if not secrecy_checked:
+        raise ReportError(
+            "secrecy_required",
+            "发布前须完成保密审查:请确认报告内容不涉及国家秘密、工作秘密和个人隐私,勾选“已完成保密审查”后再发布。",
+        )
+    report, latest = _latest_locked(locked)
     if report.jobs.filter(status__in=ACTIVE_JOB_STATUSES).exists():
         raise ReportError("job_running", "草稿正在生成,请等待完成后再发布。", 409)
     version = latest if number is None else report.versions.filter(number=number).first()
@@ -236,8 +249,19 @@ def report_publish(*, report: AnnualReport, by: User, number: int | None = None)
         raise ReportError("no_version", "没有这个版本。", 404)
     version_docx(version)
     # The report row is locked (select_for_update above): no second publish can slip in between.
+    now = timezone.now()
     report.status, report.published_version = ReportStatus.PUBLISHED, version
-    report.published_at, report.published_by = timezone.now(), by
+    report.published_at, report.published_by = now, by
+    report.secrecy_checked_at, report.secrecy_checked_by = now, by
     report._history_user = by  # the history row says who published, and when
-    report.save(update_fields=["status", "published_version", "published_at", "published_by"])
+    report.save(
+        update_fields=[
+            "status",
+            "published_version",
+            "published_at",
+            "published_by",
+            "secrecy_checked_at",
+            "secrecy_checked_by",
+        ]
+    )
     return report

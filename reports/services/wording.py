@@ -9,7 +9,6 @@ from lawgov.models import Unit, User
 from reports import generator
 from reports.models import (
     ThemeList,
-    WordingKey,
     WordingTemplate,
     split_keywords,
 )
@@ -38,28 +37,45 @@ _SAMPLE = {
 
 
 @transaction.atomic
-def wording_save(*, jurisdiction: Unit, key: str, text: str, by: User) -> WordingTemplate | None:
-    """The legal office's own wording for one piece of the draft. Checked by compiling it and filling it
-    with sample facts, so a typo is refused here instead of failing a generation later. Saving the default
-    text back removes the override."""
+def wording_save(*, jurisdiction: Unit, key: str, text: str, by: User, reset: bool = False) -> WordingTemplate | None:
+    """The legal office's own sentence frame for one piece of the draft. A blank the frame does not have is
+    refused with the list of those it has, so a typo is caught here instead of failing a generation later.
+    Saving the default text back (or ``reset``) removes the override. Django template syntax is 高级: only a
+    superuser writes it (checked by filling it with sample facts), and only a superuser edits a row that is
+    advanced."""
     _require_office(by, jurisdiction, "修改报告措辞")
-    if key not in WordingKey.values:
+    if key not in generator.FRAMES:
         raise ReportError("bad_key", "没有这一部分。", 404)
-    text = text.replace("\r\n", "\n").strip() + "\n"
-    try:
-        generator.render_wording(text, _SAMPLE)
-    except TemplateSyntaxError as exc:
-        raise ReportError("bad_template", f"模板有误:{exc}") from exc
-    except Exception as exc:
-        raise ReportError("bad_template", f"模板无法填充示例数据:{type(exc).__name__}: {exc}") from exc
+    frame = generator.FRAMES[key]
     row = WordingTemplate.objects.select_for_update().filter(jurisdiction=jurisdiction, key=key).first()
-    if text.strip() == generator.default_wording(key).strip():
+    if row is not None and row.advanced and not by.is_superuser:
+        raise ReportError(
+            "advanced", f"“{frame.label}”是高级模板(程序模板语法),只有系统管理员可以修改或恢复默认。", 403
+        )
+    text = generator.default_wording(key) if reset else text.replace("\r\n", "\n").strip() + "\n"
+    advanced = generator.is_template_syntax(text)
+    if advanced and not by.is_superuser:
+        chips = "、".join(f"【{n}】" for n in frame.names)
+        raise ReportError("template_syntax", f"措辞中不能使用程序模板语法({{{{ }}}}、{{% %}}),请用空位:{chips}。")
+    if advanced:
+        try:
+            generator.render_wording(text, _SAMPLE)
+        except TemplateSyntaxError as exc:
+            raise ReportError("bad_template", f"模板有误:{exc}") from exc
+        except Exception as exc:
+            raise ReportError("bad_template", f"模板无法填充示例数据:{type(exc).__name__}: {exc}") from exc
+    else:
+        try:
+            generator.frame_check(key, text)
+        except generator.FrameError as exc:
+            raise ReportError("unknown_blank", str(exc), details=exc.valid) from exc
+    if not advanced and text.strip() == generator.default_wording(key).strip():
         if row is not None:
             row._history_user = by
             row.delete()
         return None
     row = row or WordingTemplate(jurisdiction=jurisdiction, key=key)
-    row.text, row.updated_by = text, by
+    row.text, row.advanced, row.updated_by = text, advanced, by
     row._history_user = by
     row.save()
     return row

@@ -1,8 +1,9 @@
-"""The annual report story of issue 6, walked in Chromium on the demo data (番禺区, 2017):
+"""The annual report story of issues 6 and 17, walked in Chromium at 1024 px on the demo data (番禺区, 2017):
 the legal office asks for the 2017 draft and watches the job (queued until a real Celery worker takes it
 from Redis, then the draft), reads a report shaped like 广州's with the demo's progress and figures, edits a
-paragraph (a new version), downloads the .docx (LibreOffice reads its title and headings), publishes it;
-the leader downloads the published version."""
+sentence frame with chips on 报告措辞 (an unknown blank refused) and regenerates, edits a paragraph (a new
+version), downloads the .docx (LibreOffice reads its title and headings), publishes it after the 保密审查
+confirmation; the public page shows it without login; the leader downloads the published version."""
 
 import io
 import uuid
@@ -68,7 +69,14 @@ def test_report_story(page, live_server, demo_data, settings, tmp_path):
         # 2. A worker comes up and takes the job from Redis; the page follows it and then shows the draft.
         with report_worker(queue, media):
             page.wait_for_selector("[data-paper]", timeout=90_000)
-        expect(page.locator("#job")).to_have_attribute("data-job-status", "succeeded")
+            expect(page.locator("#job")).to_have_attribute("data-job-status", "succeeded")
+            report_url = page.url
+            # 2b. The office rewrites the topic sentence of the themes as a sentence frame, with chips.
+            edit_frame(page, live_server, tmp_path)
+            # …and regenerates: the new wording is in version 2.
+            page.goto(report_url)
+            page.click("[data-generate]")
+            page.wait_for_selector('[data-paper][data-version="2"]', timeout=90_000)
 
     # 3. A report shaped like 广州's, with the demo's progress and figures.
     paper = page.locator("[data-paper]")
@@ -85,14 +93,17 @@ def test_report_story(page, live_server, demo_data, settings, tmp_path):
     assert page.locator("[data-source-task]").count() > 10  # paragraphs link back to their tasks
     assert page.evaluate("document.documentElement.scrollWidth") <= 1024  # tablet width
 
+    themes = page.locator(".paper .doc-h2").count()
+    assert text.count(fullwidth("项,逐项抓好落实。")) == themes  # the office's frame, in every theme
+
     # 4. The legal office edits a paragraph: a new version, the old one kept.
     page.locator("[data-edit-section]").nth(1).click()  # 一、 (0 is the opening)
     first = page.locator("[data-section-form] textarea[name=text]").first
     first.fill("区编办全面公布区级政府部门权责清单,并根据机构改革动态调整(人工修改)。")
     page.click("[data-save-section]")
-    assert "已保存为第2版" in page.locator(".messages").inner_text()
+    assert "已保存为第3版" in page.locator(".messages").inner_text()
     expect(paper).to_contain_text(fullwidth("并根据机构改革动态调整(人工修改)"))
-    expect(page.locator("[data-version-row]")).to_have_count(2)
+    expect(page.locator("[data-version-row]")).to_have_count(3)
 
     # 5. The .docx opens in LibreOffice with the Chinese title, headings and the edit.
     with page.expect_download() as download:
@@ -104,22 +115,84 @@ def test_report_story(page, live_server, demo_data, settings, tmp_path):
     assert any(line.startswith(fullwidth("(八)突出特色和优势,开展行政决策")) for line in lines)
     assert any(fullwidth("并根据机构改革动态调整(人工修改)") in line for line in lines)
 
-    # 6. Publishing locks it.
+    # 6. Publishing asks for the 保密审查 confirmation first, then locks the report.
+    page.click("[data-publish]")  # not confirmed: the form does not go
+    assert page.locator("[data-secrecy]").evaluate("el => el.validationMessage") != ""
+    assert not AnnualReport.objects.get(jurisdiction__name="番禺区", year=2017).published
+    page.check("[data-secrecy]")
     page.once("dialog", lambda dialog: dialog.accept())
     page.click("[data-publish]")
-    assert "已发布第2版" in page.locator(".messages").inner_text()
+    assert "已发布第3版" in page.locator(".messages").inner_text()
     expect(page.locator("[data-report-status]")).to_have_attribute("data-report-status", "published")
     expect(page.locator("[data-edit-section]")).to_have_count(0)
+    # the published version only: one download area, no job card, no version list
+    expect(page.locator("[data-downloads]")).to_have_count(1)
+    expect(page.locator("#job")).to_have_count(0)
+    expect(page.locator("[data-versions]")).to_have_count(0)
     report = AnnualReport.objects.get(jurisdiction__name="番禺区", year=2017)
-    assert report.published and report.published_version.number == 2
+    assert report.published and report.published_version.number == 3
+    assert report.secrecy_checked_by.username == "fzb_panyu" and report.secrecy_checked_at is not None
+    page.screenshot(path=str(tmp_path / "published.png"), full_page=True)
+    public_url = page.locator("[data-public-link]").get_attribute("href")
     url = page.url
     logout(page)
 
-    # 7. The leader downloads the published version.
+    # 7. The public page shows the report without login, with its 发布日期 and a PDF.
+    page.goto(f"{live_server.url}{public_url}")
+    assert "/login/" not in page.url
+    expect(page.locator("[data-public-report] h1")).to_have_text(TITLE)
+    expect(page.locator("[data-public-report]")).to_contain_text(fullwidth("并根据机构改革动态调整(人工修改)"))
+    expect(page.locator("[data-published-on]")).to_contain_text(f"发布日期:{report.published_at:%Y}年")
+    expect(page.locator("[data-sources]")).to_have_count(0)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024
+    page.screenshot(path=str(tmp_path / "public.png"), full_page=True)
+    pdf = page.request.get(f"{live_server.url}{page.locator('[data-public-pdf]').get_attribute('href')}")
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
+    page.goto(url)  # the rest still needs a login
+    assert "/login/" in page.url
+
+    # 8. The leader downloads the published version.
     login(page, live_server, "leader_panyu", PASSWORD)
     page.goto(url)
+    expect(page.locator("#job")).to_have_count(0)
     with page.expect_download() as download:
         page.click("[data-download-published]")
     doc = Document(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert doc.paragraphs[0].text.replace("\n", "") == TITLE  # one title paragraph, broken between words
     assert any("人工修改" in p.text for p in doc.paragraphs)
+
+
+def edit_frame(page, live_server, tmp_path):
+    """报告措辞: the theme paragraphs' topic sentence rewritten with chips; the preview follows; a blank that
+    does not exist is refused with the list of those that do."""
+    page.goto(f"{live_server.url}/reports/wording/")
+    card = page.locator("[data-wording=paragraph]")
+    box = card.locator("textarea")
+    chip = card.locator("button.chip")
+    box.fill("")
+    chip.filter(has_text="\u3010方面\u3011").click()
+    box.press("End")
+    box.press_sequentially("方面,")
+    chip.filter(has_text="\u3010辖区自称\u3011").click()
+    box.press("End")
+    box.press_sequentially("部署重点任务")
+    chip.filter(has_text="\u3010任务数\u3011").click()
+    box.press("End")
+    box.press_sequentially("项,逐项抓好落实。\u3010年份\u3011")
+    assert (
+        box.input_value()
+        == "\u3010方面\u3011方面,\u3010辖区自称\u3011部署重点任务\u3010任务数\u3011项,逐项抓好落实。\u3010年份\u3011"
+    )
+    preview = card.locator("[data-frame-preview]")
+    expect(preview).to_contain_text(fullwidth("深化行政体制改革方面,我区部署重点任务6项,逐项抓好落实。"))
+    expect(card.locator("[data-frame-warning]")).to_contain_text("没有这些空位:\u3010年份\u3011")
+    card.locator("button[type=submit].primary").click()
+    card = page.locator("[data-wording=paragraph]")
+    expect(card.locator("[role=alert]")).to_contain_text("没有空位\u3010年份\u3011")
+    expect(card.locator("[role=alert]")).to_contain_text("可用的空位")
+    box = card.locator("textarea")
+    box.fill(box.input_value().replace("\u3010年份\u3011", ""))
+    page.screenshot(path=str(tmp_path / "wording.png"), full_page=True)
+    card.locator("button[type=submit].primary").click()
+    assert "已保存“方面段落的主题句”的措辞" in page.locator(".messages").inner_text()
+    expect(page.locator("[data-wording=paragraph] .badge")).to_have_text("已自定义")

@@ -36,6 +36,7 @@ KINDS = [
     ("assessment_returned", "考核自评被退回"),
     ("assessment_published", "考核结果已发布"),
     ("assessment_window", "考核自评时间"),
+    ("report_due", "年度报告时限提醒"),
 ]
 
 SCOPED = [Unit, Plan, Task, ProgressReport, Rubric, AssessmentCycle, Submission]

@@ -269,23 +269,62 @@ def test_a_theme_list_groups_tasks_by_keywords(district, year_data):
     assert paragraph_of(body, t3)["title"] == "加强组织领导,全面推进法治政府建设"  # 学法
 
 
-def test_wording_is_the_legal_offices_template(district, year_data):
+def test_wording_is_the_legal_offices_sentence_frame(district, year_data):
     WordingTemplate.objects.create(
-        jurisdiction=district, key="title", text="{{ government }}{{ year }}年度法治政府建设工作报告"
+        jurisdiction=district, key="title", text="\u3010人民政府\u3011\u3010年度\u3011年度法治政府建设工作报告"
     )
-    WordingTemplate.objects.create(jurisdiction=district, key="paragraph", text="{{ theme.title }}方面,成效明显")
+    WordingTemplate.objects.create(jurisdiction=district, key="paragraph", text="\u3010方面\u3011方面,成效明显")
     t2 = year_data["tasks"][1]
     _, body = draft(district)
     assert body["title"] == f"广州市番禺区人民政府{YEAR}年度法治政府建设工作报告"
     assert paragraph_of(body, t2)["text"].startswith("推进严格规范公正文明执法方面,成效明显。一是")
 
 
+def test_an_advanced_template_kept_from_before_frames_still_renders(district, year_data):
+    WordingTemplate.objects.create(
+        jurisdiction=district, key="title", text="{{ government }}{{ year }}年度法治政府建设工作报告", advanced=True
+    )
+    WordingTemplate.objects.create(
+        jurisdiction=district,
+        key="shortcomings",
+        text="{% if items %}有不足{% else %}没有不足{% endif %}",
+        advanced=True,
+    )
+    _, body = draft(district)
+    assert body["title"] == f"广州市番禺区人民政府{YEAR}年度法治政府建设工作报告"
+    # the advanced template decides its own variants (the frames shortcomings_none/_empty are not used)
+    shortcomings = next(s for s in body["sections"] if s["key"] == "shortcomings")
+    assert shortcomings["paragraphs"][0]["text"] in ("有不足", "没有不足")
+
+
+def test_the_default_frames_fill_every_blank(district, year_data):
+    _, body = draft(district)
+    text = "".join(p["text"] for s in body["sections"] for p in s["paragraphs"]) + body["title"]
+    assert "\u3010" not in text and "{" not in text
+    assert body["title"] == f"广州市番禺区人民政府关于我区{YEAR}年法治政府建设情况的报告"
+
+
+def test_old_templates_become_frames_where_they_can():
+    assert generator.frame_from_template("title", "{# 标题 #}{{ government }}{{ year }}年度报告") == (
+        "\u3010人民政府\u3011\u3010年度\u3011年度报告\n"
+    )
+    assert generator.frame_from_template("paragraph", "围绕{{ theme.title }}") == "围绕\u3010方面\u3011\n"
+    assert generator.frame_from_template("opening", "{% if has_data %}有{% endif %}") is None
+    assert generator.frame_from_template("title", "{{ year|add:1 }}") is None
+    assert generator.frame_from_template("title", "{{ theme.title }}") is None  # not a blank of the title
+
+
 def test_a_broken_wording_template_is_reported_by_name(district, year_data):
-    WordingTemplate.objects.create(jurisdiction=district, key="opening", text="{% if %}")
+    WordingTemplate.objects.create(jurisdiction=district, key="opening", text="{% if %}", advanced=True)
     data = gather(jurisdiction=district, year=YEAR, theme_list=None, today=TODAY)
     with pytest.raises(generator.WordingError) as caught:
         write(data, wording_for(district.pk))
     assert caught.value.key == "opening"
+    # a frame with an unknown blank written behind the page's back
+    WordingTemplate.objects.filter(key="opening").update(text="\u3010没有这个\u3011", advanced=False)
+    with pytest.raises(generator.WordingError) as caught:
+        write(data, wording_for(district.pk))
+    assert caught.value.key == "opening" and "没有这个" in caught.value.detail
 
 
 def test_figures_sum_the_units_unless_the_jurisdiction_reported_its_own(district, year_data):

@@ -216,7 +216,7 @@ def test_a_failure_keeps_the_last_good_draft(queued, district, legal_officer, dj
 
 
 def test_a_broken_wording_template_fails_the_job_by_name(queued, district):
-    WordingTemplate.objects.create(jurisdiction=district, key="shortcomings", text="{% for %}")
+    WordingTemplate.objects.create(jurisdiction=district, key="shortcomings", text="{% for %}", advanced=True)
     assert run(queued) is None
     job = ReportJob.objects.get(pk=queued.pk)
     assert job.status == JobStatus.FAILED and "措辞模板“存在的不足”有误" in job.error
@@ -311,27 +311,36 @@ def test_regenerating_never_overwrites_edits_silently(
 
 def test_publishing_locks_the_report(drafted, district, legal_officer, leader, year_data):
     with pytest.raises(services.ReportError) as caught:
-        services.report_publish(report=drafted, by=leader)
+        services.report_publish(report=drafted, by=leader, secrecy_checked=True)
     assert caught.value.status == 403
-    report = services.report_publish(report=drafted, by=legal_officer)
+    with pytest.raises(services.ReportError) as caught:  # no 保密审查 confirmation: refused, nothing changed
+        services.report_publish(report=drafted, by=legal_officer)
+    assert caught.value.code == "secrecy_required" and "保密审查" in caught.value.message
+    drafted.refresh_from_db()
+    assert drafted.status == ReportStatus.DRAFT and drafted.secrecy_checked_by is None
+    report = services.report_publish(report=drafted, by=legal_officer, secrecy_checked=True)
     assert report.status == ReportStatus.PUBLISHED and report.published_version.number == 1
     assert report.history.first().published_by == legal_officer
+    assert report.secrecy_checked_by == legal_officer and report.secrecy_checked_at == report.published_at
     key = "measures"
     for attempt in (
         lambda: edit(report, key, 1, legal_officer, lambda items: setattr(items[0], "text", "x")),
         lambda: request_draft(district, legal_officer),
-        lambda: services.report_publish(report=report, by=legal_officer),
     ):
         with pytest.raises(services.ReportError) as caught:
             attempt()
         assert caught.value.status == 409
+    with pytest.raises(services.ReportError) as caught:  # publishing twice, even from a stale object
+        services.report_publish(report=drafted, by=legal_officer, secrecy_checked=True)
+    assert caught.value.status == 409 and caught.value.code == "already_published"
+    assert "第1版" in caught.value.message and "不能重复发布" in caught.value.message
 
 
 def test_no_publishing_while_a_job_runs(drafted, district, legal_officer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         request_draft(district, legal_officer)
     with pytest.raises(services.ReportError) as caught:
-        services.report_publish(report=drafted, by=legal_officer)
+        services.report_publish(report=drafted, by=legal_officer, secrecy_checked=True)
     assert caught.value.status == 409
 
 
@@ -374,18 +383,49 @@ def test_figures_are_checked(district, legal_officer, name, raw, message):
 
 def test_wording_is_checked_before_it_is_saved(district, legal_officer, outsider_officer):
     with pytest.raises(services.ReportError) as caught:
-        services.wording_save(jurisdiction=district, key="opening", text="{% if %}", by=legal_officer)
-    assert "模板有误" in caught.value.message
-    row = services.wording_save(jurisdiction=district, key="title", text="{{ government }}报告", by=legal_officer)
-    assert row.text.strip() == "{{ government }}报告"
+        services.wording_save(jurisdiction=district, key="title", text="\u3010年份\u3011报告", by=legal_officer)
+    assert caught.value.code == "unknown_blank"
+    assert "\u3010年份\u3011" in caught.value.message and "可用的空位" in caught.value.message
+    assert "年度" in caught.value.details and "人民政府" in caught.value.details
+    with pytest.raises(services.ReportError) as caught:
+        services.wording_save(jurisdiction=district, key="title", text="\u3010年度报告", by=legal_officer)
+    assert "未配对" in caught.value.message
+    with pytest.raises(services.ReportError) as caught:  # template syntax is for a superuser only
+        services.wording_save(jurisdiction=district, key="title", text="{{ government }}报告", by=legal_officer)
+    assert caught.value.code == "template_syntax" and "\u3010人民政府\u3011" in caught.value.message
+    assert not WordingTemplate.objects.exists()
+    row = services.wording_save(jurisdiction=district, key="title", text="\u3010人民政府\u3011报告", by=legal_officer)
+    assert row.text.strip() == "\u3010人民政府\u3011报告" and not row.advanced
     from reports.generator import default_wording
 
     default = default_wording("title")
     assert services.wording_save(jurisdiction=district, key="title", text=default, by=legal_officer) is None
     assert not WordingTemplate.objects.exists()
+    services.wording_save(jurisdiction=district, key="other", text="另有说明。", by=legal_officer)
+    assert services.wording_save(jurisdiction=district, key="other", text="", by=legal_officer, reset=True) is None
+    assert not WordingTemplate.objects.exists()
     with pytest.raises(services.ReportError) as caught:
         services.wording_save(jurisdiction=district, key="title", text="x", by=outsider_officer)
     assert caught.value.status == 403
+
+
+def test_an_advanced_template_is_edited_by_a_superuser_only(district, legal_officer, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", password="x")
+    with pytest.raises(services.ReportError) as caught:
+        services.wording_save(jurisdiction=district, key="opening", text="{% if %}", by=admin)
+    assert "模板有误" in caught.value.message
+    row = services.wording_save(
+        jurisdiction=district, key="opening", text="{{ year }}年{% if has_data %}有{% endif %}", by=admin
+    )
+    assert row.advanced
+    with pytest.raises(services.ReportError) as caught:
+        services.wording_save(jurisdiction=district, key="opening", text="\u3010年度\u3011", by=legal_officer)
+    assert caught.value.code == "advanced" and caught.value.status == 403
+    with pytest.raises(services.ReportError):
+        services.wording_save(jurisdiction=district, key="opening", text="", by=legal_officer, reset=True)
+    assert WordingTemplate.objects.get().advanced
+    assert services.wording_save(jurisdiction=district, key="opening", text="", by=admin, reset=True) is None
+    assert not WordingTemplate.objects.exists()
 
 
 def test_theme_lists(district, legal_officer):

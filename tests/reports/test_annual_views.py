@@ -11,7 +11,7 @@ from docx import Document
 from lawgov.models import JobStatus
 from reports import services
 from reports.generator.typography import fullwidth
-from reports.models import AnnualReport, Indicator, ReportJob, Statistic
+from reports.models import AnnualReport, Indicator, ReportJob, Statistic, WordingTemplate
 from tests.reports.test_annual_generator import YEAR, build_year
 
 
@@ -111,11 +111,36 @@ def test_reporters_have_no_report_pages_but_enter_their_units_figures(client, re
     assert response.status_code == 400 and Statistic.objects.count() == 1
 
 
-def test_leaders_read_and_download_the_published_version(client, drafted, legal_officer, leader, district):
-    assert client.post(reverse("annual-publish", args=[district.pk, YEAR]), {"number": 1}).status_code == 302
-    client.force_login(leader)
+def test_publishing_asks_for_the_secrecy_review_and_refuses_a_second_time(client, drafted, legal_officer, district):
+    url = reverse("annual-publish", args=[district.pk, YEAR])
     html = client.get(detail_url(district)).content.decode()
+    assert 'name="secrecy_checked"' in html and "data-publish" in html
+    response = client.post(url, {"number": 1}, follow=True)
+    assert "发布前须完成保密审查" in response.content.decode()
+    assert AnnualReport.objects.get().status == "draft"
+    assert client.post(url, {"number": 1, "secrecy_checked": "1"}).status_code == 302
+    response = client.post(url, {"number": 1, "secrecy_checked": "1"}, follow=True)
+    assert "不能重复发布" in response.content.decode()
+
+
+def _shown_once(html: str, marker: str) -> bool:
+    return html.count(marker) == 1
+
+
+def test_leaders_read_and_download_the_published_version(
+    client, drafted, legal_officer, leader, district, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        generate(client, district)  # a second version; the first is published
+    publish = {"number": 1, "secrecy_checked": "1"}
+    assert client.post(reverse("annual-publish", args=[district.pk, YEAR]), publish).status_code == 302
+    client.force_login(leader)
+    html = client.get(detail_url(district) + "?v=2").content.decode()
     assert "已发布" in html and "data-edit-section" not in html and "data-generate" not in html
+    # the published version only, one download area, no job card, no version list
+    assert 'data-version="1"' in html and "data-versions" not in html and "data-job" not in html
+    assert _shown_once(html, "data-downloads") and _shown_once(html, "data-download-published")
+    assert "data-download-docx" not in html and "生成第" not in html
     response = client.get(reverse("annual-published", args=[district.pk, YEAR]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     doc = Document(io.BytesIO(response.content))
@@ -171,11 +196,19 @@ def test_a_failed_job_shows_its_reason_and_the_last_good_draft(
 def test_pages_of_the_wording_themes_and_indicators(client, legal_officer, district):
     client.force_login(legal_officer)
     assert client.get(reverse("annual-wording")).status_code == 200
-    bad = {"key": "opening", "text": "{% if %}", "jurisdiction": district.pk}
+    bad = {"key": "opening", "text": "\u3010年份\u3011年", "jurisdiction": district.pk}
     response = client.post(reverse("annual-wording"), bad)
-    assert response.status_code == 400 and "模板有误" in response.content.decode()
-    response = client.post(reverse("annual-wording"), {"key": "title", "text": "{{ government }}年度报告"})
+    html = response.content.decode()
+    assert response.status_code == 400 and "没有空位\u3010年份\u3011" in html and "可用的空位" in html
+    assert "\u3010年份\u3011年</textarea>" in html  # what was typed is kept in the box
+    response = client.post(reverse("annual-wording"), {"key": "title", "text": "\u3010人民政府\u3011年度报告"})
     assert response.status_code == 302
+    html = client.get(reverse("annual-wording")).content.decode()
+    # the saved frame, its chips, and the preview filled with the sample facts
+    assert ">\u3010人民政府\u3011年度报告" in html and 'data-blank="人民政府"' in html
+    assert "广州市番禺区人民政府年度报告" in html and "wording-frames.js" in html
+    response = client.post(reverse("annual-wording"), {"key": "title", "reset": "1"})
+    assert response.status_code == 302 and not WordingTemplate.objects.exists()
     assert client.get(reverse("annual-themes")).status_code == 200
     response = client.post(reverse("annual-themes"), {"name": "两个方面", "lines": "执法|执法\n监督|复议"})
     assert response.status_code == 302
