@@ -5,11 +5,11 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from assessment.models import AssessedKind, AssessmentCycle, CycleStatus, Submission, SubmissionStatus, WindowExtension
-from lawgov.filters import FilterSet, IdFilter
+from lawgov.filters import FilterSet, IdFilter, IntegerFilter
 
 
 class CycleFilterSet(FilterSet):
-    year = django_filters.NumberFilter(field_name="year")
+    year = IntegerFilter(field_name="year")
     status = django_filters.ChoiceFilter(choices=CycleStatus.choices)
     jurisdiction = IdFilter(field_name="jurisdiction_id")
 
@@ -20,7 +20,7 @@ class CycleFilterSet(FilterSet):
 
 class SubmissionFilterSet(FilterSet):
     cycle = IdFilter(field_name="cycle_id")
-    year = django_filters.NumberFilter(field_name="cycle__year")
+    year = IntegerFilter(field_name="cycle__year")
     unit = IdFilter(field_name="unit_id")
     kind = django_filters.ChoiceFilter(field_name="unit__kind", choices=AssessedKind.choices)
     status = django_filters.MultipleChoiceFilter(choices=SubmissionStatus.choices, method="filter_status")

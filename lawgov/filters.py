@@ -4,6 +4,8 @@ import copy
 
 import django_filters
 from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 MAX_ID = 2**63 - 1
 
@@ -16,11 +18,23 @@ class IdField(forms.IntegerField):
         super().__init__(*args, **kwargs)
 
 
+# How the OpenAPI schema declares an id: a whole number from 1 to the database's largest (BigAutoField).
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+
+
+@extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
     """An id in a query string: a whole number in the database's range, anything else a 400 (a fuzzer's
     -4.9e+139 must not reach SQL as an overflowing number)."""
 
     field_class = IdField
+
+
+@extend_schema_field({"type": "integer"})
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number such as a year: ``2025.5`` is a 400, not a filter that matches nothing."""
+
+    field_class = forms.IntegerField
 
 
 class _FilterCopies(dict):
@@ -65,3 +79,35 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         if not any(field.lstrip("-") in ("id", "pk") for field in ordering if isinstance(field, str)):
             qs = qs.order_by(*ordering, "id")
         return qs
+
+
+class StrictBooleanField(forms.Field):
+    """A yes/no query value: ``true``/``false`` as the docs write it, ``1``/``0`` as many clients send it
+    (case ignored); anything else is a 400, never a silently dropped filter."""
+
+    TRUE = frozenset({"true", "1"})
+    FALSE = frozenset({"false", "0"})
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        text = str(value).strip().lower()
+        if text in self.TRUE:
+            return True
+        if text in self.FALSE:
+            return False
+        raise forms.ValidationError("请填写 true 或 false(也可写 1 或 0)。", code="invalid")
+
+
+@extend_schema_field(OpenApiTypes.BOOL)
+class BooleanFilter(django_filters.Filter):
+    """A boolean filter declared as a boolean in the OpenAPI schema (a generated client sends ``True``), and
+    shown on pages as a 不限/是/否 select. ``method`` filters get ``True``/``False``; plain ones filter
+    ``field_name`` on the boolean, as django-filter's own ``BooleanFilter`` does."""
+
+    field_class = StrictBooleanField
+
+    def __init__(self, *args, empty_label: str = "不限", **kwargs):
+        choices = [("", empty_label), ("true", "是"), ("false", "否")]
+        kwargs.setdefault("widget", forms.Select(choices=choices))
+        super().__init__(*args, **kwargs)

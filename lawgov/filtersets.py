@@ -2,7 +2,7 @@
 
 import django_filters
 
-from lawgov.filters import FilterSet, IdFilter
+from lawgov.filters import BooleanFilter, FilterSet, IdFilter
 from lawgov.models import Unit, UnitKind
 
 
@@ -10,7 +10,7 @@ class UnitFilterSet(FilterSet):
     kind = django_filters.ChoiceFilter(choices=UnitKind.choices)
     jurisdiction = IdFilter(field_name="jurisdiction_id")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains")
-    retired = django_filters.BooleanFilter(field_name="retired_at", lookup_expr="isnull", exclude=True)
+    retired = BooleanFilter(field_name="retired_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Unit

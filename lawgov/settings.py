@@ -309,6 +309,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema is served to whoever may read the docs (LAWGOV_API_DOCS_PUBLIC, read per request).
     "SERVE_PERMISSIONS": ["lawgov.api.permissions.ApiDocsReaders"],
+    # Error answers (400/401/403/404/409/429) and integer path ids, declared once for every operation.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "lawgov.api.schema.postprocess_error_answers",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "UnitKindEnum": "lawgov.models.UnitKind",
         "PlanKindEnum": "plans.models.PlanKind",

@@ -14,6 +14,7 @@ from reports.api import urls as reports_api
 from tasks import views as tasks_views
 from tasks.api import urls as tasks_api
 
+handler400 = "lawgov.views.bad_request"
 handler403 = "lawgov.views.permission_denied"
 handler404 = "lawgov.views.page_not_found"
 handler500 = "lawgov.views.server_error"

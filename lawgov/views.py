@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.authtoken.models import Token
@@ -219,6 +220,15 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
     if request.path.startswith("/api/"):
         return JsonResponse({"error": {"code": "permission_denied", "message": message, "details": None}}, status=403)
     return render(request, "403.html", {"message": message}, status=403)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's own refusals before a view runs (a form body with more than DATA_UPLOAD_MAX_NUMBER_FIELDS
+    fields, a malformed multipart body): the API answers them with its error body too, as its schema says."""
+    if request.path.startswith("/api/"):
+        message = "请求无法处理:内容格式有误,或字段过多、内容过大(可改用 JSON 提交)。"
+        return JsonResponse({"error": {"code": "bad_request", "message": message, "details": None}}, status=400)
+    return defaults.bad_request(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -2,12 +2,12 @@
 
 import django_filters
 
-from lawgov.filters import FilterSet, IdFilter
+from lawgov.filters import FilterSet, IdFilter, IntegerFilter
 from reports.models import AnnualReport, ReportStatus
 
 
 class AnnualReportFilterSet(FilterSet):
-    year = django_filters.NumberFilter(field_name="year")
+    year = IntegerFilter(field_name="year")
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
     jurisdiction = IdFilter(field_name="jurisdiction_id")
 

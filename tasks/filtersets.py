@@ -5,10 +5,9 @@ import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from lawgov.filters import FilterSet, IdFilter, StableOrderingFilter
+from lawgov.filters import ID_SCHEMA, BooleanFilter, FilterSet, IdFilter, StableOrderingFilter
 from lawgov.models import Unit
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from tasks.models import ProgressReport, ReportStatus, TaskWarning, WarningLevel
@@ -16,7 +15,7 @@ from tasks.status import TaskStatus, status_filter
 from tasks.warnings import level_filter
 
 # Model choices are ids on the wire; tell the OpenAPI schema so.
-id_filter = extend_schema_field(OpenApiTypes.INT)
+id_filter = extend_schema_field(ID_SCHEMA)
 
 
 class TaskFilterSet(FilterSet):
@@ -72,10 +71,8 @@ class TaskFilterSet(FilterSet):
         lookup_expr="gte",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    # Strict true/false: an unknown value is a 400, not silently "no filter".
-    overdue = django_filters.ChoiceFilter(
-        label="已逾期", choices=[("true", "是"), ("false", "否")], method="filter_overdue", empty_label="不限"
-    )
+    # Strict true/false (or 1/0): an unknown value is a 400, not silently "no filter".
+    overdue = BooleanFilter(label="已逾期", method="filter_overdue")
     warning = django_filters.MultipleChoiceFilter(
         label="预警", choices=WarningLevel.choices, method="filter_warning", widget=forms.CheckboxSelectMultiple
     )
@@ -137,10 +134,10 @@ class TaskFilterSet(FilterSet):
         return queryset.filter(condition)
 
     def filter_overdue(self, queryset, name, value):
-        if not value:
+        if value is None:
             return queryset
         overdue = status_filter(TaskStatus.OVERDUE, today=self.today)
-        return queryset.filter(overdue) if value == "true" else queryset.exclude(overdue)
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)
 
     def filter_warning(self, queryset, name, value):
         if not value or set(value) >= set(WarningLevel.values):

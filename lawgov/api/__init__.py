@@ -47,6 +47,30 @@ class Pagination(PageNumberPagination):
             return size
         return self.page_size
 
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        """``page`` and ``page_size`` with the bounds the code enforces (outside them: 404 and 400)."""
+        return [
+            {
+                "name": self.page_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"页码,从 1 起(或 last:最后一页);超出范围为 404。最大 {MAX_PAGE}",
+                "schema": {
+                    "anyOf": [
+                        {"type": "integer", "minimum": 1, "maximum": MAX_PAGE},
+                        {"type": "string", "enum": list(self.last_page_strings)},
+                    ]
+                },
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"每页条数,1 到 {self.max_page_size},默认 {self.page_size or 100}",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
+        ]
+
     def paginate_counted(self, queryset: QuerySet, request) -> list:
         """A page and the total in one query: ``COUNT(*) OVER ()`` rides along with the rows.
 

@@ -37,7 +37,7 @@ class PlanBulkSerializer(serializers.Serializer):
     deadline; ``remove`` takes ``units`` off; ``role`` changes the part of ``units`` to ``role``."""
 
     tasks = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, max_length=1000
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), allow_empty=False, min_length=1, max_length=1000
     )
     action = serializers.ChoiceField(choices=Action.CHOICES, default=Action.APPLY)
     lead = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=MAX_ID), default=list)

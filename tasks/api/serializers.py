@@ -4,8 +4,10 @@ Task lists are built as plain dicts by ``tasks.api.rows`` (fast, constant querie
 serializers describe that shape for the OpenAPI schema and validate what clients send.
 """
 
+from django.core.validators import RegexValidator
 from rest_framework import serializers
 
+from lawgov.filters import MAX_ID
 from plans.models import AssignmentRole
 from tasks.models import ExtensionStatus, ReportStatus, WarningLevel
 from tasks.status import TaskStatus
@@ -121,10 +123,11 @@ class ProgressReportCreateSerializer(serializers.Serializer):
     """What a client sends to log progress. ``unit`` is required for the legal office (代填) and must be the
     caller's own unit for a reporter (or omitted)."""
 
-    task = serializers.IntegerField()
-    unit = serializers.IntegerField(required=False)
+    task = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    unit = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     reported_on = serializers.DateField()
-    text = serializers.CharField()
+    # Blank or only spaces is refused (DRF trims); the pattern tells the schema so.
+    text = serializers.CharField(validators=[RegexValidator(r"\S", message="进展内容不能为空。")])
     percent = serializers.IntegerField(
         min_value=0,
         max_value=100,
