@@ -221,9 +221,13 @@ _NOISE_RES = tuple(
 )
 
 
+# The same patterns as one alternation: one scan per line instead of twenty (the cost per line of a long plan).
+_NOISE_RE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in _NOISE_RES), re.IGNORECASE)
+
+
 def is_noise_line(line: str) -> bool:
     """Whether a normalized line is page furniture rather than document text."""
-    return any(pattern.search(line) for pattern in _NOISE_RES)
+    return _NOISE_RE.search(line) is not None
 
 
 def parse_header_fields(line: str) -> dict[str, str]:
