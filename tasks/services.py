@@ -24,8 +24,10 @@ from lawgov.models import Notification, Role, Unit, User
 from lawgov.unit_hooks import merge_reason
 from plans.models import Assignment, AssignmentRole, Deadline, Task
 from tasks import selectors
+from tasks.calendar import national_days
 from tasks.models import (
     EDITABLE_BY_UNIT,
+    CalendarDay,
     WAITING_FOR_REVIEW,
     Evidence,
     ProgressReport,
@@ -482,3 +484,22 @@ def unit_reports_move(source: Unit, target: Unit, by: User) -> int:
         report._change_reason = merge_reason(source, target)
         report.save(update_fields=["unit"])
     return len(reports)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The national working-day calendar
+
+
+def calendar_seed(*, years: Iterable[int]) -> int:
+    """Add the national holidays and 调休 workdays of ``years`` from the ``chinese-calendar`` package.
+
+    Run after upgrading the package (the State Council publishes a year each November). Dates already in the
+    table are kept: the legal office may have entered or corrected them, and its entry wins. A year the package
+    does not know raises ``CalendarYearUnknown`` (a Chinese message that says to enter it by hand) and adds
+    nothing. Returns the number of rows added.
+    """
+    rows = list(national_days(years))
+    existing = set(CalendarDay.objects.filter(jurisdiction=None, date__in=[d for d, _, _ in rows]).values_list("date", flat=True))
+    new = [CalendarDay(date=d, kind=k, name=n) for d, k, n in rows if d not in existing]
+    CalendarDay.objects.bulk_create(new, batch_size=500)
+    return len(new)
