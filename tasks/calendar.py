@@ -47,7 +47,7 @@ class CalendarYearUnknown(DomainError):
             "calendar_year_unknown",
             f"chinese-calendar 程序包只有 {first}–{last} 年的节假日安排,没有 {year} 年的"
             f"(国务院办公厅每年11月发布下一年的安排)。请在「节假日与调休」中录入 {year} 年的放假和调休日期,"
-            "或升级 chinese-calendar 后再导入。"
+            "或升级 chinese-calendar 后再导入。",
         )
         self.year = year
 

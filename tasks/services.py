@@ -499,7 +499,9 @@ def calendar_seed(*, years: Iterable[int]) -> int:
     nothing. Returns the number of rows added.
     """
     rows = list(national_days(years))
-    existing = set(CalendarDay.objects.filter(jurisdiction=None, date__in=[d for d, _, _ in rows]).values_list("date", flat=True))
+    existing = set(
+        CalendarDay.objects.filter(jurisdiction=None, date__in=[d for d, _, _ in rows]).values_list("date", flat=True)
+    )
     new = [CalendarDay(date=d, kind=k, name=n) for d, k, n in rows if d not in existing]
     CalendarDay.objects.bulk_create(new, batch_size=500)
     return len(new)
