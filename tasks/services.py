@@ -27,8 +27,8 @@ from tasks import selectors
 from tasks.calendar import national_days
 from tasks.models import (
     EDITABLE_BY_UNIT,
-    CalendarDay,
     WAITING_FOR_REVIEW,
+    CalendarDay,
     Evidence,
     ProgressReport,
     ReportStatus,

@@ -9,9 +9,9 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tasks.calendar import HOLIDAY, WORKDAY, CalendarYearUnknown, WorkCalendar, build_calendar, national_days
-from tasks.services import calendar_seed
 from tasks.models import CalendarDay
 from tasks.selectors import calendar_for, calendars_for
+from tasks.services import calendar_seed
 
 D = dt.date.fromisoformat
 NATIONAL = build_calendar(national_days())
