@@ -22,7 +22,7 @@ from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services, supervision
-from tasks.filtersets import TaskFilterSet
+from tasks.filtersets import NotificationFilterSet, TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
 from tasks.models import EDITABLE_BY_UNIT, ExtensionRequest, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
@@ -581,8 +581,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.notifications_mark_read(user=request.user)
         messages.success(request, "已全部标为已读。")
         return redirect("tasks:notifications")
-    items = Notification.objects.filter(user=request.user)[:100]
-    return render(request, "tasks/notifications.html", {"items": items})
+    found = NotificationFilterSet(request.GET, queryset=Notification.objects.filter(user=request.user))
+    items = found.qs if found.is_valid() else Notification.objects.none()
+    page = Paginator(items.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "tasks/notifications.html", {"filter": found, "page": page, "items": page, "query": query.urlencode()}
+    )
 
 
 @login_required
