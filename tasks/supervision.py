@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
 from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, UnitKind, User
-from plans.models import Assignment, Task
+from plans.models import Assignment, AssignmentRole, Task
 from tasks.calendar import WorkCalendar
 from tasks.models import (
     ExtensionRequest,
@@ -436,6 +436,71 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, comm
             url=reverse("tasks:detail", args=[task.pk]),
         )
     return request
+
+
+def extension_grant(
+    *, task: Task, by: User, new_due_on: dt.date, reason: str, today: dt.date | None = None
+) -> ExtensionRequest:
+    """The legal office moves a task's deadline itself: the way to extend once the deadline has passed, when a
+    unit may no longer ask. Kept as an approved ``ExtensionRequest`` (``office_granted``) so that the deadline
+    history, the API and the dashboard's "finished after an extension" read one table; the warning is recomputed
+    at once and the units' reporters are told."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if not Task.objects.editable_by(by).filter(pk=task.pk).exists():
+            raise SupervisionError("not_yours", "只有本辖区法制办可以直接延期。", 403)
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.due_on is None:
+            raise SupervisionError("no_deadline", "这项任务没有时限,无需延期。")
+        if TaskProgress.objects.filter(task=task, completed_on__isnull=False).exists():
+            raise SupervisionError("closed", "任务已办结销号,不能延期;如需继续办理请先重新打开。", 409)
+        if new_due_on <= max(task.due_on, today):
+            later = max(task.due_on, today)
+            raise SupervisionError("new_due_on", f"延期后的时限须晚于 {later:%Y-%m-%d}(现时限与今天中较晚的一天)。")
+        if (new_due_on - today).days > EXTENSION_MAX_DAYS:
+            raise SupervisionError("new_due_on", "延期后的时限不能超过两年以后。")
+        if not (reason or "").strip():
+            raise SupervisionError("reason", "请写明延期理由。")
+        unit_id = (
+            Assignment.objects.active()
+            .filter(clause__task=task)
+            .order_by(Case(When(role=AssignmentRole.LEAD, then=0), default=1), "pk")
+            .values_list("unit_id", flat=True)
+            .first()
+        )
+        if unit_id is None:
+            raise SupervisionError("no_unit", "这项任务还没有承办单位,请先分配单位。")
+        now = timezone.now()
+        grant = ExtensionRequest.objects.create(
+            task=task,
+            unit_id=unit_id,
+            requested_by=by,
+            requested_at=now,
+            reason=reason.strip(),
+            old_due_on=task.due_on,
+            new_due_on=new_due_on,
+            status=ExtensionStatus.APPROVED,
+            decided_by=by,
+            decided_at=now,
+            office_granted=True,
+        )
+        task.due_on = new_due_on
+        task._history_user = by
+        task._change_reason = f"法制办直接延期:{reason.strip()}"[:100]
+        task.save(update_fields=["due_on", "updated_at"])
+    jurisdiction = Task.objects.filter(pk=task.pk).values_list("plan__jurisdiction_id", flat=True).get()
+    warnings_refresh(today=today, calendars=calendars_for([jurisdiction]), task_ids=[task.pk])
+    units = set(TaskSignature.objects.filter(task=task).values_list("unit_id", flat=True)) | {unit_id}
+    for user in User.objects.filter(role=Role.REPORTER, is_active=True, unit_id__in=units):
+        notification_send(
+            user=user,
+            kind=Notification.Kind.EXTENSION,
+            key=f"extension-granted:{grant.pk}:{user.pk}",
+            title=f"法制办已将时限延至 {new_due_on:%Y-%m-%d}:{task.label} {task.heading[:30]}",
+            body=reason.strip(),
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+    return grant
 
 
 def task_extensions(*, task: Task) -> list[ExtensionRequest]:

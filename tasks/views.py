@@ -169,6 +169,11 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "reminders": supervision.task_reminders(task=task) if user.role in (Role.LEGAL_OFFICE, Role.LEADER) else [],
         "urge_text": supervision.DEFAULT_URGE_TEXT,
         "extensions": supervision.task_extensions(task=task),
+        # After the deadline only the legal office moves it (法制办直接延期); it may also do so before.
+        "can_grant": can_assign
+        and not user.read_only
+        and task.due_on is not None
+        and not (progress and progress.completed_on),
         "can_extend": (
             user.role == Role.REPORTER
             and not user.read_only
@@ -177,6 +182,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
             and any(s.unit_id == user.unit_id for s in signatures)
         ),
         "roles": AssignmentRole.choices,
+        "today": timezone.localdate(),
         "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
     }
 
@@ -381,6 +387,27 @@ def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
     except supervision.SupervisionError as exc:
         return refused_with_message(request, exc, back)
     messages.success(request, "延期申请已提交,等待法制办审批。")
+    return redirect(back)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def extension_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """法制办直接延期 from the task page: the only way once the deadline has passed."""
+    task = get_object_or_404(Task.objects.editable_by(request.user), pk=pk)
+    back = f"/tasks/{task.pk}/#extensions"
+    try:
+        new_due_on = dt.date.fromisoformat(request.POST.get("new_due_on", ""))
+    except ValueError:
+        messages.error(request, "请填写延期后的时限(日期)。")
+        return redirect(back)
+    try:
+        supervision.extension_grant(
+            task=task, by=request.user, new_due_on=new_due_on, reason=request.POST.get("reason", "")
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, f"已将时限延至 {new_due_on:%Y-%m-%d},预警已更新。")
     return redirect(back)
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
-from lawgov.models import Notification, User
+from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Task
 from tasks import services
 from tasks.models import ExtensionRequest, Reminder, TaskSignature, TaskWarning
@@ -74,6 +74,15 @@ def test_duban_story(page, live_server, demo_data):
     }
     other = sorted({u for pk, names in leads.items() if pk != extra.pk for u in names} - {"区编办"})[0]
     chosen_units = {"区编办", other}
+    # The demo has one 番禺 reporter account (区编办); the other unit gets one, as an office would set up.
+    other_unit = Unit.objects.get(name=other, jurisdiction__name="番禺区")
+    User.objects.create_user(
+        username="reporter_other",
+        password=PASSWORD,
+        role=Role.REPORTER,
+        unit=other_unit,
+        jurisdiction=other_unit.jurisdiction,
+    )
     chosen = {pk for pk, names in leads.items() if names & chosen_units}
     assert extra.pk in leads and extra.pk not in chosen and len(chosen) >= 2
     for pk in chosen:
@@ -84,6 +93,8 @@ def test_duban_story(page, live_server, demo_data):
     urged = Reminder.objects.filter(sent_by__username="fzb_panyu")
     assert set(urged.values_list("task_id", flat=True)) == chosen
     assert chosen_units <= set(urged.values_list("unit__name", flat=True))
+    assert not urged.filter(task=extra).exists()
+    assert Notification.objects.filter(user__username="reporter_other", kind="urged").exists()
     assert set(urged.values_list("text", flat=True)) == {"请于本周五前报送办理情况。"}
     logout(page)
 
