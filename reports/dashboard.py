@@ -18,7 +18,7 @@ from assessment.models import AssessmentCycle, Submission
 from lawgov.models import Unit, UnitKind, User
 from plans.models import Plan, Task
 from tasks.models import ProgressReport, TaskProgress
-from tasks.selectors import Rollup, rollup_by, rollup_by_unit, with_status
+from tasks.selectors import Rollup, completion_timeliness, rollup_by, rollup_by_unit, with_status
 from tasks.status import TaskStatus, status_filter
 
 
@@ -229,6 +229,8 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
             "open": "?status=not_started&status=in_progress&status=overdue",
         },
         "counts": {"reports_30d": reports_30d},
+        # Done on time, after an approved extension, or late (issue 15): the 已完成 card's breakdown.
+        "timeliness": completion_timeliness(tasks),
     }
 
 

@@ -68,6 +68,7 @@ def test_duban_story(page, live_server, demo_data):
         w.task_id: set(
             Assignment.objects.active()
             .filter(clause__task=w.task_id, role=AssignmentRole.LEAD)
+            .exclude(unit__kind=UnitKind.GROUP)
             .values_list("unit__name", flat=True)
         )
         for w in red
