@@ -385,6 +385,7 @@ def extension_request(
         old_due_on=task.due_on,
         new_due_on=new_due_on,
     )
+    Task.objects.filter(pk=task.pk).update(updated_at=timezone.now())  # seen by the API's incremental pull
     for officer in User.objects.filter(
         role=Role.LEGAL_OFFICE, is_active=True, jurisdiction_id=task.plan.jurisdiction_id
     ):

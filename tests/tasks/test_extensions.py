@@ -236,3 +236,38 @@ def test_no_grant_by_another_office_or_on_a_closed_task(overdue_task, legal_offi
         )
     assert closed.value.code == "closed"
     assert not ExtensionRequest.objects.exists()
+
+
+def test_api_closed_at_signed_at_and_incremental_pulls(task, unit, reporter, legal_officer, api_client_user):
+    """Issue 15, API: ``closed_at`` when the task is 销号, ``signed_at`` per unit, and ``updated_since`` returns
+    the tasks whose 签收, extension request or 催办 changed since the last pull."""
+    from tasks import services
+
+    supervision.assignments_deliver()  # the 交办 (the embedded schedule does this within a minute)
+    api = token_client(api_client_user)
+    body = api.get(f"/api/v1/tasks/{task.pk}/").json()
+    assert body["closed_at"] is None
+    assert {s["unit"]["name"]: s["signed_at"] for s in body["signatures"]} == {"区编办": None, "区财政局": None}
+    since = timezone.now().isoformat()
+
+    def pulled():
+        return [t["id"] for t in api.get("/api/v1/tasks/", {"updated_since": since}).json()["results"]]
+
+    assert pulled() == []
+    supervision.task_sign(task=task, by=reporter)
+    assert pulled() == [task.pk]
+    signed = api.get(f"/api/v1/tasks/{task.pk}/").json()["signatures"]
+    assert [s["unit"]["name"] for s in signed if s["signed_at"]] == ["区编办"]
+    since = timezone.now().isoformat()
+    supervision.extension_request(task=task, by=reporter, new_due_on=TODAY + dt.timedelta(days=30), reason="x")
+    assert pulled() == [task.pk]
+    since = timezone.now().isoformat()
+    supervision.reminders_urge(tasks=[task], by=legal_officer, text="请报送")
+    assert pulled() == [task.pk]
+    done = services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
+    )
+    services.progress_report_accept(report=done, by=legal_officer)
+    closed = api.get(f"/api/v1/tasks/{task.pk}/").json()["closed_at"]
+    done.refresh_from_db()
+    assert closed and dt.datetime.fromisoformat(closed) == done.reviewed_at
