@@ -42,7 +42,7 @@ from tasks.models import (
     WebhookKind,
 )
 from tasks.selectors import calendars_for
-from tasks.services import notification_send, unit_roles_on_task
+from tasks.services import Notice, notification_send, notifications_send_bulk, unit_roles_on_task
 from tasks.warnings import warnings_refresh
 
 log = logging.getLogger(__name__)
@@ -223,11 +223,18 @@ class UrgeResult:
 
 
 def reminders_urge(
-    *, tasks: Iterable[Task], by: User | None, text: str = "", unit_ids: Iterable[int] | None = None
+    *,
+    tasks: Iterable[Task],
+    by: User | None,
+    text: str = "",
+    unit_ids: Iterable[int] | None = None,
+    only: set[tuple[int, int]] | None = None,
+    texts: dict[int, str] | None = None,
 ) -> UrgeResult:
     """催办 each unit of each task (or only ``unit_ids``): its reporters get it in the bell and by email, its
     group robot is posted to, and the 催办 is logged on the task. A unit already chased on the task has its
-    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办.
+    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办, which
+    passes ``only`` (the (task, unit) pairs due) and ``texts`` (each task's own text) to urge many tasks at once.
 
     A unit without a reporter account is not logged as chased: the result names it with its contact person,
     for the office to call.
@@ -247,7 +254,7 @@ def reminders_urge(
         .order_by("task_id", "unit__name")
         .values_list("task_id", "unit_id", "unit__name")
     )
-    pairs = [p for p in pairs if wanted is None or p[1] in wanted]
+    pairs = [p for p in pairs if (wanted is None or p[1] in wanted) and (only is None or (p[0], p[1]) in only)]
     unit_set = {u for _, u, _ in pairs}
     reporters = _reporters_by_unit(unit_set)
     unit_settings = UnitReminderSettings.objects.select_related("leader").in_bulk(list(unit_set))
@@ -260,6 +267,9 @@ def reminders_urge(
     by_id = {t.pk: t for t in tasks}
     now = timezone.now()
     result = UrgeResult(sent=[], no_reporters=[])
+    # Reminders and their notices are written in bulk (the schedule's 催办 covers every red task of a city);
+    # only the group robots are posted one by one, since each is its own HTTP call.
+    planned: list[tuple[Reminder, list[User], str]] = []
     for task_id, unit_id, unit_name in pairs:
         task, extra = by_id[task_id], unit_settings.get(unit_id)
         users = list(reporters.get(unit_id, []))
@@ -271,43 +281,49 @@ def reminders_urge(
         escalated = bool(before.get((task_id, unit_id)) and extra and extra.leader and extra.leader.is_active)
         if escalated:
             users.append(extra.leader)
-        reminder = Reminder.objects.create(
-            task=task,
-            unit_id=unit_id,
-            sent_by=by,
-            sent_at=now,
-            text=text,
-            escalated=escalated,
-            recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in users],
-        )
+        body = (texts or {}).get(task_id, text)
         nth = before.get((task_id, unit_id), 0) + 1
         title = f"第{nth}次催办:{task.label} {task.heading[:40]}"
-        emailed = 0
-        for user in users:
-            notification_send(
-                user=user,
-                kind=Notification.Kind.URGED,
-                key=f"reminder:{reminder.pk}:{user.pk}",
-                title=title,
-                body=text,
-                url=reverse("tasks:detail", args=[task_id]),
-            )
-            emailed += bool(user.email)
-        channels: dict = {"bell": len(users), "email": emailed}
+        channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users)}
         if extra and extra.webhook_url:
             channels["webhook"] = webhook_post(
                 kind=extra.webhook_kind or WebhookKind.WECOM,
                 url=extra.webhook_url,
-                text=f"【{unit_name}】{title}\n{text}",
+                text=f"【{unit_name}】{title}\n{body}",
             )
             if channels["webhook"] != "ok":
-                log.warning("催办 %s: webhook of unit %s failed: %s", reminder.pk, unit_id, channels["webhook"])
-        Reminder.objects.filter(pk=reminder.pk).update(channels=channels)
-        reminder.channels = channels
-        result.sent.append(reminder)
+                log.warning("催办 of task %s: webhook of unit %s failed: %s", task_id, unit_id, channels["webhook"])
+        reminder = Reminder(
+            task=task,
+            unit_id=unit_id,
+            sent_by=by,
+            sent_at=now,
+            text=body,
+            escalated=escalated,
+            recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in users],
+            channels=channels,
+        )
+        planned.append((reminder, users, title))
+    Reminder.objects.bulk_create([r for r, _, _ in planned], batch_size=1000)
+    notifications_send_bulk(
+        Notice(
+            user=user,
+            kind=Notification.Kind.URGED,
+            key=f"reminder:{reminder.pk}:{user.pk}",
+            title=title,
+            body=reminder.text,
+            url=reverse("tasks:detail", args=[reminder.task_id]),
+        )
+        for reminder, users, title in planned
+        for user in users
+    )
+    result.sent.extend(r for r, _, _ in planned)
     if result.sent:
         Task.objects.filter(pk__in={r.task_id for r in result.sent}).update(updated_at=now)
     return result
+
+
+AUTO_URGE_CHUNK = 500
 
 
 def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
@@ -324,11 +340,13 @@ def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
     by_task: dict[int, set[int]] = defaultdict(set)
     for task_id, unit_id in due:
         by_task[task_id].add(unit_id)
-    tasks = Task.objects.in_bulk(list(by_task))
     sent = 0
-    for task_id, units in by_task.items():
-        text = f"该项任务已超过时限({tasks[task_id].due_on:%Y-%m-%d}),请抓紧办理并报送进展。"
-        sent += len(reminders_urge(tasks=[tasks[task_id]], by=None, text=text, unit_ids=units).sent)
+    ids = sorted(by_task)
+    for start in range(0, len(ids), AUTO_URGE_CHUNK):  # bounded memory over a city's red tasks
+        tasks = Task.objects.in_bulk(ids[start : start + AUTO_URGE_CHUNK])
+        only = {(t, u) for t in tasks for u in by_task[t]}
+        texts = {t: f"该项任务已超过时限({task.due_on:%Y-%m-%d}),请抓紧办理并报送进展。" for t, task in tasks.items()}
+        sent += len(reminders_urge(tasks=list(tasks.values()), by=None, only=only, texts=texts).sent)
     return sent
 
 
