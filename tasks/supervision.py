@@ -86,14 +86,19 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
             for member in expanded[unit_id]:
                 pairs[(task_id, member)] = None
     created = TaskSignature.objects.bulk_create(
-        [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in pairs], ignore_conflicts=True
+        [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in pairs], ignore_conflicts=True, batch_size=2000
     )
-    tasks = Task.objects.in_bulk({t for t, _ in pairs})
     reporters = _reporters_by_unit({u for _, u in pairs})
+    by_task: dict[int, list[int]] = defaultdict(list)
     for task_id, unit_id in pairs:
-        task = tasks[task_id]
-        for user in reporters.get(unit_id, []):
-            notification_send(
+        by_task[task_id].append(unit_id)
+    ids = sorted(by_task)
+    # A city's first delivery is every assignment at once: tasks are read 2,000 at a time (a query's parameters
+    # are bounded) and the notices written in bulk.
+    for start in range(0, len(ids), 2000):
+        tasks = Task.objects.in_bulk(ids[start : start + 2000])
+        notifications_send_bulk(
+            Notice(
                 user=user,
                 kind=Notification.Kind.ASSIGNED,
                 key=f"assigned:{task_id}:{unit_id}",
@@ -101,6 +106,10 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
                 body=f"时限:{task.due_on:%Y-%m-%d}。" if task.due_on else "",
                 url=reverse("tasks:detail", args=[task_id]),
             )
+            for task_id, task in tasks.items()
+            for unit_id in by_task[task_id]
+            for user in reporters.get(unit_id, [])
+        )
     return len(created)
 
 
