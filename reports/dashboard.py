@@ -19,7 +19,7 @@ from lawgov.models import Unit, UnitKind, User
 from plans.models import Plan, Task
 from reports.services.calendar import calendars_for
 from tasks.models import ProgressReport, TaskProgress
-from tasks.selectors import Rollup, rollup_by, rollup_by_unit, with_status
+from tasks.selectors import Rollup, completion_timeliness, rollup_by, rollup_by_unit, with_status
 from tasks.status import TaskStatus, status_filter
 
 
@@ -234,6 +234,8 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         },
         "counts": {"reports_30d": reports_30d},
         "report_deadlines": deadlines,
+        # Done on time, after an approved extension, or late (issue 15): the 已完成 card's breakdown.
+        "timeliness": completion_timeliness(tasks),
     }
 
 

@@ -2,8 +2,9 @@
 
 Deadlines and warning thresholds count working days (工作日), and "N个工作日内" in a document means N days on
 this calendar, not N calendar days. The State Council publishes each year's holidays in November, so the
-calendar is data (``tasks.models.CalendarDay``): the national days below are seeded by a migration, and the
-legal office enters a year the seed does not know yet, or a local holiday of its jurisdiction.
+calendar is data (``tasks.models.CalendarDay``): the national days are seeded from the ``chinese-calendar``
+package (by a migration, and by ``manage.py calendar_seed`` after the package is upgraded), and the legal office
+enters a year the package does not know yet, or a local holiday of its jurisdiction, in the same table.
 
 ``WorkCalendar`` is pure (no database): the sweep loads it once per jurisdiction and computes 100,000 tasks'
 warnings from it. ``calendar_for`` is the one place that reads it from the database.
@@ -16,80 +17,70 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import chinese_calendar
+
+from lawgov.errors import DomainError
+
 HOLIDAY = "holiday"
 WORKDAY = "workday"
 
-# The national calendar, from the State Council notices (国务院办公厅关于20XX年部分节假日安排的通知):
-# (first day, last day, name) of each holiday period, and the weekend days worked in exchange (调休上班).
-# Weekend days inside a period are listed too: a deadline on them is reported as falling on the holiday.
-NATIONAL_HOLIDAYS: dict[int, list[tuple[str, str, str]]] = {
-    2024: [
-        ("2024-01-01", "2024-01-01", "元旦"),
-        ("2024-02-10", "2024-02-17", "春节"),
-        ("2024-04-04", "2024-04-06", "清明节"),
-        ("2024-05-01", "2024-05-05", "劳动节"),
-        ("2024-06-10", "2024-06-10", "端午节"),
-        ("2024-09-15", "2024-09-17", "中秋节"),
-        ("2024-10-01", "2024-10-07", "国庆节"),
-    ],
-    2025: [
-        ("2025-01-01", "2025-01-01", "元旦"),
-        ("2025-01-28", "2025-02-04", "春节"),
-        ("2025-04-04", "2025-04-06", "清明节"),
-        ("2025-05-01", "2025-05-05", "劳动节"),
-        ("2025-05-31", "2025-06-02", "端午节"),
-        ("2025-10-01", "2025-10-08", "国庆节、中秋节"),
-    ],
-    2026: [
-        ("2026-01-01", "2026-01-03", "元旦"),
-        ("2026-02-15", "2026-02-23", "春节"),
-        ("2026-04-04", "2026-04-06", "清明节"),
-        ("2026-05-01", "2026-05-05", "劳动节"),
-        ("2026-06-19", "2026-06-21", "端午节"),
-        ("2026-09-25", "2026-09-27", "中秋节"),
-        ("2026-10-01", "2026-10-07", "国庆节"),
-    ],
-}
-NATIONAL_WORKDAYS: dict[int, list[tuple[str, str]]] = {
-    2024: [
-        ("2024-02-04", "春节调休"),
-        ("2024-02-18", "春节调休"),
-        ("2024-04-07", "清明节调休"),
-        ("2024-04-28", "劳动节调休"),
-        ("2024-05-11", "劳动节调休"),
-        ("2024-09-14", "中秋节调休"),
-        ("2024-09-29", "国庆节调休"),
-        ("2024-10-12", "国庆节调休"),
-    ],
-    2025: [
-        ("2025-01-26", "春节调休"),
-        ("2025-02-08", "春节调休"),
-        ("2025-04-27", "劳动节调休"),
-        ("2025-09-28", "国庆节调休"),
-        ("2025-10-11", "国庆节调休"),
-    ],
-    2026: [
-        ("2026-01-04", "元旦调休"),
-        ("2026-02-14", "春节调休"),
-        ("2026-02-28", "春节调休"),
-        ("2026-05-09", "劳动节调休"),
-        ("2026-09-20", "国庆节调休"),
-        ("2026-10-10", "国庆节调休"),
-    ],
+# The national calendar comes from the ``chinese-calendar`` package (the State Council notices, 2004 to the
+# last year its release knows): no hand-typed dates. Its names are English; the pages say them in Chinese.
+HOLIDAY_NAMES = {
+    "New Year's Day": "元旦",
+    "Spring Festival": "春节",
+    "Tomb-sweeping Day": "清明节",
+    "Labour Day": "劳动节",
+    "Dragon Boat Festival": "端午节",
+    "National Day": "国庆节",
+    "Mid-autumn Festival": "中秋节",
+    "Anti-Fascist 70th Day": "抗战胜利70周年纪念日",
 }
 
 
-def national_days() -> Iterable[tuple[dt.date, str, str]]:
-    """Every dated exception of the national calendar as (date, kind, name): what the seed migration stores."""
-    for periods in NATIONAL_HOLIDAYS.values():
-        for first, last, name in periods:
-            day, end = dt.date.fromisoformat(first), dt.date.fromisoformat(last)
-            while day <= end:
-                yield day, HOLIDAY, name
-                day += dt.timedelta(days=1)
-    for days in NATIONAL_WORKDAYS.values():
-        for when, name in days:
-            yield dt.date.fromisoformat(when), WORKDAY, name
+class CalendarYearUnknown(DomainError):
+    """The package has no holidays for this year yet (the State Council publishes each November)."""
+
+    def __init__(self, year: int) -> None:
+        first, last = package_years()
+        super().__init__(
+            "calendar_year_unknown",
+            f"chinese-calendar 程序包只有 {first}–{last} 年的节假日安排,没有 {year} 年的"
+            f"(国务院办公厅每年11月发布下一年的安排)。请在「节假日与调休」中录入 {year} 年的放假和调休日期,"
+            "或升级 chinese-calendar 后再导入。",
+        )
+        self.year = year
+
+
+def package_years() -> tuple[int, int]:
+    """The first and last year the installed ``chinese-calendar`` knows."""
+    years = [d.year for d in chinese_calendar.holidays]
+    return min(years), max(years)
+
+
+def _chinese(name: str) -> str:
+    return HOLIDAY_NAMES.get(name, name)
+
+
+def national_days(years: Iterable[int] | None = None) -> Iterable[tuple[dt.date, str, str]]:
+    """The dated exceptions of the national calendar as (date, kind, name), read from ``chinese-calendar``:
+    holidays (weekend days inside a holiday period too, so a deadline on them is reported as on the holiday)
+    and the weekend days worked in exchange (调休上班, named "春节调休").
+
+    ``years`` defaults to every year the package knows; a year it does not know raises
+    ``CalendarYearUnknown`` rather than returning a calendar of weekends that would look complete.
+    """
+    first, last = package_years()
+    wanted = set(range(first, last + 1)) if years is None else set(years)
+    for year in sorted(wanted):
+        if not first <= year <= last:
+            raise CalendarYearUnknown(year)
+    for day, name in sorted(chinese_calendar.holidays.items()):
+        if day.year in wanted:
+            yield day, HOLIDAY, _chinese(name)
+    for day, name in sorted(chinese_calendar.workdays.items()):
+        if day.year in wanted:
+            yield day, WORKDAY, f"{_chinese(name)}调休"
 
 
 @dataclass(frozen=True)

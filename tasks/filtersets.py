@@ -1,5 +1,6 @@
 """One FilterSet per listed model of the tasks app. Task lists: the HTML list, the exports and the API all
-filter through ``TaskFilterSet``; the API's progress-report list through ``ProgressReportFilterSet``."""
+filter through ``TaskFilterSet``; the API's progress-report list through ``ProgressReportFilterSet``; the notices
+page through ``NotificationFilterSet``."""
 
 import django_filters
 from django import forms
@@ -8,7 +9,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 
 from lawgov.filters import ID_SCHEMA, BooleanFilter, FilterSet, IdFilter, StableOrderingFilter
-from lawgov.models import Unit
+from lawgov.models import Notification, Unit
+from lawgov.notifications import kind_choices
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
 from tasks.models import ProgressReport, ReportStatus, TaskWarning, WarningLevel
 from tasks.status import TaskStatus, status_filter
@@ -167,3 +169,30 @@ class ProgressReportFilterSet(FilterSet):
     class Meta:
         model = ProgressReport
         fields: list[str] = []
+
+
+class NotificationFilterSet(FilterSet):
+    """The notices page (``/notifications/``): by kind, read or unread, and the day they came; the queryset
+    it filters is already the user's own (``Notification.objects.filter(user=…)`` in the view)."""
+
+    kind = django_filters.ChoiceFilter(label="类别", choices=kind_choices, empty_label="全部类别")
+    state = django_filters.ChoiceFilter(
+        label="状态", choices=[("unread", "未读"), ("read", "已读")], method="filter_state", empty_label="全部"
+    )
+    since = django_filters.DateFilter(
+        label="自", field_name="created_at", lookup_expr="date__gte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label="至", field_name="created_at", lookup_expr="date__lte", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    class Meta:
+        model = Notification
+        fields: list[str] = []
+
+    def filter_state(self, queryset, name, value):
+        if value == "unread":
+            return queryset.filter(read_at__isnull=True)
+        if value == "read":
+            return queryset.filter(read_at__isnull=False)
+        return queryset

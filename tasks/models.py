@@ -438,6 +438,9 @@ class ExtensionRequest(models.Model):
     )
     decided_at = models.DateTimeField("审批时间", null=True, blank=True)
     comment = models.TextField("审批意见", blank=True)
+    # Set when the legal office moved the deadline itself (after the deadline a unit can no longer ask): the
+    # row is then the grant, approved at once by the same person, and the history shows who did it.
+    office_granted = models.BooleanField("法制办直接延期", default=False)
 
     class Meta:
         verbose_name = "延期申请"

@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from lawgov.models import Notification, Role, Unit, UnitKind, User
@@ -21,6 +21,8 @@ from tasks.models import (
     WAITING_FOR_REVIEW,
     CalendarDay,
     Evidence,
+    ExtensionRequest,
+    ExtensionStatus,
     ProgressReport,
     ReportStatus,
     SweepRun,
@@ -448,3 +450,18 @@ def calendars_for(jurisdiction_ids: list[int | None]) -> dict[int | None, WorkCa
 def calendar_for(jurisdiction_id: int | None) -> WorkCalendar:
     """One jurisdiction's working-day calendar (the national one for ``None``)."""
     return calendars_for([jurisdiction_id])[jurisdiction_id]
+
+
+def completion_timeliness(tasks: QuerySet[Task]) -> dict[str, int]:
+    """Completed tasks split as leaders and the annual report read them: finished on time (by the deadline, no
+    extension), finished after an approved extension (by the extended deadline), and finished late (after the
+    deadline in force). One aggregate query; the deadline in force is ``Task.due_on``, which an approved
+    extension moved, so a task finished by its extended date counts as extended, not late."""
+    approved = ExtensionRequest.objects.filter(status=ExtensionStatus.APPROVED).values("task_id")
+    done = Task.objects.filter(pk__in=tasks.values("pk"), progress__completed_on__isnull=False)
+    in_time = Q(due_on__isnull=True) | Q(progress__completed_on__lte=F("due_on"))
+    return done.aggregate(
+        on_time=Count("pk", filter=in_time & ~Q(pk__in=approved)),
+        extended=Count("pk", filter=in_time & Q(pk__in=approved)),
+        late=Count("pk", filter=Q(progress__completed_on__gt=F("due_on"))),
+    )

@@ -24,9 +24,11 @@ from lawgov.models import Notification, Role, Unit, User
 from lawgov.unit_hooks import merge_reason
 from plans.models import Assignment, AssignmentRole, Deadline, Task
 from tasks import selectors
+from tasks.calendar import national_days
 from tasks.models import (
     EDITABLE_BY_UNIT,
     WAITING_FOR_REVIEW,
+    CalendarDay,
     Evidence,
     ProgressReport,
     ReportStatus,
@@ -394,20 +396,79 @@ def notification_send(*, user: User, kind: str, key: str, title: str, body: str 
     return True
 
 
+@dataclass(frozen=True)
+class Notice:
+    """One notification to create (``notifications_send_bulk``)."""
+
+    user: User
+    kind: str
+    key: str
+    title: str
+    body: str = ""
+    url: str = ""
+
+
+def notifications_send_bulk(notices: Iterable[Notice], *, chunk: int = 1000) -> int:
+    """``notification_send`` for many at once, as the daily sweep needs (hundreds of thousands of notices over a
+    city): per chunk one query for the keys already sent, one insert, and email for the new ones only.
+    Idempotent like the single form (a key sent before, or by a concurrent run, is skipped). Returns the
+    number created."""
+    created = 0
+    batch: list[Notice] = []
+
+    def flush() -> int:
+        keys = {n.key for n in batch}
+        seen = set(Notification.objects.filter(key__in=keys).values_list("user_id", "key"))
+        new, wanted = [], set()
+        for n in batch:
+            if (n.user.pk, n.key) in seen or (n.user.pk, n.key) in wanted:
+                continue
+            wanted.add((n.user.pk, n.key))
+            new.append(n)
+        Notification.objects.bulk_create(
+            [
+                Notification(user=n.user, kind=n.kind, key=n.key, title=n.title[:200], body=n.body, url=n.url)
+                for n in new
+            ],
+            ignore_conflicts=True,
+        )
+        mailed = [n for n in new if n.user.email]
+        for n in mailed:
+            send_mail(n.title, f"{n.body}\n\n{n.url}".strip(), None, [n.user.email], fail_silently=True)
+        if mailed:
+            Notification.objects.filter(key__in={n.key for n in mailed}, emailed_at=None).update(
+                emailed_at=timezone.now()
+            )
+        batch.clear()
+        return len(new)
+
+    for notice in notices:
+        batch.append(notice)
+        if len(batch) >= chunk:
+            created += flush()
+    if batch:
+        created += flush()
+    return created
+
+
 def reminders_send(*, today: dt.date, days: int | None = None) -> ReminderResult:
     """Daily: each unit's users hear of tasks due within ``days``, overdue tasks and returned reports.
 
     The key holds task, unit, kind and day, so running twice the same day sends nothing new.
     """
-    created = skipped = emailed_before = 0
     emailed_before = Notification.objects.exclude(emailed_at=None).count()
-    for item in selectors.reminder_items(today=today, days=days):
-        for user in item.users:
-            key = f"{item.kind}:{item.task_id}:{item.unit_id}:{today:%Y-%m-%d}"
-            if notification_send(user=user, kind=item.kind, key=key, title=item.title, body=item.body, url=item.url):
-                created += 1
-            else:
-                skipped += 1
+    total = 0
+
+    def notices():
+        nonlocal total
+        for item in selectors.reminder_items(today=today, days=days):
+            for user in item.users:
+                total += 1
+                key = f"{item.kind}:{item.task_id}:{item.unit_id}:{today:%Y-%m-%d}"
+                yield Notice(user=user, kind=item.kind, key=key, title=item.title, body=item.body, url=item.url)
+
+    created = notifications_send_bulk(notices())
+    skipped = total - created
     emailed = Notification.objects.exclude(emailed_at=None).count() - emailed_before
     return ReminderResult(created=created, skipped=skipped, emailed=emailed)
 
@@ -482,3 +543,24 @@ def unit_reports_move(source: Unit, target: Unit, by: User) -> int:
         report._change_reason = merge_reason(source, target)
         report.save(update_fields=["unit"])
     return len(reports)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The national working-day calendar
+
+
+def calendar_seed(*, years: Iterable[int]) -> int:
+    """Add the national holidays and 调休 workdays of ``years`` from the ``chinese-calendar`` package.
+
+    Run after upgrading the package (the State Council publishes a year each November). Dates already in the
+    table are kept: the legal office may have entered or corrected them, and its entry wins. A year the package
+    does not know raises ``CalendarYearUnknown`` (a Chinese message that says to enter it by hand) and adds
+    nothing. Returns the number of rows added.
+    """
+    rows = list(national_days(years))
+    existing = set(
+        CalendarDay.objects.filter(jurisdiction=None, date__in=[d for d, _, _ in rows]).values_list("date", flat=True)
+    )
+    new = [CalendarDay(date=d, kind=k, name=n) for d, k, n in rows if d not in existing]
+    CalendarDay.objects.bulk_create(new, batch_size=500)
+    return len(new)

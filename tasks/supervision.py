@@ -22,13 +22,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
 from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, UnitKind, User
-from plans.models import Assignment, Task
+from plans.models import Assignment, AssignmentRole, Task
 from tasks.calendar import WorkCalendar
 from tasks.models import (
     ExtensionRequest,
@@ -42,7 +42,7 @@ from tasks.models import (
     WebhookKind,
 )
 from tasks.selectors import calendars_for
-from tasks.services import notification_send, unit_roles_on_task
+from tasks.services import Notice, notification_send, notifications_send_bulk, unit_roles_on_task
 from tasks.warnings import warnings_refresh
 
 log = logging.getLogger(__name__)
@@ -86,14 +86,19 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
             for member in expanded[unit_id]:
                 pairs[(task_id, member)] = None
     created = TaskSignature.objects.bulk_create(
-        [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in pairs], ignore_conflicts=True
+        [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in pairs], ignore_conflicts=True, batch_size=2000
     )
-    tasks = Task.objects.in_bulk({t for t, _ in pairs})
     reporters = _reporters_by_unit({u for _, u in pairs})
+    by_task: dict[int, list[int]] = defaultdict(list)
     for task_id, unit_id in pairs:
-        task = tasks[task_id]
-        for user in reporters.get(unit_id, []):
-            notification_send(
+        by_task[task_id].append(unit_id)
+    ids = sorted(by_task)
+    # A city's first delivery is every assignment at once: tasks are read 2,000 at a time (a query's parameters
+    # are bounded) and the notices written in bulk.
+    for start in range(0, len(ids), 2000):
+        tasks = Task.objects.in_bulk(ids[start : start + 2000])
+        notifications_send_bulk(
+            Notice(
                 user=user,
                 kind=Notification.Kind.ASSIGNED,
                 key=f"assigned:{task_id}:{unit_id}",
@@ -101,6 +106,10 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
                 body=f"时限:{task.due_on:%Y-%m-%d}。" if task.due_on else "",
                 url=reverse("tasks:detail", args=[task_id]),
             )
+            for task_id, task in tasks.items()
+            for unit_id in by_task[task_id]
+            for user in reporters.get(unit_id, [])
+        )
     return len(created)
 
 
@@ -223,11 +232,18 @@ class UrgeResult:
 
 
 def reminders_urge(
-    *, tasks: Iterable[Task], by: User | None, text: str = "", unit_ids: Iterable[int] | None = None
+    *,
+    tasks: Iterable[Task],
+    by: User | None,
+    text: str = "",
+    unit_ids: Iterable[int] | None = None,
+    only: set[tuple[int, int]] | None = None,
+    texts: dict[int, str] | None = None,
 ) -> UrgeResult:
     """催办 each unit of each task (or only ``unit_ids``): its reporters get it in the bell and by email, its
     group robot is posted to, and the 催办 is logged on the task. A unit already chased on the task has its
-    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办.
+    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办, which
+    passes ``only`` (the (task, unit) pairs due) and ``texts`` (each task's own text) to urge many tasks at once.
 
     A unit without a reporter account is not logged as chased: the result names it with its contact person,
     for the office to call.
@@ -247,7 +263,7 @@ def reminders_urge(
         .order_by("task_id", "unit__name")
         .values_list("task_id", "unit_id", "unit__name")
     )
-    pairs = [p for p in pairs if wanted is None or p[1] in wanted]
+    pairs = [p for p in pairs if (wanted is None or p[1] in wanted) and (only is None or (p[0], p[1]) in only)]
     unit_set = {u for _, u, _ in pairs}
     reporters = _reporters_by_unit(unit_set)
     unit_settings = UnitReminderSettings.objects.select_related("leader").in_bulk(list(unit_set))
@@ -260,6 +276,9 @@ def reminders_urge(
     by_id = {t.pk: t for t in tasks}
     now = timezone.now()
     result = UrgeResult(sent=[], no_reporters=[])
+    # Reminders and their notices are written in bulk (the schedule's 催办 covers every red task of a city);
+    # only the group robots are posted one by one, since each is its own HTTP call.
+    planned: list[tuple[Reminder, list[User], str]] = []
     for task_id, unit_id, unit_name in pairs:
         task, extra = by_id[task_id], unit_settings.get(unit_id)
         users = list(reporters.get(unit_id, []))
@@ -271,43 +290,49 @@ def reminders_urge(
         escalated = bool(before.get((task_id, unit_id)) and extra and extra.leader and extra.leader.is_active)
         if escalated:
             users.append(extra.leader)
-        reminder = Reminder.objects.create(
-            task=task,
-            unit_id=unit_id,
-            sent_by=by,
-            sent_at=now,
-            text=text,
-            escalated=escalated,
-            recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in users],
-        )
+        body = (texts or {}).get(task_id, text)
         nth = before.get((task_id, unit_id), 0) + 1
         title = f"第{nth}次催办:{task.label} {task.heading[:40]}"
-        emailed = 0
-        for user in users:
-            notification_send(
-                user=user,
-                kind=Notification.Kind.URGED,
-                key=f"reminder:{reminder.pk}:{user.pk}",
-                title=title,
-                body=text,
-                url=reverse("tasks:detail", args=[task_id]),
-            )
-            emailed += bool(user.email)
-        channels: dict = {"bell": len(users), "email": emailed}
+        channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users)}
         if extra and extra.webhook_url:
             channels["webhook"] = webhook_post(
                 kind=extra.webhook_kind or WebhookKind.WECOM,
                 url=extra.webhook_url,
-                text=f"【{unit_name}】{title}\n{text}",
+                text=f"【{unit_name}】{title}\n{body}",
             )
             if channels["webhook"] != "ok":
-                log.warning("催办 %s: webhook of unit %s failed: %s", reminder.pk, unit_id, channels["webhook"])
-        Reminder.objects.filter(pk=reminder.pk).update(channels=channels)
-        reminder.channels = channels
-        result.sent.append(reminder)
+                log.warning("催办 of task %s: webhook of unit %s failed: %s", task_id, unit_id, channels["webhook"])
+        reminder = Reminder(
+            task=task,
+            unit_id=unit_id,
+            sent_by=by,
+            sent_at=now,
+            text=body,
+            escalated=escalated,
+            recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in users],
+            channels=channels,
+        )
+        planned.append((reminder, users, title))
+    Reminder.objects.bulk_create([r for r, _, _ in planned], batch_size=1000)
+    notifications_send_bulk(
+        Notice(
+            user=user,
+            kind=Notification.Kind.URGED,
+            key=f"reminder:{reminder.pk}:{user.pk}",
+            title=title,
+            body=reminder.text,
+            url=reverse("tasks:detail", args=[reminder.task_id]),
+        )
+        for reminder, users, title in planned
+        for user in users
+    )
+    result.sent.extend(r for r, _, _ in planned)
     if result.sent:
         Task.objects.filter(pk__in={r.task_id for r in result.sent}).update(updated_at=now)
     return result
+
+
+AUTO_URGE_CHUNK = 500
 
 
 def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
@@ -324,11 +349,13 @@ def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
     by_task: dict[int, set[int]] = defaultdict(set)
     for task_id, unit_id in due:
         by_task[task_id].add(unit_id)
-    tasks = Task.objects.in_bulk(list(by_task))
     sent = 0
-    for task_id, units in by_task.items():
-        text = f"该项任务已超过时限({tasks[task_id].due_on:%Y-%m-%d}),请抓紧办理并报送进展。"
-        sent += len(reminders_urge(tasks=[tasks[task_id]], by=None, text=text, unit_ids=units).sent)
+    ids = sorted(by_task)
+    for start in range(0, len(ids), AUTO_URGE_CHUNK):  # bounded memory over a city's red tasks
+        tasks = Task.objects.in_bulk(ids[start : start + AUTO_URGE_CHUNK])
+        only = {(t, u) for t in tasks for u in by_task[t]}
+        texts = {t: f"该项任务已超过时限({task.due_on:%Y-%m-%d}),请抓紧办理并报送进展。" for t, task in tasks.items()}
+        sent += len(reminders_urge(tasks=list(tasks.values()), by=None, only=only, texts=texts).sent)
     return sent
 
 
@@ -385,6 +412,7 @@ def extension_request(
         old_due_on=task.due_on,
         new_due_on=new_due_on,
     )
+    Task.objects.filter(pk=task.pk).update(updated_at=timezone.now())  # seen by the API's incremental pull
     for officer in User.objects.filter(
         role=Role.LEGAL_OFFICE, is_active=True, jurisdiction_id=task.plan.jurisdiction_id
     ):
@@ -436,6 +464,71 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, comm
             url=reverse("tasks:detail", args=[task.pk]),
         )
     return request
+
+
+def extension_grant(
+    *, task: Task, by: User, new_due_on: dt.date, reason: str, today: dt.date | None = None
+) -> ExtensionRequest:
+    """The legal office moves a task's deadline itself: the way to extend once the deadline has passed, when a
+    unit may no longer ask. Kept as an approved ``ExtensionRequest`` (``office_granted``) so that the deadline
+    history, the API and the dashboard's "finished after an extension" read one table; the warning is recomputed
+    at once and the units' reporters are told."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        if not Task.objects.editable_by(by).filter(pk=task.pk).exists():
+            raise SupervisionError("not_yours", "只有本辖区法制办可以直接延期。", 403)
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.due_on is None:
+            raise SupervisionError("no_deadline", "这项任务没有时限,无需延期。")
+        if TaskProgress.objects.filter(task=task, completed_on__isnull=False).exists():
+            raise SupervisionError("closed", "任务已办结销号,不能延期;如需继续办理请先重新打开。", 409)
+        if new_due_on <= max(task.due_on, today):
+            later = max(task.due_on, today)
+            raise SupervisionError("new_due_on", f"延期后的时限须晚于 {later:%Y-%m-%d}(现时限与今天中较晚的一天)。")
+        if (new_due_on - today).days > EXTENSION_MAX_DAYS:
+            raise SupervisionError("new_due_on", "延期后的时限不能超过两年以后。")
+        if not (reason or "").strip():
+            raise SupervisionError("reason", "请写明延期理由。")
+        unit_id = (
+            Assignment.objects.active()
+            .filter(clause__task=task)
+            .order_by(Case(When(role=AssignmentRole.LEAD, then=0), default=1), "pk")
+            .values_list("unit_id", flat=True)
+            .first()
+        )
+        if unit_id is None:
+            raise SupervisionError("no_unit", "这项任务还没有承办单位,请先分配单位。")
+        now = timezone.now()
+        grant = ExtensionRequest.objects.create(
+            task=task,
+            unit_id=unit_id,
+            requested_by=by,
+            requested_at=now,
+            reason=reason.strip(),
+            old_due_on=task.due_on,
+            new_due_on=new_due_on,
+            status=ExtensionStatus.APPROVED,
+            decided_by=by,
+            decided_at=now,
+            office_granted=True,
+        )
+        task.due_on = new_due_on
+        task._history_user = by
+        task._change_reason = f"法制办直接延期:{reason.strip()}"[:100]
+        task.save(update_fields=["due_on", "updated_at"])
+    jurisdiction = Task.objects.filter(pk=task.pk).values_list("plan__jurisdiction_id", flat=True).get()
+    warnings_refresh(today=today, calendars=calendars_for([jurisdiction]), task_ids=[task.pk])
+    units = set(TaskSignature.objects.filter(task=task).values_list("unit_id", flat=True)) | {unit_id}
+    for user in User.objects.filter(role=Role.REPORTER, is_active=True, unit_id__in=units):
+        notification_send(
+            user=user,
+            kind=Notification.Kind.EXTENSION,
+            key=f"extension-granted:{grant.pk}:{user.pk}",
+            title=f"法制办已将时限延至 {new_due_on:%Y-%m-%d}:{task.label} {task.heading[:30]}",
+            body=reason.strip(),
+            url=reverse("tasks:detail", args=[task.pk]),
+        )
+    return grant
 
 
 def task_extensions(*, task: Task) -> list[ExtensionRequest]:

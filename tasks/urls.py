@@ -12,6 +12,7 @@ urlpatterns = [
     path("urge/", views.task_urge, name="urge"),
     path("<int:pk>/reopen/", views.task_reopen, name="reopen"),
     path("<int:pk>/extensions/", views.extension_create, name="extension-create"),
+    path("<int:pk>/extensions/grant/", views.extension_grant, name="extension-grant"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension-decide"),
     path("reports/<int:pk>/edit/", views.report_edit, name="report-edit"),
     path("reports/<int:pk>/submit/", views.report_submit, name="report-submit"),

@@ -22,7 +22,7 @@ from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services, supervision
-from tasks.filtersets import TaskFilterSet
+from tasks.filtersets import NotificationFilterSet, TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
 from tasks.models import EDITABLE_BY_UNIT, ExtensionRequest, ProgressReport, TaskProgress
 from tasks.status import TaskStatus
@@ -169,6 +169,11 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "reminders": supervision.task_reminders(task=task) if user.role in (Role.LEGAL_OFFICE, Role.LEADER) else [],
         "urge_text": supervision.DEFAULT_URGE_TEXT,
         "extensions": supervision.task_extensions(task=task),
+        # After the deadline only the legal office moves it (法制办直接延期); it may also do so before.
+        "can_grant": can_assign
+        and not user.read_only
+        and task.due_on is not None
+        and not (progress and progress.completed_on),
         "can_extend": (
             user.role == Role.REPORTER
             and not user.read_only
@@ -177,6 +182,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
             and any(s.unit_id == user.unit_id for s in signatures)
         ),
         "roles": AssignmentRole.choices,
+        "today": timezone.localdate(),
         "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
     }
 
@@ -386,6 +392,27 @@ def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.LEGAL_OFFICE)
 @require_POST
+def extension_grant(request: HttpRequest, pk: int) -> HttpResponse:
+    """法制办直接延期 from the task page: the only way once the deadline has passed."""
+    task = get_object_or_404(Task.objects.editable_by(request.user), pk=pk)
+    back = f"/tasks/{task.pk}/#extensions"
+    try:
+        new_due_on = dt.date.fromisoformat(request.POST.get("new_due_on", ""))
+    except ValueError:
+        messages.error(request, "请填写延期后的时限(日期)。")
+        return redirect(back)
+    try:
+        supervision.extension_grant(
+            task=task, by=request.user, new_due_on=new_due_on, reason=request.POST.get("reason", "")
+        )
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, back)
+    messages.success(request, f"已将时限延至 {new_due_on:%Y-%m-%d},预警已更新。")
+    return redirect(back)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
 def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_object_or_404(
         ExtensionRequest.objects.filter(task__in=Task.objects.editable_by(request.user)), pk=pk
@@ -581,8 +608,14 @@ def notifications(request: HttpRequest) -> HttpResponse:
         services.notifications_mark_read(user=request.user)
         messages.success(request, "已全部标为已读。")
         return redirect("tasks:notifications")
-    items = Notification.objects.filter(user=request.user)[:100]
-    return render(request, "tasks/notifications.html", {"items": items})
+    found = NotificationFilterSet(request.GET, queryset=Notification.objects.filter(user=request.user))
+    items = found.qs if found.is_valid() else Notification.objects.none()
+    page = Paginator(items.order_by("-created_at", "-pk"), 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "tasks/notifications.html", {"filter": found, "page": page, "items": page, "query": query.urlencode()}
+    )
 
 
 @login_required

@@ -114,6 +114,7 @@ TASK_ROW_FIELDS = (
     "progress__last_report_on",
     "warning__level",
     "warning__reason",
+    "progress__completed_by__reviewed_at",
     "latest_report_id",
 )
 
@@ -168,6 +169,8 @@ def task_rows_for(
                 today=today,
             ).value,
             "completed_on": _iso(r["progress__completed_on"]),
+            # 销号: when the legal office accepted the completion; set below to null for a recurring task.
+            "closed_at": _iso(r["progress__completed_by__reviewed_at"]) if r["progress__completed_on"] else None,
             # Stored by the daily sweep (tasks.warnings); a task it never warned has none.
             "warning": r["warning__level"] or WarningLevel.NONE.value,
             "warning_reason": r["warning__reason"] or "",
@@ -224,6 +227,10 @@ def task_rows_for(
             tasks[task_id]["targets"].append(
                 {"text": text, "value": float(first) if first is not None else None, "measure": label, "period": second}
             )
+    for task in tasks.values():
+        # A recurring (长期坚持) task is never 销号: it keeps reporting per period (tasks.supervision).
+        if task["closed_at"] and any(d["recurrence"] for d in task["deadlines"]):
+            task["closed_at"] = None
     if with_reports:
         for task in tasks.values():
             task["progress_reports"] = []

@@ -104,6 +104,9 @@ class TaskSerializer(serializers.Serializer):
     due_on = serializers.DateField(allow_null=True)
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     completed_on = serializers.DateField(allow_null=True)
+    closed_at = serializers.DateTimeField(
+        allow_null=True, help_text="办结销号时间(法制办审核通过完成申请之时);长期坚持的任务不销号,为空"
+    )
     warning = serializers.ChoiceField(choices=WarningLevel.choices, help_text="预警,每日巡检计算")
     warning_reason = serializers.CharField(help_text="预警原因;无预警时为空")
     updated_at = serializers.DateTimeField()

@@ -90,3 +90,26 @@ def test_dashboard_query_count_is_constant(client, leader, district, unit, other
     with CaptureQueriesContext(connection) as many:
         client.get("/dashboard/")
     assert len(many) == len(few)
+
+
+def test_finished_on_time_after_an_extension_or_late(client, leader, legal_officer, reporter, data, unit):
+    """Issue 15: the dashboard tells tasks finished on time from those finished after an approved extension
+    (and from those finished late: ``data``'s completed task was finished ten days after its deadline)."""
+    from tasks import supervision
+
+    soon = plan_factory(jurisdiction=data.jurisdiction, tasks=2, lead=unit, due_on=TODAY + dt.timedelta(days=5))
+    on_time, extended = soon.tasks.order_by("position")
+    request = supervision.extension_request(
+        task=extended, by=reporter, new_due_on=TODAY + dt.timedelta(days=40), reason="等待上级文件"
+    )
+    supervision.extension_decide(request=request, by=legal_officer, approve=True)
+    for task in (on_time, extended):
+        report = services.progress_report_create(
+            task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
+        )
+        services.progress_report_accept(report=report, by=legal_officer)
+    client.force_login(leader)
+    response = client.get("/dashboard/")
+    assert response.context["timeliness"] == {"on_time": 1, "extended": 1, "late": 1}
+    body = response.content.decode()
+    assert '按期 <b data-kpi="done-on-time">1</b>' in body and '延期后 <b data-kpi="done-extended">1</b>' in body

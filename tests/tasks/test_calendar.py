@@ -1,14 +1,17 @@
-"""The working-day calendar: real 2024–2026 holidays and 调休 Saturdays/Sundays, and a 2027 year the legal
-office entered itself (the seed stops at 2026)."""
+"""The working-day calendar: real 2024–2026 holidays and 调休 Saturdays/Sundays from the ``chinese-calendar``
+package (checked here against the State Council notices), and a 2027 year the legal office entered itself
+(the package stops at 2026 and raises for later years)."""
 
 import datetime as dt
 import random
 
 import pytest
+from django.core.management import CommandError, call_command
 
-from tasks.calendar import HOLIDAY, WORKDAY, WorkCalendar, build_calendar, national_days
+from tasks.calendar import HOLIDAY, WORKDAY, CalendarYearUnknown, WorkCalendar, build_calendar, national_days
 from tasks.models import CalendarDay
 from tasks.selectors import calendar_for, calendars_for
+from tasks.services import calendar_seed
 
 D = dt.date.fromisoformat
 NATIONAL = build_calendar(national_days())
@@ -35,12 +38,19 @@ NATIONAL = build_calendar(national_days())
         ("2026-06-19", False, "端午节"),
         ("2025-01-26", True, ""),  # Sunday, 春节调休
         ("2025-01-29", False, "春节"),
-        ("2025-10-08", False, "国庆节、中秋节"),
+        ("2025-10-08", False, "国庆节"),
+        ("2025-10-06", False, "中秋节"),
         ("2025-10-11", True, ""),  # Saturday
         ("2024-02-04", True, ""),  # Sunday
         ("2024-02-18", True, ""),  # Sunday
         ("2024-05-11", True, ""),  # Saturday
         ("2024-09-16", False, "中秋节"),
+        ("2024-09-14", True, ""),  # Saturday, 中秋调休
+        ("2024-10-12", True, ""),  # Saturday, 国庆调休
+        ("2024-02-12", False, "春节"),
+        ("2025-02-08", True, ""),  # Saturday, 春节调休
+        ("2025-04-27", True, ""),  # Sunday, 劳动节调休
+        ("2025-05-31", False, "端午节"),  # a Saturday inside the holiday
     ],
 )
 def test_national_days(day, working, holiday):
@@ -104,8 +114,31 @@ def test_the_migration_seeds_the_national_calendar():
     assert calendar.holiday_name(D("2026-02-17")) == "春节"
     assert calendar.is_working_day(D("2026-02-28"))
     assert calendar.working_days_between(D("2026-02-13"), D("2026-02-27")) == 5
-    # The seed and the module's table say the same days.
+    # The seed is the package's calendar, every year it knows (2004–2026 in chinese-calendar 1.11).
     assert CalendarDay.objects.filter(jurisdiction=None).count() == len(list(national_days()))
+    assert CalendarDay.objects.get(date=D("2026-02-14")).name == "春节调休"
+    assert calendar.knows(2016) and not calendar.knows(2027)
+
+
+def test_a_year_the_package_does_not_know_raises_with_a_clear_message():
+    with pytest.raises(CalendarYearUnknown) as caught:
+        list(national_days([2026, 2027]))
+    assert "没有 2027 年" in caught.value.message and "节假日与调休" in caught.value.message
+    assert caught.value.code == "calendar_year_unknown"
+
+
+@pytest.mark.django_db
+def test_calendar_seed_adds_a_year_and_keeps_the_offices_edits(capsys):
+    CalendarDay.objects.filter(jurisdiction=None, date__year=2025).delete()
+    CalendarDay.objects.create(date=D("2025-10-08"), kind=WORKDAY, name="本地更正")
+    assert calendar_seed(years=[2025]) == len(list(national_days([2025]))) - 1
+    assert CalendarDay.objects.get(date=D("2025-10-08")).name == "本地更正"
+    assert calendar_seed(years=[2025]) == 0
+    with pytest.raises(CommandError, match="没有 2027 年"):
+        call_command("calendar_seed", "--year", "2027")
+    assert not CalendarDay.objects.filter(date__year=2027).exists()
+    call_command("calendar_seed", "--year", "2024")
+    assert "已导入 0 个" in capsys.readouterr().out
 
 
 @pytest.mark.django_db

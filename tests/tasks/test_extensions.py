@@ -141,3 +141,133 @@ def test_a_recurring_task_is_never_closed(district, unit, reporter, legal_office
     )
     services.progress_report_accept(report=done, by=legal_officer)
     services.progress_report_create(task=task, unit=unit, by=reporter, reported_on=TODAY, text="下一周期", percent=10)
+
+
+@pytest.fixture
+def overdue_task(district, unit, other_unit):
+    return plan_factory(
+        jurisdiction=district, tasks=1, lead=unit, cooperating=other_unit, due_on=TODAY - dt.timedelta(days=10)
+    ).tasks.get()
+
+
+def test_after_the_deadline_the_office_grants_from_the_task_page(
+    client, overdue_task, reporter, legal_officer, api_client_user
+):
+    """Issue 15: after the deadline only the legal office extends, as a page action on the task; the grant is
+    kept in the deadline history with who did it, the warning turns from red at once and the units are told."""
+    task = overdue_task
+    warnings_refresh(today=TODAY, calendars=calendars_for([]))
+    assert TaskWarning.objects.get(task=task).level == "red"
+    client.force_login(reporter)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "data-extension-grant" not in page and "data-extension-form" not in page  # the unit cannot any more
+    assert (
+        client.post(f"/tasks/{task.pk}/extensions/grant/", {"new_due_on": "2027-06-30", "reason": "x"}).status_code
+        == 403
+    )
+    client.force_login(legal_officer)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "data-extension-grant" in page and "时限已过,承办单位不能再申请" in page
+    new = TODAY + dt.timedelta(days=90)
+    response = client.post(
+        f"/tasks/{task.pk}/extensions/grant/",
+        {"new_due_on": new.isoformat(), "reason": "市级文件推迟下发"},
+        follow=True,
+    )
+    assert f"已将时限延至 {new:%Y-%m-%d}" in response.content.decode()
+    task.refresh_from_db()
+    assert task.due_on == new
+    grant = ExtensionRequest.objects.get()
+    assert grant.office_granted and grant.status == "approved" and grant.decided_by == legal_officer
+    assert grant.old_due_on == TODAY - dt.timedelta(days=10)
+    assert TaskWarning.objects.get(task=task).level != "red"
+    assert (
+        Notification.objects.filter(user=reporter, kind="extension", title__contains="法制办已将时限延至").count() == 1
+    )
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "法制办直接延期(法制办 王科长)" in page and "市级文件推迟下发" in page
+    assert task.history.first().history_change_reason == "法制办直接延期:市级文件推迟下发"
+    body = token_client(api_client_user).get(f"/api/v1/tasks/{task.pk}/").json()
+    assert body["extensions"][0]["status"] == "approved"
+
+
+@pytest.mark.parametrize(
+    ("days", "reason", "code"),
+    [
+        (-3, "理由", "new_due_on"),  # later than the old deadline but not than today
+        (0, "理由", "new_due_on"),
+        (800, "理由", "new_due_on"),
+        (30, " ", "reason"),
+    ],
+)
+def test_bad_grants_are_refused_and_change_nothing(client, overdue_task, legal_officer, days, reason, code):
+    with pytest.raises(supervision.SupervisionError) as refused:
+        supervision.extension_grant(
+            task=overdue_task, by=legal_officer, new_due_on=TODAY + dt.timedelta(days=days), reason=reason
+        )
+    assert refused.value.code == code
+    client.force_login(legal_officer)
+    response = client.post(
+        f"/tasks/{overdue_task.pk}/extensions/grant/",
+        {"new_due_on": (TODAY + dt.timedelta(days=days)).isoformat(), "reason": reason},
+        follow=True,
+    )
+    assert refused.value.message in response.content.decode()
+    assert not ExtensionRequest.objects.exists()
+    overdue_task.refresh_from_db()
+    assert overdue_task.due_on == TODAY - dt.timedelta(days=10)
+
+
+def test_no_grant_by_another_office_or_on_a_closed_task(overdue_task, legal_officer, outsider_officer, unit, reporter):
+    from tasks import services
+
+    with pytest.raises(supervision.SupervisionError) as refused:
+        supervision.extension_grant(
+            task=overdue_task, by=outsider_officer, new_due_on=TODAY + dt.timedelta(days=30), reason="x"
+        )
+    assert refused.value.status == 403
+    done = services.progress_report_create(
+        task=overdue_task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
+    )
+    services.progress_report_accept(report=done, by=legal_officer)
+    with pytest.raises(supervision.SupervisionError) as closed:
+        supervision.extension_grant(
+            task=overdue_task, by=legal_officer, new_due_on=TODAY + dt.timedelta(days=30), reason="x"
+        )
+    assert closed.value.code == "closed"
+    assert not ExtensionRequest.objects.exists()
+
+
+def test_api_closed_at_signed_at_and_incremental_pulls(task, unit, reporter, legal_officer, api_client_user):
+    """Issue 15, API: ``closed_at`` when the task is 销号, ``signed_at`` per unit, and ``updated_since`` returns
+    the tasks whose 签收, extension request or 催办 changed since the last pull."""
+    from tasks import services
+
+    supervision.assignments_deliver()  # the 交办 (the embedded schedule does this within a minute)
+    api = token_client(api_client_user)
+    body = api.get(f"/api/v1/tasks/{task.pk}/").json()
+    assert body["closed_at"] is None
+    assert {s["unit"]["name"]: s["signed_at"] for s in body["signatures"]} == {"区编办": None, "区财政局": None}
+    since = timezone.now().isoformat()
+
+    def pulled():
+        return [t["id"] for t in api.get("/api/v1/tasks/", {"updated_since": since}).json()["results"]]
+
+    assert pulled() == []
+    supervision.task_sign(task=task, by=reporter)
+    assert pulled() == [task.pk]
+    signed = api.get(f"/api/v1/tasks/{task.pk}/").json()["signatures"]
+    assert [s["unit"]["name"] for s in signed if s["signed_at"]] == ["区编办"]
+    since = timezone.now().isoformat()
+    supervision.extension_request(task=task, by=reporter, new_due_on=TODAY + dt.timedelta(days=30), reason="x")
+    assert pulled() == [task.pk]
+    since = timezone.now().isoformat()
+    supervision.reminders_urge(tasks=[task], by=legal_officer, text="请报送")
+    assert pulled() == [task.pk]
+    done = services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
+    )
+    services.progress_report_accept(report=done, by=legal_officer)
+    closed = api.get(f"/api/v1/tasks/{task.pk}/").json()["closed_at"]
+    done.refresh_from_db()
+    assert closed and dt.datetime.fromisoformat(closed) == done.reviewed_at
