@@ -54,13 +54,25 @@ def time_limited(seconds: float | None = None) -> Iterator[None]:
         yield
         return
 
+    fired = False
+
     def expire(_signum, _frame):
+        nonlocal fired
+        fired = True
         raise ParseTimeLimit(limit)
 
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, limit)
     try:
         yield
+    except ParseTimeLimit:
+        raise
+    except Exception as exc:
+        # The limit fired inside a library that caught it and raised its own error (zipfile, an XML
+        # parser): the person should still read that the file took too long, not that it is broken.
+        if fired:
+            raise ParseTimeLimit(limit) from exc
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

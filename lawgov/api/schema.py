@@ -51,7 +51,6 @@ ALWAYS = {
 }
 WRITES = {"409": "数据已被他人修改,或与现有数据冲突"}
 
-PAGING = frozenset({"page", "page_size"})
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
 
 
@@ -74,10 +73,10 @@ def postprocess_error_answers(result: dict[str, Any], generator, request, public
             for parameter in operation.get("parameters", []):
                 if (
                     parameter.get("in") == "query"
-                    and parameter["name"] not in PAGING
                     and parameter.get("schema", {}).get("type") != "array"  # an empty status= is an unknown choice
                 ):
-                    # django-filter reads an empty value as "no filter", as the HTML forms send it.
+                    # django-filter reads an empty value as "no filter", as the HTML forms send it; the
+                    # paginator reads an empty page= as the first page and an empty page_size= as the default.
                     parameter["allowEmptyValue"] = True
                 if parameter.get("in") == "path" and parameter.get("schema", {}).get("pattern") == "^[0-9]+$":
                     parameter["schema"] = dict(ID_SCHEMA)
