@@ -37,7 +37,7 @@ class Pagination(PageNumberPagination):
 
     def get_page_size(self, request) -> int:
         raw = request.query_params.get(self.page_size_query_param)
-        if raw is not None:
+        if raw:  # absent or empty (page_size=, as a form sends it): the default, as an empty page= is page 1
             try:
                 size = int(raw)
             except ValueError:
