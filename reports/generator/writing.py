@@ -22,7 +22,6 @@ from reports.generator.facts import (
     TaskFact,
     Theme,
     YearData,
-    cn_date,
     ordinal,
 )
 from reports.generator.prose import results, starts_with_unit, trim
@@ -48,36 +47,6 @@ def _sentence(text: str) -> str:
     if text and text[-1] not in "。!?;;":
         text += "。"
     return text
-
-
-def _unit_lines(task: TaskFact) -> list[dict]:
-    """Per unit (leads first), what it did this year in its own words: its distinct accepted reports, the
-    latest ``MAX_TEXTS_PER_UNIT`` of them in date order."""
-    by_unit: dict[int, list[ReportFact]] = defaultdict(list)
-    for r in task.reports:  # oldest first
-        by_unit[r.unit_id].append(r)
-    names = {rs[0].unit_id: rs[0].unit_name for rs in by_unit.values()}
-    order = sorted(
-        by_unit,
-        key=lambda u: (task.leads.index(names[u]) if names[u] in task.leads else len(task.leads), -len(by_unit[u])),
-    )
-    lines, seen = [], set()
-    for unit_id in order[:MAX_UNITS_PER_PARAGRAPH]:
-        reports = by_unit[unit_id]
-        texts = []
-        for r in reports:
-            text = _sentence(r.text)
-            for name in (r.unit_name, r.unit_short):
-                if name and text.startswith(name):
-                    text = text[len(name) :]
-                    break
-            if text and text not in seen:
-                seen.add(text)
-                texts.append(text)
-        texts = texts[-MAX_TEXTS_PER_UNIT:]
-        if texts:
-            lines.append({"name": names[unit_id], "text": "".join(texts), "date": cn_date(reports[-1].reported_on)})
-    return lines
 
 
 def _figure_places(data: YearData) -> tuple[dict[int, list[Figure]], dict[str, list[Figure]], list[Figure]]:
@@ -495,12 +464,6 @@ def _assessment_context(a: AssessmentFacts | None) -> dict | None:
     if a is None:
         return None
     return {"title": a.title, "units": a.units, "average": a.average, "kinds": a.kinds, "weakest": a.weakest}
-
-
-def _quoted(headings: list[str]) -> str:
-    shown = headings[:MAX_NAMES]
-    more = "等" if len(headings) > len(shown) else ""
-    return "".join(f"“{h}”" for h in shown) + more
 
 
 _VERBS = (
