@@ -256,10 +256,8 @@ def city_build(shape: Shape, *, log: Callable[[str], object] = print, password: 
                 "group_kinds",
                 "created_at",
                 "deleted_at",
-                "contact_person",
-                "contact_phone",
             ],
-            ((r[0], r[1], r[2], r[3], r[4], r[5], "[]", "[]", r[8], r[9], "", "") for r in unit_rows),
+            ((r[0], r[1], r[2], r[3], r[4], r[5], "[]", "[]", r[8], r[9]) for r in unit_rows),
         )
         _insert(
             User,
@@ -478,7 +476,6 @@ def city_build(shape: Shape, *, log: Callable[[str], object] = print, password: 
                         now,
                         None,
                         None,
-                        "",
                     )
                     if shape.evidence_every and rid % shape.evidence_every == 0:
                         eid_rows.append(rid)
@@ -510,7 +507,6 @@ def city_build(shape: Shape, *, log: Callable[[str], object] = print, password: 
                 "updated_at",
                 "deleted_at",
                 "deleted_by",
-                "form_token",
             ],
             report_rows(),
         )
