@@ -174,12 +174,72 @@ def _sheet_rows(data: bytes) -> list[tuple]:
 
 
 def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> list[ProgressReport]:
-    """Read the filled sheet; rows with 进展情况 become submitted reports. Raises SheetErrors, saving nothing.
+    """Read the filled sheet; rows with 进展情况 become submitted reports (待审核, waiting for the legal
+    office's review). Raises SheetErrors, saving nothing.
 
     Hostile or broken files are refused with a message before and while reading: the upload's size, the
     archive's inflated size and ratio (``zip_check``: a decompression bomb), then the rows are streamed
     (openpyxl's read-only mode) and reading stops past ``MAX_SHEET_ROWS``; a truncated or malformed sheet
     that fails half-way is reported like a wrong file, never a 500."""
+    _, errors, created = _progress_rows(plan=plan, user=user, data=data, today=today, commit=True)
+    if errors:
+        raise SheetErrors(errors)
+    return created
+
+
+def progress_import_preview(*, plan: Plan, user: User, data: bytes, today: dt.date) -> dict:
+    """What the import would do, saving nothing: every row read, each with the error that would stop it
+    (the same checks as ``progress_import``, services included, in a transaction always rolled back).
+
+    Returns a JSON-ready dict: ``rows`` (row, task, unit, date, text, percent, claim, error) in sheet order,
+    ``errors`` (every RowError, the sheet's own with row 0) and ``ok`` (rows without error)."""
+    try:
+        planned, errors, _ = _progress_rows(plan=plan, user=user, data=data, today=today, commit=False)
+    except SheetErrors as exc:
+        return {"rows": [], "errors": [{"row": e.row, "message": e.message} for e in exc.errors], "ok": 0}
+    by_row: dict[int, list[str]] = {}
+    for e in errors:
+        by_row.setdefault(e.row, []).append(e.message)
+    rows = []
+    seen = set()
+    for item in planned:
+        task = item["task"]
+        seen.add(item["row"])
+        rows.append(
+            {
+                "row": item["row"],
+                "task_id": task.pk,
+                "task": f"{task.label} {task.heading[:60]}",
+                "unit": item["unit"].name,
+                "reported_on": item["reported_on"].isoformat(),
+                "text": item["text"][:500],
+                "percent": item["percent"],
+                "claims_completion": item["claims_completion"],
+                "error": ";".join(by_row.get(item["row"], [])),
+            }
+        )
+    for row, messages in by_row.items():
+        if row and row not in seen:
+            rows.append({"row": row, "task": "", "unit": "", "text": "", "error": ";".join(messages)})
+    rows.sort(key=lambda r: r["row"])
+    return {
+        "rows": rows,
+        "errors": [{"row": e.row, "message": e.message} for e in sorted(errors, key=lambda e: e.row)],
+        "ok": sum(1 for r in rows if not r["error"]),
+    }
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _progress_rows(
+    *, plan: Plan, user: User, data: bytes, today: dt.date, commit: bool
+) -> tuple[list[dict], list[RowError], list[ProgressReport]]:
+    """Read and check every row, then run each through the services: (rows read, errors, reports made).
+
+    Anything but a committed run without errors rolls back every row; a sheet that cannot be read at all
+    raises ``SheetErrors``."""
     rows = _sheet_rows(data)
     # The export puts a title row above the header; a sheet saved before that has the header first.
     at = next((i for i, r in enumerate(rows[:3]) if [str(h or "").strip() for h in r[: len(HEADERS)]] == HEADERS), None)
@@ -253,10 +313,6 @@ def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> l
     # Every row goes through them, even when others already failed, so that one upload lists every error;
     # any error rolls back every row saved before it.
     created: list[ProgressReport] = []
-
-    class _Rollback(Exception):
-        pass
-
     try:
         with transaction.atomic():
             for item in planned:
@@ -276,9 +332,9 @@ def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> l
                         )
                 except services.ProgressError as exc:
                     errors.append(RowError(item["row"], exc.message))
-            if errors:
+            if errors or not commit:
                 raise _Rollback
     except _Rollback:
         errors.sort(key=lambda e: e.row)
-        raise SheetErrors(errors) from None
-    return created
+        created = []
+    return planned, errors, created

@@ -12,7 +12,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from lawgov.models import Role, ScopedQuerySet, SoftDeletable, StoredFile, Unit, User, stored_file_path
-from plans.models import Task
+from plans.models import Plan, Task
 from tasks.calendar import HOLIDAY, WORKDAY
 
 
@@ -150,6 +150,36 @@ class Evidence(SoftDeletable, StoredFile):
         verbose_name = "佐证材料"
         verbose_name_plural = "佐证材料"
         ordering = ["id"]
+
+
+class ProgressImport(models.Model):
+    """A filled 任务进展表 between its preview and the unit's (or legal office's) confirmation.
+
+    The file is kept (nothing a user sent is lost; the confirmation reads it again and checks every row
+    once more); ``preview`` is what the page shows: each row read with its error, or the sheet's error.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "待确认"
+        CONFIRMED = "confirmed", "已导入"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="progress_imports")
+    file = models.FileField(upload_to="imports/progress/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    preview = models.JSONField(default=dict)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_reports = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "进展表导入"
+        verbose_name_plural = "进展表导入"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
 
 
 class TaskProgress(models.Model):

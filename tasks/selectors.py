@@ -186,9 +186,14 @@ def reporter_workbench(*, user: User, today: dt.date) -> dict:
         .filter(unit_id=user.unit_id, status=ReportStatus.DRAFT)
         .select_related("task")
     )
+    tasks = list(tasks)
+    states = reporting_states(unit_id=user.unit_id, tasks=[t.pk for t in tasks], user=user, today=today)
     groups: dict[str, list[Task]] = {s: [] for s in TaskStatus.values}
+    plans: dict[int, Plan] = {}
     for task in tasks:
+        task.reporting = states.get(task.pk, ReportingState())
         groups[task.status].append(task)
+        plans.setdefault(task.plan_id, task.plan)
     order = [
         TaskStatus.OVERDUE,
         TaskStatus.IN_PROGRESS,
@@ -201,7 +206,69 @@ def reporter_workbench(*, user: User, today: dt.date) -> dict:
         "drafts": drafts,
         "groups": [(s, labels[s], groups[s]) for s in order],
         "total": sum(len(v) for v in groups.values()),
+        # The plans the unit has tasks in: each gets its Excel round trip (导出/导入进展表) on the 工作台.
+        "plans": sorted(plans.values(), key=lambda p: (-(p.issued_on or dt.date.min).toordinal(), p.pk)),
     }
+
+
+@dataclass
+class ReportingState:
+    """Where a unit stands with its reports on one task: counts by state and the last date it reported."""
+
+    drafts: int = 0
+    waiting: int = 0
+    returned: int = 0
+    this_month: int = 0
+    last_reported_on: dt.date | None = None
+
+    @property
+    def labels(self) -> list[tuple[str, str]]:
+        """(key, 中文) of each state that holds, in the order a reporter acts on them."""
+        out = []
+        if self.returned:
+            out.append(("returned", "已退回"))
+        if self.drafts:
+            out.append(("draft", "草稿"))
+        if self.waiting:
+            out.append(("waiting", "待审核"))
+        if self.this_month:
+            out.append(("month", "本月已报"))
+        return out
+
+
+def reporting_states(*, unit_id: int, tasks: list[int], user: User, today: dt.date) -> dict[int, ReportingState]:
+    """Per task, the unit's reporting state (``ReportingState``), in one GROUP BY query whatever the number
+    of tasks and reports. 本月已报 counts reports dated this month that were submitted (waiting or accepted);
+    the last report date is that of the latest report that left the unit (not a draft)."""
+    if not tasks:
+        return {}
+    month_start = today.replace(day=1)
+    sent = Q(status__in=(*WAITING_FOR_REVIEW, ReportStatus.ACCEPTED))
+    rows = (
+        ProgressReport.objects.visible_to(user)
+        .filter(unit_id=unit_id, task_id__in=tasks)
+        .order_by()
+        .values("task_id")
+        .annotate(
+            drafts=Count("id", filter=Q(status=ReportStatus.DRAFT)),
+            waiting=Count("id", filter=Q(status__in=WAITING_FOR_REVIEW)),
+            returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
+            this_month=Count("id", filter=sent & Q(reported_on__gte=month_start, reported_on__lte=today)),
+            last_reported_on=Max("reported_on", filter=~Q(status=ReportStatus.DRAFT)),
+        )
+    )
+    return {r.pop("task_id"): ReportingState(**r) for r in rows}
+
+
+def last_accepted_percent(*, task: Task, unit: Unit) -> int | None:
+    """The percent of the unit's latest accepted report on the task: where a new report's 完成比例 starts."""
+    return (
+        ProgressReport.objects.active()
+        .filter(task=task, unit=unit, status=ReportStatus.ACCEPTED)
+        .order_by("-reported_on", "-id")
+        .values_list("percent", flat=True)
+        .first()
+    )
 
 
 def silent_units(*, user: User, today: dt.date) -> QuerySet[Unit]:

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,7 @@ from tasks.models import (
     WAITING_FOR_REVIEW,
     CalendarDay,
     Evidence,
+    ProgressImport,
     ProgressReport,
     ReportStatus,
     TaskProgress,
@@ -218,15 +220,18 @@ def progress_report_update(
     percent: int,
     claims_completion: bool = False,
     files: Iterable[UploadedFile] = (),
+    remove_evidence: Iterable[int] = (),
+    submit: bool = False,
     today: dt.date | None = None,
 ) -> ProgressReport:
-    """Edit a draft or returned report. An edit based on an older version is refused (409), never merged."""
+    """Edit a draft or returned report. An edit based on an older version is refused (409), never merged.
+
+    ``remove_evidence`` retires files already attached (``evidence_remove``); ``submit`` submits the edited
+    report in the same transaction, so a refused submission (a returned report sent back unchanged) leaves
+    the report exactly as it was, the edit included."""
     today = today or timezone.localdate()
     files = list(files)
-    if not ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists():
-        if report.status not in EDITABLE_BY_UNIT:
-            raise ProgressError("not_editable", f"该进展{report.get_status_display()},不能再修改。", 409)
-        raise ProgressError("not_yours", "只能修改本单位的进展。", 403)
+    _check_editable(report=report, by=by)
     _check_fields(reported_on=reported_on, percent=percent, today=today)
     _check_claim(task=report.task, unit=report.unit, claims_completion=claims_completion)
     for upload in files:
@@ -246,8 +251,69 @@ def progress_report_update(
     # simple-history records on save(); the row is already updated, this save only writes history.
     report.save(update_fields=["updated_at"])
     _evidence_save(report=report, files=files, by=by)
+    remove = [int(pk) for pk in remove_evidence]
+    if remove:
+        evidence_remove(report=report, by=by, evidence_ids=remove)
     _touch_task(report.task_id)
+    if submit:
+        report.refresh_from_db()
+        report = progress_report_submit(report=report, by=by)
     return report
+
+
+def _check_editable(*, report: ProgressReport, by: User) -> None:
+    """Only the report's own unit (or the legal office for its 代填) changes it, and only while a draft or
+    returned: the one rule for edits, evidence removal and submission."""
+    if not ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists():
+        if report.status not in EDITABLE_BY_UNIT or report.deleted_at:
+            raise ProgressError("not_editable", f"该进展{report.get_status_display()},不能再修改。", 409)
+        raise ProgressError("not_yours", "只能修改本单位的进展。", 403)
+
+
+@transaction.atomic
+def evidence_remove(*, report: ProgressReport, by: User, evidence_ids: Iterable[int]) -> list[Evidence]:
+    """Retire files attached to a draft or returned report. The files stay stored (soft delete) and the
+    report's history gets a row naming them and who removed them; the report's version moves on, so a form
+    opened before the removal cannot silently put the old state back."""
+    _check_editable(report=report, by=by)
+    ids = {int(pk) for pk in evidence_ids}
+    files = list(Evidence.objects.active().filter(report=report, pk__in=ids).order_by("id"))
+    if len(files) != len(ids):
+        raise ProgressError("evidence", "要移除的佐证材料不属于该进展或已被移除。", 400)
+    if not files:
+        return []
+    now = timezone.now()
+    Evidence.objects.filter(pk__in=[f.pk for f in files]).update(deleted_at=now)
+    ProgressReport.objects.filter(pk=report.pk).update(version=F("version") + 1, updated_at=now)
+    report.refresh_from_db()
+    report._history_user = by
+    report._change_reason = ("移除佐证材料:" + "、".join(f.original_name for f in files))[:100]
+    report.save(update_fields=["updated_at"])
+    _touch_task(report.task_id)
+    return files
+
+
+def _returned_version(report: ProgressReport):
+    """The report as the legal office returned it: the first history row of its latest return (the return
+    stamps ``reviewed_at``; a withdrawn resubmission goes back to 已退回 with the same stamp, later)."""
+    return (
+        report.history.filter(status=ReportStatus.RETURNED, reviewed_at=report.reviewed_at)
+        .order_by("history_date", "history_id")
+        .first()
+    )
+
+
+def _unchanged_since_return(report: ProgressReport) -> bool:
+    """A returned report whose text, percent and evidence are all as they were when it was returned."""
+    returned = _returned_version(report)
+    if returned is None or report.reviewed_at is None:
+        return False
+    if (returned.text, returned.percent) != (report.text, report.percent):
+        return False
+    since = returned.history_date
+    evidence = Evidence.objects.filter(report=report)
+    changed = evidence.filter(uploaded_at__gt=since).exists() or evidence.filter(deleted_at__gt=since).exists()
+    return not changed
 
 
 def _transition(report: ProgressReport, *, allowed: tuple[str, ...], by: User, **changes) -> ProgressReport:
@@ -270,11 +336,51 @@ def _transition(report: ProgressReport, *, allowed: tuple[str, ...], by: User, *
 def progress_report_submit(*, report: ProgressReport, by: User) -> ProgressReport:
     if not ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists():
         raise ProgressError("not_yours", "只能提交本单位的进展。", 403)
+    if report.status == ReportStatus.RETURNED and _unchanged_since_return(report):
+        raise ProgressError(
+            "unchanged",
+            "退回后未作修改,不能重新提交。请按退回理由修改进展情况、完成比例或佐证材料后再提交。",
+            409,
+        )
     new_status = ReportStatus.RESUBMITTED if report.status == ReportStatus.RETURNED else ReportStatus.SUBMITTED
     report = _transition(report, allowed=EDITABLE_BY_UNIT, by=by, status=new_status, submitted_at=timezone.now())
     _progress_note_report(report)
     _touch_task(report.task_id)
     return report
+
+
+@transaction.atomic
+def progress_report_withdraw(*, report: ProgressReport, by: User) -> ProgressReport:
+    """撤回: the unit takes back a report the legal office has not reviewed yet. A first submission goes
+    back to 草稿; a resubmission goes back to 已退回 (its return reason kept, and the rule that it may not be
+    sent back unchanged still holds). A reviewed report is refused with the reason, nothing changed."""
+    if by.read_only:
+        raise ProgressError("read_only", "只读角色不能撤回进展。", 403)
+    if report.deleted_at:
+        raise ProgressError("deleted", "该进展已删除,不能撤回。", 409)
+    own = report.unit_id == by.unit_id if by.role == Role.REPORTER else report.on_behalf
+    if not by.is_superuser and not (own and ProgressReport.objects.visible_to(by).filter(pk=report.pk).exists()):
+        raise ProgressError("not_yours", "只能撤回本单位提交的进展。", 403)
+    if report.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED):
+        raise ProgressError("reviewed", f"该进展法制办已审核({report.get_status_display()}),不能撤回。", 409)
+    if report.status == ReportStatus.DRAFT:
+        raise ProgressError("draft", "该进展还是草稿,尚未提交,无需撤回。", 409)
+    back = ReportStatus.RETURNED if report.status == ReportStatus.RESUBMITTED else ReportStatus.DRAFT
+    report = _transition(report, allowed=WAITING_FOR_REVIEW, by=by, status=back, submitted_at=None)
+    _progress_recount(report.task_id)
+    _touch_task(report.task_id)
+    return report
+
+
+def _progress_recount(task_id: int) -> None:
+    """The task's latest report date from its submitted reports, after one went back to the unit."""
+    last = (
+        ProgressReport.objects.active()
+        .filter(task_id=task_id)
+        .exclude(status=ReportStatus.DRAFT)
+        .aggregate(last=Max("reported_on"))["last"]
+    )
+    TaskProgress.objects.filter(task_id=task_id).update(last_report_on=last)
 
 
 @transaction.atomic
@@ -346,6 +452,34 @@ def progress_report_delete(*, report: ProgressReport, by: User) -> None:
         raise ProgressError("accepted", "已采纳的进展不能删除。", 409)
     _transition(report, allowed=tuple(ReportStatus.values), by=by, deleted_at=timezone.now(), deleted_by=by)
     _touch_task(report.task_id)
+
+
+@transaction.atomic
+def progress_import_keep(*, plan, by: User, name: str, data: bytes, preview: dict) -> ProgressImport:
+    """Keep a checked 任务进展表 for its 确认导入 step (the file itself and what the preview showed)."""
+    draft = ProgressImport(plan=plan, original_name=name[:200], preview=preview, created_by=by)
+    draft.file.save(PurePath(name).name[-100:] or "progress.xlsx", ContentFile(data), save=False)
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def progress_import_confirm(*, draft: ProgressImport, by: User, today: dt.date) -> int:
+    """Save the kept sheet's rows as submitted reports, all or none (``tasks.excel.progress_import`` checks
+    every row again: the plan or the reports may have changed since the preview). Returns the number saved;
+    raises ``tasks.excel.SheetErrors`` with nothing saved. A sheet confirmed twice is saved once."""
+    from tasks import excel  # excel builds on these services
+
+    locked = ProgressImport.objects.select_for_update().get(pk=draft.pk)
+    if locked.status == ProgressImport.Status.CONFIRMED:
+        return 0
+    with locked.file.open("rb") as handle:
+        data = handle.read()
+    created = excel.progress_import(plan=locked.plan, user=by, data=data, today=today)
+    ProgressImport.objects.filter(pk=locked.pk).update(
+        status=ProgressImport.Status.CONFIRMED, confirmed_at=timezone.now(), created_reports=len(created)
+    )
+    return len(created)
 
 
 def _progress_note_report(report: ProgressReport) -> None:

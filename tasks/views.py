@@ -24,7 +24,14 @@ from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services, supervision
 from tasks.filtersets import NotificationFilterSet, TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
-from tasks.models import EDITABLE_BY_UNIT, ExtensionRequest, ProgressReport, TaskProgress
+from tasks.models import (
+    EDITABLE_BY_UNIT,
+    ExtensionRequest,
+    ProgressImport,
+    ProgressReport,
+    ReportStatus,
+    TaskProgress,
+)
 from tasks.status import TaskStatus
 
 
@@ -122,7 +129,12 @@ def _log_form(user, task: Task) -> ProgressReportForm | None:
     )
     if not can_log:
         return None
-    return ProgressReportForm(units=units, initial={"reported_on": timezone.localdate(), "percent": 0})
+    # 完成比例 starts where the unit's last accepted report left it (a reporter's own unit; the legal office
+    # picks the unit in the form, so it starts at 0).
+    percent = 0
+    if user.role == Role.REPORTER and user.unit_id:
+        percent = selectors.last_accepted_percent(task=task, unit=user.unit) or 0
+    return ProgressReportForm(units=units, initial={"reported_on": timezone.localdate(), "percent": percent})
 
 
 @people_only
@@ -282,6 +294,8 @@ def _report_for(request: HttpRequest, pk: int) -> ProgressReport:
 
 @people_only
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft or returned report: its files already attached are listed, each with 移除; 提交 sends it
+    (a returned one only once something changed)."""
     report = _report_for(request, pk)
     if not ProgressReport.objects.editable_by(request.user).filter(pk=report.pk).exists():
         raise PermissionDenied("该进展不能由您修改(只能修改本单位草稿或被退回的进展)。")
@@ -297,9 +311,15 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     status = 200
+    removing: list[str] = []
     if request.method == "POST":
+        removing = request.POST.getlist("remove_evidence")
+        if any(not v.isdigit() for v in removing):
+            form.add_error(None, "要移除的佐证材料不正确,请刷新页面后重试。")
         if form.is_valid():
             data = form.cleaned_data
+            submit = request.POST.get("action") == "submit"
+            was_returned = report.status == ReportStatus.RETURNED
             try:
                 services.progress_report_update(
                     report=report,
@@ -310,20 +330,36 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     percent=data["percent"],
                     claims_completion=data["claims_completion"],
                     files=data["files"],
+                    remove_evidence=[int(v) for v in removing],
+                    submit=submit,
                 )
-                if request.POST.get("action") == "submit":
-                    report.refresh_from_db()
-                    services.progress_report_submit(report=report, by=request.user)
-                    messages.success(request, "进展已修改并重新提交。")
-                else:
-                    messages.success(request, "进展已保存。")
-                return redirect("tasks:detail", pk=report.task_id)
             except services.ProgressError as exc:
                 form.add_error(None, exc.message)
                 status = exc.status
+                report.refresh_from_db()  # the refused write was rolled back: show what is stored
+            else:
+                if submit and was_returned:
+                    messages.success(request, "进展已修改并重新提交,等待法制办审核。")
+                elif submit:
+                    messages.success(request, "进展已提交,等待法制办审核。")
+                else:
+                    messages.success(request, "进展已保存(尚未提交)。")
+                return redirect("tasks:detail", pk=report.task_id)
         else:
             status = 400
-    return render(request, "tasks/report_edit.html", {"report": report, "form": form}, status=status)
+    evidence = list(report.evidence.active().order_by("id"))
+    return render(
+        request,
+        "tasks/report_edit.html",
+        {
+            "report": report,
+            "form": form,
+            "evidence": evidence,
+            "removing": {int(v) for v in removing if v.isdigit()},
+            "max_mb": settings.LAWGOV_MAX_UPLOAD_MB,
+        },
+        status=status,
+    )
 
 
 @people_only
@@ -335,6 +371,20 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "进展已提交,等待法制办审核。")
     except services.ProgressError as exc:
         return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
+    return redirect("tasks:detail", pk=report.task_id)
+
+
+@people_only
+@require_POST
+def report_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤回 a submitted report the legal office has not reviewed yet."""
+    report = _report_for(request, pk)
+    try:
+        report = services.progress_report_withdraw(report=report, by=request.user)
+    except services.ProgressError as exc:
+        return refused_with_message(request, exc, f"/tasks/{report.task_id}/#report-{report.pk}")
+    state = "草稿" if report.status == ReportStatus.DRAFT else "已退回(待修改)"
+    messages.success(request, f"进展已撤回,回到{state}状态;修改后可再提交。")
     return redirect("tasks:detail", pk=report.task_id)
 
 
@@ -575,31 +625,81 @@ def plan_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @people_only
 def plan_import_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """Upload the filled sheet: every row checked first; all rows saved, or none with errors by row."""
+    """Upload the filled sheet: every row is read and checked, and shown with its errors; a sheet without
+    errors is kept for the 确认导入 step (``plan_import_progress_preview``). Nothing is saved here."""
     plan = get_object_or_404(Plan.objects.visible_to(request.user), pk=pk)
     if request.user.read_only:
         raise PermissionDenied("只读角色不能导入进展。")
     form = ProgressImportForm(request.POST or None, request.FILES or None)
-    errors: list[excel.RowError] = []
+    preview: dict = {}
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                created = excel.progress_import(
-                    plan=plan,
-                    user=request.user,
-                    data=form.cleaned_data["file"].read(),
-                    today=timezone.localdate(),
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            preview = excel.progress_import_preview(plan=plan, user=request.user, data=data, today=timezone.localdate())
+            if not preview["errors"]:
+                draft = services.progress_import_keep(
+                    plan=plan, by=request.user, name=upload.name or "进展表.xlsx", data=data, preview=preview
                 )
-            except excel.SheetErrors as exc:
-                errors = exc.errors
-                status = 400
-            else:
-                messages.success(request, f"已导入 {len(created)} 条进展。")
-                return redirect("tasks:plan", pk=plan.pk)
+                return redirect("tasks:plan-import-preview", pk=draft.pk)
+            status = 400
         else:
             status = 400
-    return render(request, "tasks/progress_import.html", {"plan": plan, "form": form, "errors": errors}, status=status)
+    return render(
+        request,
+        "tasks/progress_import.html",
+        {"plan": plan, "form": form, "preview": preview, "errors": preview.get("errors", [])},
+        status=status,
+    )
+
+
+@people_only
+def plan_import_progress_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rows of a checked sheet and 确认导入: the sheet is checked once more and saved whole, every row
+    a submitted report waiting for the legal office's review (待审核)."""
+    draft = get_object_or_404(
+        ProgressImport.objects.filter(
+            created_by=request.user, plan__in=Plan.objects.visible_to(request.user)
+        ).select_related("plan"),
+        pk=pk,
+    )
+    plan = draft.plan
+    preview = draft.preview
+    status = 200
+    if request.method == "POST":
+        if request.user.read_only:
+            raise PermissionDenied("只读角色不能导入进展。")
+        if draft.status == ProgressImport.Status.CONFIRMED:
+            when = timezone.localtime(draft.confirmed_at)
+            messages.info(request, f"该表已于 {when:%Y-%m-%d %H:%M} 导入,未重复导入。")
+            return redirect("tasks:plan", pk=plan.pk)
+        try:
+            created = services.progress_import_confirm(draft=draft, by=request.user, today=timezone.localdate())
+        except excel.SheetErrors as exc:
+            # The plan or the reports changed since the preview: the rows again, with today's errors.
+            preview = {**preview, "errors": [{"row": e.row, "message": e.message} for e in exc.errors]}
+            by_row = {e.row: e.message for e in exc.errors}
+            preview["rows"] = [{**r, "error": by_row.get(r["row"], "")} for r in preview.get("rows", [])]
+            status = 400
+        else:
+            messages.success(
+                request,
+                f"已导入 {created} 条进展,均已提交法制办,状态为“待审核”;采纳后计入任务进度。",
+            )
+            return redirect("tasks:plan", pk=plan.pk)
+    return render(
+        request,
+        "tasks/progress_import.html",
+        {
+            "plan": plan,
+            "draft": draft,
+            "preview": preview,
+            "errors": preview.get("errors", []),
+            "form": ProgressImportForm(),
+        },
+        status=status,
+    )
 
 
 @login_required
