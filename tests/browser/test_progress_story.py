@@ -119,8 +119,12 @@ def test_progress_story(page, live_server, demo_data, tmp_path):
     ws_book.save(filled_path)
     page.click("text=导入填好的进展表")
     page.set_input_files("input[name=file]", str(filled_path))
-    page.click("button:has-text('检查并导入')")
+    page.click("button:has-text('上传并检查')")
+    assert "纸质材料:已完成培训。" in page.locator("[data-import-preview]").inner_text()
+    assert not ProgressReport.objects.filter(task=other_task, text="纸质材料:已完成培训。").exists()
+    page.click("[data-import-confirm] button")
     assert "已导入 1 条进展" in page.locator(".messages").inner_text()
+    assert "待审核" in page.locator(".messages").inner_text()
     assert ProgressReport.objects.filter(task=other_task, text="纸质材料:已完成培训。").exists()
     assert headers == excel.HEADERS
     logout(page)
