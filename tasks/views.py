@@ -241,7 +241,8 @@ def _history(task: Task) -> list[dict]:
                 "who": record.history_user,
                 "what": f"进展{labels[record.history_type]}",
                 "delta": f"{record.unit.name} · {record.get_status_display()} · {record.percent}%"
-                + (" · 已删除" if record.deleted_at else ""),
+                + (" · 已删除" if record.deleted_at else "")
+                + (f" · {record.history_change_reason}" if record.history_change_reason else ""),
             }
         )
     entries.sort(key=lambda e: e["when"], reverse=True)

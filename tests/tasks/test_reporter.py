@@ -225,6 +225,18 @@ def test_withdraw_refusals(task, unit, reporter, other_reporter, legal_officer, 
     assert sent.status == ReportStatus.SUBMITTED
 
 
+def test_legal_office_withdraws_its_own_on_behalf_report(task, unit, legal_officer):
+    report = report_for(task, unit, legal_officer)
+    assert services.progress_report_withdraw(report=report, by=legal_officer).status == ReportStatus.DRAFT
+
+
+def test_legal_office_sees_the_file_removal_in_the_tasks_history(client, task, unit, reporter, legal_officer):
+    report = report_for(task, unit, reporter, submit=False, files=[pdf("通知.pdf")])
+    edit(report, reporter, remove_evidence=[report.evidence.get().pk])
+    client.force_login(legal_officer)
+    assert "移除佐证材料:通知.pdf" in client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+
+
 def test_withdraw_button_and_view(client, task, unit, reporter, legal_officer):
     report = report_for(task, unit, reporter)
     client.force_login(reporter)
