@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from lawgov import exporting
@@ -21,7 +22,7 @@ from plans.importing.archive import zip_check
 from plans.importing.errors import DocumentError, ErrorCode
 from plans.models import AssignmentRole, Plan, Task
 from tasks import selectors, services
-from tasks.models import ProgressReport
+from tasks.models import ProgressImport, ProgressReport
 from tasks.status import TaskStatus
 
 HEADERS = [
@@ -185,6 +186,24 @@ def progress_import(*, plan: Plan, user: User, data: bytes, today: dt.date) -> l
     if errors:
         raise SheetErrors(errors)
     return created
+
+
+@transaction.atomic
+def progress_import_confirm(*, draft: ProgressImport, by: User, today: dt.date) -> int:
+    """确认导入 of a kept sheet (``tasks.services.progress_import_keep``): its rows saved as submitted reports,
+    all or none, every row checked again (the plan or the reports may have changed since the preview).
+    Returns the number saved; raises ``SheetErrors`` with nothing saved. A sheet confirmed twice is saved
+    once (the row lock makes a double click wait for the first and then find it confirmed)."""
+    locked = ProgressImport.objects.select_for_update().get(pk=draft.pk)
+    if locked.status == ProgressImport.Status.CONFIRMED:
+        return 0
+    with locked.file.open("rb") as handle:
+        data = handle.read()
+    created = progress_import(plan=locked.plan, user=by, data=data, today=today)
+    ProgressImport.objects.filter(pk=locked.pk).update(
+        status=ProgressImport.Status.CONFIRMED, confirmed_at=timezone.now(), created_reports=len(created)
+    )
+    return len(created)
 
 
 def progress_import_preview(*, plan: Plan, user: User, data: bytes, today: dt.date) -> dict:

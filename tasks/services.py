@@ -463,25 +463,6 @@ def progress_import_keep(*, plan, by: User, name: str, data: bytes, preview: dic
     return draft
 
 
-@transaction.atomic
-def progress_import_confirm(*, draft: ProgressImport, by: User, today: dt.date) -> int:
-    """Save the kept sheet's rows as submitted reports, all or none (``tasks.excel.progress_import`` checks
-    every row again: the plan or the reports may have changed since the preview). Returns the number saved;
-    raises ``tasks.excel.SheetErrors`` with nothing saved. A sheet confirmed twice is saved once."""
-    from tasks import excel  # excel builds on these services
-
-    locked = ProgressImport.objects.select_for_update().get(pk=draft.pk)
-    if locked.status == ProgressImport.Status.CONFIRMED:
-        return 0
-    with locked.file.open("rb") as handle:
-        data = handle.read()
-    created = excel.progress_import(plan=locked.plan, user=by, data=data, today=today)
-    ProgressImport.objects.filter(pk=locked.pk).update(
-        status=ProgressImport.Status.CONFIRMED, confirmed_at=timezone.now(), created_reports=len(created)
-    )
-    return len(created)
-
-
 def _progress_note_report(report: ProgressReport) -> None:
     progress, _ = TaskProgress.objects.get_or_create(task_id=report.task_id)
     if not progress.last_report_on or report.reported_on > progress.last_report_on:

@@ -676,7 +676,7 @@ def plan_import_progress_preview(request: HttpRequest, pk: int) -> HttpResponse:
             messages.info(request, f"该表已于 {when:%Y-%m-%d %H:%M} 导入,未重复导入。")
             return redirect("tasks:plan", pk=plan.pk)
         try:
-            created = services.progress_import_confirm(draft=draft, by=request.user, today=timezone.localdate())
+            created = excel.progress_import_confirm(draft=draft, by=request.user, today=timezone.localdate())
         except excel.SheetErrors as exc:
             # The plan or the reports changed since the preview: the rows again, with today's errors.
             preview = {**preview, "errors": [{"row": e.row, "message": e.message} for e in exc.errors]}
@@ -684,10 +684,13 @@ def plan_import_progress_preview(request: HttpRequest, pk: int) -> HttpResponse:
             preview["rows"] = [{**r, "error": by_row.get(r["row"], "")} for r in preview.get("rows", [])]
             status = 400
         else:
-            messages.success(
-                request,
-                f"已导入 {created} 条进展,均已提交法制办,状态为“待审核”;采纳后计入任务进度。",
-            )
+            if created:
+                messages.success(
+                    request,
+                    f"已导入 {created} 条进展,均已提交法制办,状态为“待审核”;采纳后计入任务进度。",
+                )
+            else:  # a second click that waited for the first one's lock
+                messages.info(request, "该表已导入,未重复导入。")
             return redirect("tasks:plan", pk=plan.pk)
     return render(
         request,
