@@ -505,9 +505,15 @@ def resubmission_changes(reports: list[ProgressReport]) -> dict[int, list[str]]:
     ids = [r.pk for r in reports if r.status == ReportStatus.RESUBMITTED]
     if not ids:
         return {}
+    # The version as returned is the history row the return wrote: the first returned row since the report's
+    # last review (the unit's edits while returned write later rows with the same status).
+    reviewed_at = {r.pk: r.reviewed_at for r in reports}
     returned: dict[int, object] = {}
     for row in ProgressReport.history.filter(id__in=ids, status=ReportStatus.RETURNED).order_by("id", "history_date"):
-        returned[row.id] = row  # the last returned version wins
+        since = reviewed_at.get(row.id)
+        if row.id in returned and (since is None or returned[row.id].history_date >= since):
+            continue
+        returned[row.id] = row
     added: dict[int, int] = defaultdict(int)
     since = {pk: row.history_date for pk, row in returned.items()}
     for report_id, uploaded_at in (
