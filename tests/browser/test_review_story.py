@@ -12,6 +12,7 @@ from plans.models import Task
 from tasks import services
 from tasks.models import ProgressReport, ReportStatus
 from tests.browser.helpers import PASSWORD, seed_demo
+from tests.browser.test_content_security_policy import watch
 from tests.browser.test_login import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,6 +62,7 @@ def waiting_reports():
 
 def test_review_five_in_a_row_then_batch_accept(page, live_server, waiting_reports, tmp_path):
     reports, resubmitted = waiting_reports
+    violations = watch(page)
     login(page, live_server, "fzb_panyu", PASSWORD)
     page.wait_for_selector("[data-waiting]")
     assert "待审核的进展(8)" in page.locator("[data-waiting] h2").inner_text()
@@ -129,3 +131,4 @@ def test_review_five_in_a_row_then_batch_accept(page, live_server, waiting_repor
     assert "进展已恢复" in page.locator(".messages").inner_text()
     assert ProgressReport.objects.get(pk=target.pk).deleted_at is None
     assert "进展恢复" in page.locator("[data-history]").inner_text()
+    assert violations == []
