@@ -9,6 +9,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
@@ -140,6 +141,9 @@ def plan_progress(
     tree = plan_tree(plan=plan, user=user, tasks=listed)
 
     def convert(node) -> ProgressSection:
+        for task in node.tasks:
+            # One badge per unit: two clauses led by the same unit showed it twice.
+            task.unit_badges = task_unit_badges(task, roles=ALL_ROLES)
         out = ProgressSection(section=node.section, tasks=node.tasks)
         out.rollup.add(by_section.get(node.section.pk if node.section else None, Rollup()))
         for child in node.children:
@@ -546,16 +550,30 @@ def resubmission_changes(reports: list[ProgressReport]) -> dict[int, list[str]]:
     return changes
 
 
-def task_unit_badges(task: Task, *, roles: tuple[str, ...] = (AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE)):
-    """One (unit, role) per unit of a task, keeping the strongest role the unit holds in any clause, lead units
-    first; only ``roles`` are returned (the task list shows who answers for the task, not its helpers). Reads the
-    prefetched clauses and assignments (``tasks_with_parts``): no query."""
+class UnitBadge(NamedTuple):
+    """One unit of a task as a list shows it: the unit, its strongest role on the task, and that role's label."""
+
+    unit: Unit
+    role: str
+    label: str
+
+
+ALL_ROLES = (AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE, AssignmentRole.COOPERATING)
+
+
+def task_unit_badges(
+    task: Task, *, roles: tuple[str, ...] = (AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE)
+) -> list[UnitBadge]:
+    """One badge per unit of a task, whatever number of clauses name it, with the strongest role the unit holds
+    in any of them (plans' ``ROLE_STRENGTH``: a unit leading one clause and helping with another leads), the
+    strongest first; only ``roles`` are kept (the task list shows who answers for the task, not its helpers).
+    Reads the prefetched clauses and assignments (``tasks_with_parts``): no query."""
     best: dict[int, tuple[Unit, str]] = {}
     for clause in task.clauses.all():
         for a in clause.assignments.all():
             held = best.get(a.unit_id)
-            # plans' rule of which part outweighs which (a unit leading one clause and helping another leads)
             if held is None or ROLE_STRENGTH[a.role] > ROLE_STRENGTH[held[1]]:
                 best[a.unit_id] = (a.unit, a.role)
+    labels = dict(AssignmentRole.choices)
     ordered = sorted(best.values(), key=lambda pair: -ROLE_STRENGTH[pair[1]])
-    return [(unit, role) for unit, role in ordered if role in roles]
+    return [UnitBadge(unit, role, labels[role]) for unit, role in ordered if role in roles]

@@ -417,13 +417,23 @@ def test_task_list_shows_one_badge_per_unit_with_its_strongest_role(client, lega
     row = row[: row.index("</tr>")]
     badges = row[row.index("data-unit-badges") :]
     assert badges.count(">区编办<") == 1 and badges.count(">区财政局<") == 1
-    assert 'class="badge lead" data-unit-badge' in badges and "各镇街" in badges
+    assert 'class="badge lead" title="牵头" data-unit-badge' in badges and "各镇街" in badges
 
 
 def test_unit_badges_keep_the_strongest_role(mixed_task, unit, other_unit):
     task, _ = mixed_task
     loaded = tasks_with_parts(Task.objects.filter(pk=task.pk)).get()
     badges = selectors.task_unit_badges(loaded)
-    assert [(u.name, role) for u, role in badges] == [("区编办", "lead"), ("各镇街", "responsible")]
-    every = selectors.task_unit_badges(loaded, roles=("lead", "responsible", "cooperating"))
-    assert ("区财政局", "cooperating") in [(u.name, r) for u, r in every]
+    assert [(b.unit.name, b.role) for b in badges] == [("区编办", "lead"), ("各镇街", "responsible")]
+    every = selectors.task_unit_badges(loaded, roles=selectors.ALL_ROLES)
+    assert [(b.unit.name, b.label) for b in every] == [("区编办", "牵头"), ("各镇街", "责任"), ("区财政局", "配合")]
+
+
+def test_plan_progress_page_shows_a_unit_leading_two_clauses_once(client, legal_officer, mixed_task, unit):
+    task, _ = mixed_task
+    client.force_login(legal_officer)
+    page = client.get(reverse("tasks:plan", args=[task.plan_id])).content.decode()
+    block = page[page.index(f'data-task="{task.pk}"') :]
+    block = block[block.index("data-unit-badges") : block.index("</div>", block.index("data-unit-badges"))]
+    assert block.count(f'data-unit-badge="{unit.pk}"') == 1 and "牵头 · 区编办" in block
+    assert "配合 · 区财政局" in block and "责任 · 各镇街" in block
