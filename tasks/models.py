@@ -69,6 +69,11 @@ class ProgressReportQuerySet(ScopedQuerySet):
     def reviewable_by(self, user: User) -> ProgressReportQuerySet:
         return self.for_legal_office(user, REPORT_JURISDICTION)
 
+    def deletable_by(self, user: User) -> ProgressReportQuerySet:
+        """Who may delete (softly, with a reason) a report: whoever may change it, and the legal office that
+        reviews it (an accepted report too; a unit never deletes an accepted one, see the service)."""
+        return self.editable_by(user) | self.reviewable_by(user)
+
     def restorable_by(self, user: User) -> ProgressReportQuerySet:
         """The soft-deleted reports this user may restore (恢复): the legal office's, of its jurisdictions."""
         if not user.is_authenticated or user.read_only:

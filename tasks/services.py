@@ -368,11 +368,7 @@ def progress_reports_accept_batch(*, report_ids: Iterable[int], by: User) -> lis
 def progress_report_delete(*, report: ProgressReport, by: User, reason: str) -> None:
     """Soft delete with a reason: gone from the unit's lists, still shown to the legal office with who deleted it
     and why, and restorable by it (``progress_report_restore``)."""
-    can = (
-        ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists()
-        or ProgressReport.objects.reviewable_by(by).filter(pk=report.pk).exists()
-    )
-    if not can:
+    if not ProgressReport.objects.deletable_by(by).filter(pk=report.pk).exists():
         raise ProgressError("not_yours", "不能删除该进展。", 403)
     if report.status == ReportStatus.ACCEPTED and by.role != Role.LEGAL_OFFICE and not by.is_superuser:
         raise ProgressError("accepted", "已采纳的进展不能删除。", 409)

@@ -580,11 +580,7 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """删除 through a confirmation page with a required reason: an accepted report (which feeds the annual
     report) is never one click from deletion."""
     report = _report_for(request, pk)
-    can = (
-        ProgressReport.objects.editable_by(request.user).filter(pk=report.pk).exists()
-        or ProgressReport.objects.reviewable_by(request.user).filter(pk=report.pk).exists()
-    )
-    if not can:
+    if not ProgressReport.objects.deletable_by(request.user).filter(pk=report.pk).exists():
         raise PermissionDenied("不能删除该进展。")
     error = ""
     status = 200
