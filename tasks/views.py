@@ -597,7 +597,12 @@ def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "tasks/report_delete.html",
-        {"report": report, "error": error, "reason": request.POST.get("reason", "")},
+        {
+            "report": report,
+            "error": error,
+            "reason": request.POST.get("reason", ""),
+            "completes_task": TaskProgress.objects.filter(task_id=report.task_id, completed_by=report).exists(),
+        },
         status=status,
     )
 

@@ -71,6 +71,8 @@ def test_review_five_in_a_row_then_batch_accept(page, live_server, waiting_repor
     page.click("[data-waiting] a:has-text('逐条审核')")
     reviewed = []
     for n in range(5):
+        if n == 1:
+            page.screenshot(path=str(tmp_path / "review-task-page.png"), full_page=True)
         current = page.locator("article.current-review")
         assert current.count() == 1
         pk = int(current.get_attribute("data-report"))
@@ -121,6 +123,7 @@ def test_review_five_in_a_row_then_batch_accept(page, live_server, waiting_repor
     assert page.locator("[data-accepted-warning]").count() == 1
     page.click("[data-delete-submit]")
     assert "删除时请写明理由" in page.locator("[data-delete-error]").inner_text()
+    page.screenshot(path=str(tmp_path / "delete-confirm.png"), full_page=True)
     page.fill("textarea[name=reason]", "与第4份进展重复")
     page.click("[data-delete-submit]")
     assert "进展已删除" in page.locator(".messages").inner_text()

@@ -288,6 +288,23 @@ def test_delete_goes_through_a_confirmation_page_with_a_reason(client, five, leg
     assert ProgressReport.objects.get(pk=target.pk).delete_reason == "与5月份进展重复"
 
 
+def test_delete_page_says_when_the_report_completed_the_task(client, task, unit, reporter, legal_officer):
+    claim = services.progress_report_create(
+        task=task,
+        unit=unit,
+        by=reporter,
+        reported_on=timezone.localdate(),
+        text="已全部完成",
+        percent=100,
+        claims_completion=True,
+    )
+    client.force_login(legal_officer)
+    url = reverse("tasks:report-delete", args=[claim.pk])
+    assert "data-completes-task" not in client.get(url).content.decode()
+    services.progress_report_accept(report=claim, by=legal_officer)
+    assert "data-completes-task" in client.get(url).content.decode()
+
+
 def test_reporter_deletes_its_draft_with_a_reason(client, task, unit, reporter):
     draft = report(task, unit, reporter, submit=False)
     client.force_login(reporter)
