@@ -155,7 +155,6 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
     signatures = supervision.task_signatures(task=task)
     # The legal office reads the reports waiting for its review first, then the 代填 form, then the rest.
     waiting = [r for r in timeline if r.pk in reviewable and r.waiting_for_review] if is_office else []
-    reviewed = request.GET.get("reviewed", "")
     return {
         "task": task,
         "form": form,
@@ -164,7 +163,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         "restorable": restorable,
         "show_deleted": show_deleted,
         "deleted_count": len(restorable) if is_office else 0,
-        "reviewed": int(reviewed) if reviewed.isdigit() else None,
+        "reviewed": _pk(request.GET.get("reviewed")),
         "current_review": request.GET.get("review", ""),
         "editable": editable,
         # A draft or returned report of the user's own is offered first: a second, blank form above it
@@ -523,12 +522,20 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('tasks:detail', args=[report.task_id])}?reviewed={report.pk}#review-next")
 
 
+def _pk(value: str | None) -> int | None:
+    """A primary key from a query string or form, or None: ASCII digits within the integer range only (``"²"``
+    passes ``isdigit`` but not ``int``, and 10**30 overflows a PostgreSQL integer)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 10 and int(value) < 2**31:
+        return int(value)
+    return None
+
+
 @role_required(Role.LEGAL_OFFICE)
 def review_next(request: HttpRequest) -> HttpResponse:
     """下一条待审核: the next waiting report in the jurisdiction's queue order (after ``?after=``, the report
     just reviewed), on its task page; the queue with a message when none is left."""
-    raw = request.GET.get("after", "")
-    after = ProgressReport.objects.reviewable_by(request.user).filter(pk=raw).first() if raw.isdigit() else None
+    after_pk = _pk(request.GET.get("after"))
+    after = ProgressReport.objects.reviewable_by(request.user).filter(pk=after_pk).first() if after_pk else None
     report = selectors.review_next(user=request.user, after=after)
     if report is None:
         messages.success(request, "待审核的进展已全部处理完毕。")
@@ -558,13 +565,13 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @require_POST
 def review_batch(request: HttpRequest) -> HttpResponse:
     """批量采纳 the ticked reports of the queue: all or none (tasks.services.progress_reports_accept_batch)."""
-    raw = request.POST.getlist("report")
+    ids = [_pk(v) for v in request.POST.getlist("report")]
     back = reverse("tasks:review-queue")
-    if any(not v.isdigit() for v in raw):
+    if None in ids:
         messages.error(request, "所选进展的编号无效,本次批量采纳未执行。")
         return redirect(back)
     try:
-        accepted = services.progress_reports_accept_batch(report_ids=[int(v) for v in raw], by=request.user)
+        accepted = services.progress_reports_accept_batch(report_ids=ids, by=request.user)
     except services.ProgressError as exc:
         if exc.status == 403:
             # A foreign report in the batch: said on the queue page, not a bare 403 (nothing was changed).

@@ -113,8 +113,12 @@ def test_batch_view_is_the_legal_offices_only(client, five, reporter):
 
 def test_batch_view_refuses_garbage_ids(client, five, legal_officer):
     client.force_login(legal_officer)
-    response = client.post(reverse("tasks:review-batch"), {"report": [five[0].pk, "1 OR 1=1"]}, follow=True)
-    assert "编号无效" in response.content.decode()
+    for garbage in ("1 OR 1=1", "²", "9" * 30, "-1"):
+        response = client.post(reverse("tasks:review-batch"), {"report": [five[0].pk, garbage]}, follow=True)
+        assert "编号无效" in response.content.decode()
+    for garbage in ("²", "9" * 30, "abc"):
+        assert client.get(reverse("tasks:review-next"), {"after": garbage}).status_code == 302
+        assert client.get(reverse("tasks:detail", args=[five[0].task_id]), {"reviewed": garbage}).status_code == 200
     assert not ProgressReport.objects.filter(status=ReportStatus.ACCEPTED).exists()
 
 
