@@ -333,6 +333,10 @@ def progress_report_return(*, report: ProgressReport, by: User, reason: str) -> 
     return report
 
 
+# One page of the review queue is 50; a batch is a page or a few, never the whole city at once.
+BATCH_ACCEPT_MAX = 200
+
+
 @transaction.atomic
 def progress_reports_accept_batch(*, report_ids: Iterable[int], by: User) -> list[ProgressReport]:
     """批量采纳 from the review queue: every report accepted, or none.
@@ -343,6 +347,8 @@ def progress_reports_accept_batch(*, report_ids: Iterable[int], by: User) -> lis
     ids = sorted({int(pk) for pk in report_ids})
     if not ids:
         raise ProgressError("empty", "请先勾选要采纳的进展。")
+    if len(ids) > BATCH_ACCEPT_MAX:
+        raise ProgressError("too_many", f"一次最多批量采纳 {BATCH_ACCEPT_MAX} 条进展(所选 {len(ids)} 条),本次未执行。")
     mine = {r.pk: r for r in ProgressReport.objects.reviewable_by(by).filter(pk__in=ids).select_related("task", "unit")}
     foreign = [pk for pk in ids if pk not in mine]
     if foreign:

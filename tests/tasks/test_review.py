@@ -81,6 +81,15 @@ def test_batch_of_nothing_is_refused(legal_officer):
     assert exc.value.code == "empty"
 
 
+def test_batch_larger_than_the_limit_is_refused(five, legal_officer):
+    with pytest.raises(services.ProgressError) as exc:
+        services.progress_reports_accept_batch(
+            report_ids=[r.pk for r in five] + list(range(10**6, 10**6 + services.BATCH_ACCEPT_MAX)), by=legal_officer
+        )
+    assert exc.value.code == "too_many"
+    assert not ProgressReport.objects.filter(status=ReportStatus.ACCEPTED).exists()
+
+
 def test_reporter_cannot_batch_accept(five, reporter):
     with pytest.raises(services.ProgressError) as exc:
         services.progress_reports_accept_batch(report_ids=[five[0].pk], by=reporter)
