@@ -35,7 +35,10 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressReportForm(forms.Form):
-    unit = forms.ModelChoiceField(label="填报单位", queryset=Unit.objects.none(), required=False, empty_label=None)
+    # 代填: no unit is preselected (a phoned-in report filed under the first unit of the list went astray).
+    unit = forms.ModelChoiceField(
+        label="填报单位", queryset=Unit.objects.none(), required=False, empty_label="请选择填报单位"
+    )
     reported_on = forms.DateField(
         label="进展日期",
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -64,7 +67,8 @@ class ProgressReportForm(forms.Form):
         if units is not None:
             self.fields["unit"].queryset = units
             self.fields["unit"].required = True
-            self.fields["unit"].error_messages["required"] = "请选择填报单位。"
+            self.fields["unit"].error_messages["required"] = "请选择填报单位(代哪个单位填报)。"
+            self.fields["unit"].error_messages["invalid_choice"] = "所选单位不是该任务的承办单位,请重新选择。"
         else:
             del self.fields["unit"]
 

@@ -69,6 +69,22 @@ class ProgressReportQuerySet(ScopedQuerySet):
     def reviewable_by(self, user: User) -> ProgressReportQuerySet:
         return self.for_legal_office(user, REPORT_JURISDICTION)
 
+    def deletable_by(self, user: User) -> ProgressReportQuerySet:
+        """Who may delete (softly, with a reason) a report: whoever may change it, and the legal office that
+        reviews it (an accepted report too; a unit never deletes an accepted one, see the service)."""
+        return self.editable_by(user) | self.reviewable_by(user)
+
+    def restorable_by(self, user: User) -> ProgressReportQuerySet:
+        """The soft-deleted reports this user may restore (恢复): the legal office's, of its jurisdictions."""
+        if not user.is_authenticated or user.read_only:
+            return self.none()
+        deleted = self.filter(deleted_at__isnull=False)
+        if user.is_superuser:
+            return deleted
+        if user.role != Role.LEGAL_OFFICE:
+            return self.none()
+        return deleted.in_jurisdictions(user, REPORT_JURISDICTION)
+
 
 class ProgressReport(models.Model):
     """What a unit did on a task: dated text, a percent as the unit reported it, evidence files.
@@ -101,6 +117,8 @@ class ProgressReport(models.Model):
     deleted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Why it was deleted (required by ``progress_report_delete``); history keeps it after a restore clears it.
+    delete_reason = models.TextField("删除理由", blank=True, default="")
 
     # The blank form's token (tasks.forms.ProgressReportForm): a second POST of it finds this report.
     form_token = models.CharField(max_length=32, blank=True, default="", editable=False)

@@ -9,12 +9,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 
 from lawgov.models import Notification, Role, Unit, UnitKind, User
-from plans.models import Assignment, AssignmentRole, Plan, Section, Task
+from plans.models import ROLE_STRENGTH, Assignment, AssignmentRole, Plan, Section, Task
 from plans.selectors import plan_tree, tasks_with_parts
 from tasks.calendar import WorkCalendar, build_calendar
 from tasks.models import (
@@ -140,6 +141,9 @@ def plan_progress(
     tree = plan_tree(plan=plan, user=user, tasks=listed)
 
     def convert(node) -> ProgressSection:
+        for task in node.tasks:
+            # One badge per unit: two clauses led by the same unit showed it twice.
+            task.unit_badges = task_unit_badges(task, roles=ALL_ROLES)
         out = ProgressSection(section=node.section, tasks=node.tasks)
         out.rollup.add(by_section.get(node.section.pk if node.section else None, Rollup()))
         for child in node.children:
@@ -152,12 +156,12 @@ def plan_progress(
     return root, root.rollup
 
 
-def task_timeline(*, task: Task, user: User) -> list[ProgressReport]:
+def task_timeline(*, task: Task, user: User, with_deleted: bool = False) -> list[ProgressReport]:
     """The progress reports of a task the user may see, newest first, with evidence; deleted ones only for
-    the legal office."""
+    the legal office, and only when it asks (the task page's 显示已删除的进展)."""
     reports = (
         ProgressReport.objects.with_deleted_for(user)
-        if user.role == Role.LEGAL_OFFICE
+        if with_deleted and (user.role == Role.LEGAL_OFFICE or user.is_superuser)
         else (ProgressReport.objects.visible_to(user))
     )
     return list(
@@ -294,12 +298,7 @@ def silent_units(*, user: User, today: dt.date) -> QuerySet[Unit]:
 
 
 def legal_office_workbench(*, user: User, today: dt.date) -> dict:
-    waiting = (
-        ProgressReport.objects.reviewable_by(user)
-        .filter(status__in=WAITING_FOR_REVIEW)
-        .select_related("task__plan", "unit", "entered_by")
-        .order_by("submitted_at")
-    )
+    waiting = review_queue(user=user)
     overdue = (
         with_status(Task.objects.visible_to(user), today=today)
         .filter(status_filter(TaskStatus.OVERDUE, today=today))
@@ -532,3 +531,116 @@ def completion_timeliness(tasks: QuerySet[Task]) -> dict[str, int]:
         extended=Count("pk", filter=in_time & Q(pk__in=approved)),
         late=Count("pk", filter=Q(progress__completed_on__gt=F("due_on"))),
     )
+
+
+# ---------------------------------------------------------------------------------------------------
+# The legal office's review queue (待审核): one order everywhere, so 下一条待审核 walks what the queue shows
+
+REVIEW_ORDER = ("submitted_at", "id")
+
+
+def review_queue(*, user: User) -> QuerySet[ProgressReport]:
+    """The reports waiting for this reviewer, oldest submission first (resubmissions queue by their new date)."""
+    return (
+        ProgressReport.objects.reviewable_by(user)
+        .filter(status__in=WAITING_FOR_REVIEW)
+        .select_related("task__plan", "unit", "entered_by")
+        .order_by(*REVIEW_ORDER)
+    )
+
+
+def review_next(*, user: User, after: ProgressReport | None = None) -> ProgressReport | None:
+    """下一条待审核: the first waiting report after ``after`` in queue order, else the first of the queue (a
+    report skipped earlier comes round again), else None. Two queries at most."""
+    queue = review_queue(user=user)
+    if after is not None and after.submitted_at is not None:
+        later = Q(submitted_at__gt=after.submitted_at) | Q(submitted_at=after.submitted_at, pk__gt=after.pk)
+        found = queue.filter(later).exclude(pk=after.pk).first()
+        if found is not None:
+            return found
+    return queue.exclude(pk=after.pk).first() if after is not None else queue.first()
+
+
+# What a resubmission may have changed since it was returned, as the reviewer reads it.
+_CHANGE_FIELDS = (
+    ("reported_on", "进展日期"),
+    ("percent", "完成比例"),
+    ("text", "进展情况"),
+    ("claims_completion", "申请完成"),
+)
+
+
+def resubmission_changes(reports: list[ProgressReport]) -> dict[int, list[str]]:
+    """For each resubmitted report, what differs from the version the legal office returned: the fields changed
+    and the evidence added since. An empty list means resubmitted unchanged. Two queries for any number."""
+    ids = [r.pk for r in reports if r.status == ReportStatus.RESUBMITTED]
+    if not ids:
+        return {}
+    # The version as returned is the history row the return wrote: the first returned row since the report's
+    # last review (the unit's edits while returned write later rows with the same status).
+    reviewed_at = {r.pk: r.reviewed_at for r in reports}
+    returned: dict[int, object] = {}
+    for row in ProgressReport.history.filter(id__in=ids, status=ReportStatus.RETURNED).order_by("id", "history_date"):
+        since = reviewed_at.get(row.id)
+        if row.id in returned and (since is None or returned[row.id].history_date >= since):
+            continue
+        returned[row.id] = row
+    added: dict[int, int] = defaultdict(int)
+    since = {pk: row.history_date for pk, row in returned.items()}
+    for report_id, uploaded_at in (
+        Evidence.objects.active().filter(report_id__in=ids).values_list("report_id", "uploaded_at")
+    ):
+        if report_id in since and uploaded_at > since[report_id]:
+            added[report_id] += 1
+    changes: dict[int, list[str]] = {}
+    for report in reports:
+        if report.pk not in ids:
+            continue
+        before = returned.get(report.pk)
+        if before is None:
+            changes[report.pk] = []
+            continue
+        found = []
+        for name, label in _CHANGE_FIELDS:
+            old, new = getattr(before, name), getattr(report, name)
+            if old == new:
+                continue
+            if name == "percent":
+                found.append(f"{label} {old}% → {new}%")
+            elif name == "reported_on":
+                found.append(f"{label} {old:%Y-%m-%d} → {new:%Y-%m-%d}")
+            else:
+                found.append(label)
+        if added.get(report.pk):
+            found.append(f"新增佐证材料 {added[report.pk]} 份")
+        changes[report.pk] = found
+    return changes
+
+
+class UnitBadge(NamedTuple):
+    """One unit of a task as a list shows it: the unit, its strongest role on the task, and that role's label."""
+
+    unit: Unit
+    role: str
+    label: str
+
+
+ALL_ROLES = (AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE, AssignmentRole.COOPERATING)
+
+
+def task_unit_badges(
+    task: Task, *, roles: tuple[str, ...] = (AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE)
+) -> list[UnitBadge]:
+    """One badge per unit of a task, whatever number of clauses name it, with the strongest role the unit holds
+    in any of them (plans' ``ROLE_STRENGTH``: a unit leading one clause and helping with another leads), the
+    strongest first; only ``roles`` are kept (the task list shows who answers for the task, not its helpers).
+    Reads the prefetched clauses and assignments (``tasks_with_parts``): no query."""
+    best: dict[int, tuple[Unit, str]] = {}
+    for clause in task.clauses.all():
+        for a in clause.assignments.all():
+            held = best.get(a.unit_id)
+            if held is None or ROLE_STRENGTH[a.role] > ROLE_STRENGTH[held[1]]:
+                best[a.unit_id] = (a.unit, a.role)
+    labels = dict(AssignmentRole.choices)
+    ordered = sorted(best.values(), key=lambda pair: -ROLE_STRENGTH[pair[1]])
+    return [UnitBadge(unit, role, labels[role]) for unit, role in ordered if role in roles]

@@ -439,18 +439,62 @@ def progress_report_return(*, report: ProgressReport, by: User, reason: str) -> 
     return report
 
 
+# One page of the review queue is 50; a batch is a page or a few, never the whole city at once.
+BATCH_ACCEPT_MAX = 200
+
+
 @transaction.atomic
-def progress_report_delete(*, report: ProgressReport, by: User) -> None:
-    """Soft delete: gone from the unit's lists, still shown to the legal office with who deleted it."""
-    can = (
-        ProgressReport.objects.editable_by(by).filter(pk=report.pk).exists()
-        or ProgressReport.objects.reviewable_by(by).filter(pk=report.pk).exists()
-    )
-    if not can:
+def progress_reports_accept_batch(*, report_ids: Iterable[int], by: User) -> list[ProgressReport]:
+    """批量采纳 from the review queue: every report accepted, or none.
+
+    A batch that names a report outside the reviewer's jurisdictions (or one that does not exist), or one no
+    longer waiting for review, is refused as a whole before anything changes: a reviewer who ticked a stale
+    row must look again rather than have half the batch go through."""
+    ids = sorted({int(pk) for pk in report_ids})
+    if not ids:
+        raise ProgressError("empty", "请先勾选要采纳的进展。")
+    if len(ids) > BATCH_ACCEPT_MAX:
+        raise ProgressError("too_many", f"一次最多批量采纳 {BATCH_ACCEPT_MAX} 条进展(所选 {len(ids)} 条),本次未执行。")
+    mine = {r.pk: r for r in ProgressReport.objects.reviewable_by(by).filter(pk__in=ids).select_related("task", "unit")}
+    foreign = [pk for pk in ids if pk not in mine]
+    if foreign:
+        raise ProgressError(
+            "not_reviewer",
+            f"所选进展中有 {len(foreign)} 条不属于您的辖区或已不存在,本次批量采纳未执行,请刷新后重新勾选。",
+            403,
+        )
+    stale = [r for r in mine.values() if r.status not in WAITING_FOR_REVIEW]
+    if stale:
+        names = "\u3001".join(f"{r.unit}({r.get_status_display()})" for r in stale[:5])
+        raise ProgressError(
+            "state",
+            f"所选进展中有 {len(stale)} 条已不是待审核状态:{names}。本次批量采纳未执行,请刷新后重新勾选。",
+            409,
+        )
+    # The row-level accept keeps its own checks and its conditional UPDATE: a report taken by another
+    # reviewer in the meantime raises here and rolls the whole batch back.
+    return [progress_report_accept(report=mine[pk], by=by) for pk in ids]
+
+
+@transaction.atomic
+def progress_report_delete(*, report: ProgressReport, by: User, reason: str) -> None:
+    """Soft delete with a reason: gone from the unit's lists, still shown to the legal office with who deleted it
+    and why, and restorable by it (``progress_report_restore``)."""
+    if not ProgressReport.objects.deletable_by(by).filter(pk=report.pk).exists():
         raise ProgressError("not_yours", "不能删除该进展。", 403)
     if report.status == ReportStatus.ACCEPTED and by.role != Role.LEGAL_OFFICE and not by.is_superuser:
         raise ProgressError("accepted", "已采纳的进展不能删除。", 409)
-    _transition(report, allowed=tuple(ReportStatus.values), by=by, deleted_at=timezone.now(), deleted_by=by)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ProgressError("reason", "删除时请写明理由。")
+    _transition(
+        report,
+        allowed=tuple(ReportStatus.values),
+        by=by,
+        deleted_at=timezone.now(),
+        deleted_by=by,
+        delete_reason=reason[:1000],
+    )
     _touch_task(report.task_id)
 
 
@@ -461,6 +505,23 @@ def progress_import_keep(*, plan, by: User, name: str, data: bytes, preview: dic
     draft.file.save(PurePath(name).name[-100:] or "progress.xlsx", ContentFile(data), save=False)
     draft.save()
     return draft
+def progress_report_restore(*, report: ProgressReport, by: User) -> ProgressReport:
+    """恢复 a soft-deleted report as it was (same status); the deletion and its reason stay in the history."""
+    if not ProgressReport.objects.restorable_by(by).filter(pk=report.pk).exists():
+        if report.deleted_at is None and ProgressReport.objects.reviewable_by(by).filter(pk=report.pk).exists():
+            raise ProgressError("not_deleted", "该进展未被删除,无需恢复。", 409)
+        raise ProgressError("not_restorer", "只有本辖区法制办可以恢复已删除的进展。", 403)
+    done = ProgressReport.objects.filter(pk=report.pk, deleted_at__isnull=False).update(
+        deleted_at=None, deleted_by=None, delete_reason="", version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not done:
+        raise ProgressError("not_deleted", "该进展未被删除,无需恢复(可能已被他人恢复)。", 409)
+    report.refresh_from_db()
+    report._history_user = by
+    report._change_reason = "恢复"
+    report.save(update_fields=["updated_at"])
+    _touch_task(report.task_id)
+    return report
 
 
 def _progress_note_report(report: ProgressReport) -> None:

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -73,12 +74,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
         tasks = filterset.qs
     page = Paginator(tasks, 50).get_page(request.GET.get("page"))
     for task in page:
-        # One badge per unit however many clauses name it; cooperating units are on the task page.
-        task.lead_units = list(
-            dict.fromkeys(
-                a.unit.name for c in task.clauses.all() for a in c.assignments.all() if a.role != "cooperating"
-            )
-        )
+        # One badge per unit however many clauses name it, with the strongest role it holds; cooperating units
+        # are on the task page.
+        task.unit_badges = selectors.task_unit_badges(task)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -145,9 +143,16 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
     user = request.user
-    timeline = selectors.task_timeline(task=task, user=user)
+    is_office = user.role == Role.LEGAL_OFFICE or user.is_superuser
+    show_deleted = is_office and request.GET.get("deleted") == "1"
+    timeline = selectors.task_timeline(task=task, user=user, with_deleted=show_deleted)
     editable = set(ProgressReport.objects.editable_by(user).filter(task=task).values_list("pk", flat=True))
     reviewable = set(ProgressReport.objects.reviewable_by(user).filter(task=task).values_list("pk", flat=True))
+    restorable = (
+        set(ProgressReport.objects.restorable_by(user).filter(task=task).values_list("pk", flat=True))
+        if is_office
+        else set()
+    )
     history = []
     if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
         history = _history(task)
@@ -160,10 +165,18 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
         else []
     )
     signatures = supervision.task_signatures(task=task)
+    # The legal office reads the reports waiting for its review first, then the 代填 form, then the rest.
+    waiting = [r for r in timeline if r.pk in reviewable and r.waiting_for_review] if is_office else []
     return {
         "task": task,
         "form": form,
-        "timeline": timeline,
+        "timeline": [r for r in timeline if r not in waiting],
+        "waiting": waiting,
+        "restorable": restorable,
+        "show_deleted": show_deleted,
+        "deleted_count": len(restorable) if is_office else 0,
+        "reviewed": _pk(request.GET.get("reviewed")),
+        "current_review": request.GET.get("review", ""),
         "editable": editable,
         # A draft or returned report of the user's own is offered first: a second, blank form above it
         # led reporters to type the same progress twice.
@@ -235,14 +248,24 @@ def _history(task: Task) -> list[dict]:
     for record in (
         ProgressReport.history.filter(task=task).select_related("history_user", "unit").order_by("-history_date")[:80]
     ):
+        if record.history_change_reason == "恢复":
+            what = "进展恢复"
+        elif record.deleted_at:
+            what = "进展删除"
+        else:
+            what = f"进展{labels[record.history_type]}"
         entries.append(
             {
                 "when": record.history_date,
                 "who": record.history_user,
-                "what": f"进展{labels[record.history_type]}",
+                "what": what,
                 "delta": f"{record.unit.name} · {record.get_status_display()} · {record.percent}%"
-                + (" · 已删除" if record.deleted_at else "")
-                + (f" · {record.history_change_reason}" if record.history_change_reason else ""),
+                + (f" · 已删除,理由:{record.delete_reason}" if record.deleted_at else "")
+                + (
+                    f" · {record.history_change_reason}"
+                    if record.history_change_reason and record.history_change_reason != "恢复"
+                    else ""
+                ),
             }
         )
     entries.sort(key=lambda e: e["when"], reverse=True)
@@ -550,19 +573,114 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
             context["return_error"] = (report.pk, exc.message)
             return render(request, "tasks/task_detail.html", context, status=400)
         return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
-    return redirect("tasks:detail", pk=report.task_id)
+    # The page again with 下一条待审核 offered (tasks:review-next after this report).
+    return redirect(f"{reverse('tasks:detail', args=[report.task_id])}?reviewed={report.pk}#review-next")
+
+
+def _pk(value: str | None) -> int | None:
+    """A primary key from a query string or form, or None: ASCII digits within the integer range only (``"²"``
+    passes ``isdigit`` but not ``int``, and 10**30 overflows a PostgreSQL integer)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 10 and int(value) < 2**31:
+        return int(value)
+    return None
+
+
+@role_required(Role.LEGAL_OFFICE)
+def review_next(request: HttpRequest) -> HttpResponse:
+    """下一条待审核: the next waiting report in the jurisdiction's queue order (after ``?after=``, the report
+    just reviewed), on its task page; the queue with a message when none is left."""
+    after_pk = _pk(request.GET.get("after"))
+    after = ProgressReport.objects.reviewable_by(request.user).filter(pk=after_pk).first() if after_pk else None
+    report = selectors.review_next(user=request.user, after=after)
+    if report is None:
+        messages.success(request, "待审核的进展已全部处理完毕。")
+        return redirect("tasks:review-queue")
+    url = reverse("tasks:detail", args=[report.task_id])
+    return redirect(f"{url}?review={report.pk}#report-{report.pk}")
+
+
+@role_required(Role.LEGAL_OFFICE)
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """审核队列: every report waiting for this legal office, oldest first, with its text, resubmissions
+    flagged with what changed, and 批量采纳."""
+    queue = selectors.review_queue(user=request.user)
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    reports = list(page)
+    changes = selectors.resubmission_changes(reports)
+    for report in reports:
+        report.changes = changes.get(report.pk)
+    return render(
+        request,
+        "tasks/review_queue.html",
+        {"page": page, "reports": reports, "can_review": not request.user.read_only},
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def review_batch(request: HttpRequest) -> HttpResponse:
+    """批量采纳 the ticked reports of the queue: all or none (tasks.services.progress_reports_accept_batch)."""
+    ids = [_pk(v) for v in request.POST.getlist("report")]
+    back = reverse("tasks:review-queue")
+    if None in ids:
+        messages.error(request, "所选进展的编号无效,本次批量采纳未执行。")
+        return redirect(back)
+    try:
+        accepted = services.progress_reports_accept_batch(report_ids=ids, by=request.user)
+    except services.ProgressError as exc:
+        if exc.status == 403:
+            # A foreign report in the batch: said on the queue page, not a bare 403 (nothing was changed).
+            messages.error(request, exc.message)
+            return redirect(back)
+        return refused_with_message(request, exc, back)
+    messages.success(request, f"已批量采纳 {len(accepted)} 条进展。")
+    return redirect(back)
 
 
 @people_only
-@require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """删除 through a confirmation page with a required reason: an accepted report (which feeds the annual
+    report) is never one click from deletion."""
     report = _report_for(request, pk)
+    if not ProgressReport.objects.deletable_by(request.user).filter(pk=report.pk).exists():
+        raise PermissionDenied("不能删除该进展。")
+    error = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            services.progress_report_delete(report=report, by=request.user, reason=request.POST.get("reason", ""))
+        except services.ProgressError as exc:
+            if exc.code != "reason":
+                return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
+            error, status = exc.message, exc.status
+        else:
+            messages.success(request, "进展已删除(法制办仍可查看删除记录并恢复)。")
+            return redirect("tasks:detail", pk=report.task_id)
+    return render(
+        request,
+        "tasks/report_delete.html",
+        {
+            "report": report,
+            "error": error,
+            "reason": request.POST.get("reason", ""),
+            "completes_task": TaskProgress.objects.filter(task_id=report.task_id, completed_by=report).exists(),
+        },
+        status=status,
+    )
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def report_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    """恢复 a deleted report (the legal office's, from the task page with 显示已删除的进展)."""
+    report = get_object_or_404(ProgressReport.objects.with_deleted_for(request.user).select_related("task"), pk=pk)
+    back = f"/tasks/{report.task_id}/?deleted=1#report-{report.pk}"
     try:
-        services.progress_report_delete(report=report, by=request.user)
-        messages.success(request, "进展已删除(法制办仍可查看删除记录)。")
+        services.progress_report_restore(report=report, by=request.user)
     except services.ProgressError as exc:
-        return refused_with_message(request, exc, f"/tasks/{report.task_id}/")
-    return redirect("tasks:detail", pk=report.task_id)
+        return refused_with_message(request, exc, back)
+    messages.success(request, "进展已恢复。")
+    return redirect(f"/tasks/{report.task_id}/#report-{report.pk}")
 
 
 @people_only

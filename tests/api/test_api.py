@@ -301,7 +301,7 @@ def test_the_detail_shows_each_role_exactly_the_reports_visible_to_it(
     make(task=task, unit=unit, by=reporter, reported_on=TODAY, text="编办草稿", percent=30, submit=False)
     make(task=task, unit=other_unit, by=other_reporter, reported_on=TODAY, text="财政草稿", percent=5, submit=False)
     gone = make(task=task, unit=unit, by=reporter, reported_on=TODAY - dt.timedelta(days=1), text="删掉的", percent=9)
-    services.progress_report_delete(report=gone, by=legal_officer)
+    services.progress_report_delete(report=gone, by=legal_officer, reason="重复填报")
     city = task.plan.jurisdiction.parent
     city_leader = make_user("city_leader", Role.LEADER, jurisdiction=city)
     city_client = make_user("city_api", Role.API_CLIENT, jurisdiction=city)

@@ -202,7 +202,7 @@ def test_double_accept_is_a_conflict(task, unit, reporter, legal_officer):
 
 def test_soft_delete_is_visible_to_the_legal_office_only(task, unit, reporter, legal_officer):
     report = create(task, unit, reporter, submit=False)
-    services.progress_report_delete(report=report, by=reporter)
+    services.progress_report_delete(report=report, by=reporter, reason="重复填报")
     assert report not in ProgressReport.objects.visible_to(reporter)
     deleted = ProgressReport.objects.with_deleted_for(legal_officer).get(pk=report.pk)
     assert deleted.deleted_by == reporter
