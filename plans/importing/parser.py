@@ -426,7 +426,8 @@ def _unit_spans(text: str) -> list[tuple[int, int, list]]:
     spans: list[tuple[int, int, list]] = []
     offset = 0
     block: tuple[int, int, list[str]] | None = None
-    for line in text.split("\n"):
+    # A unit line prints its label's colon: a text without one has none, and its lines need no scan.
+    for line in text.split("\n") if ":" in text else ():
         line_end = offset + len(line)
         match = _UNIT_LINE_RE.search(line)
         if match and not _inside_group(line, match.start()):
@@ -529,8 +530,12 @@ _TIME_LIMIT_LINE_RE = re.compile(r"^(?:完成时限|完成时间|时间节点|�
 def _merge_time_limit_lines(clauses: list[Clause]) -> list[Clause]:
     merged: list[Clause] = []
     for clause in clauses:
+        # Only a clause after another can join it, and only one whose lines all print the label's colon.
+        if not merged or ":" not in clause.text:
+            merged.append(clause)
+            continue
         lines = [line for line in clause.text.split("\n") if line.strip(_CLAUSE_STRIP)]
-        if merged and lines and all(_TIME_LIMIT_LINE_RE.match(line.strip()) for line in lines):
+        if lines and all(_TIME_LIMIT_LINE_RE.match(line.strip()) for line in lines):
             previous = merged[-1]
             units = previous.units + [unit for unit in clause.units if unit not in previous.units]
             merged[-1] = Clause(text=f"{previous.text}\n{clause.text}", units=units)
