@@ -89,9 +89,22 @@ _WIDTH_TABLE.update(
 )
 
 
+# The same table for a regular expression: str.translate looks every character of a text up in the table
+# (about 0.5 µs a character on Chinese text: most of the cost of normalizing a long plan), a character class
+# finds the few characters that change and only those are looked up.
+_WIDTH_CHARACTERS_RE = re.compile("[" + "".join(re.escape(chr(code)) for code in _WIDTH_TABLE) + "]")
+_WIDTH_REPLACEMENTS = {
+    chr(code): chr(value) if isinstance(value, int) else value for code, value in _WIDTH_TABLE.items()
+}
+
+
+def _folded(match: re.Match[str]) -> str:
+    return _WIDTH_REPLACEMENTS[match.group()]
+
+
 def fold_width(text: str) -> str:
     """Fold full-width ASCII, full-width space and odd bracket variants into the canonical form."""
-    return text.translate(_WIDTH_TABLE)
+    return _WIDTH_CHARACTERS_RE.sub(_folded, text)
 
 
 def to_simplified(text: str) -> str:
@@ -241,14 +254,14 @@ _NOISE_RES = tuple(re.compile(pattern, re.IGNORECASE) for pattern in _NOISE_LINE
 # alternation is tried at every position of every line, and few lines of a plan hold any of these.
 _NOISE_LINE_RE = re.compile("|".join(f"(?:{pattern})" for pattern in _NOISE_LINE_PATTERNS), re.IGNORECASE)
 _NOISE_ANYWHERE_RE = re.compile("|".join(f"(?:{pattern})" for pattern in _NOISE_ANYWHERE_PATTERNS), re.IGNORECASE)
-_NOISE_ANYWHERE_CHARACTERS = frozenset("网备版Cc©快PpWw彩百")
+_NOISE_ANYWHERE_CHARACTERS_RE = re.compile("[网备版Cc©快PpWw彩百]")
 
 
 def is_noise_line(line: str) -> bool:
     """Whether a normalized line is page furniture rather than document text."""
     if _NOISE_LINE_RE.match(line) is not None:
         return True
-    return not _NOISE_ANYWHERE_CHARACTERS.isdisjoint(line) and _NOISE_ANYWHERE_RE.search(line) is not None
+    return _NOISE_ANYWHERE_CHARACTERS_RE.search(line) is not None and _NOISE_ANYWHERE_RE.search(line) is not None
 
 
 def parse_header_fields(line: str) -> dict[str, str]:

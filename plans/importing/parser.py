@@ -392,9 +392,13 @@ def _find_period(title: str | None) -> Period | None:
 # --- body ---------------------------------------------------------------------------------------------
 
 
+_HEADING_END_RE = re.compile(r"[。:]")
+_PHRASE_END_RE = re.compile(r"[,:]")
+
+
 def _split_heading(rest: str) -> tuple[str, str]:
     """``加强领导。我区…`` → (加强领导, 我区…), ``指导思想:以…`` → (指导思想, 以…); else all title."""
-    match = re.search(r"[。:]", rest)
+    match = _HEADING_END_RE.search(rest)
     if match and match.start() <= 40 and rest[match.end() :].strip():
         return rest[: match.start()], rest[match.end() :].strip()
     return rest.rstrip("。"), ""
@@ -408,7 +412,7 @@ def task_heading(text: str) -> str:
             plain = plain[:start] + plain[end:]
     first = _HEADING_SPLIT_RE.split(plain.strip(), maxsplit=1)[0].strip(_CLAUSE_STRIP)
     if len(first) > 30:
-        phrase = re.split(r"[,:]", first, maxsplit=1)[0]
+        phrase = _PHRASE_END_RE.split(first, maxsplit=1)[0]
         if len(phrase) >= 4:
             first = phrase
     if len(first) > 40:
@@ -500,12 +504,15 @@ def _inside_group(line: str, position: int) -> bool:
 
 def carries_units(text: str) -> bool:
     """Whether a text names units for itself (a unit parenthesis or a unit line)."""
-    if not any(word in text for word in _UNIT_WORDS):
+    if not _UNIT_WORDS_RE.search(text):
         return False
     return bool(_unit_spans(text))
 
 
 _UNIT_WORDS = ("牵头", "配合", "负责", "责任", "协助", "协办", "参与", "主办", "主责", "实施单位")
+_UNIT_WORDS_RE = re.compile("|".join(_UNIT_WORDS))  # one scan instead of ten substring tests
+# Two Chinese characters anywhere in a text (what a clause needs to be more than punctuation).
+_TWO_CHINESE_RE = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 
 
 def split_clauses(text: str) -> list[Clause]:
@@ -513,11 +520,11 @@ def split_clauses(text: str) -> list[Clause]:
     units. Units on their own lines after the task belong to the stretch before them."""
     clauses: list[Clause] = []
     position = 0
-    for start, end, units in _unit_spans(text) if any(word in text for word in _UNIT_WORDS) else []:
+    for start, end, units in _unit_spans(text) if _UNIT_WORDS_RE.search(text) else []:
         clauses.append(Clause(text=text[position:start].strip(_CLAUSE_STRIP), units=units))
         position = end
     tail = text[position:].strip(_CLAUSE_STRIP)
-    if len(re.findall(r"[\u4e00-\u9fff]", tail)) >= 2 or not clauses:
+    if not clauses or _TWO_CHINESE_RE.search(tail):
         clauses.append(Clause(text=tail, units=[]))
     return _merge_time_limit_lines(clauses)
 
