@@ -140,8 +140,10 @@ _GLUED_MONTH_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(1[0-2]|[1-9])(?=月)")
 _SPACE_NEAR_CJK_RE = re.compile(r"(?<=[^\x00-\x7f])[ \t]+|[ \t]+(?=[^\x00-\x7f])")
 _SPACES_RE = re.compile(r"[ \t]{2,}")
 _LEADING_BULLETS_RE = re.compile(r"^[\s•●·▪■◆◇□○◎►▶\-*]+(?=\S)")
-# Both repairs need five digits in a row (a year and a month, or two years): most lines have none.
-_DIGIT_RUN_RE = re.compile(r"\d{5}")
+# The repairs need eight digits in a row (two years), or five and a 月 (a year and a month): most lines
+# have neither, and a substring test and a plain scan are cheaper than the repairs' patterns.
+_EIGHT_DIGITS_RE = re.compile(r"\d{8}")
+_FIVE_DIGITS_RE = re.compile(r"\d{5}")
 
 
 def _repair_glued_years(match: re.Match[str]) -> str:
@@ -159,8 +161,9 @@ def _canonical_characters(line: str, *, folded: bool = False, traditional: bool 
     line = remove_pinyin(line)
     if traditional and has_traditional(line):
         line = _T2S.convert(line)
-    if _DIGIT_RUN_RE.search(line):
+    if _EIGHT_DIGITS_RE.search(line):
         line = _GLUED_YEARS_RE.sub(_repair_glued_years, line)
+    if "月" in line and _FIVE_DIGITS_RE.search(line):
         line = _GLUED_MONTH_RE.sub(r"\1年\2", line)
     line = line.strip()
     if line[:1] in "•●·▪■◆◇□○◎►▶":

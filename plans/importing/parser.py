@@ -483,7 +483,7 @@ def rejoin_wrapped_unit_lines(lines: list[str]) -> list[str]:
             if tail and any(previous.endswith(head) for head in _LABEL_TAILS[tail.group(1)]):
                 out[-1] = previous + line
                 continue
-            unit_line = _UNIT_LINE_START_RE.search(previous)
+            unit_line = _UNIT_LINE_START_RE.search(previous) if ":" in previous else None  # a label's colon
             if (
                 unit_line
                 and unit_line.group(1).strip()
@@ -863,7 +863,12 @@ def _annexed_plan_title(lines: list[str], after: int) -> int | None:
     the cover letter before it names that same plan (印发《X》, 附件:X); else None."""
     named: set[str] = set()
     for index, line in enumerate(lines):
-        if index > after and (_ANNEX_BARE_RE.match(line) or _ANNEX_HEAD_RE.match(line)) and _is_annex_marker(line):
+        if (
+            index > after
+            and line.startswith("附件")  # what both patterns start with: most lines are spared them
+            and (_ANNEX_BARE_RE.match(line) or _ANNEX_HEAD_RE.match(line))
+            and _is_annex_marker(line)
+        ):
             for position in (index + 1, index + 2):
                 if (
                     position < len(lines)
