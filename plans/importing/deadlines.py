@@ -238,7 +238,9 @@ def extract_deadlines(
     ``plan_year`` completes dates printed without a year (12月20日前, 年底); ``reference`` is the day
     ``next_due`` is counted from.
     """
-    if not _ANY_PATTERN.search(text):
+    # Every pattern prints 年 (每年, 次年, 2024年, 年底, 半年), 月 (每月, 6月) or 季 (每季度, 第一季度): a text with
+    # none of the three holds no deadline, which three substring tests tell faster than the union's scan.
+    if ("年" not in text and "月" not in text and "季" not in text) or not _ANY_PATTERN.search(text):
         return [], []
     candidates: list[tuple[int, int, str, re.Match[str]]] = []
     for kind, pattern in _PATTERNS:

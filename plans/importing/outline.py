@@ -131,9 +131,20 @@ def task_label(path: str) -> str:
     return part  # (一) (1) ① 第五条 第一部分: the path keeps the printed form
 
 
+# The styles a line can start, by its first character, in the order of _STYLES: 第 (第一部分, 第一条), a
+# Chinese numeral (一、), an opening parenthesis ((一), (1)), a circled number (①) or a decimal digit (1.;
+# any Unicode digit, as \d). A line starting otherwise is plain, and is spared seven failing matches.
+_STYLES_BY_FIRST: dict[str, tuple[_Style, ...]] = {"第": (_STYLES[0], _STYLES[3]), "(": (_STYLES[2], _STYLES[5])}
+_STYLES_BY_FIRST.update({char: (_STYLES[1],) for char in "一二三四五六七八九十"})
+_STYLES_BY_FIRST.update({chr(code): (_STYLES[6],) for code in range(0x2460, 0x2474)})
+_DIGIT_STYLES = (_STYLES[4],)
+
+
 def match_marker(line: str) -> Node | None:
     """The numbered node a line starts, or None for a plain line (一是… run-in numbering is plain text)."""
-    for style in _STYLES:
+    first = line[:1]
+    styles = _STYLES_BY_FIRST.get(first) or (_DIGIT_STYLES if first.isdecimal() else ())
+    for style in styles:
         match = style.pattern.match(line)
         if not match:
             continue

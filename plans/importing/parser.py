@@ -3,7 +3,10 @@ deadlines and targets, closing duties, annexes. Pure functions over text; no clo
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from .classify import KIND_NAMES, OTHER, PLAN, REPORT, RUBRIC, classify
@@ -85,6 +88,25 @@ _HEADING_SPLIT_RE = re.compile(r"[。;!?\n]")
 _CLAUSE_STRIP = " 。,;、:\n"
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a text is parsed, as Mercurial's ``util.nogc`` does
+    while it builds large structures. A parse makes about a dozen lasting containers a task (nodes, tasks,
+    clauses, warnings and their lists) and next to no garbage; the collector starts a pass every 700 new
+    containers, and every so often a full one over every object of the process. For 30,000 tasks those
+    passes were half of the parse's CPU time (issue 18). The collector runs again afterwards if it ran
+    before, and then collects the few cycles a parse leaves (the outline's parent links). Only the text
+    stage is covered: reading a Word or PDF file makes real garbage and stays collected."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@_collector_paused()
 def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDocument:
     """Parse a decoded document (raw or already normalized) into its structure.
 
@@ -392,9 +414,13 @@ def _find_period(title: str | None) -> Period | None:
 # --- body ---------------------------------------------------------------------------------------------
 
 
+_HEADING_END_RE = re.compile(r"[。:]")
+_PHRASE_END_RE = re.compile(r"[,:]")
+
+
 def _split_heading(rest: str) -> tuple[str, str]:
     """``加强领导。我区…`` → (加强领导, 我区…), ``指导思想:以…`` → (指导思想, 以…); else all title."""
-    match = re.search(r"[。:]", rest)
+    match = _HEADING_END_RE.search(rest)
     if match and match.start() <= 40 and rest[match.end() :].strip():
         return rest[: match.start()], rest[match.end() :].strip()
     return rest.rstrip("。"), ""
@@ -408,7 +434,7 @@ def task_heading(text: str) -> str:
             plain = plain[:start] + plain[end:]
     first = _HEADING_SPLIT_RE.split(plain.strip(), maxsplit=1)[0].strip(_CLAUSE_STRIP)
     if len(first) > 30:
-        phrase = re.split(r"[,:]", first, maxsplit=1)[0]
+        phrase = _PHRASE_END_RE.split(first, maxsplit=1)[0]
         if len(phrase) >= 4:
             first = phrase
     if len(first) > 40:
@@ -426,7 +452,8 @@ def _unit_spans(text: str) -> list[tuple[int, int, list]]:
     spans: list[tuple[int, int, list]] = []
     offset = 0
     block: tuple[int, int, list[str]] | None = None
-    for line in text.split("\n"):
+    # A unit line prints its label's colon: a text without one has none, and its lines need no scan.
+    for line in text.split("\n") if ":" in text else ():
         line_end = offset + len(line)
         match = _UNIT_LINE_RE.search(line)
         if match and not _inside_group(line, match.start()):
@@ -478,7 +505,7 @@ def rejoin_wrapped_unit_lines(lines: list[str]) -> list[str]:
             if tail and any(previous.endswith(head) for head in _LABEL_TAILS[tail.group(1)]):
                 out[-1] = previous + line
                 continue
-            unit_line = _UNIT_LINE_START_RE.search(previous)
+            unit_line = _UNIT_LINE_START_RE.search(previous) if ":" in previous else None  # a label's colon
             if (
                 unit_line
                 and unit_line.group(1).strip()
@@ -499,12 +526,15 @@ def _inside_group(line: str, position: int) -> bool:
 
 def carries_units(text: str) -> bool:
     """Whether a text names units for itself (a unit parenthesis or a unit line)."""
-    if not any(word in text for word in _UNIT_WORDS):
+    if not _UNIT_WORDS_RE.search(text):
         return False
     return bool(_unit_spans(text))
 
 
 _UNIT_WORDS = ("牵头", "配合", "负责", "责任", "协助", "协办", "参与", "主办", "主责", "实施单位")
+_UNIT_WORDS_RE = re.compile("|".join(_UNIT_WORDS))  # one scan instead of ten substring tests
+# Two Chinese characters anywhere in a text (what a clause needs to be more than punctuation).
+_TWO_CHINESE_RE = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
 
 
 def split_clauses(text: str) -> list[Clause]:
@@ -512,11 +542,11 @@ def split_clauses(text: str) -> list[Clause]:
     units. Units on their own lines after the task belong to the stretch before them."""
     clauses: list[Clause] = []
     position = 0
-    for start, end, units in _unit_spans(text) if any(word in text for word in _UNIT_WORDS) else []:
+    for start, end, units in _unit_spans(text) if _UNIT_WORDS_RE.search(text) else []:
         clauses.append(Clause(text=text[position:start].strip(_CLAUSE_STRIP), units=units))
         position = end
     tail = text[position:].strip(_CLAUSE_STRIP)
-    if len(re.findall(r"[\u4e00-\u9fff]", tail)) >= 2 or not clauses:
+    if not clauses or _TWO_CHINESE_RE.search(tail):
         clauses.append(Clause(text=tail, units=[]))
     return _merge_time_limit_lines(clauses)
 
@@ -529,8 +559,12 @@ _TIME_LIMIT_LINE_RE = re.compile(r"^(?:完成时限|完成时间|时间节点|�
 def _merge_time_limit_lines(clauses: list[Clause]) -> list[Clause]:
     merged: list[Clause] = []
     for clause in clauses:
+        # Only a clause after another can join it, and only one whose lines all print the label's colon.
+        if not merged or ":" not in clause.text:
+            merged.append(clause)
+            continue
         lines = [line for line in clause.text.split("\n") if line.strip(_CLAUSE_STRIP)]
-        if merged and lines and all(_TIME_LIMIT_LINE_RE.match(line.strip()) for line in lines):
+        if lines and all(_TIME_LIMIT_LINE_RE.match(line.strip()) for line in lines):
             previous = merged[-1]
             units = previous.units + [unit for unit in clause.units if unit not in previous.units]
             merged[-1] = Clause(text=f"{previous.text}\n{clause.text}", units=units)
@@ -851,7 +885,12 @@ def _annexed_plan_title(lines: list[str], after: int) -> int | None:
     the cover letter before it names that same plan (印发《X》, 附件:X); else None."""
     named: set[str] = set()
     for index, line in enumerate(lines):
-        if index > after and (_ANNEX_BARE_RE.match(line) or _ANNEX_HEAD_RE.match(line)) and _is_annex_marker(line):
+        if (
+            index > after
+            and line.startswith("附件")  # what both patterns start with: most lines are spared them
+            and (_ANNEX_BARE_RE.match(line) or _ANNEX_HEAD_RE.match(line))
+            and _is_annex_marker(line)
+        ):
             for position in (index + 1, index + 2):
                 if (
                     position < len(lines)
