@@ -505,6 +505,8 @@ def progress_import_keep(*, plan, by: User, name: str, data: bytes, preview: dic
     draft.file.save(PurePath(name).name[-100:] or "progress.xlsx", ContentFile(data), save=False)
     draft.save()
     return draft
+
+
 def progress_report_restore(*, report: ProgressReport, by: User) -> ProgressReport:
     """恢复 a soft-deleted report as it was (same status); the deletion and its reason stay in the history."""
     if not ProgressReport.objects.restorable_by(by).filter(pk=report.pk).exists():

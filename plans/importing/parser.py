@@ -490,6 +490,7 @@ for _label in UNIT_LABELS:
     for _cut in range(1, len(_label)):
         _LABEL_TAILS.setdefault(_label[_cut:], set()).add(_label[:_cut])
 _LABEL_TAIL_RE = re.compile("^(" + "|".join(sorted(_LABEL_TAILS, key=len, reverse=True)) + r")\s*:")
+_MAX_UNIT_LINE_WRAPS = 8
 _UNIT_LINE_START_RE = re.compile(rf"(?:^|[。;])\s*(?:{LABEL_PATTERN})\s*:(?!.*(?:{LABEL_PATTERN})\s*:)(.*)$")
 
 
@@ -498,6 +499,7 @@ def rejoin_wrapped_unit_lines(lines: list[str]) -> list[str]:
     and inside the list of a unit line (配合单位:县应急管理局、县生 | 态环境分局). Any other break stays: a
     task's continuation lines are its text either way."""
     out: list[str] = []
+    joined = 0  # lines already joined to out[-1] as a wrapped unit list
     for line in lines:
         if out:
             previous = out[-1]
@@ -505,7 +507,12 @@ def rejoin_wrapped_unit_lines(lines: list[str]) -> list[str]:
             if tail and any(previous.endswith(head) for head in _LABEL_TAILS[tail.group(1)]):
                 out[-1] = previous + line
                 continue
-            unit_line = _UNIT_LINE_START_RE.search(previous) if ":" in previous else None  # a label's colon
+            # A unit list wraps over a few printed lines, never dozens: the cap keeps a label followed by
+            # thousands of unpunctuated lines (a hostile or broken file) linear instead of re-searching an
+            # ever longer line.
+            unit_line = (
+                _UNIT_LINE_START_RE.search(previous) if ":" in previous and joined < _MAX_UNIT_LINE_WRAPS else None
+            )
             if (
                 unit_line
                 and unit_line.group(1).strip()
@@ -515,8 +522,10 @@ def rejoin_wrapped_unit_lines(lines: list[str]) -> list[str]:
                 and not _UNIT_LINE_RE.match(line)
             ):
                 out[-1] = previous + line
+                joined += 1
                 continue
         out.append(line)
+        joined = 0
     return out
 
 
