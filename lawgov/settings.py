@@ -323,6 +323,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "assessment.models.SubmissionStatus",
         "AnnualReportStatusEnum": "reports.models.ReportStatus",
         "AssessedKindEnum": "assessment.models.AssessedKind",
+        "ExtensionStatusEnum": "tasks.models.ExtensionStatus",
     },
 }
 

@@ -383,6 +383,24 @@ class UnitReminderSettings(models.Model):
         return str(self.unit)
 
 
+# A 催办's or an extension request's jurisdiction is its task's plan's.
+TASK_JURISDICTION = "task__plan__jurisdiction"
+
+
+class TaskRecordQuerySet(ScopedQuerySet):
+    """Who may read the 督办 records of a task (催办, 延期申请): the legal office, leaders and API clients every
+    record of their jurisdictions; a reporter only its own unit's. Records of a retired task or plan are not
+    listed (the task itself is gone from every list)."""
+
+    soft_delete_field = None  # the records are never retired; their task is
+
+    def _visible_by_role(self, user: User):
+        live = self.filter(task__deleted_at=None, task__plan__deleted_at=None)
+        if user.role == Role.REPORTER:
+            return live.filter(unit_id=user.unit_id) if user.unit_id else self.none()
+        return live.in_jurisdictions(user, TASK_JURISDICTION)
+
+
 class Reminder(models.Model):
     """One 催办 of one unit on one task: who sent it (nobody: the schedule), when, the text, whom it reached
     and how. Whether it was read is its notifications' ``read_at`` (key ``reminder:<id>:…``)."""
@@ -403,6 +421,8 @@ class Reminder(models.Model):
     escalated = models.BooleanField("已抄送分管领导", default=False)
     recipients = models.JSONField("接收人", default=list, blank=True)
     channels = models.JSONField("送达方式", default=dict, blank=True)
+
+    objects = TaskRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "催办"
@@ -441,6 +461,8 @@ class ExtensionRequest(models.Model):
     # Set when the legal office moved the deadline itself (after the deadline a unit can no longer ask): the
     # row is then the grant, approved at once by the same person, and the history shows who did it.
     office_granted = models.BooleanField("法制办直接延期", default=False)
+
+    objects = TaskRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "延期申请"
