@@ -55,7 +55,12 @@ EXTENSION_FIELDS = (
 
 
 def _task(row: dict) -> dict:
-    return {"id": row["task_id"], "plan": row["task__plan_id"], "path": row["task__path"], "heading": row["task__heading"]}
+    return {
+        "id": row["task_id"],
+        "plan": row["task__plan_id"],
+        "path": row["task__path"],
+        "heading": row["task__heading"],
+    }
 
 
 def _person(row: dict, field: str) -> dict | None:
@@ -67,7 +72,9 @@ def _person(row: dict, field: str) -> dict | None:
 def reminder_rows(rows: list[dict]) -> list[dict]:
     """Each 催办 with whether each recipient has read it: one query for the page's notices."""
     keys = {f"reminder:{r['id']}:{p['id']}" for r in rows for p in r["recipients"]}
-    read = dict(Notification.objects.filter(key__in=keys).exclude(read_at=None).order_by().values_list("key", "read_at"))
+    read = dict(
+        Notification.objects.filter(key__in=keys).exclude(read_at=None).order_by().values_list("key", "read_at")
+    )
     return [
         {
             "id": r["id"],
