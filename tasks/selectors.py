@@ -253,7 +253,12 @@ def legal_office_workbench(*, user: User, today: dt.date) -> dict:
         "waiting_count": waiting.count(),
         "overdue": list(overdue[:50]),
         "overdue_count": overdue.count(),
-        "silent": list(silent_units(user=user, today=today)[:100]),
+        # Whether each silent unit can be chased in the platform, or must be called (its contact on the page).
+        "silent": list(
+            silent_units(user=user, today=today).annotate(
+                has_reporters=Exists(User.objects.filter(unit=OuterRef("pk"), role=Role.REPORTER, is_active=True))
+            )[:100]
+        ),
     }
 
 
