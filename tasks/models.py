@@ -11,9 +11,17 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lawgov.models import Role, ScopedQuerySet, SoftDeletable, StoredFile, Unit, User, stored_file_path
+from lawgov.models import (  # noqa: F401 (CalendarDay: moved to the kernel, still importable here)
+    CalendarDay,
+    Role,
+    ScopedQuerySet,
+    SoftDeletable,
+    StoredFile,
+    Unit,
+    User,
+    stored_file_path,
+)
 from plans.models import Task
-from tasks.calendar import HOLIDAY, WORKDAY
 
 
 class ReportStatus(models.TextChoices):
@@ -190,52 +198,6 @@ class NotificationKind(models.TextChoices):
 
 
 # --- the 督办 cycle: working-day calendar, warnings, the daily sweep ------------------------------------
-
-
-class CalendarDay(models.Model):
-    """A date that breaks the Monday-to-Friday rule: a statutory holiday, or a weekend worked in exchange (调休).
-
-    Rows without a jurisdiction are the national calendar (seeded from the State Council notices, see
-    tasks.calendar); a row of a jurisdiction overrides the national one for that date (a local holiday, or a
-    year the office entered before the seed knew it). Read through ``tasks.selectors.calendar_for``.
-    """
-
-    class Kind(models.TextChoices):
-        HOLIDAY = HOLIDAY, "放假"
-        WORKDAY = WORKDAY, "调休上班"
-
-    jurisdiction = models.ForeignKey(
-        Unit,
-        verbose_name="辖区",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text="留空:全国统一安排",
-    )
-    date = models.DateField("日期")
-    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
-    name = models.CharField("名称", max_length=40, help_text="如 春节、国庆节调休")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "节假日与调休"
-        verbose_name_plural = "节假日与调休"
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["date"], condition=Q(jurisdiction__isnull=True), name="calendarday_unique_national"
-            ),
-            models.UniqueConstraint(
-                fields=["jurisdiction", "date"],
-                condition=Q(jurisdiction__isnull=False),
-                name="calendarday_unique_local",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.name}({self.get_kind_display()})"
 
 
 class WarningLevel(models.TextChoices):

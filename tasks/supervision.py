@@ -26,10 +26,10 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
+from lawgov.calendar import WorkCalendar
 from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Task
-from tasks.calendar import WorkCalendar
 from tasks.models import (
     ExtensionRequest,
     ExtensionStatus,
