@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from lawgov.calendar import HOLIDAY, WORKDAY
 from lawgov.notifications import kind_choices
 from lawgov.notifications import kinds as notification_kinds
 
@@ -677,3 +678,56 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# --- the working-day calendar (lawgov.calendar is its pure half) --------------------------------------
+
+
+class CalendarDay(models.Model):
+    """A date that breaks the Monday-to-Friday rule: a statutory holiday, or a weekend worked in exchange (调休).
+
+    Rows without a jurisdiction are the national calendar (seeded from the State Council notices, see
+    lawgov.calendar); a row of a jurisdiction overrides the national one for that date (a local holiday, or a
+    year the office entered before the seed knew it). Read through ``lawgov.selectors.calendar_for``.
+
+    The kernel's since plans needed it too ("30个工作日内" in a document); it was the tasks app's first, and its
+    tables keep their names (``tasks_calendarday``), rows and history.
+    """
+
+    class Kind(models.TextChoices):
+        HOLIDAY = HOLIDAY, "放假"
+        WORKDAY = WORKDAY, "调休上班"
+
+    jurisdiction = models.ForeignKey(
+        Unit,
+        verbose_name="辖区",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="留空:全国统一安排",
+    )
+    date = models.DateField("日期")
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    name = models.CharField("名称", max_length=40, help_text="如 春节、国庆节调休")
+
+    history = HistoricalRecords(table_name="tasks_historicalcalendarday")
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        db_table = "tasks_calendarday"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(jurisdiction__isnull=True), name="calendarday_unique_national"
+            ),
+            models.UniqueConstraint(
+                fields=["jurisdiction", "date"],
+                condition=Q(jurisdiction__isnull=False),
+                name="calendarday_unique_local",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}({self.get_kind_display()})"

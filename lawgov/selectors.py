@@ -1,8 +1,9 @@
 """Reads of the kernel that span relations."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
-from lawgov.models import Role, Unit, UnitKind, User
+from lawgov.calendar import WorkCalendar, build_calendar
+from lawgov.models import CalendarDay, Role, Unit, UnitKind, User
 from lawgov.unit_hooks import unit_panels
 
 
@@ -74,3 +75,25 @@ def unit_page(*, unit: Unit, user: User, today) -> dict:
         if context is not None:
             panels.append((panel.template, context))
     return {"reporters": reporters, "merged_names": merged, "panels": panels}
+
+
+def calendars_for(jurisdiction_ids: list[int | None]) -> dict[int | None, WorkCalendar]:
+    """The working-day calendar of each jurisdiction (national days overridden by its own), and the national
+    one under ``None``: one query whatever the number of jurisdictions."""
+    wanted = {j for j in jurisdiction_ids if j is not None}
+    rows = list(
+        CalendarDay.objects.filter(Q(jurisdiction=None) | Q(jurisdiction_id__in=wanted))
+        .order_by("date")
+        .values_list("jurisdiction_id", "date", "kind", "name")
+    )
+    national = [(d, k, n) for j, d, k, n in rows if j is None]
+    out: dict[int | None, WorkCalendar] = {None: build_calendar(national)}
+    for jurisdiction_id in wanted:
+        local = [(d, k, n) for j, d, k, n in rows if j == jurisdiction_id]
+        out[jurisdiction_id] = build_calendar(national + local) if local else out[None]
+    return out
+
+
+def calendar_for(jurisdiction_id: int | None) -> WorkCalendar:
+    """One jurisdiction's working-day calendar (the national one for ``None``)."""
+    return calendars_for([jurisdiction_id])[jurisdiction_id]

@@ -230,6 +230,8 @@ LAWGOV_SIGN_DAYS = int(os.environ.get("LAWGOV_SIGN_DAYS", "3"))
 # days; a group robot (WeCom/DingTalk/Feishu webhook) that does not answer within the timeout is logged.
 LAWGOV_AUTO_REMIND_DAYS = int(os.environ.get("LAWGOV_AUTO_REMIND_DAYS", "7"))
 LAWGOV_WEBHOOK_TIMEOUT = int(os.environ.get("LAWGOV_WEBHOOK_TIMEOUT", "5"))
+# The weekly digest to reporters and leaders goes out from this ISO weekday on (1 Monday … 7 Sunday), once a week.
+LAWGOV_DIGEST_WEEKDAY = int(os.environ.get("LAWGOV_DIGEST_WEEKDAY", "1"))
 # The daily sweep (warnings, reminders, digest) in a setup without Celery beat (no REDIS_URL): run when due,
 # from the first request after the hour below (local time), in a thread of the web process.
 LAWGOV_EMBEDDED_SWEEP = env_bool("LAWGOV_EMBEDDED_SWEEP", not REDIS_URL)
@@ -323,6 +325,7 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStatusEnum": "assessment.models.SubmissionStatus",
         "AnnualReportStatusEnum": "reports.models.ReportStatus",
         "AssessedKindEnum": "assessment.models.AssessedKind",
+        "ExtensionStatusEnum": "tasks.models.ExtensionStatus",
     },
 }
 

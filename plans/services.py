@@ -21,10 +21,12 @@ from lawgov import background
 from lawgov.errors import DomainError
 from lawgov.limits import ParseTimeLimit, time_limited
 from lawgov.models import ACTIVE_JOB_STATUSES, Unit, UnitKind, User
+from lawgov.selectors import calendar_for
 from lawgov.services import unit_ensure
 from lawgov.unit_hooks import merge_reason
 from plans import resolution
 from plans.importing import DocumentError, ErrorCode, corrections, ensure_importable, parse_bytes
+from plans.importing.deadlines import relative_due
 from plans.importing.reader import SLOW_EXTENSIONS
 from plans.importing.units import is_group_phrase
 from plans.models import (
@@ -646,10 +648,11 @@ def _tasks_sync(
     existing = {t.path: t for t in plan.tasks.filter(deleted_at__isnull=True)}
     added, updated, assignment_changes = [], [], 0
     seen: set[str] = set()
+    dating = _RelativeDating(plan)
     for position, item in enumerate(tasks):
         path = item["path"]
         seen.add(path)
-        deadlines = item.get("deadlines", [])
+        deadlines = [dating.dated(d) for d in item.get("deadlines", [])]
         one_off = sorted(d for d in (_date(x.get("due")) for x in deadlines if not x.get("recurrence")) if d)
         recurring = sorted(d for d in (_date(x.get("next_due")) for x in deadlines if x.get("recurrence")) if d)
         values = {
@@ -713,6 +716,29 @@ def _tasks_sync(
     if existing and assignment_changes:
         changes.append(f"责任分工变化 {assignment_changes} 处。")
     return changes
+
+
+class _RelativeDating:
+    """Dates the relative time limits of an import ("自印发之日起30个工作日内"): the parser gives the count and
+    its start, the working days are counted here on the jurisdiction's working-day calendar (statutory
+    holidays and 调休, lawgov.calendar), read once per import and only when a document has such a limit."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.start = plan.issued_on or (dt.date(plan.period_start, 1, 1) if plan.period_start else None)
+        self._calendar = None
+
+    def dated(self, deadline: dict) -> dict:
+        relative = deadline.get("relative")
+        if not relative or deadline.get("due"):
+            return deadline
+        if relative.get("working") and self._calendar is None:
+            self._calendar = calendar_for(self.plan.jurisdiction_id)
+        add = self._calendar.add_working_days if self._calendar is not None else None
+        due = relative_due(relative, start=self.start, add_working_days=add)
+        if due is None:
+            return deadline
+        return {**deadline, "due": due.isoformat(), "next_due": due.isoformat()}
 
 
 def _clauses_sync(task: Task, clauses: list[dict], unit_map: dict[str, Unit], by: User | None) -> int:

@@ -7,7 +7,8 @@ next year's holidays, and the year is entered here before the seed data knows it
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from tasks.models import CalendarDay, Reminder, SweepRun, TaskWarning, UnitReminderSettings, WarningPolicy
+from lawgov.models import CalendarDay
+from tasks.models import Reminder, SweepRun, TaskWarning, UnitReminderSettings, WarningPolicy
 
 
 @admin.register(CalendarDay)

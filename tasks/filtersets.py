@@ -12,7 +12,15 @@ from lawgov.filters import ID_SCHEMA, BooleanFilter, FilterSet, IdFilter, Stable
 from lawgov.models import Notification, Unit
 from lawgov.notifications import kind_choices
 from plans.models import Assignment, AssignmentRole, Plan, Section, Task
-from tasks.models import ProgressReport, ReportStatus, TaskWarning, WarningLevel
+from tasks.models import (
+    ExtensionRequest,
+    ExtensionStatus,
+    ProgressReport,
+    Reminder,
+    ReportStatus,
+    TaskWarning,
+    WarningLevel,
+)
 from tasks.status import TaskStatus, status_filter
 from tasks.warnings import level_filter
 
@@ -169,6 +177,58 @@ class ProgressReportFilterSet(FilterSet):
     class Meta:
         model = ProgressReport
         fields: list[str] = []
+
+
+class ReminderFilterSet(FilterSet):
+    """催办 over the API (``/api/v1/reminders/``). ``updated_since``: sent since, or read since by one of its
+    recipients (whether a 催办 was read is part of it, and an incremental pull must see it change)."""
+
+    task = IdFilter(field_name="task_id")
+    unit = IdFilter(field_name="unit_id")
+    plan = IdFilter(field_name="task__plan_id")
+    automatic = BooleanFilter(label="自动催办", method="filter_automatic")
+    escalated = BooleanFilter(label="已抄送分管领导", field_name="escalated")
+    sent_after = django_filters.DateFilter(label="催办日期不早于", field_name="sent_at", lookup_expr="date__gte")
+    updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", method="filter_updated_since")
+
+    class Meta:
+        model = Reminder
+        fields: list[str] = []
+
+    def filter_automatic(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(sent_by__isnull=value)
+
+    def filter_updated_since(self, queryset, name, value):
+        if value is None:
+            return queryset
+        # The notices of a 催办 are keyed "reminder:<id>:<user>" (tasks.supervision.reminders_urge). The ids
+        # read since are few for an incremental pull, and one query for them beats a LIKE per reminder row.
+        keys = Notification.objects.filter(
+            kind=Notification.Kind.URGED, read_at__gte=value, key__startswith="reminder:"
+        ).values_list("key", flat=True)
+        read = {int(key.split(":")[1]) for key in keys}
+        return queryset.filter(Q(sent_at__gte=value) | Q(pk__in=read))
+
+
+class ExtensionRequestFilterSet(FilterSet):
+    """延期申请 over the API (``/api/v1/extensions/``). ``updated_since``: asked for or decided since."""
+
+    task = IdFilter(field_name="task_id")
+    unit = IdFilter(field_name="unit_id")
+    plan = IdFilter(field_name="task__plan_id")
+    status = django_filters.MultipleChoiceFilter(label="状态", choices=ExtensionStatus.choices)
+    updated_since = django_filters.IsoDateTimeFilter(label="更新于此后", method="filter_updated_since")
+
+    class Meta:
+        model = ExtensionRequest
+        fields: list[str] = []
+
+    def filter_updated_since(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(Q(requested_at__gte=value) | Q(decided_at__gte=value))
 
 
 class NotificationFilterSet(FilterSet):

@@ -11,9 +11,17 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from lawgov.models import Role, ScopedQuerySet, SoftDeletable, StoredFile, Unit, User, stored_file_path
+from lawgov.models import (  # noqa: F401 (CalendarDay: moved to the kernel, still importable here)
+    CalendarDay,
+    Role,
+    ScopedQuerySet,
+    SoftDeletable,
+    StoredFile,
+    Unit,
+    User,
+    stored_file_path,
+)
 from plans.models import Plan, Task
-from tasks.calendar import HOLIDAY, WORKDAY
 
 
 class ReportStatus(models.TextChoices):
@@ -240,52 +248,6 @@ class NotificationKind(models.TextChoices):
 # --- the 督办 cycle: working-day calendar, warnings, the daily sweep ------------------------------------
 
 
-class CalendarDay(models.Model):
-    """A date that breaks the Monday-to-Friday rule: a statutory holiday, or a weekend worked in exchange (调休).
-
-    Rows without a jurisdiction are the national calendar (seeded from the State Council notices, see
-    tasks.calendar); a row of a jurisdiction overrides the national one for that date (a local holiday, or a
-    year the office entered before the seed knew it). Read through ``tasks.selectors.calendar_for``.
-    """
-
-    class Kind(models.TextChoices):
-        HOLIDAY = HOLIDAY, "放假"
-        WORKDAY = WORKDAY, "调休上班"
-
-    jurisdiction = models.ForeignKey(
-        Unit,
-        verbose_name="辖区",
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-        help_text="留空:全国统一安排",
-    )
-    date = models.DateField("日期")
-    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
-    name = models.CharField("名称", max_length=40, help_text="如 春节、国庆节调休")
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = "节假日与调休"
-        verbose_name_plural = "节假日与调休"
-        ordering = ["date"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["date"], condition=Q(jurisdiction__isnull=True), name="calendarday_unique_national"
-            ),
-            models.UniqueConstraint(
-                fields=["jurisdiction", "date"],
-                condition=Q(jurisdiction__isnull=False),
-                name="calendarday_unique_local",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.name}({self.get_kind_display()})"
-
-
 class WarningLevel(models.TextChoices):
     """预警: blue near the deadline, yellow behind schedule or silent or returned, red overdue."""
 
@@ -431,6 +393,24 @@ class UnitReminderSettings(models.Model):
         return str(self.unit)
 
 
+# A 催办's or an extension request's jurisdiction is its task's plan's.
+TASK_JURISDICTION = "task__plan__jurisdiction"
+
+
+class TaskRecordQuerySet(ScopedQuerySet):
+    """Who may read the 督办 records of a task (催办, 延期申请): the legal office, leaders and API clients every
+    record of their jurisdictions; a reporter only its own unit's. Records of a retired task or plan are not
+    listed (the task itself is gone from every list)."""
+
+    soft_delete_field = None  # the records are never retired; their task is
+
+    def _visible_by_role(self, user: User):
+        live = self.filter(task__deleted_at=None, task__plan__deleted_at=None)
+        if user.role == Role.REPORTER:
+            return live.filter(unit_id=user.unit_id) if user.unit_id else self.none()
+        return live.in_jurisdictions(user, TASK_JURISDICTION)
+
+
 class Reminder(models.Model):
     """One 催办 of one unit on one task: who sent it (nobody: the schedule), when, the text, whom it reached
     and how. Whether it was read is its notifications' ``read_at`` (key ``reminder:<id>:…``)."""
@@ -451,6 +431,8 @@ class Reminder(models.Model):
     escalated = models.BooleanField("已抄送分管领导", default=False)
     recipients = models.JSONField("接收人", default=list, blank=True)
     channels = models.JSONField("送达方式", default=dict, blank=True)
+
+    objects = TaskRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "催办"
@@ -489,6 +471,8 @@ class ExtensionRequest(models.Model):
     # Set when the legal office moved the deadline itself (after the deadline a unit can no longer ask): the
     # row is then the grant, approved at once by the same person, and the history shows who did it.
     office_granted = models.BooleanField("法制办直接延期", default=False)
+
+    objects = TaskRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = "延期申请"

@@ -15,12 +15,11 @@ from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, Query
 from django.urls import reverse
 
 from lawgov.models import Notification, Role, Unit, UnitKind, User
+from lawgov.selectors import calendar_for, calendars_for  # noqa: F401 (the tasks app's callers read them here)
 from plans.models import ROLE_STRENGTH, Assignment, AssignmentRole, Plan, Section, Task
 from plans.selectors import plan_tree, tasks_with_parts
-from tasks.calendar import WorkCalendar, build_calendar
 from tasks.models import (
     WAITING_FOR_REVIEW,
-    CalendarDay,
     Evidence,
     ExtensionRequest,
     ExtensionStatus,
@@ -319,7 +318,12 @@ def legal_office_workbench(*, user: User, today: dt.date) -> dict:
         "waiting_count": waiting.count(),
         "overdue": list(overdue[:50]),
         "overdue_count": overdue.count(),
-        "silent": list(silent_units(user=user, today=today)[:100]),
+        # Whether each silent unit can be chased in the platform, or must be called (its contact on the page).
+        "silent": list(
+            silent_units(user=user, today=today).annotate(
+                has_reporters=Exists(User.objects.filter(unit=OuterRef("pk"), role=Role.REPORTER, is_active=True))
+            )[:100]
+        ),
     }
 
 
@@ -494,28 +498,6 @@ def evidence_readable(user: User) -> QuerySet[Evidence]:
     for the progress pages' download and the assessment's cited evidence (issue 18: the latter served any
     unit's draft and deleted reports' files by walking the ids)."""
     return Evidence.objects.active().filter(report__in=ProgressReport.objects.with_deleted_for(user))
-
-
-def calendars_for(jurisdiction_ids: list[int | None]) -> dict[int | None, WorkCalendar]:
-    """The working-day calendar of each jurisdiction (national days overridden by its own), and the national
-    one under ``None``: one query whatever the number of jurisdictions."""
-    wanted = {j for j in jurisdiction_ids if j is not None}
-    rows = list(
-        CalendarDay.objects.filter(Q(jurisdiction=None) | Q(jurisdiction_id__in=wanted))
-        .order_by("date")
-        .values_list("jurisdiction_id", "date", "kind", "name")
-    )
-    national = [(d, k, n) for j, d, k, n in rows if j is None]
-    out: dict[int | None, WorkCalendar] = {None: build_calendar(national)}
-    for jurisdiction_id in wanted:
-        local = [(d, k, n) for j, d, k, n in rows if j == jurisdiction_id]
-        out[jurisdiction_id] = build_calendar(national + local) if local else out[None]
-    return out
-
-
-def calendar_for(jurisdiction_id: int | None) -> WorkCalendar:
-    """One jurisdiction's working-day calendar (the national one for ``None``)."""
-    return calendars_for([jurisdiction_id])[jurisdiction_id]
 
 
 def completion_timeliness(tasks: QuerySet[Task]) -> dict[str, int]:

@@ -20,12 +20,12 @@ from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
+from lawgov.calendar import national_days
 from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, User
 from lawgov.unit_hooks import merge_reason
 from plans.models import Assignment, AssignmentRole, Deadline, Task
 from tasks import selectors
-from tasks.calendar import national_days
 from tasks.models import (
     EDITABLE_BY_UNIT,
     WAITING_FOR_REVIEW,

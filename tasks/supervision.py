@@ -26,10 +26,10 @@ from django.db.models import Case, Count, Exists, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
+from lawgov.calendar import WorkCalendar
 from lawgov.errors import DomainError
 from lawgov.models import Notification, Role, Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Task
-from tasks.calendar import WorkCalendar
 from tasks.models import (
     ExtensionRequest,
     ExtensionStatus,
@@ -43,6 +43,7 @@ from tasks.models import (
 )
 from tasks.selectors import calendars_for
 from tasks.services import Notice, notification_send, notifications_send_bulk, unit_roles_on_task
+from tasks.status import TaskStatus, status_filter
 from tasks.warnings import warnings_refresh
 
 log = logging.getLogger(__name__)
@@ -261,10 +262,10 @@ def reminders_urge(
     pairs = list(
         _concrete(TaskSignature.objects.filter(task__in=tasks))
         .order_by("task_id", "unit__name")
-        .values_list("task_id", "unit_id", "unit__name")
+        .values_list("task_id", "unit_id", "unit__name", "unit__contact_person", "unit__contact_phone")
     )
     pairs = [p for p in pairs if (wanted is None or p[1] in wanted) and (only is None or (p[0], p[1]) in only)]
-    unit_set = {u for _, u, _ in pairs}
+    unit_set = {p[1] for p in pairs}
     reporters = _reporters_by_unit(unit_set)
     unit_settings = UnitReminderSettings.objects.select_related("leader").in_bulk(list(unit_set))
     before = {
@@ -279,11 +280,13 @@ def reminders_urge(
     # Reminders and their notices are written in bulk (the schedule's 催办 covers every red task of a city);
     # only the group robots are posted one by one, since each is its own HTTP call.
     planned: list[tuple[Reminder, list[User], str]] = []
-    for task_id, unit_id, unit_name in pairs:
+    for task_id, unit_id, unit_name, contact_person, contact_phone in pairs:
         task, extra = by_id[task_id], unit_settings.get(unit_id)
         users = list(reporters.get(unit_id, []))
         if not users:
-            contact = extra.contact if extra and extra.contact else "未登记联系人"
+            # The 催办 settings' contact, else the unit directory's (单位 page), else say there is none.
+            directory = " ".join(v for v in (contact_person, contact_phone) if v)
+            contact = (extra.contact if extra and extra.contact else "") or directory or "未登记联系人"
             if (unit_name, contact) not in result.no_reporters:
                 result.no_reporters.append((unit_name, contact))
             continue
@@ -329,6 +332,39 @@ def reminders_urge(
     result.sent.extend(r for r, _, _ in planned)
     if result.sent:
         Task.objects.filter(pk__in={r.task_id for r in result.sent}).update(updated_at=now)
+    return result
+
+
+@dataclass
+class UnitsUrgeResult(UrgeResult):
+    # Units chosen that have no open task to be chased on.
+    nothing_open: list[str]
+
+
+def units_urge(*, unit_ids: Iterable[int], by: User, text: str = "", today: dt.date | None = None) -> UnitsUrgeResult:
+    """催办 units (chosen on the silent-unit list): each unit on every open task of the office's
+    jurisdiction it works on, through ``reminders_urge`` (bell, email, robot, logged, escalating). A unit of
+    another jurisdiction, or none chosen, is refused and nothing is sent."""
+    today = today or timezone.localdate()
+    wanted = {int(u) for u in unit_ids}
+    if by.role != Role.LEGAL_OFFICE and not by.is_superuser:
+        raise SupervisionError("not_yours", "只有法制办可以催办。", 403)
+    units = list(Unit.objects.in_directory_of(by).exclude(kind=UnitKind.GROUP).filter(pk__in=wanted).order_by("name"))
+    if not wanted or len(units) != len(wanted):
+        raise SupervisionError("units", "请选择本辖区的单位再催办。")
+    open_tasks = Task.objects.editable_by(by).exclude(status_filter(TaskStatus.DONE, today=today))
+    only: set[tuple[int, int]] = set()
+    nothing_open: list[str] = []
+    for unit in units:
+        ids = set(open_tasks.with_unit(unit.covering_ids()).values_list("pk", flat=True))
+        if not ids:
+            nothing_open.append(unit.name)
+        only |= {(t, unit.pk) for t in ids}
+    result = UnitsUrgeResult(sent=[], no_reporters=[], nothing_open=nothing_open)
+    if only:
+        tasks = list(Task.objects.filter(pk__in={t for t, _ in only}))
+        urged = reminders_urge(tasks=tasks, by=by, text=text, unit_ids=wanted, only=only)
+        result.sent, result.no_reporters = urged.sent, urged.no_reporters
     return result
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from lawgov.daily import run_daily
 from plans.models import Plan
 from tasks import selectors, services, supervision
+from tasks.digest import weekly_digests_send
 from tasks.models import SweepRun
 from tasks.warnings import warnings_refresh
 
@@ -45,6 +46,7 @@ def daily_sweep(*, today: dt.date, trigger: str) -> SweepRun | None:
         reminders = services.reminders_send(today=today)
         result["reminders_created"], result["reminders_emailed"] = reminders.created, reminders.emailed
         result["digests_created"] = services.weekly_digest_send(today=today).created
+        result["weekly_digests"] = vars(weekly_digests_send(today=today))
         # The other apps' daily duties (the annual report's statutory calendar…), lawgov.daily.
         result["daily_hooks"] = run_daily(today)
     except Exception as exc:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/reports/", views.report_create, name="report-create"),
     path("<int:pk>/sign/", views.task_sign, name="sign"),
     path("urge/", views.task_urge, name="urge"),
+    path("urge/units/", views.units_urge, name="urge-units"),
     path("<int:pk>/reopen/", views.task_reopen, name="reopen"),
     path("<int:pk>/extensions/", views.extension_create, name="extension-create"),
     path("<int:pk>/extensions/grant/", views.extension_grant, name="extension-grant"),

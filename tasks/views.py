@@ -52,6 +52,8 @@ def workbench(request: HttpRequest) -> HttpResponse:
         context["office"]["unsigned"] = supervision.unsigned_by_unit(user=user, cutoff=cutoff)
         context["office"]["sign_days"] = settings.LAWGOV_SIGN_DAYS
         context["office"]["extensions"] = supervision.extensions_waiting(user=user)
+        context["office"]["can_urge"] = not user.read_only
+        context["office"]["urge_text"] = supervision.DEFAULT_URGE_TEXT
     if user.role in (Role.LEGAL_OFFICE, Role.LEADER) or user.is_superuser:
         plans = Plan.objects.visible_to(user).order_by("-issued_on")
         rollups = selectors.rollup_by(Task.objects.visible_to(user), "plan_id", today=today)
@@ -545,6 +547,25 @@ def task_urge(request: HttpRequest) -> HttpResponse:
         return refused_with_message(request, exc, back)
     _urge_message(request, result)
     return redirect(back)
+
+
+@role_required(Role.LEGAL_OFFICE)
+@require_POST
+def units_urge(request: HttpRequest) -> HttpResponse:
+    """催办 the units chosen on the 工作台's silent-unit list, each on its open tasks."""
+    ids = [int(v) for v in request.POST.getlist("unit") if v.isdigit()]
+    if not ids:
+        messages.error(request, "请先勾选要催办的单位。")
+        return redirect("/")
+    try:
+        result = supervision.units_urge(unit_ids=ids, by=request.user, text=request.POST.get("urge_text", ""))
+    except supervision.SupervisionError as exc:
+        return refused_with_message(request, exc, "/")
+    if result.sent or result.no_reporters:
+        _urge_message(request, result)
+    for name in result.nothing_open:
+        messages.warning(request, f"{name}没有未完成的任务,未发出催办。")
+    return redirect("/")
 
 
 @role_required(Role.LEGAL_OFFICE)

@@ -18,8 +18,8 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from lawgov.calendar import WorkCalendar
 from plans.models import Task
-from tasks.calendar import WorkCalendar
 from tasks.models import ProgressReport, ReportStatus, TaskWarning, WarningLevel, WarningPolicy
 
 # Severity order, for "the worst of" and sorting.

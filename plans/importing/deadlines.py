@@ -36,7 +36,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 _CHINESE_SMALL = {"一": 1, "二": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
@@ -66,15 +66,22 @@ class Deadline:
     recurrence: dict[str, Any] | None = None
     next_due: date | None = None
     clause: int | None = None
+    # A time limit counted from a date (自印发之日起30个工作日内): {"days": 30, "working": True, "from": "2025-09-20"}.
+    # Calendar days are dated here; working days need the working-day calendar (data, lawgov.calendar), so the
+    # save step dates them (``relative_due``); "from" is None when the document gives no date of its own.
+    relative: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "text": self.text,
             "due": self.due.isoformat() if self.due else None,
             "recurrence": dict(self.recurrence) if self.recurrence else None,
             "next_due": self.next_due.isoformat() if self.next_due else None,
             "clause": self.clause,
         }
+        if self.relative:
+            out["relative"] = dict(self.relative)
+        return out
 
 
 def _last_day(year: int, month: int) -> date:
@@ -131,6 +138,40 @@ def next_due(recurrence: dict[str, Any], on_or_after: date) -> date:
     raise ValueError(f"unknown recurrence rule: {recurrence!r}")
 
 
+_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def chinese_number(text: str) -> int | None:
+    """30, 三十, 十五, 一百二十, 两 as a number (up to 999); None for anything else."""
+    if text.isdigit():
+        return int(text)
+    total, digit = 0, None
+    for char in text:
+        if char in _DIGITS:
+            digit = _DIGITS[char]
+        elif char in "十百":
+            total += (1 if digit is None else digit) * (10 if char == "十" else 100)
+            digit = None
+        else:
+            return None
+    return total + (digit or 0) if text else None
+
+
+def relative_due(relative: dict[str, Any], *, start: date | None, add_working_days=None) -> date | None:
+    """The date a relative time limit ends: ``days`` calendar days after its start, or ``days`` working days
+    on the calendar whose ``add_working_days`` is passed (lawgov.calendar.WorkCalendar's). The start is the
+    rule's own ("from": the document's date), else ``start`` (the plan's). None when neither is known, or
+    working days are asked without a calendar."""
+    base = date.fromisoformat(relative["from"]) if relative.get("from") else start
+    if base is None:
+        return None
+    if not relative.get("working"):
+        return base + timedelta(days=int(relative["days"]))
+    if add_working_days is None:
+        return None
+    return add_working_days(base, int(relative["days"]))
+
+
 _PART_LABELS = {"early": "初", "mid": "中", "end": "底"}
 _QUARTER_LABELS = {1: "第一季度", 2: "第二季度", 3: "第三季度", 4: "第四季度"}
 
@@ -170,6 +211,8 @@ _Q = r"第?([一二三四1-4])季度"
 _BY = r"(?:到|至|截至|截止|于|在)"
 # Without a 前 after the date only these make it a deadline: 于2016年8月15日 is usually a past event.
 _BY_STRICT = r"(?:到|截至|截止)"
+# Punctuation a relative limit's "自…之日起" does not reach across (full-width and ASCII).
+_STOPS = ",\uff0c\u3002;\uff1b\u3001"
 
 # (kind, pattern). The scanner takes matches left to right, the longest first at one position, so
 # 每年3月初 is never also read as 3月初, nor 2017年底前 as 年底前.
@@ -209,6 +252,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("bare_half", rf"(?<![\d年每])(上|下)半年(?:末|{_BEFORE})?"),
         ("bare_quarter", rf"(?<![\d年每]){_Q}(?:末|{_BEFORE})"),
+        # 自印发之日起30个工作日内, 收到通知后15日内, 10天内: counted from the document's date.
+        (
+            "relative",
+            rf"(?:(?:自|从)[^{_STOPS}]{{0,12}}?(?:之日|后)起?|[^{_STOPS}\d]{{0,8}}?后)?"
+            rf"(?<![\d月年每第])([0-9]{{1,3}}|[一二三四五六七八九十百两]{{1,5}})个?(工作日|自然日|日|天)(?:内|以内|之内)",
+        ),
     )
 )
 
@@ -232,15 +281,19 @@ def extract_deadlines(
     plan_year: int | None,
     reference: date | None,
     clause: int | None = None,
+    start: date | None = None,
 ) -> tuple[list[Deadline], list[str]]:
     """Deadlines in a text, and the phrases that need a year the document does not give.
 
     ``plan_year`` completes dates printed without a year (12月20日前, 年底); ``reference`` is the day
-    ``next_due`` is counted from.
+    ``next_due`` is counted from; ``start`` the day a relative limit (30个工作日内) is counted from, the
+    document's date (by default ``reference``).
     """
-    # Every pattern prints 年 (每年, 次年, 2024年, 年底, 半年), 月 (每月, 6月) or 季 (每季度, 第一季度): a text with
-    # none of the three holds no deadline, which three substring tests tell faster than the union's scan.
-    if ("年" not in text and "月" not in text and "季" not in text) or not _ANY_PATTERN.search(text):
+    counted_from = start or reference
+    # Every pattern prints 年 (每年, 次年, 2024年, 年底, 半年), 月 (每月, 6月), 季 (每季度, 第一季度), 日 or 天
+    # (30个工作日内, 15天内): a text with none of these holds no deadline, which substring tests tell faster
+    # than the union's scan.
+    if not any(character in text for character in "年月季日天") or not _ANY_PATTERN.search(text):
         return [], []
     candidates: list[tuple[int, int, str, re.Match[str]]] = []
     for kind, pattern in _PATTERNS:
@@ -254,7 +307,7 @@ def extract_deadlines(
     for start, _, kind, match in candidates:
         if start < covered_until:
             continue
-        deadline = _build(kind, match, text, plan_year)
+        deadline = _relative(match, counted_from) if kind == "relative" else _build(kind, match, text, plan_year)
         if deadline is None:
             continue
         covered_until = match.end()
@@ -271,6 +324,14 @@ def extract_deadlines(
 
 
 _NEEDS_YEAR = Deadline(text="")
+
+
+def _relative(match: re.Match[str], start: date | None) -> Deadline | None:
+    days = chinese_number(match.group(1))
+    if not days:
+        return None
+    relative = {"days": days, "working": match.group(2) == "工作日", "from": start.isoformat() if start else None}
+    return Deadline(match.group(0), due=relative_due(relative, start=None), relative=relative)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
@@ -361,7 +422,12 @@ def _dedupe(deadlines: list[Deadline]) -> list[Deadline]:
     seen: set[tuple[Any, ...]] = set()
     unique = []
     for deadline in deadlines:
-        key = (deadline.due, tuple(sorted((deadline.recurrence or {}).items())), deadline.clause)
+        key = (
+            deadline.due,
+            tuple(sorted((deadline.recurrence or {}).items())),
+            tuple(sorted((deadline.relative or {}).items())),
+            deadline.clause,
+        )
         if key not in seen:
             seen.add(key)
             unique.append(deadline)

@@ -142,3 +142,53 @@ class ProgressReportCreateSerializer(serializers.Serializer):
     )
     claims_completion = serializers.BooleanField(default=False)
     submit = serializers.BooleanField(default=True)
+
+
+class TaskRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    plan = serializers.IntegerField(help_text="规划ID")
+    path = serializers.CharField()
+    heading = serializers.CharField()
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class ReminderRecipientSerializer(PersonSerializer):
+    read_at = serializers.DateTimeField(allow_null=True, help_text="该接收人在平台中阅读催办的时间;未读为空")
+
+
+class ReminderSerializer(serializers.Serializer):
+    """催办: one unit chased on one task, by the legal office or by the schedule (``sent_by`` null)."""
+
+    id = serializers.IntegerField()
+    task = TaskRefSerializer()
+    unit = RefSerializer()
+    sent_by = PersonSerializer(allow_null=True, help_text="催办人;为空表示系统按计划自动催办")
+    sent_at = serializers.DateTimeField()
+    text = serializers.CharField()
+    escalated = serializers.BooleanField(help_text="同一任务再次催办,已抄送单位分管领导")
+    recipients = ReminderRecipientSerializer(many=True)
+    channels = serializers.DictField(
+        child=serializers.JSONField(), help_text="送达方式:bell 站内通知人数,email 邮件人数,webhook 群机器人结果"
+    )
+
+
+class ExtensionRequestSerializer(serializers.Serializer):
+    """延期申请 with the legal office's decision; ``office_granted``: the legal office moved the deadline itself."""
+
+    id = serializers.IntegerField()
+    task = TaskRefSerializer()
+    unit = RefSerializer()
+    requested_by = PersonSerializer()
+    requested_at = serializers.DateTimeField()
+    reason = serializers.CharField()
+    old_due_on = serializers.DateField()
+    new_due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=ExtensionStatus.choices)
+    decided_by = PersonSerializer(allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    comment = serializers.CharField()
+    office_granted = serializers.BooleanField()

@@ -107,3 +107,18 @@ def test_an_empty_export_format_is_the_default_csv(api_client_user, district):
     response = token_client(api_client_user).get("/api/v1/tasks/export/", {"format": ""})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_reminders_and_extensions_are_declared_with_their_filters(schema):
+    """Issue 15: 催办 and 延期申请 lists for the legal office, leaders and other systems."""
+    for path, filters in (
+        ("/api/v1/reminders/", {"task", "unit", "plan", "automatic", "escalated", "sent_after", "updated_since"}),
+        ("/api/v1/extensions/", {"task", "unit", "plan", "status", "updated_since"}),
+    ):
+        operation = schema["paths"][path]["get"]
+        assert filters | {"page", "page_size"} == {p["name"] for p in operation["parameters"]}
+        assert list(schema["paths"][f"{path}{{id}}/"]) == ["get"]  # read-only
+    status = {p["name"]: p for p in schema["paths"]["/api/v1/extensions/"]["get"]["parameters"]}["status"]
+    assert sorted(status["schema"]["items"]["enum"]) == ["approved", "pending", "refused"]
+    reminder = schema["components"]["schemas"]["Reminder"]["properties"]
+    assert {"sent_by", "recipients", "channels", "escalated"} <= set(reminder)

@@ -7,7 +7,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from lawgov.models import Notification, Unit, UnitKind
+from lawgov.models import CalendarDay, Notification, Unit, UnitKind
 from plans.importing.units import is_group_phrase
 from plans.models import Assignment
 from tests.factories import plan_factory
@@ -103,3 +103,38 @@ def test_a_department_named_by_a_role_phrase_becomes_a_group_with_its_assignment
 def test_the_migration_s_frozen_rule_agrees_with_the_importer(name):
     """The migration keeps its own copy of the rule; the two must give the same answers (STYLE: one rule)."""
     assert ROLE_GROUPS.names_a_group(name) == is_group_phrase(name)
+
+
+BEFORE_CALENDAR_MOVE = ("tasks", "0012_progressreport_delete_reason")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_calendar_keeps_its_rows_and_history_moving_to_the_kernel():
+    """Issue 15: the working-day calendar moved from tasks to lawgov (plans count "N个工作日内" on it)."""
+    content_type = ContentType.objects.get_for_model(CalendarDay)
+    executor = migrate([BEFORE_CALENDAR_MOVE])
+    try:
+        old = executor.loader.project_state(BEFORE_CALENDAR_MOVE).apps
+        assert ContentType.objects.get(pk=content_type.pk).app_label == "tasks"
+        city = Unit.objects.create(name="广州市", kind=UnitKind.CITY)  # units do not change in this move
+        district = Unit.objects.create(name="番禺区", kind=UnitKind.DISTRICT, parent=city)
+        days = old.get_model("tasks", "CalendarDay").objects
+        days.filter(date="2027-10-01").delete()
+        days.create(date="2027-10-01", kind="holiday", name="国庆节")
+        days.create(jurisdiction_id=district.pk, date="2027-05-06", kind="holiday", name="区庆")
+        old.get_model("tasks", "HistoricalCalendarDay").objects.create(
+            id=1,
+            date="2027-10-01",
+            kind="holiday",
+            name="国庆节",
+            history_date="2026-11-20T10:00:00Z",
+            history_type="+",
+        )
+        national = days.filter(jurisdiction=None).count()
+    finally:
+        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+    assert CalendarDay.objects.filter(jurisdiction=None).count() == national
+    assert CalendarDay.objects.get(jurisdiction_id=district.pk).name == "区庆"
+    assert CalendarDay.history.filter(date="2027-10-01", history_type="+").exists()
+    ContentType.objects.clear_cache()
+    assert ContentType.objects.get_for_model(CalendarDay).pk == content_type.pk

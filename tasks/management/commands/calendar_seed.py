@@ -6,7 +6,7 @@ a year the package does not know yet, the command says so and the legal office e
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tasks.calendar import CalendarYearUnknown
+from lawgov.calendar import CalendarYearUnknown
 from tasks.services import calendar_seed
 
 
