@@ -1,8 +1,9 @@
-"""Forms of the kernel's pages: a unit's directory entry."""
+"""Forms of the kernel's pages: a unit's directory entry, a person's own password."""
 
 import re
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 
 from lawgov.models import Unit, UnitKind
 from lawgov.services import EDITABLE_KINDS
@@ -47,3 +48,18 @@ class UnitForm(forms.Form):
 
     def clean_aliases(self) -> list[str]:
         return [a.strip() for a in ALIAS_SEPARATORS.split(self.cleaned_data.get("aliases") or "") if a.strip()]
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """修改密码: Django's form (its validators' reasons come in Chinese, LANGUAGE_CODE zh-hans), which also
+    ends a first-login obligation (``must_change_password``) and refuses to keep the password it replaces."""
+
+    def clean_new_password2(self) -> str:
+        password = super().clean_new_password2()
+        if password and self.user.check_password(password):
+            raise forms.ValidationError("新密码不能与当前密码相同\uff0c请另设一个。", code="password_unchanged")
+        return password
+
+    def save(self, commit: bool = True):
+        self.user.must_change_password = False
+        return super().save(commit=commit)
