@@ -54,11 +54,14 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     """修改密码: Django's form (its validators' reasons come in Chinese, LANGUAGE_CODE zh-hans), which also
     ends a first-login obligation (``must_change_password``) and refuses to keep the password it replaces."""
 
-    def clean_new_password2(self) -> str:
-        password = super().clean_new_password2()
-        if password and self.user.check_password(password):
-            raise forms.ValidationError("新密码不能与当前密码相同\uff0c请另设一个。", code="password_unchanged")
-        return password
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("new_password2")
+        if password and "new_password2" not in self.errors and self.user.check_password(password):
+            self.add_error("new_password2", forms.ValidationError(
+                "新密码不能与当前密码相同\uff0c请另设一个。", code="password_unchanged"
+            ))
+        return cleaned
 
     def save(self, commit: bool = True):
         self.user.must_change_password = False

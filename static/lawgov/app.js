@@ -131,7 +131,7 @@
     var title = document.querySelector("[data-print-title]");
     if (title) { title.textContent = document.title.replace(/ · lawgov$/, ""); }
     // After the server refused a form: its first error in view, the field focused.
-    var error = document.querySelector("main .errorlist, main [aria-invalid=true], main .field-error");
+    var error = document.querySelector("main .errorlist, main [aria-invalid=true], main .field-error, main [data-field-error]");
     if (error) {
       var scope = error.closest("label, p, div, li, td") || error.parentElement;
       var field = (error.matches("input, select, textarea") && error) ||
