@@ -58,9 +58,10 @@ class OwnPasswordChangeForm(PasswordChangeForm):
         cleaned = super().clean()
         password = cleaned.get("new_password2")
         if password and "new_password2" not in self.errors and self.user.check_password(password):
-            self.add_error("new_password2", forms.ValidationError(
-                "新密码不能与当前密码相同\uff0c请另设一个。", code="password_unchanged"
-            ))
+            self.add_error(
+                "new_password2",
+                forms.ValidationError("新密码不能与当前密码相同\uff0c请另设一个。", code="password_unchanged"),
+            )
         return cleaned
 
     def save(self, commit: bool = True):

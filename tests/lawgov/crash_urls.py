@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from lawgov.urls import handler400, handler403, handler404, handler500, urlpatterns as lawgov_urlpatterns
+from lawgov.urls import handler400, handler403, handler404, handler500
+from lawgov.urls import urlpatterns as lawgov_urlpatterns
 
 
 def crash(request):

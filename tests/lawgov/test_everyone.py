@@ -179,9 +179,7 @@ def test_demo_accounts_are_not_flagged(db):
 
 @pytest.fixture
 def superuser(district) -> User:
-    return User.objects.create_superuser(
-        "root", password=PASSWORD, role=Role.LEGAL_OFFICE, jurisdiction=district
-    )
+    return User.objects.create_superuser("root", password=PASSWORD, role=Role.LEGAL_OFFICE, jurisdiction=district)
 
 
 def test_an_account_created_by_an_administrator_must_change_its_password(superuser):
@@ -208,7 +206,9 @@ def test_a_password_reset_by_an_administrator_must_be_changed(superuser, reporte
 # --- 使用说明 ----------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("who", "role"), [("legal_officer", "legal_office"), ("reporter", "reporter"), ("leader", "leader")])
+@pytest.mark.parametrize(
+    ("who", "role"), [("legal_officer", "legal_office"), ("reporter", "reporter"), ("leader", "leader")]
+)
 def test_help_link_opens_the_readers_own_role(request, who, role):
     client = signed_in(request.getfixturevalue(who))
     response = client.get(reverse("help"))
