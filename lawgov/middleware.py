@@ -37,6 +37,10 @@ class PasswordChangeRequiredMiddleware:
                 message = "请先在页面上修改初始密码。"
                 body = {"error": {"code": "password_change_required", "message": message, "details": None}}
                 return JsonResponse(body, status=403)
+            if request.headers.get("HX-Request"):
+                # A fragment the page loads by itself (the bell): nothing to swap in, or the change page
+                # would be nested inside the header.
+                return HttpResponse(status=204)
             return redirect(f"{reverse('password_change')}?next={request.get_full_path()}")
         return self.get_response(request)
 

@@ -136,6 +136,8 @@ def test_a_flagged_account_is_kept_on_the_change_page_until_it_changes(newcomer)
         assert response["Location"] == f"{reverse('password_change')}?next={url}", url
     # Help and leaving stay open; the session's API calls get the API's error body.
     assert client.get(reverse("help"), follow=True).status_code == 200
+    # The bell's htmx request gets nothing to swap (not the change page nested in the header).
+    assert client.get(reverse("tasks:bell"), HTTP_HX_REQUEST="true").status_code == 204
     api = client.get("/api/v1/tasks/")
     assert api.status_code == 403 and api.json()["error"]["code"] == "password_change_required"
 
