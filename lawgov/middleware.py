@@ -12,6 +12,8 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
+from lawgov.views import page_not_found, server_error
+
 logger = logging.getLogger("django.request")
 
 
@@ -75,16 +77,12 @@ class ChineseErrorPagesMiddleware:
         response = self.get_response(request)
         # No view matched (the resolver's 404 never reaches process_exception): Django's debug 404 came back.
         if response.status_code == 404 and getattr(request, "resolver_match", None) is None and self._active(request):
-            from lawgov.views import page_not_found
-
             return page_not_found(request)
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not self._active(request):
             return None
-        from lawgov.views import page_not_found, server_error
-
         if isinstance(exception, Http404):
             return page_not_found(request, exception)
         if isinstance(exception, (PermissionDenied, SuspiciousOperation, BadRequest)):
