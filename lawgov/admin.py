@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from lawgov.models import Heartbeat, Job, Unit, User
@@ -15,13 +16,40 @@ class UnitAdmin(SimpleHistoryAdmin):
     filter_horizontal = ("members",)
 
 
+class InitialPasswordCreationForm(AdminUserCreationForm):
+    """A new account's password was chosen by whoever created it: the person changes it at first login."""
+
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=False)
+        user.must_change_password = user.has_usable_password()
+        if commit:
+            user.save()
+        return user
+
+
+class PasswordResetByOfficeForm(AdminPasswordChangeForm):
+    """A password reset for someone else is an initial password again: changed at the next login."""
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=False)
+        user.must_change_password = user.has_usable_password()
+        if commit:
+            user.save()
+        return user
+
+
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ("username", "display_name", "role", "unit", "jurisdiction", "is_active")
+    list_display = ("username", "display_name", "role", "unit", "jurisdiction", "is_active", "must_change_password")
     list_filter = ("role", "is_active", "jurisdiction")
+    add_form = InitialPasswordCreationForm
+    change_password_form = PasswordResetByOfficeForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("lawgov", {"fields": ("display_name", "phone", "role", "unit", "jurisdiction")}),
+        ("lawgov", {"fields": ("display_name", "phone", "role", "unit", "jurisdiction", "must_change_password")}),
     )
 
 

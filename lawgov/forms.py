@@ -1,8 +1,9 @@
-"""Forms of the kernel's pages: a unit's directory entry."""
+"""Forms of the kernel's pages: a unit's directory entry, a person's own password."""
 
 import re
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 
 from lawgov.models import Unit, UnitKind
 from lawgov.services import EDITABLE_KINDS
@@ -47,3 +48,22 @@ class UnitForm(forms.Form):
 
     def clean_aliases(self) -> list[str]:
         return [a.strip() for a in ALIAS_SEPARATORS.split(self.cleaned_data.get("aliases") or "") if a.strip()]
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """修改密码: Django's form (its validators' reasons come in Chinese, LANGUAGE_CODE zh-hans), which also
+    ends a first-login obligation (``must_change_password``) and refuses to keep the password it replaces."""
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("new_password2")
+        if password and "new_password2" not in self.errors and self.user.check_password(password):
+            self.add_error(
+                "new_password2",
+                forms.ValidationError("新密码不能与当前密码相同\uff0c请另设一个。", code="password_unchanged"),
+            )
+        return cleaned
+
+    def save(self, commit: bool = True):
+        self.user.must_change_password = False
+        return super().save(commit=commit)

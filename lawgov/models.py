@@ -354,6 +354,10 @@ class User(AbstractUser):
     )
     display_name = models.CharField("姓名", max_length=60, blank=True)
     phone = models.CharField("电话", max_length=30, blank=True)
+    # Set when someone else chose the password (an account created or a password reset by the legal office
+    # or an administrator): lawgov.middleware.PasswordChangeRequiredMiddleware keeps the person on the
+    # 修改密码 page until they choose their own. Cleared by the change; API tokens are not affected.
+    must_change_password = models.BooleanField("首次登录须修改密码", default=False)
 
     objects = UserManager()
 

@@ -91,6 +91,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lawgov.login_throttle.LoginThrottleMiddleware",
+    "lawgov.middleware.PasswordChangeRequiredMiddleware",
+    "lawgov.middleware.ChineseErrorPagesMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -147,7 +149,7 @@ AUTH_USER_MODEL = "lawgov.User"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "lawgov.passwords.ChineseMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -339,6 +341,9 @@ SESSION_COOKIE_AGE = LAWGOV_SESSION_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("LAWGOV_SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 # /api/docs/ and /api/schema/ need a signed-in user or a token unless this is on (lawgov.views.api_docs).
 LAWGOV_API_DOCS_PUBLIC = env_bool("LAWGOV_API_DOCS_PUBLIC", False)
+# With DEBUG on, people still see our Chinese 404/500 pages (lawgov.middleware.ChineseErrorPagesMiddleware);
+# a developer who wants Django's debug pages (traceback, URL list) turns this on.
+LAWGOV_DEBUG_ERROR_PAGES = env_bool("LAWGOV_DEBUG_ERROR_PAGES", False)
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie; see base.html.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

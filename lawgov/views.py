@@ -1,13 +1,18 @@
-"""Pages of the kernel: 工作台 shell, the unit directory and its editing by the legal office, unit page, health."""
+"""Pages of the kernel: the unit directory and its editing by the legal office, unit page, health, error pages,
+修改密码 and 使用说明."""
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.http import require_POST
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -15,8 +20,9 @@ from rest_framework.authtoken.models import Token
 
 from lawgov import login_throttle
 from lawgov.errors import DomainError
-from lawgov.forms import UnitForm
+from lawgov.forms import OwnPasswordChangeForm, UnitForm
 from lawgov.health import health_checks, health_status
+from lawgov.help import HELP_ROLES, SHOTS, help_role_for
 from lawgov.models import Role, Unit, UnitKind, User
 from lawgov.permissions import people_only, role_required
 from lawgov.selectors import unit_directory, unit_page
@@ -315,3 +321,52 @@ def api_docs(request: HttpRequest) -> HttpResponse:
     if not settings.LAWGOV_API_DOCS_PUBLIC and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return _swagger_ui(request)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """修改密码, for every signed-in person; also the page a first login is kept on
+    (lawgov.middleware.PasswordChangeRequiredMiddleware), which passes the page asked for as ``next``."""
+
+    form_class = OwnPasswordChangeForm
+    template_name = "registration/password_change_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = self._next() or ""
+        context["forced"] = self.request.user.must_change_password
+        return context
+
+    def _next(self) -> str | None:
+        wanted = self.request.POST.get("next") or self.request.GET.get("next")
+        safe = wanted and url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        )
+        return wanted if safe else None
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if self._next():  # back to the page asked for: say it here (the done page says it otherwise)
+            messages.success(self.request, "密码已修改\uff0c下次登录请使用新密码。")
+        return response
+
+    def get_success_url(self) -> str:
+        return self._next() or reverse("password_change_done")
+
+
+@login_required
+def help_page(request: HttpRequest, role: str | None = None) -> HttpResponse:
+    """使用说明: a short page per role with screenshots; /help/ opens the reader's own role's page."""
+    if role is None:
+        return redirect("help-role", role=help_role_for(request.user))
+    if role not in HELP_ROLES:
+        raise Http404("没有这个角色的使用说明。")
+    return render(
+        request,
+        f"help/{role}.html",
+        {
+            "help_role": role,
+            "help_role_label": HELP_ROLES[role],
+            "help_roles": HELP_ROLES.items(),
+            "shots": {s.name: s for s in SHOTS[role]},
+        },
+    )
