@@ -14,6 +14,7 @@ from plans.models import Task
 from tasks import search as task_search
 from tasks import services
 from tasks.models import Evidence, ProgressReport
+from tasks.selectors import evidence_readable
 from tests.conftest import make_unit, make_user
 from tests.factories import plan_factory
 from tests.tasks.conftest import TODAY, pdf
@@ -80,7 +81,7 @@ def titles(group):
 
 
 def test_a_reporter_finds_only_its_own_units_reports_and_files(world, reporter, unit):
-    result, groups = run(reporter, "专题会议")
+    _, groups = run(reporter, "专题会议")
     assert groups["reports"].count == 1
     assert groups["reports"].hits[0].url.endswith(f"#report-{world['own'].pk}")
     assert groups["reports"].hits[0].snippet.match == "专题会议"
@@ -103,11 +104,10 @@ def test_a_reporter_finds_only_its_own_units_reports_and_files(world, reporter, 
 
 def test_the_reporters_evidence_group_is_evidence_readable(world, reporter, other_reporter, legal_officer):
     """The reporter's evidence group lists the reports first (for speed); it must equal the shared rule."""
-    from tasks.selectors import evidence_readable
-
     for user in (reporter, other_reporter, legal_officer):
         _, groups = run(user, "纪要")
-        expected = evidence_readable(user).filter(original_name__icontains="纪要").values_list("original_name", flat=True)
+        readable = evidence_readable(user).filter(original_name__icontains="纪要")
+        expected = list(readable.values_list("original_name", flat=True))
         assert sorted(titles(groups["evidence"])) == sorted(expected)
         assert groups["evidence"].count == len(expected)
 
@@ -127,9 +127,7 @@ def test_the_legal_office_finds_every_unit_of_its_district_and_nothing_of_anothe
     _, groups = run(outsider_officer, "编办")
     assert all(g.count == 0 for g in groups.values())
     _, groups = run(outsider_officer, "专题会议")
-    assert [h.url for h in groups["reports"].hits] == [
-        f"/tasks/{world['nanhai'].task_id}/#report-{world['nanhai'].pk}"
-    ]
+    assert [h.url for h in groups["reports"].hits] == [f"/tasks/{world['nanhai'].task_id}/#report-{world['nanhai'].pk}"]
 
 
 def test_tasks_by_text_heading_and_number(world, leader):
