@@ -37,7 +37,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.db import connection
-from django.db.models import BooleanField, Count, Exists, Expression, F, OuterRef, Q, QuerySet, Value, Window
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import StrIndex, Upper
 from django.db.models.lookups import GreaterThan
 from django.urls import reverse
@@ -163,17 +163,16 @@ class SearchResult:
 
 
 def _capped(matching: QuerySet, model, order: list[str], related: list[str]) -> tuple[list[Any], int, bool]:
-    """One query whatever the data: the newest ``GROUP_LIMIT`` of at most ``COUNT_CAP + 1`` matching ids,
-    each row carrying the number of those ids (a window count, taken before the LIMIT)."""
-    ids = matching.order_by().values("pk")[: COUNT_CAP + 1]
-    rows = list(
-        model.objects.filter(pk__in=ids)
-        .annotate(search_total=Window(Count("pk")))
-        .select_related(*related)
-        .order_by(*order)[:GROUP_LIMIT]
-    )
-    count = rows[0].search_total if rows else 0
-    return rows, min(count, COUNT_CAP), count > COUNT_CAP
+    """Two queries whatever the data (one when nothing matches): at most ``COUNT_CAP + 1`` matching ids (no order, so the database
+    stops at the cap), then the newest ``GROUP_LIMIT`` of them with what their lines show. As one statement
+    (``pk IN (capped subquery)``) PostgreSQL planned a nested-loop semi join over every match: 13 s for 佐证
+    over 85,000 file names."""
+    ids = list(matching.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
+    if not ids:
+        # Nothing matched: no second query (the count stays the same however much data there is).
+        return list(model.objects.none()), 0, False
+    rows = list(model.objects.filter(pk__in=ids).select_related(*related).order_by(*order)[:GROUP_LIMIT])
+    return rows, min(len(ids), COUNT_CAP), len(ids) > COUNT_CAP
 
 
 def _unit_matches(query: str, names: list[str]) -> bool:
