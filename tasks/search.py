@@ -163,10 +163,10 @@ class SearchResult:
 
 
 def _capped(matching: QuerySet, model, order: list[str], related: list[str]) -> tuple[list[Any], int, bool]:
-    """Two queries whatever the data (one when nothing matches): at most ``COUNT_CAP + 1`` matching ids (no order, so the database
-    stops at the cap), then the newest ``GROUP_LIMIT`` of them with what their lines show. As one statement
-    (``pk IN (capped subquery)``) PostgreSQL planned a nested-loop semi join over every match: 13 s for 佐证
-    over 85,000 file names."""
+    """Two queries whatever the data (one when nothing matches): at most ``COUNT_CAP + 1`` matching ids
+    (no order, so the database stops at the cap), then the newest ``GROUP_LIMIT`` of them with what their
+    lines show. As one statement (``pk IN (capped subquery)``) PostgreSQL planned a nested-loop semi join
+    over every match: 13 s for 佐证 over 85,000 file names."""
     ids = list(matching.order_by().values_list("pk", flat=True)[: COUNT_CAP + 1])
     if not ids:
         # Nothing matched: no second query (the count stays the same however much data there is).

@@ -102,6 +102,31 @@ def test_a_reporter_finds_only_its_own_units_reports_and_files(world, reporter, 
     assert [h.url for h in groups["reports"].hits] == [f"/tasks/{world['task_a'].pk}/#report-{world['own'].pk}"]
 
 
+def test_a_lead_units_reporter_finds_the_helpers_submitted_reports_not_their_drafts(
+    district, unit, other_unit, reporter, other_reporter
+):
+    """``ProgressReport.visible_to`` decides, also on the reporter's faster road (the listed ids)."""
+    plan = plan_factory(jurisdiction=district, tasks=1, lead=unit, cooperating=other_unit)
+    task = plan.tasks.get()
+    for text, submit in (("配合提交的材料说明", True), ("配合草稿的材料说明", False)):
+        services.progress_report_create(
+            task=task,
+            unit=other_unit,
+            by=other_reporter,
+            reported_on=TODAY,
+            text=text,
+            percent=10,
+            submit=submit,
+            files=[pdf(f"{text}.pdf")],
+            today=TODAY,
+        )
+    _, groups = run(reporter, "材料说明")
+    assert [h.snippet.before + h.snippet.match for h in groups["reports"].hits] == ["配合提交的材料说明"]
+    assert titles(groups["evidence"]) == ["配合提交的材料说明.pdf"]
+    _, groups = run(other_reporter, "材料说明")
+    assert groups["reports"].count == 2
+
+
 def test_the_reporters_evidence_group_is_evidence_readable(world, reporter, other_reporter, legal_officer):
     """The reporter's evidence group lists the reports first (for speed); it must equal the shared rule."""
     for user in (reporter, other_reporter, legal_officer):
