@@ -79,7 +79,7 @@ class _HasBigram(Expression):
         return f"lawgov_bigrams({sql}) @> ARRAY[%s]::text[]", [*params, self.bigram.upper()]
 
 
-def _contains(column: str, query: str, *, narrow: bool = False) -> Q:
+def contains_text(column: str, query: str, *, narrow: bool = False) -> Q:
     """Rows whose ``column`` contains ``query`` literally, case-insensitive for Latin letters.
 
     ``narrow``: the user sees few rows (a reporter: one unit's, a few thousand at most), so the search should
@@ -239,11 +239,9 @@ def search(*, user: User, raw_query: str | None) -> SearchResult:
 
     # Tasks: heading, text, or the printed number ("5", "5.", "(一)").
     number = _NUMBER_TAIL.sub("", query)
-    task_condition = (
-        Q(number=number)
-        if short
-        else Q(number=number) | _contains("heading", query, narrow=narrow) | _contains("text", query, narrow=narrow)
-    )
+    task_condition = Q(number=number)
+    if not short:
+        task_condition |= contains_text("heading", query, narrow=narrow) | contains_text("text", query, narrow=narrow)
     tasks, count, capped = _capped(
         Task.objects.visible_to(user).filter(task_condition),
         Task,
@@ -272,7 +270,7 @@ def search(*, user: User, raw_query: str | None) -> SearchResult:
     if not short or matched_unit_ids:
         report_condition = Q(unit_id__in=matched_unit_ids)
         if not short:
-            report_condition |= _contains("text", query, narrow=narrow)
+            report_condition |= contains_text("text", query, narrow=narrow)
         reports, count, capped = _capped(
             report_scope.filter(report_condition),
             ProgressReport,
@@ -303,7 +301,7 @@ def search(*, user: User, raw_query: str | None) -> SearchResult:
 
     if not short:
         files, count, capped = _capped(
-            evidence_scope.filter(_contains("original_name", query, narrow=narrow)),
+            evidence_scope.filter(contains_text("original_name", query, narrow=narrow)),
             Evidence,
             ["-uploaded_at", "-id"],
             ["report__task", "report__unit"],

@@ -98,7 +98,7 @@ class Command(BaseCommand):
             self.stdout.write(line)
         if connection.vendor == "postgresql":
             for query in ("会议", "专题会议"):
-                plan = ProgressReport.objects.filter(task_search._contains("text", query)).explain()
+                plan = ProgressReport.objects.filter(task_search.contains_text("text", query)).explain()
                 used = sorted({w.strip("()") for w in plan.split() if w.endswith(("_trgm", "_bigrams"))})
                 self.stdout.write(f"EXPLAIN 进展搜索“{query}”({len(query)}个字)使用的索引:{', '.join(used) or '无'}")
         self.stdout.write(
