@@ -194,6 +194,10 @@ class SearchResult:
     def total(self) -> int:
         return sum(g.count for g in self.groups)
 
+    @property
+    def empty_labels(self) -> list[str]:
+        return [g.label for g in self.groups if not g.hits]
+
 
 def _capped(matching: QuerySet, model, order: list[str], related: list[str]) -> tuple[list[Any], int, bool]:
     """Two queries whatever the data (one when nothing matches): at most ``COUNT_CAP + 1`` matching ids

@@ -61,6 +61,7 @@ def test_a_reporter_finds_only_its_own_units_reports(
     # The other unit's words and name: nothing of it.
     search_from_header(page, "预算绩效")
     expect(page.locator("[data-hit]")).to_have_count(0)
+    expect(page.locator("[data-search-empty]")).to_contain_text("没有找到")
     search_from_header(page, "财政局")
     expect(page.locator("[data-hit]")).to_have_count(0)
     # Its own unit's name: the unit and its report, and the report's link opens the task at the report.
