@@ -30,6 +30,7 @@ api_v1 = [
 urlpatterns = [
     # The 工作台 is the tasks app's: the kernel's home page only greets, the work lives in tasks.
     path("", tasks_views.workbench, name="home"),
+    path("search/", tasks_views.search, name="search"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChange.as_view(), name="password_change"),

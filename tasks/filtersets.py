@@ -21,6 +21,7 @@ from tasks.models import (
     TaskWarning,
     WarningLevel,
 )
+from tasks.search import contains_text
 from tasks.status import TaskStatus, status_filter
 from tasks.warnings import level_filter
 
@@ -164,7 +165,9 @@ class TaskFilterSet(FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(Q(heading__icontains=value) | Q(text__icontains=value))
+        # The search page's substring test: on PostgreSQL a two-character word goes to the bigram index
+        # (tasks/migrations/0011), longer ones to the trigram index; SQLite: LIKE.
+        return queryset.filter(contains_text("heading", value) | contains_text("text", value))
 
 
 class ProgressReportFilterSet(FilterSet):

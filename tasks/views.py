@@ -23,6 +23,7 @@ from lawgov.permissions import people_only, role_required
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services, supervision
+from tasks import search as task_search
 from tasks.filtersets import NotificationFilterSet, TaskFilterSet
 from tasks.forms import ProgressImportForm, ProgressReportForm, ReturnForm
 from tasks.models import (
@@ -872,3 +873,10 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
 def bell(request: HttpRequest) -> HttpResponse:
     """The unread count, polled by HTMX from every page."""
     return render(request, "tasks/_bell.html", {"unread": selectors.unread_count(request.user)})
+
+
+@people_only
+def search(request: HttpRequest) -> HttpResponse:
+    """搜索: one box in the header for everything the user may see (tasks.search says what and how)."""
+    result = task_search.search(user=request.user, raw_query=request.GET.get("q"))
+    return render(request, "tasks/search.html", {"result": result, "group_limit": task_search.GROUP_LIMIT})
