@@ -54,7 +54,8 @@ def test_first_login_then_header_password_change(page, live_server, reporter):
     reporter.refresh_from_db()
     assert reporter.must_change_password is False
 
-    # Later, from the header: 修改密码 for every user.
+    # Later, from the header: 修改密码 for every user, in the menu under the role's name.
+    page.click("header [data-user-menu]")
     page.click("header [data-password-link]")
     page.fill("input[name=old_password]", NEW_PASSWORD)
     page.fill("input[name=new_password1]", NEW_PASSWORD + "2")
@@ -63,7 +64,7 @@ def test_first_login_then_header_password_change(page, live_server, reporter):
     page.wait_for_selector("h1:has-text('密码已修改')")
     page.click("button:has-text('退出')")
     login(page, live_server, reporter.username, NEW_PASSWORD + "2")
-    page.wait_for_selector("[data-password-link]")
+    page.wait_for_selector("[data-password-link]", state="attached")
     assert "/login/" not in page.url and "/password/" not in page.url
 
 
