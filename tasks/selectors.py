@@ -285,29 +285,44 @@ def reminder_items(*, today: dt.date, days: int | None = None) -> Iterator[Remin
     due_soon = Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))
     overdue = Q(due_on__lt=today)
     relevant = open_tasks.filter(due_soon | overdue).values("pk")
+    # Streamed (a city has a quarter of a million overdue assignments): only the columns the notice needs.
     assignments = (
         Assignment.objects.active()
         .filter(clause__task__in=relevant)
         .select_related("unit", "clause__task")
+        .only(
+            "id",
+            "unit__id",
+            "unit__kind",
+            "clause__id",
+            "clause__task__id",
+            "clause__task__number",
+            "clause__task__heading",
+            "clause__task__due_on",
+        )
         .order_by("clause__task_id")
     )
     users_by_unit: dict[int, list[User]] = defaultdict(list)
     for user in User.objects.filter(role=Role.REPORTER, is_active=True).exclude(unit=None):
         users_by_unit[user.unit_id].append(user)
     group_members: dict[int, list[int]] = {}
-    seen: set[tuple[int, int]] = set()
-    for a in assignments:
+    seen: set[int] = set()  # the units already told of the current task (the rows come ordered by task)
+    current = None
+    for a in assignments.iterator(chunk_size=2000):
         unit_ids = [a.unit_id]
         if a.unit.kind == UnitKind.GROUP:
             if a.unit_id not in group_members:
-                group_members[a.unit_id] = list(a.unit.expand().values_list("pk", flat=True))
+                group_members[a.unit_id] = list(Unit.objects.get(pk=a.unit_id).expand().values_list("pk", flat=True))
             unit_ids = group_members[a.unit_id]
         task = a.clause.task
+        if task.pk != current:
+            current = task.pk
+            seen.clear()
         kind = Notification.Kind.OVERDUE if task.due_on < today else Notification.Kind.DUE_SOON
         for unit_id in unit_ids:
-            if (task.pk, unit_id) in seen or not users_by_unit.get(unit_id):
+            if unit_id in seen or not users_by_unit.get(unit_id):
                 continue
-            seen.add((task.pk, unit_id))
+            seen.add(unit_id)
             if kind == Notification.Kind.OVERDUE:
                 title = f"任务已逾期 {(today - task.due_on).days} 天:{task.number}. {task.heading[:40]}"
             else:
@@ -321,8 +336,13 @@ def reminder_items(*, today: dt.date, days: int | None = None) -> Iterator[Remin
                 body=f"时限:{task.due_on:%Y-%m-%d}。请及时填报进展。",
                 url=reverse("tasks:detail", args=[task.pk]),
             )
-    returned = ProgressReport.objects.active().filter(status=ReportStatus.RETURNED).select_related("task")
-    for report in returned:
+    returned = (
+        ProgressReport.objects.active()
+        .filter(status=ReportStatus.RETURNED)
+        .select_related("task")
+        .only("id", "unit_id", "return_reason", "task__id", "task__number", "task__heading")
+    )
+    for report in returned.iterator(chunk_size=2000):
         if not users_by_unit.get(report.unit_id):
             continue
         yield ReminderItem(

@@ -18,7 +18,7 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
@@ -59,11 +59,29 @@ def _reporters_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
     return users
 
 
+# A unit given more new tasks than this in one delivery (a city's first delivery, a plan of 200 tasks imported at
+# once) gets one notice listing them instead of one notice per task: a reporter cannot read 300 bell entries,
+# and the city's first delivery would otherwise write half a million notices.
+ASSIGNED_LIST_OVER = 20
+LISTED_TASKS = 20  # how many of a unit's tasks a listing notice names before "等N项"
+DELIVER_CHUNK = 5000
+
+
+def _task_line(task: Task) -> str:
+    due = f"(时限{task.due_on:%Y-%m-%d})" if task.due_on else ""
+    return f"{task.label} {task.heading[:40]}{due}"
+
+
 def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     """交办: for every live assignment whose unit has no ``TaskSignature`` for the task yet, create it and
     tell the unit's reporters. A group phrase (各镇街) is delivered to each unit it stands for, and a row
     for the phrase itself marks it delivered. Returns the number of rows created; a second call creates
-    none and sends nothing."""
+    none and sends nothing.
+
+    A unit given more than ``ASSIGNED_LIST_OVER`` tasks at once is told in one notice that lists them. The
+    assignments are read as a stream and the rows written in chunks, so a city's first delivery (a quarter of a
+    million assignments) runs in bounded memory.
+    """
     delivered = TaskSignature.objects.filter(task_id=OuterRef("clause__task_id"), unit_id=OuterRef("unit_id"))
     pending = (
         Assignment.objects.active()
@@ -72,45 +90,81 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     )
     if task_ids is not None:
         pending = pending.filter(clause__task_id__in=list(task_ids))
-    rows = list(pending.values_list("clause__task_id", "unit_id", "unit__kind").distinct())
-    if not rows:
-        return 0
+    rows = pending.values_list("clause__task_id", "unit_id", "unit__kind").distinct().order_by("clause__task_id")
     now = timezone.now()
-    pairs: dict[tuple[int, int], None] = {}
     expanded: dict[int, list[int]] = {}
-    for task_id, unit_id, kind in rows:
-        pairs[(task_id, unit_id)] = None
+    # Per unit: how many tasks it was given, and the first few of them (enough to tell it task by task).
+    given: dict[int, int] = defaultdict(int)
+    first: dict[int, list[int]] = defaultdict(list)
+    created = 0
+    batch: dict[tuple[int, int], None] = {}
+
+    def flush() -> None:
+        nonlocal created
+        TaskSignature.objects.bulk_create(
+            [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in batch],
+            ignore_conflicts=True,
+            batch_size=2000,
+        )
+        created += len(batch)
+        for task_id, unit_id in batch:
+            given[unit_id] += 1
+            if len(first[unit_id]) < max(ASSIGNED_LIST_OVER, LISTED_TASKS):
+                first[unit_id].append(task_id)
+        batch.clear()
+
+    last_task = None
+    for task_id, unit_id, kind in rows.iterator(chunk_size=DELIVER_CHUNK):
+        if len(batch) >= DELIVER_CHUNK and task_id != last_task:  # a task's units stay in one chunk
+            flush()
+        last_task = task_id
+        batch[(task_id, unit_id)] = None
         if kind == UnitKind.GROUP:
             if unit_id not in expanded:
                 expanded[unit_id] = list(Unit.objects.get(pk=unit_id).expand().values_list("pk", flat=True))
             for member in expanded[unit_id]:
-                pairs[(task_id, member)] = None
-    created = TaskSignature.objects.bulk_create(
-        [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in pairs], ignore_conflicts=True, batch_size=2000
-    )
-    reporters = _reporters_by_unit({u for _, u in pairs})
-    by_task: dict[int, list[int]] = defaultdict(list)
-    for task_id, unit_id in pairs:
-        by_task[task_id].append(unit_id)
-    ids = sorted(by_task)
-    # A city's first delivery is every assignment at once: tasks are read 2,000 at a time (a query's parameters
-    # are bounded) and the notices written in bulk.
-    for start in range(0, len(ids), 2000):
-        tasks = Task.objects.in_bulk(ids[start : start + 2000])
-        notifications_send_bulk(
-            Notice(
-                user=user,
-                kind=Notification.Kind.ASSIGNED,
-                key=f"assigned:{task_id}:{unit_id}",
-                title=f"新交办任务,请签收:{task.label} {task.heading[:40]}",
-                body=f"时限:{task.due_on:%Y-%m-%d}。" if task.due_on else "",
-                url=reverse("tasks:detail", args=[task_id]),
-            )
-            for task_id, task in tasks.items()
-            for unit_id in by_task[task_id]
-            for user in reporters.get(unit_id, [])
-        )
-    return len(created)
+                batch[(task_id, member)] = None
+    if batch:
+        flush()
+    if not created:
+        return 0
+    reporters = _reporters_by_unit(given)
+    told = [u for u in given if reporters.get(u)]
+    wanted = sorted({t for u in told for t in first[u][: max(ASSIGNED_LIST_OVER, LISTED_TASKS)]})
+    tasks: dict[int, Task] = {}
+    for start in range(0, len(wanted), 2000):  # a query's parameters are bounded
+        tasks.update(Task.objects.only("id", "path", "heading", "due_on").in_bulk(wanted[start : start + 2000]))
+
+    def notices():
+        for unit_id in told:
+            if given[unit_id] <= ASSIGNED_LIST_OVER:
+                for task_id in first[unit_id]:
+                    task = tasks[task_id]
+                    for user in reporters[unit_id]:
+                        yield Notice(
+                            user=user,
+                            kind=Notification.Kind.ASSIGNED,
+                            key=f"assigned:{task_id}:{unit_id}",
+                            title=f"新交办任务,请签收:{task.label} {task.heading[:40]}",
+                            body=f"时限:{task.due_on:%Y-%m-%d}。" if task.due_on else "",
+                            url=reverse("tasks:detail", args=[task_id]),
+                        )
+                continue
+            n = given[unit_id]
+            lines = [f"{i}. {_task_line(tasks[t])}" for i, t in enumerate(first[unit_id][:LISTED_TASKS], 1)]
+            more = f"\n……等{n}项。" if n > LISTED_TASKS else ""
+            for user in reporters[unit_id]:
+                yield Notice(
+                    user=user,
+                    kind=Notification.Kind.ASSIGNED,
+                    key=f"assigned-list:{unit_id}:{now.isoformat()}",
+                    title=f"新交办任务{n}项,请在工作台逐项签收",
+                    body="\n".join(lines) + more,
+                    url=reverse("home"),
+                )
+
+    notifications_send_bulk(notices())
+    return created
 
 
 @transaction.atomic
@@ -237,13 +291,10 @@ def reminders_urge(
     by: User | None,
     text: str = "",
     unit_ids: Iterable[int] | None = None,
-    only: set[tuple[int, int]] | None = None,
-    texts: dict[int, str] | None = None,
 ) -> UrgeResult:
     """催办 each unit of each task (or only ``unit_ids``): its reporters get it in the bell and by email, its
     group robot is posted to, and the 催办 is logged on the task. A unit already chased on the task has its
-    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办, which
-    passes ``only`` (the (task, unit) pairs due) and ``texts`` (each task's own text) to urge many tasks at once.
+    leader copied (escalation). ``by`` is the legal officer (the schedule's own 催办 is ``reminders_auto``).
 
     A unit without a reporter account is not logged as chased: the result names it with its contact person,
     for the office to call.
@@ -263,7 +314,7 @@ def reminders_urge(
         .order_by("task_id", "unit__name")
         .values_list("task_id", "unit_id", "unit__name")
     )
-    pairs = [p for p in pairs if (wanted is None or p[1] in wanted) and (only is None or (p[0], p[1]) in only)]
+    pairs = [p for p in pairs if wanted is None or p[1] in wanted]
     unit_set = {u for _, u, _ in pairs}
     reporters = _reporters_by_unit(unit_set)
     unit_settings = UnitReminderSettings.objects.select_related("leader").in_bulk(list(unit_set))
@@ -290,7 +341,7 @@ def reminders_urge(
         escalated = bool(before.get((task_id, unit_id)) and extra and extra.leader and extra.leader.is_active)
         if escalated:
             users.append(extra.leader)
-        body = (texts or {}).get(task_id, text)
+        body = text
         nth = before.get((task_id, unit_id), 0) + 1
         title = f"第{nth}次催办:{task.label} {task.heading[:40]}"
         channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users)}
@@ -332,30 +383,130 @@ def reminders_urge(
     return result
 
 
-AUTO_URGE_CHUNK = 500
+AUTO_URGE_CHUNK = 2000  # (task, unit) pairs per chunk: the 催办 log rows are written this many at a time
+
+
+@dataclass
+class _UnitUrges:
+    """One unit's share of a scheduled 催办 run: its tasks are logged one by one, its people told once."""
+
+    key: str
+    users: list[User]
+    leader: User | None
+    channels: dict
+    count: int = 0
+    escalated: int = 0
+    lines: list[str] = field(default_factory=list)
 
 
 def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
     """The schedule's 催办: every red task, each of its units at most once in ``LAWGOV_AUTO_REMIND_DAYS``.
-    Returns the number of 催办 sent; run by the daily sweep after the warnings are stored."""
+    Returns the number of 催办 sent; run by the daily sweep after the warnings are stored.
+
+    Every 催办 is logged on its task (a ``Reminder`` row per task and unit, written in bulk), but a unit hears
+    of the day's 催办 in one notice listing its tasks, by bell, email and its group robot alike: a city has tens
+    of thousands of red tasks, and a reporter cannot work through a bell entry for each. The leader of a unit
+    chased again on a task is copied on that notice. Each log row names the notice (``channels["notice"]``), so
+    the task's 催办 log shows whether it was read.
+    """
     now = now or timezone.now()
     assignments_deliver()  # the units of a task are its 交办 rows
     since = now - dt.timedelta(days=settings.LAWGOV_AUTO_REMIND_DAYS)
     red = Task.objects.active().filter(pk__in=TaskWarning.objects.filter(level=WarningLevel.RED).values("task_id"))
     recent = Reminder.objects.filter(task=OuterRef("task_id"), unit=OuterRef("unit_id"), sent_at__gte=since)
-    due = (
-        _concrete(TaskSignature.objects.filter(task__in=red)).filter(~Exists(recent)).values_list("task_id", "unit_id")
-    )
-    by_task: dict[int, set[int]] = defaultdict(set)
-    for task_id, unit_id in due:
-        by_task[task_id].add(unit_id)
+    due = _concrete(TaskSignature.objects.filter(task__in=red)).filter(~Exists(recent))
+    per_unit = dict(due.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    reporters = _reporters_by_unit(per_unit)
+    unit_settings = UnitReminderSettings.objects.select_related("leader", "unit").in_bulk(list(reporters))
+    units: dict[int, _UnitUrges] = {}
+    for unit_id, users in reporters.items():
+        extra = unit_settings.get(unit_id)
+        leader = extra.leader if extra and extra.leader and extra.leader.is_active else None
+        channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users)}
+        if extra and extra.webhook_url:
+            # One post per unit and run, with what its notice says in short.
+            channels["webhook"] = webhook_post(
+                kind=extra.webhook_kind or WebhookKind.WECOM,
+                url=extra.webhook_url,
+                text=f"【{extra.unit.name}】催办:本单位有{per_unit[unit_id]}项任务已超过时限,请登录平台办理并报送进展。",
+            )
+            if channels["webhook"] != "ok":
+                log.warning("automatic 催办: webhook of unit %s failed: %s", unit_id, channels["webhook"])
+        units[unit_id] = _UnitUrges(
+            key=f"reminders:auto:{unit_id}:{now.isoformat()}", users=users, leader=leader, channels=channels
+        )
     sent = 0
-    ids = sorted(by_task)
-    for start in range(0, len(ids), AUTO_URGE_CHUNK):  # bounded memory over a city's red tasks
-        tasks = Task.objects.in_bulk(ids[start : start + AUTO_URGE_CHUNK])
-        only = {(t, u) for t in tasks for u in by_task[t]}
-        texts = {t: f"该项任务已超过时限({task.due_on:%Y-%m-%d}),请抓紧办理并报送进展。" for t, task in tasks.items()}
-        sent += len(reminders_urge(tasks=list(tasks.values()), by=None, only=only, texts=texts).sent)
+    pairs = due.filter(unit_id__in=list(units)).order_by("task_id", "unit_id").values_list("task_id", "unit_id")
+    chunk: list[tuple[int, int]] = []
+
+    def flush() -> int:
+        task_ids = sorted({t for t, _ in chunk})
+        tasks = Task.objects.only("id", "path", "heading", "due_on").in_bulk(task_ids)
+        before = set(
+            Reminder.objects.filter(task_id__in=task_ids, unit_id__in={u for _, u in chunk}).values_list(
+                "task_id", "unit_id"
+            )
+        )
+        rows = []
+        for task_id, unit_id in chunk:
+            task, unit = tasks[task_id], units[unit_id]
+            recipients = list(unit.users)
+            escalated = (task_id, unit_id) in before and unit.leader is not None
+            if escalated:
+                recipients.append(unit.leader)
+                unit.escalated += 1
+            unit.count += 1
+            if len(unit.lines) < LISTED_TASKS:
+                unit.lines.append(f"{len(unit.lines) + 1}. {_task_line(task)}")
+            rows.append(
+                Reminder(
+                    task_id=task_id,
+                    unit_id=unit_id,
+                    sent_by=None,
+                    sent_at=now,
+                    text=f"该项任务已超过时限({task.due_on:%Y-%m-%d}),请抓紧办理并报送进展。",
+                    escalated=escalated,
+                    recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in recipients],
+                    channels={
+                        **unit.channels,
+                        "bell": len(recipients),
+                        "email": sum(bool(u.email) for u in recipients),
+                        "notice": unit.key,
+                    },
+                )
+            )
+        Reminder.objects.bulk_create(rows, batch_size=1000)
+        Task.objects.filter(pk__in=task_ids).update(updated_at=now)  # a change for the API's incremental pull
+        chunk.clear()
+        return len(rows)
+
+    last_task = None
+    for task_id, unit_id in pairs.iterator(chunk_size=AUTO_URGE_CHUNK):
+        if len(chunk) >= AUTO_URGE_CHUNK and task_id != last_task:
+            sent += flush()
+        last_task = task_id
+        chunk.append((task_id, unit_id))
+    if chunk:
+        sent += flush()
+
+    def notices():
+        for unit in units.values():
+            if not unit.count:
+                continue
+            more = f"\n……等{unit.count}项。" if unit.count > LISTED_TASKS else ""
+            copied = f"\n其中{unit.escalated}项为再次催办,已抄送分管领导。" if unit.escalated else ""
+            body = "以下任务已超过时限,请抓紧办理并报送进展:\n" + "\n".join(unit.lines) + more + copied
+            for user in unit.users + ([unit.leader] if unit.escalated else []):
+                yield Notice(
+                    user=user,
+                    kind=Notification.Kind.URGED,
+                    key=f"{unit.key}:{user.pk}",
+                    title=f"催办:本单位{unit.count}项任务已超过时限",
+                    body=body,
+                    url=reverse("tasks:list") + "?warning=red",
+                )
+
+    notifications_send_bulk(notices())
     return sent
 
 
@@ -363,7 +514,12 @@ def task_reminders(*, task: Task) -> list[Reminder]:
     """The 催办 log of a task, newest first, each with ``read_by`` (names of recipients who opened it):
     two queries."""
     reminders = list(Reminder.objects.filter(task=task).select_related("unit", "sent_by"))
-    keys = {f"reminder:{r.pk}:{p['id']}": (r.pk, p["name"]) for r in reminders for p in r.recipients}
+    # A scheduled 催办 reached its unit in one notice listing its tasks (its key is in ``channels["notice"]``).
+    keys = {
+        f"{r.channels.get('notice') or f'reminder:{r.pk}'}:{p['id']}": (r.pk, p["name"])
+        for r in reminders
+        for p in r.recipients
+    }
     read: dict[int, list[str]] = defaultdict(list)
     for key in Notification.objects.filter(key__in=list(keys)).exclude(read_at=None).values_list("key", flat=True):
         reminder_id, name = keys[key]
