@@ -18,11 +18,28 @@ import urllib.error
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Concat, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +53,6 @@ from tasks.models import (
     Reminder,
     TaskProgress,
     TaskSignature,
-    TaskWarning,
     UnitReminderSettings,
     WarningLevel,
     WebhookKind,
@@ -383,46 +399,68 @@ def reminders_urge(
     return result
 
 
-AUTO_URGE_CHUNK = 2000  # (task, unit) pairs per chunk: the 催办 log rows are written this many at a time
+def _insert_select(model, columns: list[str], rows, *, ignore_conflicts: bool = False) -> int:
+    """``INSERT INTO model (columns) SELECT …`` from a ``values_list`` queryset of the same columns, in the
+    database: the sweep writes tens of thousands of rows a run, and building each as a model instance in
+    Python costs minutes at city scale. Returns the number of rows inserted."""
+    from django.db import connection
+    from django.db.models.constants import OnConflict
+
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    suffix = connection.ops.on_conflict_suffix_sql([], on_conflict, [], []) if on_conflict else ""
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's last join.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({names}) "
+            f"SELECT * FROM ({sql}) AS picked WHERE 1 = 1 {suffix}",
+            params,
+        )
+        return max(cursor.rowcount, 0)
 
 
-@dataclass
-class _UnitUrges:
-    """One unit's share of a scheduled 催办 run: its tasks are logged one by one, its people told once."""
-
-    key: str
-    users: list[User]
-    leader: User | None
-    channels: dict
-    count: int = 0
-    escalated: int = 0
-    lines: list[str] = field(default_factory=list)
+def _recipients_json(users: list[User]) -> str:
+    return json.dumps([{"id": u.pk, "name": u.display_name or u.username} for u in users], ensure_ascii=False)
 
 
 def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
     """The schedule's 催办: every red task, each of its units at most once in ``LAWGOV_AUTO_REMIND_DAYS``.
     Returns the number of 催办 sent; run by the daily sweep after the warnings are stored.
 
-    Every 催办 is logged on its task (a ``Reminder`` row per task and unit, written in bulk), but a unit hears
-    of the day's 催办 in one notice listing its tasks, by bell, email and its group robot alike: a city has tens
-    of thousands of red tasks, and a reporter cannot work through a bell entry for each. The leader of a unit
-    chased again on a task is copied on that notice. Each log row names the notice (``channels["notice"]``), so
-    the task's 催办 log shows whether it was read.
+    Every 催办 is logged on its task (a ``Reminder`` row per task and unit, written by one INSERT … SELECT per
+    unit), but a unit hears of the run's 催办 in one notice listing its tasks, by bell, email and its group robot
+    alike: a city has tens of thousands of red tasks, and a reporter cannot work through a bell entry for each.
+    The leader of a unit chased again on a task is copied on that notice. Each log row names the notice
+    (``channels["notice"]``), so the task's 催办 log shows whether it was read.
     """
     now = now or timezone.now()
     assignments_deliver()  # the units of a task are its 交办 rows
     since = now - dt.timedelta(days=settings.LAWGOV_AUTO_REMIND_DAYS)
-    red = Task.objects.active().filter(pk__in=TaskWarning.objects.filter(level=WarningLevel.RED).values("task_id"))
     recent = Reminder.objects.filter(task=OuterRef("task_id"), unit=OuterRef("unit_id"), sent_at__gte=since)
-    due = _concrete(TaskSignature.objects.filter(task__in=red)).filter(~Exists(recent))
+    # Plain joins (not ``task__in=<subquery>``): per unit, the planner starts from the unit's few 交办 rows.
+    due = _concrete(TaskSignature.objects.filter(task__warning__level=WarningLevel.RED)).filter(~Exists(recent))
     per_unit = dict(due.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
     reporters = _reporters_by_unit(per_unit)
     unit_settings = UnitReminderSettings.objects.select_related("leader", "unit").in_bulk(list(reporters))
-    units: dict[int, _UnitUrges] = {}
-    for unit_id, users in reporters.items():
+    earlier = Reminder.objects.filter(task=OuterRef("task_id"), unit=OuterRef("unit_id"))
+    text = Concat(
+        Value("该项任务已超过时限("),
+        Cast("task__due_on", CharField()),
+        Value("),请抓紧办理并报送进展。"),
+        output_field=TextField(),
+    )
+    keys: dict[int, str] = {}
+    leaders: dict[int, User] = {}
+    # Per unit, what its log rows say (whom, how), as CASE branches: one INSERT … SELECT writes the whole run.
+    recipients: list[When] = []
+    channel_values: list[When] = []
+    for unit_id, users in sorted(reporters.items()):
         extra = unit_settings.get(unit_id)
         leader = extra.leader if extra and extra.leader and extra.leader.is_active else None
-        channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users)}
+        keys[unit_id] = key = f"reminders:auto:{unit_id}:{now.isoformat()}"
+        channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users), "notice": key}
         if extra and extra.webhook_url:
             # One post per unit and run, with what its notice says in short.
             channels["webhook"] = webhook_post(
@@ -432,76 +470,62 @@ def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
             )
             if channels["webhook"] != "ok":
                 log.warning("automatic 催办: webhook of unit %s failed: %s", unit_id, channels["webhook"])
-        units[unit_id] = _UnitUrges(
-            key=f"reminders:auto:{unit_id}:{now.isoformat()}", users=users, leader=leader, channels=channels
+        if leader is not None:  # copied where the unit was chased on the task before
+            leaders[unit_id] = leader
+            copied = {**channels, "bell": len(users) + 1, "email": channels["email"] + bool(leader.email)}
+            again = Q(unit_id=unit_id) & Exists(earlier)
+            recipients.append(When(again, then=Value(_recipients_json([*users, leader]))))
+            channel_values.append(When(again, then=Value(json.dumps(copied, ensure_ascii=False))))
+        recipients.append(When(unit_id=unit_id, then=Value(_recipients_json(users))))
+        channel_values.append(When(unit_id=unit_id, then=Value(json.dumps(channels, ensure_ascii=False))))
+    if not reporters:
+        return 0
+    escalated = Q(unit_id__in=list(leaders)) & Exists(earlier) if leaders else Value(False)
+    rows = (
+        due.filter(unit_id__in=list(reporters))
+        .order_by()
+        .annotate(
+            r_sent_at=Value(now, output_field=DateTimeField()),
+            r_text=text,
+            r_escalated=ExpressionWrapper(escalated, output_field=BooleanField()),
+            r_recipients=Cast(Case(*recipients, output_field=TextField()), JSONField()),
+            r_channels=Cast(Case(*channel_values, output_field=TextField()), JSONField()),
         )
-    sent = 0
-    pairs = due.filter(unit_id__in=list(units)).order_by("task_id", "unit_id").values_list("task_id", "unit_id")
-    chunk: list[tuple[int, int]] = []
-
-    def flush() -> int:
-        task_ids = sorted({t for t, _ in chunk})
-        tasks = Task.objects.only("id", "path", "heading", "due_on").in_bulk(task_ids)
-        before = set(
-            Reminder.objects.filter(task_id__in=task_ids, unit_id__in={u for _, u in chunk}).values_list(
-                "task_id", "unit_id"
-            )
-        )
-        rows = []
-        for task_id, unit_id in chunk:
-            task, unit = tasks[task_id], units[unit_id]
-            recipients = list(unit.users)
-            escalated = (task_id, unit_id) in before and unit.leader is not None
-            if escalated:
-                recipients.append(unit.leader)
-                unit.escalated += 1
-            unit.count += 1
-            if len(unit.lines) < LISTED_TASKS:
-                unit.lines.append(f"{len(unit.lines) + 1}. {_task_line(task)}")
-            rows.append(
-                Reminder(
-                    task_id=task_id,
-                    unit_id=unit_id,
-                    sent_by=None,
-                    sent_at=now,
-                    text=f"该项任务已超过时限({task.due_on:%Y-%m-%d}),请抓紧办理并报送进展。",
-                    escalated=escalated,
-                    recipients=[{"id": u.pk, "name": u.display_name or u.username} for u in recipients],
-                    channels={
-                        **unit.channels,
-                        "bell": len(recipients),
-                        "email": sum(bool(u.email) for u in recipients),
-                        "notice": unit.key,
-                    },
-                )
-            )
-        Reminder.objects.bulk_create(rows, batch_size=1000)
-        Task.objects.filter(pk__in=task_ids).update(updated_at=now)  # a change for the API's incremental pull
-        chunk.clear()
-        return len(rows)
-
-    last_task = None
-    for task_id, unit_id in pairs.iterator(chunk_size=AUTO_URGE_CHUNK):
-        if len(chunk) >= AUTO_URGE_CHUNK and task_id != last_task:
-            sent += flush()
-        last_task = task_id
-        chunk.append((task_id, unit_id))
-    if chunk:
-        sent += flush()
+        .values_list("task_id", "unit_id", "r_sent_at", "r_text", "r_escalated", "r_recipients", "r_channels")
+    )
+    sent = _insert_select(Reminder, ["task", "unit", "sent_at", "text", "escalated", "recipients", "channels"], rows)
+    if not sent:
+        return 0
+    this_run = Reminder.objects.filter(sent_at=now, sent_by=None)
+    Task.objects.filter(pk__in=this_run.values("task_id")).update(updated_at=now)  # seen by the incremental pull
+    totals = {
+        r["unit_id"]: (r["n"], r["copied"])
+        for r in this_run.order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"), copied=Count("pk", filter=Q(escalated=True)))
+    }
+    listed = (
+        this_run.annotate(row=Window(RowNumber(), partition_by=F("unit_id"), order_by=F("task_id").asc()))
+        .filter(row__lte=LISTED_TASKS)
+        .select_related("task")
+        .only("unit_id", "task__id", "task__path", "task__heading", "task__due_on")
+        .order_by("unit_id", "task_id")
+    )
+    lines: dict[int, list[str]] = defaultdict(list)
+    for reminder in listed:
+        lines[reminder.unit_id].append(f"{len(lines[reminder.unit_id]) + 1}. {_task_line(reminder.task)}")
 
     def notices():
-        for unit in units.values():
-            if not unit.count:
-                continue
-            more = f"\n……等{unit.count}项。" if unit.count > LISTED_TASKS else ""
-            copied = f"\n其中{unit.escalated}项为再次催办,已抄送分管领导。" if unit.escalated else ""
-            body = "以下任务已超过时限,请抓紧办理并报送进展:\n" + "\n".join(unit.lines) + more + copied
-            for user in unit.users + ([unit.leader] if unit.escalated else []):
+        for unit_id, (count, copied) in totals.items():
+            more = f"\n……等{count}项。" if count > LISTED_TASKS else ""
+            copy = f"\n其中{copied}项为再次催办,已抄送分管领导。" if copied else ""
+            body = "以下任务已超过时限,请抓紧办理并报送进展:\n" + "\n".join(lines[unit_id]) + more + copy
+            for user in reporters[unit_id] + ([leaders[unit_id]] if copied else []):
                 yield Notice(
                     user=user,
                     kind=Notification.Kind.URGED,
-                    key=f"{unit.key}:{user.pk}",
-                    title=f"催办:本单位{unit.count}项任务已超过时限",
+                    key=f"{keys[unit_id]}:{user.pk}",
+                    title=f"催办:本单位{count}项任务已超过时限",
                     body=body,
                     url=reverse("tasks:list") + "?warning=red",
                 )
