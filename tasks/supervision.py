@@ -80,7 +80,6 @@ def _reporters_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
 # and the city's first delivery would otherwise write half a million notices.
 ASSIGNED_LIST_OVER = 20
 LISTED_TASKS = 20  # how many of a unit's tasks a listing notice names before "等N项"
-DELIVER_CHUNK = 5000
 
 
 def _task_line(task: Task) -> str:
@@ -94,9 +93,7 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     for the phrase itself marks it delivered. Returns the number of rows created; a second call creates
     none and sends nothing.
 
-    A unit given more than ``ASSIGNED_LIST_OVER`` tasks at once is told in one notice that lists them. The
-    assignments are read as a stream and the rows written in chunks, so a city's first delivery (a quarter of a
-    million assignments) runs in bounded memory.
+    A unit given more than ``ASSIGNED_LIST_OVER`` tasks at once is told in one notice that lists them.
     """
     delivered = TaskSignature.objects.filter(task_id=OuterRef("clause__task_id"), unit_id=OuterRef("unit_id"))
     pending = (
@@ -106,44 +103,42 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     )
     if task_ids is not None:
         pending = pending.filter(clause__task_id__in=list(task_ids))
-    rows = pending.values_list("clause__task_id", "unit_id", "unit__kind").distinct().order_by("clause__task_id")
     now = timezone.now()
+    # A group phrase's units are found in Python (few); every pair, the phrase's own included, is written by one
+    # INSERT … SELECT, so a city's first delivery (a quarter of a million rows) never passes through Python.
+    groups = list(pending.filter(unit__kind=UnitKind.GROUP).values_list("clause__task_id", "unit_id").distinct())
+    _insert_select(
+        TaskSignature,
+        ["task", "unit", "assigned_at"],
+        pending.order_by()
+        .annotate(r_at=Value(now, output_field=DateTimeField()))
+        .values_list("clause__task_id", "unit_id", "r_at")
+        .distinct(),
+        ignore_conflicts=True,
+    )
     expanded: dict[int, list[int]] = {}
-    # Per unit: how many tasks it was given, and the first few of them (enough to tell it task by task).
-    given: dict[int, int] = defaultdict(int)
-    first: dict[int, list[int]] = defaultdict(list)
-    created = 0
-    batch: dict[tuple[int, int], None] = {}
-
-    def flush() -> None:
-        nonlocal created
-        TaskSignature.objects.bulk_create(
-            [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in batch],
-            ignore_conflicts=True,
-            batch_size=2000,
-        )
-        created += len(batch)
-        for task_id, unit_id in batch:
-            given[unit_id] += 1
-            if len(first[unit_id]) < max(ASSIGNED_LIST_OVER, LISTED_TASKS):
-                first[unit_id].append(task_id)
-        batch.clear()
-
-    last_task = None
-    for task_id, unit_id, kind in rows.iterator(chunk_size=DELIVER_CHUNK):
-        if len(batch) >= DELIVER_CHUNK and task_id != last_task:  # a task's units stay in one chunk
-            flush()
-        last_task = task_id
-        batch[(task_id, unit_id)] = None
-        if kind == UnitKind.GROUP:
-            if unit_id not in expanded:
-                expanded[unit_id] = list(Unit.objects.get(pk=unit_id).expand().values_list("pk", flat=True))
-            for member in expanded[unit_id]:
-                batch[(task_id, member)] = None
-    if batch:
-        flush()
+    for _task_id, unit_id in groups:
+        if unit_id not in expanded:
+            expanded[unit_id] = list(Unit.objects.get(pk=unit_id).expand().values_list("pk", flat=True))
+    TaskSignature.objects.bulk_create(
+        [TaskSignature(task_id=t, unit_id=m, assigned_at=now) for t, u in groups for m in expanded[u]],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    this_run = TaskSignature.objects.filter(assigned_at=now)
+    given = dict(this_run.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    created = sum(given.values())
     if not created:
         return 0
+    # Per unit, its first tasks (enough to tell it task by task, or to list in one notice): one window query.
+    first: dict[int, list[int]] = defaultdict(list)
+    for unit_id, task_id in (
+        this_run.annotate(row=Window(RowNumber(), partition_by=F("unit_id"), order_by=F("task_id").asc()))
+        .filter(row__lte=max(ASSIGNED_LIST_OVER, LISTED_TASKS))
+        .order_by("unit_id", "task_id")
+        .values_list("unit_id", "task_id")
+    ):
+        first[unit_id].append(task_id)
     reporters = _reporters_by_unit(given)
     told = [u for u in given if reporters.get(u)]
     wanted = sorted({t for u in told for t in first[u][: max(ASSIGNED_LIST_OVER, LISTED_TASKS)]})
