@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
@@ -39,6 +39,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.constants import OnConflict
 from django.db.models.functions import Cast, Concat, RowNumber
 from django.urls import reverse
 from django.utils import timezone
@@ -80,6 +81,25 @@ def _reporters_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
 # and the city's first delivery would otherwise write half a million notices.
 ASSIGNED_LIST_OVER = 20
 LISTED_TASKS = 20  # how many of a unit's tasks a listing notice names before "等N项"
+
+
+def _insert_select(model, columns: list[str], rows, *, ignore_conflicts: bool = False) -> int:
+    """``INSERT INTO model (columns) SELECT …`` from a ``values_list`` queryset of the same columns, in the
+    database: the sweep writes tens of thousands of rows a run, and building each as a model instance in
+    Python costs minutes at city scale. Returns the number of rows inserted."""
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    suffix = connection.ops.on_conflict_suffix_sql([], on_conflict, [], []) if on_conflict else ""
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's last join.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({names}) "
+            f"SELECT * FROM ({sql}) AS picked WHERE 1 = 1 {suffix}",
+            params,
+        )
+        return max(cursor.rowcount, 0)
 
 
 def _task_line(task: Task) -> str:
@@ -392,28 +412,6 @@ def reminders_urge(
     if result.sent:
         Task.objects.filter(pk__in={r.task_id for r in result.sent}).update(updated_at=now)
     return result
-
-
-def _insert_select(model, columns: list[str], rows, *, ignore_conflicts: bool = False) -> int:
-    """``INSERT INTO model (columns) SELECT …`` from a ``values_list`` queryset of the same columns, in the
-    database: the sweep writes tens of thousands of rows a run, and building each as a model instance in
-    Python costs minutes at city scale. Returns the number of rows inserted."""
-    from django.db import connection
-    from django.db.models.constants import OnConflict
-
-    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
-    sql, params = rows.query.sql_with_params()
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
-    suffix = connection.ops.on_conflict_suffix_sql([], on_conflict, [], []) if on_conflict else ""
-    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's last join.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({names}) "
-            f"SELECT * FROM ({sql}) AS picked WHERE 1 = 1 {suffix}",
-            params,
-        )
-        return max(cursor.rowcount, 0)
 
 
 def _recipients_json(users: list[User]) -> str:
