@@ -87,6 +87,11 @@ def _insert_select(model, columns: list[str], rows, *, ignore_conflicts: bool = 
     """``INSERT INTO model (columns) SELECT …`` from a ``values_list`` queryset of the same columns, in the
     database: the sweep writes tens of thousands of rows a run, and building each as a model instance in
     Python costs minutes at city scale. Returns the number of rows inserted."""
+    # values_list returns its columns in the order asked, but the SQL puts fields before annotations (in the order
+    # they were annotated): the INSERT reads the SQL, so the two must agree.
+    selected = [*rows.query.values_select, *rows.query.annotation_select]
+    if selected != list(rows._fields) or len(selected) != len(columns):
+        raise ValueError(f"INSERT … SELECT columns out of order: {selected} for {columns}")
     on_conflict = OnConflict.IGNORE if ignore_conflicts else None
     sql, params = rows.query.sql_with_params()
     table = connection.ops.quote_name(model._meta.db_table)
