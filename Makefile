@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-fast lint format check setup demo worker beat clean bench-import bench-progress bench-api bench-report bench-assessment bench-bulk bench-search bench-smoke
+.PHONY: run test test-fast lint format check setup demo worker beat clean bench-import bench-progress bench-api bench-report bench-assessment bench-bulk bench-search bench-sweep bench-smoke
 
 $(BIN)/python:
 	@$(PY) -m venv $(VENV) 2>/dev/null || { \
@@ -104,6 +104,10 @@ bench-search: setup
 	$(call bench_db,lawgov_bench_search)
 	$(call BENCH_RUN,lawgov_bench_search,bench_search)
 
+bench-sweep: setup
+	$(call bench_db,lawgov_bench_sweep)
+	$(call BENCH_RUN,lawgov_bench_sweep,bench_sweep)
+
 ## Every benchmark on a few rows, each in a fresh database: CI runs this so none of them can silently break.
 bench-smoke:
-	$(MAKE) SMOKE=1 bench-import bench-progress bench-api bench-report bench-assessment bench-bulk bench-search
+	$(MAKE) SMOKE=1 bench-import bench-progress bench-api bench-report bench-assessment bench-bulk bench-search bench-sweep

@@ -355,44 +355,60 @@ def reminder_items(*, today: dt.date, days: int | None = None) -> Iterator[Remin
     due_soon = Q(due_on__gte=today, due_on__lte=today + dt.timedelta(days=days))
     overdue = Q(due_on__lt=today)
     relevant = open_tasks.filter(due_soon | overdue).values("pk")
+    # Streamed as plain tuples (a city has a quarter of a million overdue assignments): only the columns needed.
     assignments = (
         Assignment.objects.active()
         .filter(clause__task__in=relevant)
-        .select_related("unit", "clause__task")
         .order_by("clause__task_id")
+        .values_list(
+            "clause__task_id",
+            "clause__task__number",
+            "clause__task__heading",
+            "clause__task__due_on",
+            "unit_id",
+            "unit__kind",
+        )
     )
     users_by_unit: dict[int, list[User]] = defaultdict(list)
     for user in User.objects.filter(role=Role.REPORTER, is_active=True).exclude(unit=None):
         users_by_unit[user.unit_id].append(user)
     group_members: dict[int, list[int]] = {}
-    seen: set[tuple[int, int]] = set()
-    for a in assignments:
-        unit_ids = [a.unit_id]
-        if a.unit.kind == UnitKind.GROUP:
-            if a.unit_id not in group_members:
-                group_members[a.unit_id] = list(a.unit.expand().values_list("pk", flat=True))
-            unit_ids = group_members[a.unit_id]
-        task = a.clause.task
-        kind = Notification.Kind.OVERDUE if task.due_on < today else Notification.Kind.DUE_SOON
-        for unit_id in unit_ids:
-            if (task.pk, unit_id) in seen or not users_by_unit.get(unit_id):
+    seen: set[int] = set()  # the units already told of the current task (the rows come ordered by task)
+    current = None
+    for task_id, number, heading, due_on, unit_id, unit_kind in assignments.iterator(chunk_size=2000):
+        unit_ids = [unit_id]
+        if unit_kind == UnitKind.GROUP:
+            if unit_id not in group_members:
+                group_members[unit_id] = list(Unit.objects.get(pk=unit_id).expand().values_list("pk", flat=True))
+            unit_ids = group_members[unit_id]
+        if task_id != current:
+            current = task_id
+            seen.clear()
+        kind = Notification.Kind.OVERDUE if due_on < today else Notification.Kind.DUE_SOON
+        for member in unit_ids:
+            if member in seen or not users_by_unit.get(member):
                 continue
-            seen.add((task.pk, unit_id))
+            seen.add(member)
             if kind == Notification.Kind.OVERDUE:
-                title = f"任务已逾期 {(today - task.due_on).days} 天:{task.number}. {task.heading[:40]}"
+                title = f"任务已逾期 {(today - due_on).days} 天:{number}. {heading[:40]}"
             else:
-                title = f"任务将于 {task.due_on:%m月%d日} 到期:{task.number}. {task.heading[:40]}"
+                title = f"任务将于 {due_on:%m月%d日} 到期:{number}. {heading[:40]}"
             yield ReminderItem(
                 kind=kind,
-                task_id=task.pk,
-                unit_id=unit_id,
-                users=users_by_unit[unit_id],
+                task_id=task_id,
+                unit_id=member,
+                users=users_by_unit[member],
                 title=title,
-                body=f"时限:{task.due_on:%Y-%m-%d}。请及时填报进展。",
-                url=reverse("tasks:detail", args=[task.pk]),
+                body=f"时限:{due_on:%Y-%m-%d}。请及时填报进展。",
+                url=reverse("tasks:detail", args=[task_id]),
             )
-    returned = ProgressReport.objects.active().filter(status=ReportStatus.RETURNED).select_related("task")
-    for report in returned:
+    returned = (
+        ProgressReport.objects.active()
+        .filter(status=ReportStatus.RETURNED)
+        .select_related("task")
+        .only("id", "unit_id", "return_reason", "task__id", "task__number", "task__heading")
+    )
+    for report in returned.iterator(chunk_size=2000):
         if not users_by_unit.get(report.unit_id):
             continue
         yield ReminderItem(

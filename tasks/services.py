@@ -7,6 +7,7 @@ browser views, the Excel import and the API all get the same answers.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -629,21 +630,58 @@ def notifications_send_bulk(notices: Iterable[Notice], *, chunk: int = 1000) -> 
     return created
 
 
+# A unit with more reminders of one kind than this on a day hears of them in one notice that lists them: a city's
+# units each have a hundred overdue tasks, and a notice per task, unit, reporter and day is half a million a day.
+REMINDERS_LIST_OVER = 10
+REMINDERS_LISTED = 20
+
+
 def reminders_send(*, today: dt.date, days: int | None = None) -> ReminderResult:
     """Daily: each unit's users hear of tasks due within ``days``, overdue tasks and returned reports.
 
-    The key holds task, unit, kind and day, so running twice the same day sends nothing new.
+    The key holds task, unit, kind and day, so running twice the same day sends nothing new. A unit with more
+    than ``REMINDERS_LIST_OVER`` items of a kind gets one notice listing them (key: kind, unit and day). The
+    items are streamed; memory holds a few per unit, whatever the number of tasks.
     """
+    listed_titles = {
+        Notification.Kind.OVERDUE: "本单位有{n}项任务已逾期",
+        Notification.Kind.DUE_SOON: "本单位有{n}项任务即将到期",
+        Notification.Kind.RETURNED: "本单位有{n}条被退回的进展待修改",
+    }
     emailed_before = Notification.objects.exclude(emailed_at=None).count()
     total = 0
+    count: dict[tuple[int, str], int] = defaultdict(int)
+    kept: dict[tuple[int, str], list[selectors.ReminderItem]] = defaultdict(list)
+    for item in selectors.reminder_items(today=today, days=days):
+        key = (item.unit_id, item.kind)
+        count[key] += 1
+        if len(kept[key]) < max(REMINDERS_LIST_OVER, REMINDERS_LISTED):
+            kept[key].append(item)
 
     def notices():
         nonlocal total
-        for item in selectors.reminder_items(today=today, days=days):
-            for user in item.users:
+        for (unit_id, kind), items in kept.items():
+            n = count[(unit_id, kind)]
+            if n <= REMINDERS_LIST_OVER:
+                for item in items:
+                    for user in item.users:
+                        total += 1
+                        key = f"{kind}:{item.task_id}:{unit_id}:{today:%Y-%m-%d}"
+                        yield Notice(user=user, kind=kind, key=key, title=item.title, body=item.body, url=item.url)
+                continue
+            lines = [f"{i}. {item.title}" for i, item in enumerate(items[:REMINDERS_LISTED], 1)]
+            more = f"\n……等{n}项。" if n > REMINDERS_LISTED else ""
+            url = reverse("tasks:list") + ("?status=overdue" if kind == Notification.Kind.OVERDUE else "")
+            for user in items[0].users:
                 total += 1
-                key = f"{item.kind}:{item.task_id}:{item.unit_id}:{today:%Y-%m-%d}"
-                yield Notice(user=user, kind=item.kind, key=key, title=item.title, body=item.body, url=item.url)
+                yield Notice(
+                    user=user,
+                    kind=kind,
+                    key=f"{kind}-list:{unit_id}:{today:%Y-%m-%d}",
+                    title=listed_titles[kind].format(n=n),
+                    body="\n".join(lines) + more,
+                    url=url,
+                )
 
     created = notifications_send_bulk(notices())
     skipped = total - created

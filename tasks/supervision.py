@@ -21,8 +21,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Case, Count, Exists, OuterRef, Q, When
+from django.db import connection, transaction
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    TextField,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.constants import OnConflict
+from django.db.models.functions import Cast, Concat, RowNumber
 from django.urls import reverse
 from django.utils import timezone
 
@@ -36,7 +54,6 @@ from tasks.models import (
     Reminder,
     TaskProgress,
     TaskSignature,
-    TaskWarning,
     UnitReminderSettings,
     WarningLevel,
     WebhookKind,
@@ -60,11 +77,50 @@ def _reporters_by_unit(unit_ids: Iterable[int]) -> dict[int, list[User]]:
     return users
 
 
+# A unit given more new tasks than this in one delivery (a city's first delivery, a plan of 200 tasks imported at
+# once) gets one notice listing them instead of one notice per task: a reporter cannot read 300 bell entries,
+# and the city's first delivery would otherwise write half a million notices.
+ASSIGNED_LIST_OVER = 20
+LISTED_TASKS = 20  # how many of a unit's tasks a listing notice names before "等N项"
+
+
+def _insert_select(model, columns: list[str], rows, *, ignore_conflicts: bool = False) -> int:
+    """``INSERT INTO model (columns) SELECT …`` from a ``values_list`` queryset of the same columns, in the
+    database: the sweep writes tens of thousands of rows a run, and building each as a model instance in
+    Python costs minutes at city scale. Returns the number of rows inserted."""
+    # values_list returns its columns in the order asked, but the SQL puts fields before annotations (in the order
+    # they were annotated): the INSERT reads the SQL, so the two must agree.
+    selected = [*rows.query.values_select, *rows.query.annotation_select]
+    if selected != list(rows._fields) or len(selected) != len(columns):
+        raise ValueError(f"INSERT … SELECT columns out of order: {selected} for {columns}")
+    on_conflict = OnConflict.IGNORE if ignore_conflicts else None
+    sql, params = rows.query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(model._meta.get_field(c).column) for c in columns)
+    suffix = connection.ops.on_conflict_suffix_sql([], on_conflict, [], []) if on_conflict else ""
+    # "WHERE true" keeps SQLite from reading ON CONFLICT as part of the SELECT's last join.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"{connection.ops.insert_statement(on_conflict=on_conflict)} {table} ({names}) "
+            f"SELECT * FROM ({sql}) AS picked WHERE 1 = 1 {suffix}",
+            params,
+        )
+        return max(cursor.rowcount, 0)
+
+
+def _task_line(task: Task) -> str:
+    due = f"(时限{task.due_on:%Y-%m-%d})" if task.due_on else ""
+    return f"{task.label} {task.heading[:40]}{due}"
+
+
 def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     """交办: for every live assignment whose unit has no ``TaskSignature`` for the task yet, create it and
     tell the unit's reporters. A group phrase (各镇街) is delivered to each unit it stands for, and a row
     for the phrase itself marks it delivered. Returns the number of rows created; a second call creates
-    none and sends nothing."""
+    none and sends nothing.
+
+    A unit given more than ``ASSIGNED_LIST_OVER`` tasks at once is told in one notice that lists them.
+    """
     delivered = TaskSignature.objects.filter(task_id=OuterRef("clause__task_id"), unit_id=OuterRef("unit_id"))
     pending = (
         Assignment.objects.active()
@@ -73,45 +129,79 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     )
     if task_ids is not None:
         pending = pending.filter(clause__task_id__in=list(task_ids))
-    rows = list(pending.values_list("clause__task_id", "unit_id", "unit__kind").distinct())
-    if not rows:
-        return 0
     now = timezone.now()
-    pairs: dict[tuple[int, int], None] = {}
-    expanded: dict[int, list[int]] = {}
-    for task_id, unit_id, kind in rows:
-        pairs[(task_id, unit_id)] = None
-        if kind == UnitKind.GROUP:
-            if unit_id not in expanded:
-                expanded[unit_id] = list(Unit.objects.get(pk=unit_id).expand().values_list("pk", flat=True))
-            for member in expanded[unit_id]:
-                pairs[(task_id, member)] = None
-    created = TaskSignature.objects.bulk_create(
-        [TaskSignature(task_id=t, unit_id=u, assigned_at=now) for t, u in pairs], ignore_conflicts=True, batch_size=2000
+    # A group phrase's units are found in Python (few); every pair, the phrase's own included, is written by one
+    # INSERT … SELECT, so a city's first delivery (a quarter of a million rows) never passes through Python.
+    groups = list(pending.filter(unit__kind=UnitKind.GROUP).values_list("clause__task_id", "unit_id").distinct())
+    _insert_select(
+        TaskSignature,
+        ["task", "unit", "assigned_at"],
+        pending.order_by()
+        .annotate(r_at=Value(now, output_field=DateTimeField()))
+        .values_list("clause__task_id", "unit_id", "r_at")
+        .distinct(),
+        ignore_conflicts=True,
     )
-    reporters = _reporters_by_unit({u for _, u in pairs})
-    by_task: dict[int, list[int]] = defaultdict(list)
-    for task_id, unit_id in pairs:
-        by_task[task_id].append(unit_id)
-    ids = sorted(by_task)
-    # A city's first delivery is every assignment at once: tasks are read 2,000 at a time (a query's parameters
-    # are bounded) and the notices written in bulk.
-    for start in range(0, len(ids), 2000):
-        tasks = Task.objects.in_bulk(ids[start : start + 2000])
-        notifications_send_bulk(
-            Notice(
-                user=user,
-                kind=Notification.Kind.ASSIGNED,
-                key=f"assigned:{task_id}:{unit_id}",
-                title=f"新交办任务,请签收:{task.label} {task.heading[:40]}",
-                body=f"时限:{task.due_on:%Y-%m-%d}。" if task.due_on else "",
-                url=reverse("tasks:detail", args=[task_id]),
-            )
-            for task_id, task in tasks.items()
-            for unit_id in by_task[task_id]
-            for user in reporters.get(unit_id, [])
-        )
-    return len(created)
+    expanded: dict[int, list[int]] = {}
+    for _task_id, unit_id in groups:
+        if unit_id not in expanded:
+            expanded[unit_id] = list(Unit.objects.get(pk=unit_id).expand().values_list("pk", flat=True))
+    TaskSignature.objects.bulk_create(
+        [TaskSignature(task_id=t, unit_id=m, assigned_at=now) for t, u in groups for m in expanded[u]],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
+    this_run = TaskSignature.objects.filter(assigned_at=now)
+    given = dict(this_run.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    created = sum(given.values())
+    if not created:
+        return 0
+    # Per unit, its first tasks (enough to tell it task by task, or to list in one notice): one window query.
+    first: dict[int, list[int]] = defaultdict(list)
+    for unit_id, task_id in (
+        this_run.annotate(row=Window(RowNumber(), partition_by=F("unit_id"), order_by=F("task_id").asc()))
+        .filter(row__lte=max(ASSIGNED_LIST_OVER, LISTED_TASKS))
+        .order_by("unit_id", "task_id")
+        .values_list("unit_id", "task_id")
+    ):
+        first[unit_id].append(task_id)
+    reporters = _reporters_by_unit(given)
+    told = [u for u in given if reporters.get(u)]
+    wanted = sorted({t for u in told for t in first[u][: max(ASSIGNED_LIST_OVER, LISTED_TASKS)]})
+    tasks: dict[int, Task] = {}
+    for start in range(0, len(wanted), 2000):  # a query's parameters are bounded
+        tasks.update(Task.objects.only("id", "path", "heading", "due_on").in_bulk(wanted[start : start + 2000]))
+
+    def notices():
+        for unit_id in told:
+            if given[unit_id] <= ASSIGNED_LIST_OVER:
+                for task_id in first[unit_id]:
+                    task = tasks[task_id]
+                    for user in reporters[unit_id]:
+                        yield Notice(
+                            user=user,
+                            kind=Notification.Kind.ASSIGNED,
+                            key=f"assigned:{task_id}:{unit_id}",
+                            title=f"新交办任务,请签收:{task.label} {task.heading[:40]}",
+                            body=f"时限:{task.due_on:%Y-%m-%d}。" if task.due_on else "",
+                            url=reverse("tasks:detail", args=[task_id]),
+                        )
+                continue
+            n = given[unit_id]
+            lines = [f"{i}. {_task_line(tasks[t])}" for i, t in enumerate(first[unit_id][:LISTED_TASKS], 1)]
+            more = f"\n……等{n}项。" if n > LISTED_TASKS else ""
+            for user in reporters[unit_id]:
+                yield Notice(
+                    user=user,
+                    kind=Notification.Kind.ASSIGNED,
+                    key=f"assigned-list:{unit_id}:{now.isoformat()}",
+                    title=f"新交办任务{n}项,请在工作台逐项签收",
+                    body="\n".join(lines) + more,
+                    url=reverse("home"),
+                )
+
+    notifications_send_bulk(notices())
+    return created
 
 
 @transaction.atomic
@@ -239,12 +329,11 @@ def reminders_urge(
     text: str = "",
     unit_ids: Iterable[int] | None = None,
     only: set[tuple[int, int]] | None = None,
-    texts: dict[int, str] | None = None,
 ) -> UrgeResult:
-    """催办 each unit of each task (or only ``unit_ids``): its reporters get it in the bell and by email, its
+    """催办 each unit of each task (or only ``unit_ids``, or only the (task, unit) pairs in ``only``, as
+    ``units_urge`` chases each chosen unit on its own open tasks): its reporters get it in the bell and by email, its
     group robot is posted to, and the 催办 is logged on the task. A unit already chased on the task has its
-    leader copied (escalation). ``by`` is the legal officer, or ``None`` for the schedule's automatic 催办, which
-    passes ``only`` (the (task, unit) pairs due) and ``texts`` (each task's own text) to urge many tasks at once.
+    leader copied (escalation). ``by`` is the legal officer (the schedule's own 催办 is ``reminders_auto``).
 
     A unit without a reporter account is not logged as chased: the result names it with its contact person,
     for the office to call.
@@ -293,7 +382,7 @@ def reminders_urge(
         escalated = bool(before.get((task_id, unit_id)) and extra and extra.leader and extra.leader.is_active)
         if escalated:
             users.append(extra.leader)
-        body = (texts or {}).get(task_id, text)
+        body = text
         nth = before.get((task_id, unit_id), 0) + 1
         title = f"第{nth}次催办:{task.label} {task.heading[:40]}"
         channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users)}
@@ -368,30 +457,116 @@ def units_urge(*, unit_ids: Iterable[int], by: User, text: str = "", today: dt.d
     return result
 
 
-AUTO_URGE_CHUNK = 500
+def _recipients_json(users: list[User]) -> str:
+    return json.dumps([{"id": u.pk, "name": u.display_name or u.username} for u in users], ensure_ascii=False)
 
 
 def reminders_auto(*, today: dt.date, now: dt.datetime | None = None) -> int:
     """The schedule's 催办: every red task, each of its units at most once in ``LAWGOV_AUTO_REMIND_DAYS``.
-    Returns the number of 催办 sent; run by the daily sweep after the warnings are stored."""
+    Returns the number of 催办 sent; run by the daily sweep after the warnings are stored.
+
+    Every 催办 is logged on its task (a ``Reminder`` row per task and unit, written by one INSERT … SELECT per
+    unit), but a unit hears of the run's 催办 in one notice listing its tasks, by bell, email and its group robot
+    alike: a city has tens of thousands of red tasks, and a reporter cannot work through a bell entry for each.
+    The leader of a unit chased again on a task is copied on that notice. Each log row names the notice
+    (``channels["notice"]``), so the task's 催办 log shows whether it was read.
+    """
     now = now or timezone.now()
     assignments_deliver()  # the units of a task are its 交办 rows
     since = now - dt.timedelta(days=settings.LAWGOV_AUTO_REMIND_DAYS)
-    red = Task.objects.active().filter(pk__in=TaskWarning.objects.filter(level=WarningLevel.RED).values("task_id"))
     recent = Reminder.objects.filter(task=OuterRef("task_id"), unit=OuterRef("unit_id"), sent_at__gte=since)
-    due = (
-        _concrete(TaskSignature.objects.filter(task__in=red)).filter(~Exists(recent)).values_list("task_id", "unit_id")
+    # Plain joins (not ``task__in=<subquery>``): per unit, the planner starts from the unit's few 交办 rows.
+    due = _concrete(TaskSignature.objects.filter(task__warning__level=WarningLevel.RED)).filter(~Exists(recent))
+    per_unit = dict(due.order_by().values("unit_id").annotate(n=Count("pk")).values_list("unit_id", "n"))
+    reporters = _reporters_by_unit(per_unit)
+    unit_settings = UnitReminderSettings.objects.select_related("leader", "unit").in_bulk(list(reporters))
+    earlier = Reminder.objects.filter(task=OuterRef("task_id"), unit=OuterRef("unit_id"))
+    text = Concat(
+        Value("该项任务已超过时限("),
+        Cast("task__due_on", CharField()),
+        Value("),请抓紧办理并报送进展。"),
+        output_field=TextField(),
     )
-    by_task: dict[int, set[int]] = defaultdict(set)
-    for task_id, unit_id in due:
-        by_task[task_id].add(unit_id)
-    sent = 0
-    ids = sorted(by_task)
-    for start in range(0, len(ids), AUTO_URGE_CHUNK):  # bounded memory over a city's red tasks
-        tasks = Task.objects.in_bulk(ids[start : start + AUTO_URGE_CHUNK])
-        only = {(t, u) for t in tasks for u in by_task[t]}
-        texts = {t: f"该项任务已超过时限({task.due_on:%Y-%m-%d}),请抓紧办理并报送进展。" for t, task in tasks.items()}
-        sent += len(reminders_urge(tasks=list(tasks.values()), by=None, only=only, texts=texts).sent)
+    keys: dict[int, str] = {}
+    leaders: dict[int, User] = {}
+    # Per unit, what its log rows say (whom, how), as CASE branches: one INSERT … SELECT writes the whole run.
+    recipients: list[When] = []
+    channel_values: list[When] = []
+    for unit_id, users in sorted(reporters.items()):
+        extra = unit_settings.get(unit_id)
+        leader = extra.leader if extra and extra.leader and extra.leader.is_active else None
+        keys[unit_id] = key = f"reminders:auto:{unit_id}:{now.isoformat()}"
+        channels: dict = {"bell": len(users), "email": sum(bool(u.email) for u in users), "notice": key}
+        if extra and extra.webhook_url:
+            # One post per unit and run, with what its notice says in short.
+            channels["webhook"] = webhook_post(
+                kind=extra.webhook_kind or WebhookKind.WECOM,
+                url=extra.webhook_url,
+                text=f"【{extra.unit.name}】催办:本单位有{per_unit[unit_id]}项任务已超过时限,请登录平台办理并报送进展。",
+            )
+            if channels["webhook"] != "ok":
+                log.warning("automatic 催办: webhook of unit %s failed: %s", unit_id, channels["webhook"])
+        if leader is not None:  # copied where the unit was chased on the task before
+            leaders[unit_id] = leader
+            copied = {**channels, "bell": len(users) + 1, "email": channels["email"] + bool(leader.email)}
+            again = Q(unit_id=unit_id) & Exists(earlier)
+            recipients.append(When(again, then=Value(_recipients_json([*users, leader]))))
+            channel_values.append(When(again, then=Value(json.dumps(copied, ensure_ascii=False))))
+        recipients.append(When(unit_id=unit_id, then=Value(_recipients_json(users))))
+        channel_values.append(When(unit_id=unit_id, then=Value(json.dumps(channels, ensure_ascii=False))))
+    if not reporters:
+        return 0
+    escalated = Q(unit_id__in=list(leaders)) & Exists(earlier) if leaders else Value(False)
+    rows = (
+        due.filter(unit_id__in=list(reporters))
+        .order_by()
+        .annotate(
+            r_sent_at=Value(now, output_field=DateTimeField()),
+            r_text=text,
+            r_escalated=ExpressionWrapper(escalated, output_field=BooleanField()),
+            r_recipients=Cast(Case(*recipients, output_field=TextField()), JSONField()),
+            r_channels=Cast(Case(*channel_values, output_field=TextField()), JSONField()),
+        )
+        .values_list("task_id", "unit_id", "r_sent_at", "r_text", "r_escalated", "r_recipients", "r_channels")
+    )
+    sent = _insert_select(Reminder, ["task", "unit", "sent_at", "text", "escalated", "recipients", "channels"], rows)
+    if not sent:
+        return 0
+    this_run = Reminder.objects.filter(sent_at=now, sent_by=None)
+    Task.objects.filter(pk__in=this_run.values("task_id")).update(updated_at=now)  # seen by the incremental pull
+    totals = {
+        r["unit_id"]: (r["n"], r["copied"])
+        for r in this_run.order_by()
+        .values("unit_id")
+        .annotate(n=Count("pk"), copied=Count("pk", filter=Q(escalated=True)))
+    }
+    listed = (
+        this_run.annotate(row=Window(RowNumber(), partition_by=F("unit_id"), order_by=F("task_id").asc()))
+        .filter(row__lte=LISTED_TASKS)
+        .select_related("task")
+        .only("unit_id", "task__id", "task__path", "task__heading", "task__due_on")
+        .order_by("unit_id", "task_id")
+    )
+    lines: dict[int, list[str]] = defaultdict(list)
+    for reminder in listed:
+        lines[reminder.unit_id].append(f"{len(lines[reminder.unit_id]) + 1}. {_task_line(reminder.task)}")
+
+    def notices():
+        for unit_id, (count, copied) in totals.items():
+            more = f"\n……等{count}项。" if count > LISTED_TASKS else ""
+            copy = f"\n其中{copied}项为再次催办,已抄送分管领导。" if copied else ""
+            body = "以下任务已超过时限,请抓紧办理并报送进展:\n" + "\n".join(lines[unit_id]) + more + copy
+            for user in reporters[unit_id] + ([leaders[unit_id]] if copied else []):
+                yield Notice(
+                    user=user,
+                    kind=Notification.Kind.URGED,
+                    key=f"{keys[unit_id]}:{user.pk}",
+                    title=f"催办:本单位{count}项任务已超过时限",
+                    body=body,
+                    url=reverse("tasks:list") + "?warning=red",
+                )
+
+    notifications_send_bulk(notices())
     return sent
 
 
@@ -399,7 +574,12 @@ def task_reminders(*, task: Task) -> list[Reminder]:
     """The 催办 log of a task, newest first, each with ``read_by`` (names of recipients who opened it):
     two queries."""
     reminders = list(Reminder.objects.filter(task=task).select_related("unit", "sent_by"))
-    keys = {f"reminder:{r.pk}:{p['id']}": (r.pk, p["name"]) for r in reminders for p in r.recipients}
+    # A scheduled 催办 reached its unit in one notice listing its tasks (its key is in ``channels["notice"]``).
+    keys = {
+        f"{r.channels.get('notice') or f'reminder:{r.pk}'}:{p['id']}": (r.pk, p["name"])
+        for r in reminders
+        for p in r.recipients
+    }
     read: dict[int, list[str]] = defaultdict(list)
     for key in Notification.objects.filter(key__in=list(keys)).exclude(read_at=None).values_list("key", flat=True):
         reminder_id, name = keys[key]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -36,20 +37,38 @@ def daily_sweep(*, today: dt.date, trigger: str) -> SweepRun | None:
     except IntegrityError:
         return None
     result: dict = {}
+    seconds: dict[str, float] = {}  # each step's wall time: the ops page and `make bench-sweep` read where it goes
+    clock = time.perf_counter()
+
+    def lap(step: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[step] = round(now - clock, 2)
+        clock = now
+
     try:
         result["deadlines_rolled"] = services.recurring_deadlines_roll(today=today)
+        lap("deadlines")
         result["assignments_delivered"] = supervision.assignments_deliver()
+        lap("assignments")
         jurisdictions = list(Plan.objects.active().values_list("jurisdiction_id", flat=True).distinct())
         refreshed = warnings_refresh(today=today, calendars=selectors.calendars_for(jurisdictions))
         result["warnings_checked"], result["warnings_changed"] = refreshed.checked, refreshed.changed
+        lap("warnings")
         result["auto_urged"] = supervision.reminders_auto(today=today)
+        lap("auto_urge")
         reminders = services.reminders_send(today=today)
         result["reminders_created"], result["reminders_emailed"] = reminders.created, reminders.emailed
+        lap("reminders")
         result["digests_created"] = services.weekly_digest_send(today=today).created
         result["weekly_digests"] = vars(weekly_digests_send(today=today))
+        lap("digest")
         # The other apps' daily duties (the annual report's statutory calendar…), lawgov.daily.
         result["daily_hooks"] = run_daily(today)
+        lap("hooks")
+        result["seconds"] = seconds
     except Exception as exc:
+        result["seconds"] = seconds
         SweepRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), result=result, error=repr(exc)[:2000])
         log.exception("daily sweep of %s failed", today)
         raise
