@@ -11,6 +11,8 @@ from lawgov.models import Notification, Role
 from plans.models import Task
 from tasks import supervision
 from tasks.models import ExtensionRequest, Reminder
+from tasks.selectors import calendars_for
+from tasks.warnings import warnings_refresh
 from tests.api.test_api import error, token_client
 from tests.conftest import make_unit, make_user
 from tests.factories import plan_factory
@@ -111,11 +113,15 @@ def test_updated_since_returns_decisions_and_reads_made_after_it(records, legal_
 
 
 def test_automatic_reminders_have_no_sender_and_filter_apart(tasks, legal_officer, reporter, unit):
-    supervision.reminders_urge(tasks=tasks[:1], by=None, only={(tasks[0].pk, unit.pk)}, texts={tasks[0].pk: "已逾期"})
+    # The schedule's 催办 (reminders_auto) chases red tasks: make the first one overdue.
+    Task.objects.filter(pk=tasks[0].pk).update(due_on=TODAY - dt.timedelta(days=3))
+    warnings_refresh(today=TODAY, calendars=calendars_for([]))
+    assert supervision.reminders_auto(today=TODAY) == 1  # 区编办 (区财政局's reporter is not in this district)
     supervision.reminders_urge(tasks=tasks[1:2], by=legal_officer, unit_ids=[unit.pk])
     client = token_client(legal_officer)
     auto = client.get("/api/v1/reminders/", {"automatic": "true"}).json()["results"]
-    assert [(r["text"], r["sent_by"]) for r in auto] == [("已逾期", None)]
+    assert [(r["task"]["id"], r["sent_by"]) for r in auto] == [(tasks[0].pk, None)]
+    assert "超过时限" in auto[0]["text"]
     assert client.get("/api/v1/reminders/", {"automatic": "false"}).json()["count"] == 1
     assert client.get("/api/v1/reminders/", {"task": tasks[1].pk}).json()["count"] == 1
 
