@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import TruncMonth
+from django.db import connection
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
 from assessment import selectors as assessment_selectors
 from assessment.models import AssessmentCycle, Submission
 from lawgov.models import Unit, UnitKind, User
-from plans.models import Plan, Task
+from plans.models import Assignment, AssignmentRole, Clause, Plan, Task
 from reports.services.calendar import calendars_for
-from tasks.models import ProgressReport, TaskProgress
-from tasks.selectors import Rollup, completion_timeliness, rollup_by, rollup_by_unit, with_status
+from tasks.models import WAITING_FOR_REVIEW, ProgressReport, ReportStatus, TaskProgress, WarningLevel
+from tasks.selectors import Rollup, completion_timeliness, rollup_by, with_status
 from tasks.status import TaskStatus, status_filter
+from tasks.years import year_bounds, year_filter
 
 
 @dataclass
@@ -36,25 +39,222 @@ class Chart:
     links: list[str]
 
 
-def _months_back(today: dt.date, n: int) -> list[dt.date]:
-    months = []
-    year, month = today.year, today.month
-    for _ in range(n):
-        months.append(dt.date(year, month, 1))
-        month -= 1
-        if month == 0:
-            year, month = year - 1, 12
-    return list(reversed(months))
+@dataclass(frozen=True)
+class Scope:
+    """The 驾驶舱's filters, read as the task list reads them (``tasks.filtersets.TaskFilterSet``): a plan, a
+    year (``tasks.years``). Every card and chart counts the tasks of the scope, and links to the task list
+    with the same filters plus its own."""
+
+    plan: Plan | None = None
+    year: int | None = None
+
+    @property
+    def params(self) -> list[tuple[str, object]]:
+        return [(k, v) for k, v in (("plan", self.plan.pk if self.plan else None), ("year", self.year)) if v]
+
+    def link(self, *extra: tuple[str, object]) -> str:
+        """The task list's query string for the scope and ``extra`` ("?plan=1&year=2025&status=done")."""
+        return "?" + urlencode([*self.params, *extra]) if self.params or extra else ""
+
+    def tasks(self, tasks: QuerySet[Task]) -> QuerySet[Task]:
+        if self.plan is not None:
+            tasks = tasks.filter(plan=self.plan)
+        if self.year is not None:
+            tasks = tasks.filter(year_filter(self.year))
+        return tasks
 
 
-def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
-    """All the dashboard's figures for the user's jurisdictions (a city's leader sees every district)."""
-    tasks = Task.objects.visible_to(user)
-    jurisdictions = user.jurisdictions()
+# The units that answer for a task: its lead units, or its 责任单位 where the plan does not split lead and
+# helpers. Cooperating units (配合) are not counted against a task's completion or its reporting.
+ANSWERING = (AssignmentRole.LEAD, AssignmentRole.RESPONSIBLE)
+ANSWERING_LINK = tuple(("role", r.value) for r in ANSWERING)
+REPORTED = (*WAITING_FOR_REVIEW, ReportStatus.ACCEPTED)
+
+
+def reporting_period(*, today: dt.date, year: int | None) -> tuple[dt.date, dt.date, str]:
+    """The period whose reports the reporting rate and the silent units read: the chosen year (up to today),
+    else the last 30 days."""
+    if year is None:
+        return today - dt.timedelta(days=30), today, "近30天"
+    start, end = year_bounds(year)
+    return start, min(end, today), f"{year}年"
+
+
+@dataclass
+class LeadUnit:
+    """A unit's record on the tasks it answers for (lead or responsible; directly or through a group phrase
+    such as 各镇街 that stands for it, as the task list's ``unit`` filter reads it)."""
+
+    unit_id: int
+    name: str
+    rollup: Rollup
+    # Tasks not completed before the period began (so due a report in it), and those of them the unit
+    # reported on in the period (submitted or accepted, not a draft nor a returned report).
+    due_report: int = 0
+    reported: int = 0
+
+    @property
+    def reporting_rate(self) -> int:
+        return round(100 * self.reported / self.due_report) if self.due_report else 0
+
+
+def unit_coverage(jurisdictions: list[Unit]) -> tuple[dict[int, str], list[tuple[int, int]]]:
+    """Every concrete unit of the jurisdictions (id → name), and the pairs (unit, named unit) saying which
+    assignments count as the unit's: its own, and those of every group phrase that stands for it.
+
+    The rule of ``Unit.covering_ids`` for all units at once (two queries, not one per unit);
+    tests/reports/test_dashboard.py holds the two to the same cases.
+    """
+    ids = [j.pk for j in jurisdictions]
+    units = list(
+        Unit.objects.active()
+        .filter(jurisdiction_id__in=ids)
+        .values_list("id", "name", "kind", "jurisdiction_id", "group_kinds")
+    )
+    members = set(
+        Unit.members.through.objects.filter(
+            from_unit__jurisdiction_id__in=ids, from_unit__deleted_at__isnull=True
+        ).values_list("from_unit_id", "to_unit_id")
+    )
+    groups = [(pk, jid, kinds or []) for pk, _, kind, jid, kinds in units if kind == UnitKind.GROUP]
+    names, pairs = {}, []
+    for pk, name, kind, jid, _ in units:
+        if kind == UnitKind.GROUP:
+            continue
+        names[pk] = name
+        pairs.append((pk, pk))
+        pairs += [(pk, g) for g, gjid, kinds in groups if gjid == jid and ((g, pk) in members or kind in kinds)]
+    return names, pairs
+
+
+def lead_units(
+    tasks: QuerySet[Task], *, jurisdictions: list[Unit], today: dt.date, period: tuple[dt.date, dt.date]
+) -> list[LeadUnit]:
+    """Per unit answering for some of ``tasks``: tasks, done, overdue, warnings, and reporting in ``period``.
+
+    Three queries whatever the data (the coverage's two, then one aggregate). A task counts once per unit even
+    when the unit is named on it twice (itself and through 各镇街); statuses come from tasks.status.
+    """
+    names, pairs = unit_coverage(jurisdictions)
+    if not pairs:
+        return []
+    start, end = period
+    one = Value(1)
+    selection = (
+        tasks.order_by()
+        .annotate(
+            d_done=Case(When(status_filter(TaskStatus.DONE, today=today), then=one), default=Value(0)),
+            d_overdue=Case(When(status_filter(TaskStatus.OVERDUE, today=today), then=one), default=Value(0)),
+            d_level=Coalesce(F("warning__level"), Value(WarningLevel.NONE.value)),
+            d_due=Case(When(progress__completed_on__lt=start, then=Value(0)), default=one),
+        )
+        .values("id", "d_done", "d_overdue", "d_level", "d_due")
+    )
+    selection_sql, selection_params = selection.query.sql_with_params()
+    coverage = ", ".join(["(%s, %s)"] * len(pairs))
+    report = ProgressReport._meta.db_table
+    sql = f"""
+        WITH cov(unit_id, named_id) AS (VALUES {coverage}),
+        sel AS ({selection_sql}),
+        answering AS (
+            SELECT DISTINCT cov.unit_id AS unit_id, c.task_id AS task_id
+            FROM {Assignment._meta.db_table} a
+            JOIN {Clause._meta.db_table} c ON c.id = a.clause_id
+            JOIN cov ON cov.named_id = a.unit_id
+            WHERE a.deleted_at IS NULL AND a.role IN (%s, %s) AND c.task_id IN (SELECT id FROM sel)
+        )
+        SELECT answering.unit_id, COUNT(*), SUM(sel.d_done), SUM(sel.d_overdue),
+               SUM(CASE WHEN sel.d_level = 'red' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN sel.d_level = 'yellow' THEN 1 ELSE 0 END),
+               SUM(CASE WHEN sel.d_level = 'blue' THEN 1 ELSE 0 END),
+               SUM(sel.d_due),
+               SUM(CASE WHEN sel.d_due = 1 AND EXISTS (
+                   SELECT 1 FROM {report} r
+                   WHERE r.task_id = answering.task_id AND r.unit_id = answering.unit_id AND r.deleted_at IS NULL
+                     AND r.status IN (%s, %s, %s) AND r.reported_on >= %s AND r.reported_on <= %s
+               ) THEN 1 ELSE 0 END)
+        FROM answering JOIN sel ON sel.id = answering.task_id
+        GROUP BY answering.unit_id
+    """
+    params = [
+        *(n for pair in pairs for n in pair),
+        *selection_params,
+        *(r.value for r in ANSWERING),
+        *(s.value for s in REPORTED),
+        start,
+        end,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        LeadUnit(
+            unit_id=unit_id,
+            name=names[unit_id],
+            rollup=Rollup(total=total, done=done, overdue=overdue, red=red, yellow=yellow, blue=blue),
+            due_report=due,
+            reported=reported,
+        )
+        for unit_id, total, done, overdue, red, yellow, blue, due, reported in rows
+    ]
+
+
+def _plan_start(plan: Plan) -> dt.date | None:
+    if plan.period_start:
+        return dt.date(plan.period_start, 1, 1)
+    return plan.issued_on.replace(day=1) if plan.issued_on else None
+
+
+def _months(start: dt.date, end: dt.date) -> list[dt.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+TREND_MAX_MONTHS = 120
+
+
+def trend_start(*, scope: Scope, plans: list[Plan], today: dt.date) -> dt.date:
+    """Where the completion trend starts: the chosen year's January (or the chosen plan's start, if later);
+    the chosen plan's start; else the earliest start of the plans shown, at most ten years back."""
+    starts = []
+    if scope.year is not None:
+        starts.append(dt.date(scope.year, 1, 1))
+    if scope.plan is not None and _plan_start(scope.plan):
+        starts.append(_plan_start(scope.plan))
+    if starts:
+        return max(starts)
+    earliest = min(filter(None, (_plan_start(p) for p in plans)), default=None)
+    floor = _months(dt.date(today.year - 10, today.month, 1), today)[-TREND_MAX_MONTHS]
+    return max(earliest, floor) if earliest else today.replace(day=1)
+
+
+def year_choices(*, plans: list[Plan], today: dt.date, selected: int | None) -> list[int]:
+    """The years the year select offers: from the earliest plan's start to this year (or the last plan's
+    end, if later), newest first; and the chosen year, whatever it is."""
+    years = set()
+    for p in plans:
+        first = p.period_start or (p.issued_on.year if p.issued_on else None)
+        if first:
+            years.update(range(first, max(first, p.period_end or first, today.year) + 1))
+    if selected:
+        years.add(selected)
+    return sorted(years, reverse=True)
+
+
+def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int | None = None) -> dict:
+    """All the dashboard's figures for the user's jurisdictions (a city's leader sees every district), over the
+    tasks of the chosen plan and year (every figure; the links carry the same filters to the task list)."""
+    scope = Scope(plan=plan, year=year)
+    tasks = scope.tasks(Task.objects.visible_to(user))
+    jurisdictions = list(user.jurisdictions())
     charts: list[Chart] = []
+    period_start, period_end, period_label = reporting_period(today=today, year=year)
 
-    # Completion by plan.
-    plans = list(
+    # Completion by plan: every plan, or (under a filter) those with tasks in the scope.
+    all_plans = list(
         Plan.objects.visible_to(user).select_related("jurisdiction").order_by("jurisdiction__name", "-issued_on")
     )
     by_plan = rollup_by(tasks, "plan_id", today=today)
@@ -62,11 +262,12 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
     total = Rollup()
     for r in by_plan.values():
         total.add(r)
+    shown_plans = [p for p in all_plans if p.pk in by_plan] if scope.params else all_plans
     rows, links = [], []
-    for p in plans:
+    for p in shown_plans:
         r = by_plan.get(p.pk, Rollup())
         rows.append([p.title, r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue])
-        links.append(f"?plan={p.pk}")
+        links.append(Scope(plan=p, year=year).link())
     charts.append(
         Chart(
             "plans",
@@ -84,7 +285,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
         rows, links = [], []
         for jid, r in sorted(by_district.items(), key=lambda kv: names.get(kv[0], "")):
             rows.append([names.get(jid, str(jid)), r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue])
-            links.append(f"?jurisdiction={jid}")
+            links.append(scope.link(("jurisdiction", jid)))
         charts.append(
             Chart(
                 "districts",
@@ -97,14 +298,14 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
 
     # By section of one plan.
     if plan is not None:
-        by_section = rollup_by(tasks.filter(plan=plan), "section_id", today=today)
+        by_section = rollup_by(tasks, "section_id", today=today)
         rows, links = [], []
         for section in plan.sections.filter(pk__in=[k for k in by_section if k]).order_by("position"):
             r = by_section[section.pk]
             rows.append(
                 [f"{section.label}{section.title}", r.total, r.done, r.rate, r.overdue, r.red, r.yellow, r.blue]
             )
-            links.append(f"?plan={plan.pk}&section={section.pk}")
+            links.append(scope.link(("section", section.pk)))
         charts.append(
             Chart(
                 "sections",
@@ -115,57 +316,95 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
             )
         )
 
-    # Units ranked by overdue count, and by the warnings the daily sweep stored (the same one query).
-    by_unit = rollup_by_unit(tasks, today=today)
-    units = [(u, r) for u, r in by_unit if u.kind != UnitKind.GROUP and r.overdue][:15]
+    # The units answering for the tasks (lead or responsible, never the cooperating ones): completion,
+    # reporting in the period, the silent ones, warnings and overdue work (one aggregate for all five).
+    answering = lead_units(tasks, jurisdictions=jurisdictions, today=today, period=(period_start, period_end))
+    begun = period_start <= today
+
+    def unit_link(u: LeadUnit, *extra) -> str:
+        return scope.link(("unit", u.unit_id), *ANSWERING_LINK, *extra)
+
+    by_rate = sorted(answering, key=lambda u: (u.rollup.rate, -u.rollup.overdue, -u.rollup.total, u.name))
+    charts.append(
+        Chart(
+            "units_lead",
+            "各牵头单位完成率(不含配合单位)",
+            ["单位", "牵头任务", "已完成", "完成率(%)", "逾期"],
+            [[u.name, u.rollup.total, u.rollup.done, u.rollup.rate, u.rollup.overdue] for u in by_rate],
+            [unit_link(u) for u in by_rate],
+        )
+    )
+    due = [u for u in answering if u.due_report] if begun else []
+    by_reporting = sorted(due, key=lambda u: (u.reporting_rate, -u.due_report, u.name))
+    charts.append(
+        Chart(
+            "units_reporting",
+            f"各牵头单位报送率({period_label})",
+            ["单位", "应报任务", "已报任务", "报送率(%)"],
+            [[u.name, u.due_report, u.reported, u.reporting_rate] for u in by_reporting],
+            [unit_link(u) for u in by_reporting],
+        )
+    )
+    silent = sorted((u for u in due if not u.reported), key=lambda u: (-u.due_report, u.name))
+    charts.append(
+        Chart(
+            "units_silent",
+            f"未报送进展的牵头单位({period_label})",
+            ["单位", "应报任务"],
+            [[u.name, u.due_report] for u in silent],
+            [unit_link(u) for u in silent],
+        )
+    )
     warned = sorted(
-        ((u, r) for u, r in by_unit if u.kind != UnitKind.GROUP and r.warned),
-        key=lambda p: (-p[1].red, -p[1].yellow, -p[1].blue, p[0].name),
+        (u for u in answering if u.rollup.warned),
+        key=lambda u: (-u.rollup.red, -u.rollup.yellow, -u.rollup.blue, u.name),
     )[:15]
     charts.append(
         Chart(
             "units_warning",
-            "各单位预警情况",
+            "各牵头单位预警情况",
             ["单位", "红色预警", "黄色预警", "蓝色预警"],
-            [[u.name, r.red, r.yellow, r.blue] for u, r in warned],
-            [f"?unit={u.pk}&warning=red&warning=yellow&warning=blue" for u, _ in warned],
+            [[u.name, u.rollup.red, u.rollup.yellow, u.rollup.blue] for u in warned],
+            [unit_link(u, ("warning", "red"), ("warning", "yellow"), ("warning", "blue")) for u in warned],
         )
     )
+    overdue = sorted(
+        (u for u in answering if u.rollup.overdue), key=lambda u: (-u.rollup.overdue, -u.rollup.total, u.name)
+    )[:15]
     charts.append(
         Chart(
             "units_overdue",
-            "逾期任务最多的单位",
+            "逾期任务最多的牵头单位",
             ["单位", "逾期", "任务数", "已完成"],
-            [[u.name, r.overdue, r.total, r.done] for u, r in units],
-            [f"?unit={u.pk}&status=overdue" for u, _ in units],
+            [[u.name, u.rollup.overdue, u.rollup.total, u.rollup.done] for u in overdue],
+            [unit_link(u, ("status", "overdue")) for u in overdue],
         )
     )
 
-    # Reporting activity in the last 30 days (every unit's count: their sum is the 30-day total).
-    since = today - dt.timedelta(days=30)
+    # Reporting activity in the period (every unit's count, helpers' too: their sum is the period's total).
     activity = list(
         ProgressReport.objects.active()
-        .filter(task__in=tasks, reported_on__gte=since)
-        .exclude(status="draft")
+        .filter(task__in=tasks, reported_on__gte=period_start, reported_on__lte=period_end)
+        .exclude(status=ReportStatus.DRAFT)
         .values("unit_id", "unit__name")
         .annotate(n=Count("id"))
         .order_by("-n", "unit__name")
     )
-    reports_30d = sum(a["n"] for a in activity)
+    reports_in_period = sum(a["n"] for a in activity)
     activity = activity[:15]
     charts.append(
         Chart(
             "units_activity",
-            "近30天报送进展最多的单位",
+            f"{period_label}报送进展最多的单位",
             ["单位", "进展条数"],
             [[a["unit__name"], a["n"]] for a in activity],
-            [f"?unit={a['unit_id']}" for a in activity],
+            [scope.link(("unit", a["unit_id"])) for a in activity],
         )
     )
 
-    # Completion month by month (cumulative share of tasks done at each month's end): the 12 months up to
-    # the latest completion, so an older plan (番禺 2016—2018) shows its own years, not a flat line. One
-    # grouped query gives every month's completions; the running sum is over at most a few hundred months.
+    # Completion month by month (the share of the scope's tasks done at each month's end), from the plan's or
+    # the year's start to this month: the last point is the 已完成 card. One grouped query gives every
+    # month's completions; the running sum is over at most a few hundred months.
     per_month: dict[dt.date, int] = {}
     for row in (
         TaskProgress.objects.filter(task__in=tasks, completed_on__isnull=False)
@@ -175,14 +414,20 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
     ):
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         per_month[month] = row["n"]
-    latest = max(per_month) if per_month else None
-    months = _months_back(min(latest, today) if latest else today, 12)
-    rows, running = [], sum(n for m, n in per_month.items() if m < months[0])
+    months = _months(trend_start(scope=scope, plans=shown_plans, today=today), today)
+    rows = []
+    running = sum(n for m, n in per_month.items() if months and m < months[0])
     for month in months:
         running += per_month.get(month, 0)
         rows.append([f"{month:%Y-%m}", running, round(100 * running / total.total, 1) if total.total else 0])
     charts.append(
-        Chart("trend", "完成率月度趋势", ["月份", "累计完成", "完成率(%)"], rows, ["?status=done"] * len(rows))
+        Chart(
+            "trend",
+            "完成率月度趋势",
+            ["月份", "累计完成", "完成率(%)"],
+            rows,
+            [scope.link(("status", "done"))] * len(rows),
+        )
     )
 
     # Overdue and at-risk tasks, and the next 30 days' deadlines.
@@ -207,53 +452,61 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None) -> dict:
                 a.unit.name
                 for c in task.clauses.all()
                 for a in c.assignments.all()
-                if a.role != "cooperating" and a.deleted_at is None
+                if a.role != AssignmentRole.COOPERATING and a.deleted_at is None
             }
         )
-    charts += assessment_charts(user=user)
+    charts += assessment_charts(user=user, year=year)
     # The annual report's statutory calendar: last year's reports not yet published, from a month before
     # they are due (two queries).
-    deadlines = calendars_for(jurisdictions=list(jurisdictions), today=today)
+    deadlines = calendars_for(jurisdictions=jurisdictions, today=today)
+    pairs_due = sum(u.due_report for u in due)
 
     return {
         "total": total,
         "charts": charts,
         "risky": risky,
         "upcoming": upcoming,
-        "plans": plans,
+        "plans": all_plans,
         "selected_plan": plan,
+        "selected_year": year,
+        "years": year_choices(plans=all_plans, today=today, selected=year),
+        "scope": scope,
         "jurisdictions": jurisdictions,
-        "unit_count": Unit.objects.active().filter(jurisdiction__in=jurisdictions).exclude(kind=UnitKind.GROUP).count(),
         "status_links": {
-            "done": "?status=done",
-            "overdue": "?status=overdue",
-            "red": "?warning=red",
-            "yellow": "?warning=yellow",
-            "blue": "?warning=blue",
-            "open": "?status=not_started&status=in_progress&status=overdue",
+            "total": scope.link(),
+            "done": scope.link(("status", "done")),
+            "overdue": scope.link(("status", "overdue")),
+            "red": scope.link(("warning", "red")),
+            "yellow": scope.link(("warning", "yellow")),
+            "blue": scope.link(("warning", "blue")),
+            "open": scope.link(*(("status", s) for s in ("not_started", "in_progress", "overdue"))),
         },
-        "counts": {"reports_30d": reports_30d},
+        "period_label": period_label,
+        "counts": {
+            "reports": reports_in_period,
+            # (unit, task) pairs due a report in the period, and the share of them reported on.
+            "reporting_rate": round(100 * sum(u.reported for u in due) / pairs_due) if pairs_due else None,
+            "silent": len(silent),
+        },
         "report_deadlines": deadlines,
         # Done on time, after an approved extension, or late (issue 15): the 已完成 card's breakdown.
         "timeliness": completion_timeliness(tasks),
     }
 
 
-def assessment_charts(*, user: User) -> list[Chart]:
+def assessment_charts(*, user: User, year: int | None = None) -> list[Chart]:
     """The latest assessment with results (for a city, the latest of its districts', named in the title):
     ranking within departments and within townships, and the spread of scores in 10-point bands. Two
-    queries (the cycle, then its ranking); without results, the latest cycle as an empty chart that says so."""
+    queries (the cycle, then its ranking); without results, the latest cycle as an empty chart that says so.
+    With ``year``, that year's assessment (assessments are by year, not by plan)."""
     scored = Submission.objects.filter(cycle=OuterRef("pk"), final_total__isnull=False)
-    cycle = (
-        AssessmentCycle.objects.visible_to(user)
-        .filter(Exists(scored))
-        .select_related("jurisdiction")
-        .order_by("-year", "jurisdiction__name")
-        .first()
-    )
+    cycles = AssessmentCycle.objects.visible_to(user)
+    if year is not None:
+        cycles = cycles.filter(year=year)
+    cycle = cycles.filter(Exists(scored)).select_related("jurisdiction").order_by("-year", "jurisdiction__name").first()
     if cycle is None:
         # A cycle under way with nothing reviewed yet: say so rather than leave the leader guessing.
-        cycle = AssessmentCycle.objects.visible_to(user).order_by("-year", "jurisdiction__name").first()
+        cycle = cycles.order_by("-year", "jurisdiction__name").first()
         if cycle is None:
             return []
         return [Chart("assessment", f"{cycle.year}年度考核排名(尚无核定得分)", ["单位", "总分", "名次"], [], [])]
