@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 
@@ -20,7 +22,7 @@ from assessment.models import AssessmentCycle, Submission
 from lawgov.models import Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Clause, Plan, Task
 from reports.services.calendar import calendars_for
-from tasks.models import WAITING_FOR_REVIEW, ProgressReport, ReportStatus, TaskProgress, WarningLevel
+from tasks.models import WAITING_FOR_REVIEW, ProgressReport, ReportStatus, WarningLevel
 from tasks.selectors import Rollup, completion_timeliness, rollup_by, with_status
 from tasks.status import TaskStatus, status_filter
 from tasks.years import year_bounds, year_filter
@@ -150,7 +152,10 @@ def lead_units(
         )
         .values("id", "d_done", "d_overdue", "d_level", "d_due")
     )
-    selection_sql, selection_params = selection.query.sql_with_params()
+    try:
+        selection_sql, selection_params = selection.query.sql_with_params()
+    except EmptyResultSet:  # no tasks in the scope (``pk__in=[]``)
+        return []
     coverage = ", ".join(["(%s, %s)"] * len(pairs))
     report = ProgressReport._meta.db_table
     sql = f"""
@@ -244,11 +249,29 @@ def year_choices(*, plans: list[Plan], today: dt.date, selected: int | None) -> 
     return sorted(years, reverse=True)
 
 
+# A scope of up to this many tasks is read once and then named by its ids (a plan's year: a few hundred).
+PINNED_MAX = 5000
+
+
+def _pinned(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """The scope's tasks, so that a dozen aggregates do not each redo the visibility, plan and year rules.
+
+    One query: a scope of up to ``PINNED_MAX`` tasks becomes its list of ids (every later query then reads
+    those rows by primary key); a larger one (a whole district or city) stays a subquery, compiled to SQL once
+    rather than by each aggregate.
+    """
+    ids = list(tasks.order_by().values_list("pk", flat=True)[: PINNED_MAX + 1])
+    if len(ids) <= PINNED_MAX:
+        return Task.objects.filter(pk__in=ids)
+    sql, params = tasks.order_by().values("pk").query.sql_with_params()
+    return Task.objects.filter(pk__in=RawSQL(sql, params))
+
+
 def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int | None = None) -> dict:
     """All the dashboard's figures for the user's jurisdictions (a city's leader sees every district), over the
     tasks of the chosen plan and year (every figure; the links carry the same filters to the task list)."""
     scope = Scope(plan=plan, year=year)
-    tasks = scope.tasks(Task.objects.visible_to(user))
+    tasks = _pinned(scope.tasks(Task.objects.visible_to(user)))
     jurisdictions = list(user.jurisdictions())
     charts: list[Chart] = []
     period_start, period_end, period_label = reporting_period(today=today, year=year)
@@ -406,11 +429,13 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
     # the year's start to this month: the last point is the 已完成 card. One grouped query gives every
     # month's completions; the running sum is over at most a few hundred months.
     per_month: dict[dt.date, int] = {}
+    # From the tasks' side: a year's or a plan's few hundred tasks, not every completion in the city.
     for row in (
-        TaskProgress.objects.filter(task__in=tasks, completed_on__isnull=False)
-        .annotate(month=TruncMonth("completed_on"))
+        tasks.filter(progress__completed_on__isnull=False)
+        .annotate(month=TruncMonth("progress__completed_on"))
+        .order_by()
         .values("month")
-        .annotate(n=Count("task_id"))
+        .annotate(n=Count("pk"))
     ):
         month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
         per_month[month] = row["n"]

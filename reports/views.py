@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 
 from lawgov import exporting
 from lawgov.models import Role
@@ -38,13 +39,31 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if chart is None:
             return render(request, "404.html", status=404)
         return _xlsx(chart, user=request.user, today=today, scope=data["scope"])
-    data["task_list_url"] = reverse("tasks:list")
+    data["task_list_url"] = task_list = reverse("tasks:list")
+    for chart in data["charts"]:
+        chart.table = _table_body(chart, task_list=task_list)
     data["charts_json"] = [
         {"key": c.key, "title": c.title, "columns": c.columns, "rows": c.rows, "links": c.links} for c in data["charts"]
     ]
     data["today"] = today
     data["scope_errors"] = [e for errors in scope.errors.values() for e in errors] if status == 400 else []
     return render(request, "reports/dashboard.html", data, status=status)
+
+
+def _table_body(chart, *, task_list: str) -> str:
+    """The rows of the table behind a chart: each number leads to the tasks behind its row (or to a page of
+    its own, "/assessment/…"). Built here rather than in the template: a district's every lead unit, twice,
+    is a few thousand cells."""
+
+    def cells(row: list, link: str) -> str:
+        href = link if link.startswith("/") else task_list + link
+        return format_html_join("", '<td><a href="{}">{}</a></td>', ((href, cell) for cell in row[1:]))
+
+    return format_html_join(
+        "\n",
+        "<tr><td>{}</td>{}</tr>",
+        ((row[0], cells(row, link)) for row, link in zip(chart.rows, chart.links, strict=True)),
+    )
 
 
 def _xlsx(chart, *, user, today, scope) -> HttpResponse:
