@@ -24,7 +24,7 @@ from plans.models import Assignment, AssignmentRole, Clause, Plan, Task
 from reports.services.calendar import calendars_for
 from tasks.models import WAITING_FOR_REVIEW, ProgressReport, ReportStatus, WarningLevel
 from tasks.selectors import Rollup, completion_timeliness, rollup_by, with_status
-from tasks.status import TaskStatus, status_filter
+from tasks.status import TaskStatus, status_expression, status_filter
 from tasks.years import year_bounds, year_filter
 
 
@@ -249,29 +249,77 @@ def year_choices(*, plans: list[Plan], today: dt.date, selected: int | None) -> 
     return sorted(years, reverse=True)
 
 
-# A scope of up to this many tasks is read once and then named by its ids (a plan's year: a few hundred).
+# A scope of up to this many tasks is read once, its rows counted here (a plan's year: a few hundred to a few
+# thousand tasks); a larger one (a city's every task) is counted by aggregates in the database.
 PINNED_MAX = 5000
 
 
-def _pinned(tasks: QuerySet[Task]) -> QuerySet[Task]:
-    """The scope's tasks, so that a dozen aggregates do not each redo the visibility, plan and year rules.
+@dataclass
+class ScopeCounts:
+    """The scope's tasks, and what the plan, district and section charts and the trend count of them.
 
-    One query: a scope of up to ``PINNED_MAX`` tasks becomes its list of ids (every later query then reads
-    those rows by primary key); a larger one (a whole district or city) stays a subquery, compiled to SQL once
-    rather than by each aggregate.
+    For a scope of up to ``PINNED_MAX`` tasks, one query reads each task's plan, district, section, status
+    (the rule of tasks.status, in SQL), warning and completion date, and every count is made from those rows;
+    later queries name the tasks by id. A larger scope stays a subquery (compiled to SQL once) and each chart
+    is one GROUP BY. tests/reports/test_dashboard_scope.py runs its cases both ways.
     """
-    ids = list(tasks.order_by().values_list("pk", flat=True)[: PINNED_MAX + 1])
-    if len(ids) <= PINNED_MAX:
-        return Task.objects.filter(pk__in=ids)
-    sql, params = tasks.order_by().values("pk").query.sql_with_params()
-    return Task.objects.filter(pk__in=RawSQL(sql, params))
+
+    tasks: QuerySet[Task]
+    rows: list[tuple] | None
+
+    @classmethod
+    def read(cls, tasks: QuerySet[Task], *, today: dt.date) -> ScopeCounts:
+        fields = ("pk", "plan_id", "plan__jurisdiction_id", "section_id", "status", "warning__level")
+        rows = list(
+            tasks.order_by()
+            .annotate(status=status_expression(today=today))
+            .values_list(*fields, "progress__completed_on")[: PINNED_MAX + 1]
+        )
+        if len(rows) <= PINNED_MAX:
+            return cls(tasks=Task.objects.filter(pk__in=[r[0] for r in rows]), rows=rows)
+        sql, params = tasks.order_by().values("pk").query.sql_with_params()
+        return cls(tasks=Task.objects.filter(pk__in=RawSQL(sql, params)), rows=None)
+
+    def rollup_by(self, key: str, *, today: dt.date) -> dict:
+        """As tasks.selectors.rollup_by: key ("plan_id", "plan__jurisdiction_id", "section_id") → Rollup."""
+        if self.rows is None:
+            return rollup_by(self.tasks, key, today=today)
+        index = {"plan_id": 1, "plan__jurisdiction_id": 2, "section_id": 3}[key]
+        out: dict = {}
+        for row in self.rows:
+            r = out.setdefault(row[index], Rollup())
+            r.total += 1
+            r.done += row[4] == TaskStatus.DONE
+            r.overdue += row[4] == TaskStatus.OVERDUE
+            if row[5] in ("red", "yellow", "blue"):
+                setattr(r, row[5], getattr(r, row[5]) + 1)
+        return out
+
+    def completions_by_month(self) -> dict[dt.date, int]:
+        if self.rows is not None:
+            months: dict[dt.date, int] = {}
+            for row in self.rows:
+                if row[4] == TaskStatus.DONE and row[6]:
+                    month = row[6].replace(day=1)
+                    months[month] = months.get(month, 0) + 1
+            return months
+        # From the tasks' side, one grouped query.
+        rows = (
+            self.tasks.filter(progress__completed_on__isnull=False)
+            .annotate(month=TruncMonth("progress__completed_on"))
+            .order_by()
+            .values("month")
+            .annotate(n=Count("pk"))
+        )
+        return {(r["month"].date() if hasattr(r["month"], "date") else r["month"]): r["n"] for r in rows}
 
 
 def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int | None = None) -> dict:
     """All the dashboard's figures for the user's jurisdictions (a city's leader sees every district), over the
     tasks of the chosen plan and year (every figure; the links carry the same filters to the task list)."""
     scope = Scope(plan=plan, year=year)
-    tasks = _pinned(scope.tasks(Task.objects.visible_to(user)))
+    counts = ScopeCounts.read(scope.tasks(Task.objects.visible_to(user)), today=today)
+    tasks = counts.tasks
     jurisdictions = list(user.jurisdictions())
     charts: list[Chart] = []
     period_start, period_end, period_label = reporting_period(today=today, year=year)
@@ -280,7 +328,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
     all_plans = list(
         Plan.objects.visible_to(user).select_related("jurisdiction").order_by("jurisdiction__name", "-issued_on")
     )
-    by_plan = rollup_by(tasks, "plan_id", today=today)
+    by_plan = counts.rollup_by("plan_id", today=today)
     # The totals are the plans' sums: one aggregate pass over the tasks, not two.
     total = Rollup()
     for r in by_plan.values():
@@ -303,7 +351,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
 
     # By district, for a city.
     if len(jurisdictions) > 1:
-        by_district = rollup_by(tasks, "plan__jurisdiction_id", today=today)
+        by_district = counts.rollup_by("plan__jurisdiction_id", today=today)
         names = {j.pk: j.name for j in jurisdictions}
         rows, links = [], []
         for jid, r in sorted(by_district.items(), key=lambda kv: names.get(kv[0], "")):
@@ -321,7 +369,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
 
     # By section of one plan.
     if plan is not None:
-        by_section = rollup_by(tasks, "section_id", today=today)
+        by_section = counts.rollup_by("section_id", today=today)
         rows, links = [], []
         for section in plan.sections.filter(pk__in=[k for k in by_section if k]).order_by("position"):
             r = by_section[section.pk]
@@ -426,19 +474,9 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
     )
 
     # Completion month by month (the share of the scope's tasks done at each month's end), from the plan's or
-    # the year's start to this month: the last point is the 已完成 card. One grouped query gives every
-    # month's completions; the running sum is over at most a few hundred months.
-    per_month: dict[dt.date, int] = {}
-    # From the tasks' side: a year's or a plan's few hundred tasks, not every completion in the city.
-    for row in (
-        tasks.filter(progress__completed_on__isnull=False)
-        .annotate(month=TruncMonth("progress__completed_on"))
-        .order_by()
-        .values("month")
-        .annotate(n=Count("pk"))
-    ):
-        month = row["month"].date() if hasattr(row["month"], "date") else row["month"]
-        per_month[month] = row["n"]
+    # the year's start to this month: the last point is the 已完成 card. The running sum is over at most a
+    # few hundred months.
+    per_month = counts.completions_by_month()
     months = _months(trend_start(scope=scope, plans=shown_plans, today=today), today)
     rows = []
     running = sum(n for m, n in per_month.items() if months and m < months[0])
