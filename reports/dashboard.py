@@ -130,17 +130,46 @@ def unit_coverage(jurisdictions: list[Unit]) -> tuple[dict[int, str], list[tuple
 
 
 def lead_units(
-    tasks: QuerySet[Task], *, jurisdictions: list[Unit], today: dt.date, period: tuple[dt.date, dt.date]
+    tasks: QuerySet[Task],
+    *,
+    jurisdictions: list[Unit],
+    today: dt.date,
+    period: tuple[dt.date, dt.date],
+    rows: list[tuple] | None = None,
 ) -> list[LeadUnit]:
     """Per unit answering for some of ``tasks``: tasks, done, overdue, warnings, and reporting in ``period``.
 
     Three queries whatever the data (the coverage's two, then one aggregate). A task counts once per unit even
-    when the unit is named on it twice (itself and through 各镇街); statuses come from tasks.status.
+    when the unit is named on it twice (itself and through 各镇街); statuses come from tasks.status. With
+    ``rows`` (``ScopeCounts.rows``: the tasks already read with their status), the aggregate takes them as
+    they are instead of deriving them again.
     """
     names, pairs = unit_coverage(jurisdictions)
-    if not pairs:
+    if not pairs or rows == []:
         return []
-    start, end = period
+    start = period[0]
+    if rows is not None:
+        selection_sql = "SELECT * FROM given"
+        selection_params = [
+            v
+            for pk, _, _, _, status, level, completed_on in rows
+            for v in (
+                pk,
+                int(status == TaskStatus.DONE),
+                int(status == TaskStatus.OVERDUE),
+                level or WarningLevel.NONE.value,
+                int(not (completed_on and completed_on < start)),
+            )
+        ]
+        given = ", ".join(["(%s, %s, %s, %s, %s)"] * len(rows))
+        return _lead_units_sql(
+            f"given(id, d_done, d_overdue, d_level, d_due) AS (VALUES {given}),",
+            selection_sql,
+            selection_params,
+            names=names,
+            pairs=pairs,
+            period=period,
+        )
     one = Value(1)
     selection = (
         tasks.order_by()
@@ -156,10 +185,17 @@ def lead_units(
         selection_sql, selection_params = selection.query.sql_with_params()
     except EmptyResultSet:  # no tasks in the scope (``pk__in=[]``)
         return []
+    return _lead_units_sql("", selection_sql, selection_params, names=names, pairs=pairs, period=period)
+
+
+def _lead_units_sql(
+    prelude: str, selection_sql: str, selection_params: list, *, names: dict, pairs: list, period: tuple
+) -> list[LeadUnit]:
+    start, end = period
     coverage = ", ".join(["(%s, %s)"] * len(pairs))
     report = ProgressReport._meta.db_table
     sql = f"""
-        WITH cov(unit_id, named_id) AS (VALUES {coverage}),
+        WITH {prelude} cov(unit_id, named_id) AS (VALUES {coverage}),
         sel AS ({selection_sql}),
         answering AS (
             SELECT DISTINCT cov.unit_id AS unit_id, c.task_id AS task_id
@@ -181,9 +217,11 @@ def lead_units(
         FROM answering JOIN sel ON sel.id = answering.task_id
         GROUP BY answering.unit_id
     """
+    given_params = selection_params if prelude else []
     params = [
+        *given_params,
         *(n for pair in pairs for n in pair),
-        *selection_params,
+        *([] if prelude else selection_params),
         *(r.value for r in ANSWERING),
         *(s.value for s in REPORTED),
         start,
@@ -389,7 +427,9 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
 
     # The units answering for the tasks (lead or responsible, never the cooperating ones): completion,
     # reporting in the period, the silent ones, warnings and overdue work (one aggregate for all five).
-    answering = lead_units(tasks, jurisdictions=jurisdictions, today=today, period=(period_start, period_end))
+    answering = lead_units(
+        tasks, jurisdictions=jurisdictions, today=today, period=(period_start, period_end), rows=counts.rows
+    )
     begun = period_start <= today
 
     def unit_link(u: LeadUnit, *extra) -> str:
