@@ -152,7 +152,7 @@ def lead_units(
         selection_sql = "SELECT * FROM given"
         selection_params = [
             v
-            for pk, _, _, _, status, level, completed_on in rows
+            for pk, _, _, _, status, level, completed_on, _ in rows
             for v in (
                 pk,
                 int(status == TaskStatus.DONE),
@@ -311,7 +311,7 @@ class ScopeCounts:
         rows = list(
             tasks.order_by()
             .annotate(status=status_expression(today=today))
-            .values_list(*fields, "progress__completed_on")[: PINNED_MAX + 1]
+            .values_list(*fields, "progress__completed_on", "due_on")[: PINNED_MAX + 1]
         )
         if len(rows) <= PINNED_MAX:
             return cls(tasks=Task.objects.filter(pk__in=[r[0] for r in rows]), rows=rows)
@@ -332,6 +332,18 @@ class ScopeCounts:
             if row[5] in ("red", "yellow", "blue"):
                 setattr(r, row[5], getattr(r, row[5]) + 1)
         return out
+
+    @property
+    def ids(self) -> list[int] | None:
+        return None if self.rows is None else [r[0] for r in self.rows]
+
+    def first_due(self, wanted, n: int = 30) -> QuerySet[Task] | None:
+        """The first ``n`` tasks by deadline (undated last) among the rows that ``wanted`` keeps; None when the
+        scope was not read (count it in the database)."""
+        if self.rows is None:
+            return None
+        chosen = sorted((r for r in self.rows if wanted(r)), key=lambda r: (r[7] is None, r[7] or dt.date.min, r[0]))
+        return Task.objects.filter(pk__in=[r[0] for r in chosen[:n]])
 
     def completions_by_month(self) -> dict[dt.date, int]:
         if self.rows is not None:
@@ -495,7 +507,8 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
     # Reporting activity in the period (every unit's count, helpers' too: their sum is the period's total).
     activity = list(
         ProgressReport.objects.active()
-        .filter(task__in=tasks, reported_on__gte=period_start, reported_on__lte=period_end)
+        .filter(task_id__in=tasks if counts.ids is None else counts.ids)
+        .filter(reported_on__gte=period_start, reported_on__lte=period_end)
         .exclude(status=ReportStatus.DRAFT)
         .values("unit_id", "unit__name")
         .annotate(n=Count("id"))
@@ -534,20 +547,23 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
     )
 
     # Overdue and at-risk tasks, and the next 30 days' deadlines.
+    # Read from the scope's rows when it was read (the same status and warning), then the few tasks by id.
+    risky = counts.first_due(lambda r: r[4] == TaskStatus.OVERDUE or r[5] in ("yellow", "blue"))
+    if risky is None:
+        risky = tasks.filter(status_filter(TaskStatus.OVERDUE, today=today) | Q(warning__level__in=["yellow", "blue"]))
     risky = list(
-        with_status(tasks, today=today)
-        .filter(status_filter(TaskStatus.OVERDUE, today=today) | Q(warning__level__in=["yellow", "blue"]))
+        with_status(risky, today=today)
         .select_related("plan")
         .prefetch_related("clauses__assignments__unit")
-        .order_by("due_on")[:30]
+        .order_by("due_on", "pk")[:30]
     )
-    upcoming = list(
-        with_status(tasks, today=today)
-        .filter(due_on__gte=today, due_on__lte=today + dt.timedelta(days=30))
-        .exclude(status_filter(TaskStatus.DONE, today=today))
-        .select_related("plan")
-        .order_by("due_on")[:30]
-    )
+    soon = today + dt.timedelta(days=30)
+    upcoming = counts.first_due(lambda r: r[7] is not None and today <= r[7] <= soon and r[4] != TaskStatus.DONE)
+    if upcoming is None:
+        upcoming = tasks.filter(due_on__gte=today, due_on__lte=soon).exclude(
+            status_filter(TaskStatus.DONE, today=today)
+        )
+    upcoming = list(with_status(upcoming, today=today).select_related("plan").order_by("due_on", "pk")[:30])
     for task in risky:
         task.days_late = (today - task.due_on).days if task.due_on and task.due_on < today else 0
         task.lead_units = sorted(

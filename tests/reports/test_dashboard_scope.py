@@ -156,6 +156,13 @@ def test_every_card_is_the_task_lists_count_under_each_scope(client, leader, api
         assert charts["trend"]["rows"][-1][0] == f"{TODAY:%Y-%m}"
         assert charts["trend"]["rows"][-1][1] == int(cards["done"][1])
         seen.append(tuple(int(cards[k][1]) for k in ("total", "done", "overdue", "warning-red", "warning-yellow")))
+        # The list of overdue and warned tasks: the overdue ones (red) and the yellow and blue ones, by deadline.
+        risky = response.context["risky"]
+        assert len(risky) == sum(int(cards[k][1]) for k in ("overdue", "warning-yellow", "warning-blue"))
+        assert [t.due_on for t in risky] == sorted(t.due_on for t in risky)
+        soon = response.context["upcoming"]
+        assert len(soon) == (3 if scope.get("plan") != arrangement.pk and scope.get("year") != LAST_YEAR else 0)
+        assert all(TODAY <= t.due_on <= TODAY + dt.timedelta(days=30) and t.status != "done" for t in soon)
     # The numbers follow the scope: (total, done, overdue, red, yellow)
     assert seen == [
         (9, 1, 5, 5, 3),  # everything
