@@ -249,7 +249,7 @@ def _months(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-TREND_MAX_MONTHS = 120
+TREND_MAX_YEARS = 10
 
 
 def trend_start(*, scope: Scope, plans: list[Plan], today: dt.date) -> dt.date:
@@ -263,7 +263,7 @@ def trend_start(*, scope: Scope, plans: list[Plan], today: dt.date) -> dt.date:
     if starts:
         return max(starts)
     earliest = min(filter(None, (_plan_start(p) for p in plans)), default=None)
-    floor = _months(dt.date(today.year - 10, today.month, 1), today)[-TREND_MAX_MONTHS]
+    floor = dt.date(today.year - TREND_MAX_YEARS, today.month, 1)
     return max(earliest, floor) if earliest else today.replace(day=1)
 
 
