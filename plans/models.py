@@ -150,10 +150,11 @@ class TaskQuerySet(ScopedQuerySet):
     def editable_by(self, user: User) -> TaskQuerySet:
         return self.for_legal_office(user, "plan__jurisdiction")
 
-    def with_unit(self, unit_ids: list[int], role: str | None = None) -> TaskQuerySet:
+    def with_unit(self, unit_ids: list[int], role: str | list[str] | None = None) -> TaskQuerySet:
+        """Tasks where one of the units has a part, in ``role`` (one role, or any of several) if given."""
         assignments = Assignment.objects.active().filter(unit_id__in=unit_ids)
         if role:
-            assignments = assignments.filter(role=role)
+            assignments = assignments.filter(role__in=[role] if isinstance(role, str) else role)
         return self.filter(pk__in=assignments.values("clause__task_id"))
 
     def unassigned(self) -> TaskQuerySet:

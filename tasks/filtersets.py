@@ -24,9 +24,40 @@ from tasks.models import (
 from tasks.search import contains_text
 from tasks.status import TaskStatus, status_filter
 from tasks.warnings import level_filter
+from tasks.years import YEAR_MAX, YEAR_MIN, year_filter
 
 # Model choices are ids on the wire; tell the OpenAPI schema so.
 id_filter = extend_schema_field(ID_SCHEMA)
+
+YEAR_HELP = (
+    "年度:该年到期的任务(一次性时限在该年),加上所属规划期限覆盖该年、在该年1月1日前未办结的任务"
+    "(时限在该年之前的结转任务,以及只有周期性时限或没有时限的任务);一次性时限在该年之后的任务不计入。"
+    "规划未写明期限的,按成文年份至最后一个一次性时限所在年份。"
+)
+
+
+@extend_schema_field(
+    {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX, "description": YEAR_HELP, "example": 2025}
+)
+class YearFilter(django_filters.NumberFilter):
+    """``?year=2025``: the tasks of a year, by the one rule of ``tasks.years.year_filter``."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        message = f"年度请填写 {YEAR_MIN} 至 {YEAR_MAX} 之间的四位年份,如 2025。"
+        kwargs.setdefault("min_value", YEAR_MIN)
+        kwargs.setdefault("max_value", YEAR_MAX)
+        kwargs.setdefault("error_messages", {"invalid": message, "min_value": message, "max_value": message})
+        kwargs.setdefault(
+            "widget", forms.NumberInput(attrs={"min": YEAR_MIN, "max": YEAR_MAX, "placeholder": "如 2025"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value is None:
+            return qs
+        return qs.filter(year_filter(value))
 
 
 class TaskFilterSet(FilterSet):
@@ -47,6 +78,7 @@ class TaskFilterSet(FilterSet):
             error_messages={"invalid_choice": "没有这个规划,或它不在您的辖区(请填写规划ID)。"},
         )
     )
+    year = YearFilter(label="年度", help_text=YEAR_HELP)
     section = id_filter(
         django_filters.ModelChoiceFilter(
             label="章节",
@@ -64,8 +96,10 @@ class TaskFilterSet(FilterSet):
             error_messages={"invalid_choice": "没有这个单位,或它不在您的辖区(请填写单位ID)。"},
         )
     )
-    role = django_filters.ChoiceFilter(
-        label="分工", choices=AssignmentRole.choices, method="filter_role", empty_label="全部分工"
+    # Repeatable: the 驾驶舱's "units answering for a task" are its lead and responsible units (责任单位 is the
+    # lead where a plan does not split lead and helpers), ``?unit=7&role=lead&role=responsible``.
+    role = django_filters.MultipleChoiceFilter(
+        label="分工", choices=AssignmentRole.choices, method="filter_role", widget=forms.CheckboxSelectMultiple
     )
     status = django_filters.MultipleChoiceFilter(
         label="状态", choices=TaskStatus.choices, method="filter_status", widget=forms.CheckboxSelectMultiple
@@ -120,14 +154,14 @@ class TaskFilterSet(FilterSet):
         return queryset.filter(section_id__in=descendants)
 
     def filter_unit(self, queryset, name, value):
-        role = self.form.cleaned_data.get("role") or None
+        roles = self.form.cleaned_data.get("role") or None
         ids = value.covering_ids() if not value.is_group else [value.pk]
-        return queryset.with_unit(ids, role)
+        return queryset.with_unit(ids, roles)
 
     def filter_role(self, queryset, name, value):
-        if self.form.cleaned_data.get("unit"):
+        if not value or self.form.cleaned_data.get("unit"):
             return queryset  # applied together with the unit
-        return queryset.filter(pk__in=Assignment.objects.active().filter(role=value).values("clause__task_id"))
+        return queryset.filter(pk__in=Assignment.objects.active().filter(role__in=value).values("clause__task_id"))
 
     def filter_status(self, queryset, name, value):
         if not value:

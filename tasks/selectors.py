@@ -89,23 +89,6 @@ def rollup_by(tasks: QuerySet[Task], key: str, *, today: dt.date) -> dict:
     return {row[key]: _rollup(row) for row in rows}
 
 
-def rollup_by_unit(tasks: QuerySet[Task], *, today: dt.date, role: str | None = None) -> list[tuple[Unit, Rollup]]:
-    """Per unit with a part in the tasks (through their assignments), most overdue first."""
-    assignments = Assignment.objects.active().filter(clause__task__in=tasks)
-    if role:
-        assignments = assignments.filter(role=role)
-    rows = (
-        assignments.order_by()
-        .values("unit_id")
-        .annotate(**_rollup_counts(today, field="clause__task", prefix="clause__task__", distinct=True))
-    )
-    data = {r["unit_id"]: _rollup(r) for r in rows}
-    units = Unit.objects.in_bulk(list(data))
-    return sorted(
-        ((units[k], v) for k, v in data.items()), key=lambda p: (-p[1].red, -p[1].overdue, -p[1].total, p[0].name)
-    )
-
-
 @dataclass
 class ProgressSection:
     section: Section | None

@@ -39,8 +39,10 @@ from tasks.status import TaskStatus
 
 @login_required
 def workbench(request: HttpRequest) -> HttpResponse:
-    """工作台: what this person has to do today."""
+    """工作台: what this person has to do today. A leader's day starts on the 驾驶舱 (issue 16)."""
     user = request.user
+    if user.role == Role.LEADER and not user.is_superuser:
+        return redirect("dashboard")
     today = timezone.localdate()
     context: dict = {"jurisdictions": user.jurisdictions(), "today": today}
     if user.role == Role.REPORTER and user.unit_id:

@@ -11,6 +11,10 @@
     data.forEach(function (chart) {
       var el = document.getElementById("chart-" + chart.key);
       if (!el || !chart.rows.length) { return; }
+      if (chart.key !== "trend") {
+        // A bar per row: a long ranking (every lead unit of a district) grows instead of squeezing its bars.
+        el.style.height = Math.max(el.clientHeight, 24 * chart.rows.length + 64) + "px";
+      }
       var ec = echarts.init(el, null, { renderer: "svg" });
       var labels = chart.rows.map(function (r) { return String(r[0]); });
       var option;
@@ -24,8 +28,9 @@
           series: [{ type: "line", smooth: true, data: chart.rows.map(function (r) { return r[2]; }), areaStyle: {} }]
         };
       } else {
-        // Rate charts show 完成率; ranking charts (overdue counts, assessment totals) their first number.
+        // Rate charts show 完成率 (or 报送率); ranking charts (overdue counts, assessment totals) their first number.
         var rate = chart.columns.indexOf("完成率(%)");
+        if (rate < 0) { rate = chart.columns.indexOf("报送率(%)"); }
         var col = rate >= 0 ? rate : 1;
         option = {
           textStyle: { fontFamily: font },

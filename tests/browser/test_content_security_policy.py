@@ -25,7 +25,7 @@ def test_pages_work_under_the_policy_and_report_no_violation(page, live_server, 
     page.goto(f"{live_server.url}/dashboard/")
     page.wait_for_selector(".chart svg, [id^=chart-] svg", timeout=15000)
     # data-autosubmit: choosing a plan reloads the dashboard with it.
-    select = page.locator("select[data-autosubmit]")
+    select = page.locator("select[name=plan][data-autosubmit]")
     value = select.locator("option").nth(1).get_attribute("value")
     with page.expect_navigation():
         select.select_option(value)

@@ -26,8 +26,13 @@ def test_each_role_logs_in_and_sees_its_navigation(request, page, live_server, f
     user = request.getfixturevalue(fixture)
     expected_nav, role_label = EXPECTED[fixture]
     login(page, live_server, user.username)
-    page.wait_for_selector("[data-role]")
-    assert page.locator("[data-role]").inner_text() == role_label
+    if fixture == "leader":
+        # Issue 16: a leader lands on the 驾驶舱, whose header names the role like every page's.
+        page.wait_for_url("**/dashboard/")
+        assert page.locator(".user-badge").inner_text() == role_label
+    else:
+        page.wait_for_selector("[data-role]")
+        assert page.locator("[data-role]").inner_text() == role_label
     shown = set(page.locator("nav [data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)"))
     assert expected_nav <= shown
     assert "admin" not in shown
