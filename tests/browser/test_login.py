@@ -9,7 +9,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 EXPECTED = {
     "legal_officer": ({"home", "units", "api-clients", "dashboard", "plans:list", "tasks:list"}, "法制办"),
     "reporter": ({"home", "units"}, "单位填报员"),
-    "leader": ({"home", "units"}, "领导"),
+    "leader": ({"dashboard", "units"}, "领导"),
     "api_client_user": ({"home", "api-docs"}, "接口客户端"),
 }
 
@@ -36,6 +36,8 @@ def test_each_role_logs_in_and_sees_its_navigation(request, page, live_server, f
     shown = set(page.locator("nav [data-nav]").evaluate_all("els => els.map(e => e.dataset.nav)"))
     assert expected_nav <= shown
     assert "admin" not in shown
+    if fixture == "leader":
+        assert "home" not in shown  # the 驾驶舱 is a leader's home: no second item leading there
     # Every link in the menu leads somewhere that answers.
     for href in page.locator("nav [data-nav]").evaluate_all("els => els.map(e => e.getAttribute('href'))"):
         response = page.request.get(f"{live_server.url}{href}")

@@ -53,7 +53,17 @@ def test_legal_office_admin_pages_sit_under_one_manage_menu(client, legal_office
     assert group and "<summary>管理</summary>" in group.group(1)
     assert 'data-nav="api-clients"' in group.group(1) and 'data-nav="login-unlock"' in group.group(1)
     client.force_login(reporter)
-    assert "nav-group" not in client.get(reverse("home")).content.decode()
+    html = client.get(reverse("home")).content.decode()
+    assert "<summary>管理</summary>" not in html and 'data-nav="api-clients"' not in html
+    # Everyone has their own menu under the role's name, with 修改密码.
+    assert re.search(r"data-user-menu>单位填报员</summary>.*?data-password-link>修改密码", html, re.S)
+
+
+def test_a_leaders_menu_has_no_workbench_item(client, leader):
+    """A leader's home page is the 驾驶舱 (issue 16), so the menu does not offer the 工作台 too."""
+    client.force_login(leader)
+    html = client.get(reverse("dashboard")).content.decode()
+    assert 'data-nav="dashboard"' in html and 'data-nav="home"' not in html
 
 
 # --- 修改密码 ----------------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def test_directory_shows_tree_with_aliases(client, legal_officer, unit, other_un
     [
         ("legal_officer", {"home", "units", "api-clients", "dashboard"}, {"admin"}),
         ("reporter", {"home", "units"}, {"api-docs", "admin"}),
-        ("leader", {"home", "units"}, {"api-docs", "admin"}),
+        ("leader", {"dashboard", "units"}, {"home", "api-docs", "admin"}),
         ("api_client_user", {"home", "api-docs"}, {"admin", "units"}),
     ],
 )
