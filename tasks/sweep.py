@@ -18,7 +18,7 @@ from django.utils import timezone
 from lawgov.daily import run_daily
 from plans.models import Plan
 from tasks import selectors, services, supervision
-from tasks.digest import weekly_digests_send
+from tasks.digest import digest_week, weekly_digests_send
 from tasks.models import SweepRun
 from tasks.warnings import warnings_refresh
 
@@ -60,7 +60,9 @@ def daily_sweep(*, today: dt.date, trigger: str) -> SweepRun | None:
         reminders = services.reminders_send(today=today)
         result["reminders_created"], result["reminders_emailed"] = reminders.created, reminders.emailed
         lap("reminders")
-        result["digests_created"] = services.weekly_digest_send(today=today).created
+        # The legal office's weekly summary goes out with the others, from LAWGOV_DIGEST_WEEKDAY on.
+        due = digest_week(today) is not None
+        result["digests_created"] = services.weekly_digest_send(today=today).created if due else 0
         result["weekly_digests"] = vars(weekly_digests_send(today=today))
         lap("digest")
         # The other apps' daily duties (the annual report's statutory calendar…), lawgov.daily.

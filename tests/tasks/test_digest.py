@@ -92,3 +92,12 @@ def test_every_reporter_of_a_unit_gets_it_and_another_units_work_is_not_in_it(
     assert theirs.subject.startswith("区财政局本周督办提醒") and "本单位未完成的任务 4 项。" in theirs.body
     assert "退回理由" not in theirs.body
     assert second.pk and finance.pk
+
+
+def test_the_legal_offices_weekly_summary_waits_for_the_digest_day_too(work, legal_officer, settings):
+    settings.LAWGOV_DIGEST_WEEKDAY = 3  # Wednesday
+    assert daily_sweep(today=MONDAY, trigger="test").result["digests_created"] == 0
+    assert not Notification.objects.filter(user=legal_officer, kind="digest").exists()
+    wednesday = MONDAY + dt.timedelta(days=2)
+    assert daily_sweep(today=wednesday, trigger="test").result["digests_created"] == 1
+    assert daily_sweep(today=wednesday + dt.timedelta(days=1), trigger="test").result["digests_created"] == 0
