@@ -236,7 +236,7 @@ def test_the_page_shows_groups_with_counts_and_links(client, world, legal_office
 def test_the_header_box_is_on_every_persons_pages(client, reporter, legal_officer, leader, api_client_user):
     for user in (reporter, legal_officer, leader):
         client.force_login(user)
-        page = client.get("/").content.decode()
+        page = client.get("/", follow=True).content.decode()  # a leader lands on the 驾驶舱
         assert 'action="/search/"' in page and 'name="q"' in page, user.role
     client.force_login(api_client_user)
     assert client.get("/search/", {"q": "会议"}).status_code == 403
