@@ -39,8 +39,15 @@ def _peak_mb() -> float:
 
 def _sent(result: dict) -> dict:
     """The counts of things a run created or sent (the hooks' included), for the idempotence check."""
-    counts = {k: v for k, v in result.items() if k not in READ_ONLY_COUNTS and k != "daily_hooks"}
-    counts.update({f"hook:{k}": v for k, v in result.get("daily_hooks", {}).items()})
+    counts: dict = {}
+    for key, value in result.items():
+        if key in READ_ONLY_COUNTS:
+            continue
+        if isinstance(value, dict):  # the hooks' counts, the weekly digests' {"reporters": n, "leaders": n}
+            prefix = "hook" if key == "daily_hooks" else key
+            counts.update({f"{prefix}:{k}": v for k, v in value.items()})
+        else:
+            counts[key] = value
     return counts
 
 
