@@ -409,7 +409,7 @@ def progress_report_accept(*, report: ProgressReport, by: User) -> ProgressRepor
     _notify_unit(
         report,
         Notification.Kind.REVIEWED,
-        f"{_day(report.reported_on)}的进展已采纳:{report.task.number}. {report.task.heading[:40]}",
+        f"{date_label(report.reported_on)}的进展已采纳:{report.task.number}. {report.task.heading[:40]}",
     )
     _touch_task(report.task_id)
     return report
@@ -433,7 +433,7 @@ def progress_report_return(*, report: ProgressReport, by: User, reason: str) -> 
     _notify_unit(
         report,
         Notification.Kind.RETURNED,
-        f"{_day(report.reported_on)}的进展被退回:{report.task.number}. {report.task.heading[:40]}",
+        f"{date_label(report.reported_on)}的进展被退回:{report.task.number}. {report.task.heading[:40]}",
         body=f"退回理由:{report.return_reason}",
     )
     _touch_task(report.task_id)
@@ -533,8 +533,9 @@ def _progress_note_report(report: ProgressReport) -> None:
         TaskProgress.objects.filter(pk=progress.pk).update(last_report_on=report.reported_on)
 
 
-def _day(day: dt.date) -> str:
-    return f"{day.month}月{day.day}日"
+def date_label(day: dt.date) -> str:
+    """A date in a notice's words, with its year: "2016年9月15日" (a unit reads notices about reports years old)."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _notify_unit(report: ProgressReport, kind: str, title: str, body: str = "") -> None:

@@ -59,7 +59,7 @@ from tasks.models import (
     WebhookKind,
 )
 from tasks.selectors import calendars_for
-from tasks.services import Notice, notification_send, notifications_send_bulk, unit_roles_on_task
+from tasks.services import Notice, date_label, notification_send, notifications_send_bulk, unit_roles_on_task
 from tasks.status import TaskStatus, status_filter
 from tasks.warnings import warnings_refresh
 
@@ -607,6 +607,11 @@ def extension_request(
         raise SupervisionError("not_your_task", "本单位不承担这项任务,不能申请延期。", 403)
     if task.due_on is None:
         raise SupervisionError("no_deadline", "这项任务没有时限,无需延期。")
+    done = TaskProgress.objects.filter(task=task, completed_on__isnull=False).values_list("completed_on", flat=True)
+    if done:
+        raise SupervisionError(
+            "closed", f"这项任务已于{date_label(done[0])}确认完成,无需申请延期;如需继续办理请联系法制办重新打开。", 409
+        )
     if today > task.due_on:
         raise SupervisionError(
             "past_deadline", f"时限({task.due_on:%Y-%m-%d})已过,不能再申请延期;如确需延期请联系法制办。"
@@ -659,6 +664,11 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, comm
         if not done:
             raise SupervisionError("decided", "这份延期申请已审批过。", 409)
         task = Task.objects.get(pk=request.task_id)
+        if approve and TaskProgress.objects.filter(task=task, completed_on__isnull=False).exists():
+            # The request was made before the task was completed: a finished task's deadline no longer moves.
+            raise SupervisionError(
+                "closed", "任务已确认完成(销号),不能批准延期;可不予批准,或先重新打开任务再审批。", 409
+            )
         if approve:
             task.due_on = request.new_due_on
             task._history_user = by  # the task's history keeps the deadline it had

@@ -208,6 +208,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
             user.role == Role.REPORTER
             and not user.read_only
             and task.due_on is not None
+            and not (progress and progress.completed_on)  # a completed task's deadline no longer moves
             and timezone.localdate() <= task.due_on
             and any(s.unit_id == user.unit_id for s in signatures)
         ),
