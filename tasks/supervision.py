@@ -114,7 +114,7 @@ def _task_line(task: Task) -> str:
 
 
 def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
-    """交办: for every live assignment whose unit has no ``TaskSignature`` for the task yet, create it and
+    """交办: for every live assignment of an open task whose unit has no ``TaskSignature`` for it yet, create it and
     tell the unit's reporters. A group phrase (各镇街) is delivered to each unit it stands for, and a row
     for the phrase itself marks it delivered. Returns the number of rows created; a second call creates
     none and sends nothing.
@@ -124,7 +124,13 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     delivered = TaskSignature.objects.filter(task_id=OuterRef("clause__task_id"), unit_id=OuterRef("unit_id"))
     pending = (
         Assignment.objects.active()
-        .filter(clause__task__deleted_at=None, clause__task__plan__deleted_at=None)
+        # Open tasks only: a task completed (销号 or a recurring one done for its period) or retired is not news
+        # to a unit, and asking it to 签收 work finished years ago (an imported history) buries the new work.
+        .filter(
+            clause__task__deleted_at=None,
+            clause__task__plan__deleted_at=None,
+            clause__task__progress__completed_on=None,
+        )
         .filter(~Exists(delivered))
     )
     if task_ids is not None:
@@ -229,6 +235,12 @@ def _concrete(signatures):
     return signatures.exclude(unit__kind=UnitKind.GROUP).filter(task__deleted_at=None, task__plan__deleted_at=None)
 
 
+def _waiting(signatures):
+    """Unsigned rows still asking for a 签收: on tasks not completed (a task delivered and then completed
+    before its unit signed is not waiting for anything)."""
+    return _concrete(signatures.filter(signed_at=None)).filter(task__progress__completed_on=None)
+
+
 def sign_cutoff(*, today: dt.date, calendar: WorkCalendar, days: int | None = None) -> dt.datetime:
     """Assigned before this moment and still unsigned is late: more than ``days`` working days have passed.
 
@@ -241,11 +253,11 @@ def sign_cutoff(*, today: dt.date, calendar: WorkCalendar, days: int | None = No
 
 
 def unsigned_for_unit(*, user: User) -> list[TaskSignature]:
-    """A reporter's 工作台: the tasks its unit was given and has not signed, oldest first."""
+    """A reporter's 工作台: the open tasks its unit was given and has not signed, oldest first."""
     if not user.unit_id:
         return []
     return list(
-        _concrete(TaskSignature.objects.filter(unit_id=user.unit_id, signed_at=None))
+        _waiting(TaskSignature.objects.filter(unit_id=user.unit_id))
         .select_related("task__plan")
         .order_by("assigned_at", "task_id")
     )
@@ -260,11 +272,11 @@ class UnsignedUnit:
 
 
 def unsigned_by_unit(*, user: User, cutoff: dt.datetime) -> list[UnsignedUnit]:
-    """The legal office's view: per unit of its jurisdictions, tasks not signed, and of those the late ones
+    """The legal office's view: per unit of its jurisdictions, open tasks not signed, and of those the late ones
     (given before ``cutoff``); late first. One GROUP BY query."""
     tasks = Task.objects.visible_to(user)
     rows = (
-        _concrete(TaskSignature.objects.filter(signed_at=None, task__in=tasks))
+        _waiting(TaskSignature.objects.filter(task__in=tasks))
         .order_by()
         .values("unit_id", "unit__name")
         .annotate(pending=Count("pk"), late=Count("pk", filter=Q(assigned_at__lt=cutoff)))

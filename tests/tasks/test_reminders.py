@@ -112,4 +112,4 @@ def test_review_notices_name_the_report_they_are_about(district, unit, reporter,
         services.progress_report_accept(report=report, by=legal_officer)
     titles = list(Notification.objects.filter(user=reporter, kind="reviewed").values_list("title", flat=True))
     assert len(titles) == len(set(titles)) == 2
-    assert any(title.startswith(f"{TODAY.month}月{TODAY.day}日的进展已采纳") for title in titles)
+    assert any(title.startswith(f"{TODAY.year}年{TODAY.month}月{TODAY.day}日的进展已采纳") for title in titles)
