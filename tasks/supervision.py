@@ -331,7 +331,7 @@ def webhook_post(*, kind: str, url: str, text: str, timeout: float | None = None
 class UrgeResult:
     sent: list[Reminder]
     # Units that could not be told in the platform (no reporter account), with their contact person.
-    no_reporters: list[tuple[str, str]]
+    no_reporters: list[tuple[str, str]]  # (unit name, its contact or "" when none is on record)
 
 
 def reminders_urge(
@@ -385,9 +385,9 @@ def reminders_urge(
         task, extra = by_id[task_id], unit_settings.get(unit_id)
         users = list(reporters.get(unit_id, []))
         if not users:
-            # The 催办 settings' contact, else the unit directory's (单位 page), else say there is none.
+            # The 催办 settings' contact, else the unit directory's (单位 page), else "" (the page says there is none).
             directory = " ".join(v for v in (contact_person, contact_phone) if v)
-            contact = (extra.contact if extra and extra.contact else "") or directory or "未登记联系人"
+            contact = (extra.contact if extra and extra.contact else "") or directory
             if (unit_name, contact) not in result.no_reporters:
                 result.no_reporters.append((unit_name, contact))
             continue

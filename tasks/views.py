@@ -444,7 +444,10 @@ def _urge_message(request: HttpRequest, result: supervision.UrgeResult) -> None:
         for r in failed:
             messages.warning(request, f"{r.unit.name}的群机器人未送达({r.channels['webhook']}),站内通知已送达。")
     for name, contact in result.no_reporters:
-        messages.warning(request, f"{name}没有填报员账号,无法在平台催办,请电话联系:{contact}。")
+        if contact:
+            messages.warning(request, f"{name}没有填报员账号,无法在平台催办,请电话联系:{contact}。")
+        else:
+            messages.warning(request, f"{name}没有填报员账号,也未登记联系人和电话,请在单位目录中补充后联系。")
     if not result.sent and not result.no_reporters:
         messages.warning(request, "所选任务没有承办单位,未发出催办。")
 
