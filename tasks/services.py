@@ -37,6 +37,7 @@ from tasks.models import (
     ReportStatus,
     TaskProgress,
 )
+from tasks.wording import date_label
 
 EVIDENCE_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".zip"}
 # Magic numbers: the content must be what the name says (an .exe renamed .pdf is refused).
@@ -531,11 +532,6 @@ def _progress_note_report(report: ProgressReport) -> None:
     progress, _ = TaskProgress.objects.get_or_create(task_id=report.task_id)
     if not progress.last_report_on or report.reported_on > progress.last_report_on:
         TaskProgress.objects.filter(pk=progress.pk).update(last_report_on=report.reported_on)
-
-
-def date_label(day: dt.date) -> str:
-    """A date in a notice's words, with its year: "2016年9月15日" (a unit reads notices about reports years old)."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _notify_unit(report: ProgressReport, kind: str, title: str, body: str = "") -> None:

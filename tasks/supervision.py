@@ -59,9 +59,10 @@ from tasks.models import (
     WebhookKind,
 )
 from tasks.selectors import calendars_for
-from tasks.services import Notice, date_label, notification_send, notifications_send_bulk, unit_roles_on_task
+from tasks.services import Notice, notification_send, notifications_send_bulk, unit_roles_on_task
 from tasks.status import TaskStatus, status_filter
 from tasks.warnings import warnings_refresh
+from tasks.wording import date_label
 
 log = logging.getLogger(__name__)
 
