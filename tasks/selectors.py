@@ -29,6 +29,7 @@ from tasks.models import (
     WarningLevel,
 )
 from tasks.status import TaskStatus, status_expression, status_filter, warn_days
+from tasks.wording import date_label
 
 
 def with_status(tasks: QuerySet[Task], *, today: dt.date) -> QuerySet[Task]:
@@ -375,7 +376,7 @@ def reminder_items(*, today: dt.date, days: int | None = None) -> Iterator[Remin
             if kind == Notification.Kind.OVERDUE:
                 title = f"任务已逾期 {(today - due_on).days} 天:{number}. {heading[:40]}"
             else:
-                title = f"任务将于 {due_on:%m月%d日} 到期:{number}. {heading[:40]}"
+                title = f"任务将于 {date_label(due_on)} 到期:{number}. {heading[:40]}"
             yield ReminderItem(
                 kind=kind,
                 task_id=task_id,

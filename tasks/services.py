@@ -37,6 +37,7 @@ from tasks.models import (
     ReportStatus,
     TaskProgress,
 )
+from tasks.wording import date_label
 
 EVIDENCE_SUFFIXES = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".jpg", ".jpeg", ".png", ".zip"}
 # Magic numbers: the content must be what the name says (an .exe renamed .pdf is refused).
@@ -409,7 +410,7 @@ def progress_report_accept(*, report: ProgressReport, by: User) -> ProgressRepor
     _notify_unit(
         report,
         Notification.Kind.REVIEWED,
-        f"{_day(report.reported_on)}的进展已采纳:{report.task.number}. {report.task.heading[:40]}",
+        f"{date_label(report.reported_on)}的进展已采纳:{report.task.number}. {report.task.heading[:40]}",
     )
     _touch_task(report.task_id)
     return report
@@ -433,7 +434,7 @@ def progress_report_return(*, report: ProgressReport, by: User, reason: str) -> 
     _notify_unit(
         report,
         Notification.Kind.RETURNED,
-        f"{_day(report.reported_on)}的进展被退回:{report.task.number}. {report.task.heading[:40]}",
+        f"{date_label(report.reported_on)}的进展被退回:{report.task.number}. {report.task.heading[:40]}",
         body=f"退回理由:{report.return_reason}",
     )
     _touch_task(report.task_id)
@@ -531,10 +532,6 @@ def _progress_note_report(report: ProgressReport) -> None:
     progress, _ = TaskProgress.objects.get_or_create(task_id=report.task_id)
     if not progress.last_report_on or report.reported_on > progress.last_report_on:
         TaskProgress.objects.filter(pk=progress.pk).update(last_report_on=report.reported_on)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.month}月{day.day}日"
 
 
 def _notify_unit(report: ProgressReport, kind: str, title: str, body: str = "") -> None:

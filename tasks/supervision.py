@@ -62,6 +62,7 @@ from tasks.selectors import calendars_for
 from tasks.services import Notice, notification_send, notifications_send_bulk, unit_roles_on_task
 from tasks.status import TaskStatus, status_filter
 from tasks.warnings import warnings_refresh
+from tasks.wording import date_label
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ def _task_line(task: Task) -> str:
 
 
 def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
-    """交办: for every live assignment whose unit has no ``TaskSignature`` for the task yet, create it and
+    """交办: for every live assignment of an open task whose unit has no ``TaskSignature`` for it yet, create it and
     tell the unit's reporters. A group phrase (各镇街) is delivered to each unit it stands for, and a row
     for the phrase itself marks it delivered. Returns the number of rows created; a second call creates
     none and sends nothing.
@@ -124,7 +125,13 @@ def assignments_deliver(*, task_ids: Iterable[int] | None = None) -> int:
     delivered = TaskSignature.objects.filter(task_id=OuterRef("clause__task_id"), unit_id=OuterRef("unit_id"))
     pending = (
         Assignment.objects.active()
-        .filter(clause__task__deleted_at=None, clause__task__plan__deleted_at=None)
+        # Open tasks only: a task completed (销号 or a recurring one done for its period) or retired is not news
+        # to a unit, and asking it to 签收 work finished years ago (an imported history) buries the new work.
+        .filter(
+            clause__task__deleted_at=None,
+            clause__task__plan__deleted_at=None,
+            clause__task__progress__completed_on=None,
+        )
         .filter(~Exists(delivered))
     )
     if task_ids is not None:
@@ -229,6 +236,12 @@ def _concrete(signatures):
     return signatures.exclude(unit__kind=UnitKind.GROUP).filter(task__deleted_at=None, task__plan__deleted_at=None)
 
 
+def _waiting(signatures):
+    """Unsigned rows still asking for a 签收: on tasks not completed (a task delivered and then completed
+    before its unit signed is not waiting for anything)."""
+    return _concrete(signatures.filter(signed_at=None)).filter(task__progress__completed_on=None)
+
+
 def sign_cutoff(*, today: dt.date, calendar: WorkCalendar, days: int | None = None) -> dt.datetime:
     """Assigned before this moment and still unsigned is late: more than ``days`` working days have passed.
 
@@ -241,11 +254,11 @@ def sign_cutoff(*, today: dt.date, calendar: WorkCalendar, days: int | None = No
 
 
 def unsigned_for_unit(*, user: User) -> list[TaskSignature]:
-    """A reporter's 工作台: the tasks its unit was given and has not signed, oldest first."""
+    """A reporter's 工作台: the open tasks its unit was given and has not signed, oldest first."""
     if not user.unit_id:
         return []
     return list(
-        _concrete(TaskSignature.objects.filter(unit_id=user.unit_id, signed_at=None))
+        _waiting(TaskSignature.objects.filter(unit_id=user.unit_id))
         .select_related("task__plan")
         .order_by("assigned_at", "task_id")
     )
@@ -260,11 +273,11 @@ class UnsignedUnit:
 
 
 def unsigned_by_unit(*, user: User, cutoff: dt.datetime) -> list[UnsignedUnit]:
-    """The legal office's view: per unit of its jurisdictions, tasks not signed, and of those the late ones
+    """The legal office's view: per unit of its jurisdictions, open tasks not signed, and of those the late ones
     (given before ``cutoff``); late first. One GROUP BY query."""
     tasks = Task.objects.visible_to(user)
     rows = (
-        _concrete(TaskSignature.objects.filter(signed_at=None, task__in=tasks))
+        _waiting(TaskSignature.objects.filter(task__in=tasks))
         .order_by()
         .values("unit_id", "unit__name")
         .annotate(pending=Count("pk"), late=Count("pk", filter=Q(assigned_at__lt=cutoff)))
@@ -319,7 +332,7 @@ def webhook_post(*, kind: str, url: str, text: str, timeout: float | None = None
 class UrgeResult:
     sent: list[Reminder]
     # Units that could not be told in the platform (no reporter account), with their contact person.
-    no_reporters: list[tuple[str, str]]
+    no_reporters: list[tuple[str, str]]  # (unit name, its contact or "" when none is on record)
 
 
 def reminders_urge(
@@ -373,9 +386,9 @@ def reminders_urge(
         task, extra = by_id[task_id], unit_settings.get(unit_id)
         users = list(reporters.get(unit_id, []))
         if not users:
-            # The 催办 settings' contact, else the unit directory's (单位 page), else say there is none.
+            # The 催办 settings' contact, else the unit directory's (单位 page), else "" (the page says there is none).
             directory = " ".join(v for v in (contact_person, contact_phone) if v)
-            contact = (extra.contact if extra and extra.contact else "") or directory or "未登记联系人"
+            contact = (extra.contact if extra and extra.contact else "") or directory
             if (unit_name, contact) not in result.no_reporters:
                 result.no_reporters.append((unit_name, contact))
             continue
@@ -607,6 +620,11 @@ def extension_request(
         raise SupervisionError("not_your_task", "本单位不承担这项任务,不能申请延期。", 403)
     if task.due_on is None:
         raise SupervisionError("no_deadline", "这项任务没有时限,无需延期。")
+    done = TaskProgress.objects.filter(task=task, completed_on__isnull=False).values_list("completed_on", flat=True)
+    if done:
+        raise SupervisionError(
+            "closed", f"这项任务已于{date_label(done[0])}确认完成,无需申请延期;如需继续办理请联系法制办重新打开。", 409
+        )
     if today > task.due_on:
         raise SupervisionError(
             "past_deadline", f"时限({task.due_on:%Y-%m-%d})已过,不能再申请延期;如确需延期请联系法制办。"
@@ -659,6 +677,11 @@ def extension_decide(*, request: ExtensionRequest, by: User, approve: bool, comm
         if not done:
             raise SupervisionError("decided", "这份延期申请已审批过。", 409)
         task = Task.objects.get(pk=request.task_id)
+        if approve and TaskProgress.objects.filter(task=task, completed_on__isnull=False).exists():
+            # The request was made before the task was completed: a finished task's deadline no longer moves.
+            raise SupervisionError(
+                "closed", "任务已确认完成(销号),不能批准延期;可不予批准,或先重新打开任务再审批。", 409
+            )
         if approve:
             task.due_on = request.new_due_on
             task._history_user = by  # the task's history keeps the deadline it had

@@ -208,6 +208,7 @@ def _task_context(request: HttpRequest, task: Task, *, form=None) -> dict:
             user.role == Role.REPORTER
             and not user.read_only
             and task.due_on is not None
+            and not (progress and progress.completed_on)  # a completed task's deadline no longer moves
             and timezone.localdate() <= task.due_on
             and any(s.unit_id == user.unit_id for s in signatures)
         ),
@@ -443,7 +444,10 @@ def _urge_message(request: HttpRequest, result: supervision.UrgeResult) -> None:
         for r in failed:
             messages.warning(request, f"{r.unit.name}的群机器人未送达({r.channels['webhook']}),站内通知已送达。")
     for name, contact in result.no_reporters:
-        messages.warning(request, f"{name}没有填报员账号,无法在平台催办,请电话联系:{contact}。")
+        if contact:
+            messages.warning(request, f"{name}没有填报员账号,无法在平台催办,请电话联系:{contact}。")
+        else:
+            messages.warning(request, f"{name}没有填报员账号,也未登记联系人和电话,请在单位目录中补充后联系。")
     if not result.sent and not result.no_reporters:
         messages.warning(request, "所选任务没有承办单位,未发出催办。")
 

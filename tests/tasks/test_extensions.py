@@ -271,3 +271,46 @@ def test_api_closed_at_signed_at_and_incremental_pulls(task, unit, reporter, leg
     closed = api.get(f"/api/v1/tasks/{task.pk}/").json()["closed_at"]
     done.refresh_from_db()
     assert closed and dt.datetime.fromisoformat(closed) == done.reviewed_at
+
+
+def test_no_extension_for_a_completed_task(client, task, unit, reporter, legal_officer):
+    """A completed (销号) task offers no 申请延期 form, the service refuses one, and a request made before the
+    completion can no longer be approved (only refused); the deadline stays."""
+    from tasks import services
+
+    supervision.assignments_deliver()
+    client.force_login(reporter)
+    assert "data-extension-form" in client.get(f"/tasks/{task.pk}/").content.decode()
+    asked = supervision.extension_request(
+        task=task, by=reporter, new_due_on=TODAY + dt.timedelta(days=60), reason="等待上级文件"
+    )
+    done = services.progress_report_create(
+        task=task, unit=unit, by=reporter, reported_on=TODAY, text="完成", percent=100, claims_completion=True
+    )
+    services.progress_report_accept(report=done, by=legal_officer)
+    assert "data-extension-form" not in client.get(f"/tasks/{task.pk}/").content.decode()
+    ExtensionRequest.objects.filter(pk=asked.pk).update(status="refused")  # so that "one pending" is not the reason
+    with pytest.raises(supervision.SupervisionError) as refused:
+        supervision.extension_request(
+            task=task, by=reporter, new_due_on=TODAY + dt.timedelta(days=60), reason="等待上级文件"
+        )
+    assert refused.value.code == "closed" and refused.value.status == 409
+    assert f"{TODAY.year}年{TODAY.month}月{TODAY.day}日确认完成" in refused.value.message
+    response = client.post(
+        f"/tasks/{task.pk}/extensions/", {"new_due_on": (TODAY + dt.timedelta(days=60)).isoformat(), "reason": "x"}
+    )
+    assert ExtensionRequest.objects.count() == 1
+    ExtensionRequest.objects.filter(pk=asked.pk).update(status="pending")
+    client.force_login(legal_officer)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "data-refuse" in page and "data-approve" not in page
+    with pytest.raises(supervision.SupervisionError) as closed:
+        supervision.extension_decide(request=asked, by=legal_officer, approve=True)
+    assert closed.value.code == "closed"
+    asked.refresh_from_db()
+    task.refresh_from_db()
+    assert asked.status == "pending" and task.due_on == TODAY + dt.timedelta(days=3)
+    supervision.extension_decide(request=asked, by=legal_officer, approve=False, comment="任务已完成")
+    asked.refresh_from_db()
+    assert asked.status == "refused"
+    assert response.status_code in (302, 409)

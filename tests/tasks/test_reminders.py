@@ -26,6 +26,9 @@ def test_daily_reminders_are_sent_once(district, unit, other_unit, reporter, oth
     assert first.created == 5
     kinds = sorted(Notification.objects.filter(user=reporter).values_list("kind", flat=True))
     assert kinds == ["due_soon", "due_soon", "overdue"]
+    due = TODAY + dt.timedelta(days=3)  # the date in the title carries its year (2016年9月15日)
+    soon = Notification.objects.filter(user=reporter, kind="due_soon").first()
+    assert soon.title.startswith(f"任务将于 {due.year}年{due.month}月{due.day}日 到期")
     assert Notification.objects.filter(user=other_reporter).count() == 2
     assert len(mail.outbox) == 3 and first.emailed == 3
     second = services.reminders_send(today=TODAY)
@@ -112,4 +115,4 @@ def test_review_notices_name_the_report_they_are_about(district, unit, reporter,
         services.progress_report_accept(report=report, by=legal_officer)
     titles = list(Notification.objects.filter(user=reporter, kind="reviewed").values_list("title", flat=True))
     assert len(titles) == len(set(titles)) == 2
-    assert any(title.startswith(f"{TODAY.month}月{TODAY.day}日的进展已采纳") for title in titles)
+    assert any(title.startswith(f"{TODAY.year}年{TODAY.month}月{TODAY.day}日的进展已采纳") for title in titles)

@@ -132,3 +132,30 @@ def test_the_api_lists_signatures(given, reporter, api_client_user):
     assert dt.datetime.fromisoformat(signatures["区编办"]["assigned_at"]).tzinfo is not None
     listed = token_client(api_client_user).get("/api/v1/tasks/").json()["results"]
     assert all("signatures" in t for t in listed)
+
+
+def test_completed_tasks_are_not_delivered_nor_waiting_for_a_signature(client, given, reporter, legal_officer):
+    """交办 is for open work: a task completed before delivery (an imported history) is not delivered; one
+    completed after delivery leaves the reporter's 待签收 list and the office's unsigned (and late) counts."""
+    from tasks.models import TaskProgress
+
+    plan, _towns, _town_reporter = given
+    first, second = plan.tasks.order_by("position")
+    TaskProgress.objects.create(task=first, completed_on=D("2016-09-15"))
+    supervision.assignments_deliver()
+    assert not TaskSignature.objects.filter(task=first).exists()
+    assert Notification.objects.filter(user=reporter, kind="assigned").count() == 1
+    assert set(TaskSignature.objects.values_list("task_id", flat=True)) == {second.pk}
+    # Reopened, it is open work again and is delivered.
+    TaskProgress.objects.filter(task=first).update(completed_on=None)
+    supervision.assignments_deliver()
+    assert TaskSignature.objects.filter(task=first, unit__name="区编办").exists()
+    TaskSignature.objects.update(assigned_at=timezone.now() - dt.timedelta(days=30))
+    client.force_login(reporter)
+    assert len(client.get("/").context["reporter"]["unsigned"]) == 2
+    TaskProgress.objects.filter(task=first).update(completed_on=D("2026-09-15"))
+    unsigned = client.get("/").context["reporter"]["unsigned"]
+    assert [s.task_id for s in unsigned] == [second.pk]
+    client.force_login(legal_officer)
+    rows = {u.name: (u.pending, u.late) for u in client.get("/").context["office"]["unsigned"]}
+    assert rows == {"区编办": (1, 1), "区财政局": (1, 1), "南村镇": (1, 1), "石楼镇": (1, 1)}

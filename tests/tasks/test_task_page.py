@@ -111,3 +111,43 @@ def test_the_plan_page_links_the_plans_other_pages(client, legal_officer, leader
     body = client.get(reverse("plans:detail", args=[plan_id])).content.decode()
     assert f'href="{reverse("tasks:plan", args=[plan_id])}"' in body
     assert reverse("plans:division-import", args=[plan_id]) not in body
+
+
+def _complete(task, unit, reporter, legal_officer):
+    done = services.progress_report_create(
+        task=task,
+        unit=unit,
+        by=reporter,
+        reported_on=timezone.localdate(),
+        text="完成",
+        percent=100,
+        claims_completion=True,
+    )
+    services.progress_report_accept(report=done, by=legal_officer)
+
+
+def test_a_closed_task_shows_no_report_form_but_says_it_is_closed(client, district, unit, reporter, legal_officer):
+    """销号: neither the reporter's 填报进展 nor the office's 代填 form (both would be refused with 409); one
+    line says so and how to reopen; the office keeps its 重新打开. Reopened, the forms are back."""
+    task = plan_factory(jurisdiction=district, tasks=1, lead=unit).tasks.get()
+    _complete(task, unit, reporter, legal_officer)
+    url = f"/tasks/{task.pk}/"
+    client.force_login(reporter)
+    page = client.get(url).content.decode()
+    assert "data-report-form" not in page and "data-closed-note" in page
+    assert "办结销号" in page and "请联系法制办重新打开" in page
+    client.force_login(legal_officer)
+    page = client.get(url).content.decode()
+    assert "data-report-form" not in page and "代填" not in page
+    assert "data-closed-note" in page and "data-reopen" in page
+    client.post(f"/tasks/{task.pk}/reopen/", {"reason": "需补充佐证材料"})
+    page = client.get(url).content.decode()
+    assert "data-report-form" in page and "代填" in page and "data-closed-note" not in page
+
+
+def test_a_recurring_task_keeps_its_report_form_after_completion(client, task, unit, reporter, legal_officer):
+    """长期坚持: completed for this period, never 销号; the unit reports the next period."""
+    _complete(task, unit, reporter, legal_officer)
+    client.force_login(reporter)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "data-report-form" in page and "data-closed-note" not in page

@@ -111,3 +111,16 @@ def test_urging_chosen_overdue_tasks_from_the_workbench(client, silent, legal_of
     )
     assert "已催办 1 条(涉及 1 个单位)" in response.content.decode()
     assert list(Reminder.objects.values_list("task_id", "text")) == [(silent[1].pk, "已逾期,请尽快办理")]
+
+
+def test_a_unit_with_no_reporter_and_no_contact_is_said_so_plainly(client, silent, legal_officer, other_unit):
+    """No reporter account, no contact person, no phone: the office is told to fill in the directory, not
+    "请电话联系:未登记联系人"."""
+    other_unit.contact_person, other_unit.contact_phone = "", ""
+    other_unit.save()
+    client.force_login(legal_officer)
+    section = client.get("/").content.decode().split("data-silent>", 1)[1]
+    assert "没有填报员账号,也未登记联系人和电话" in section
+    text = client.post("/tasks/urge/units/", {"unit": [other_unit.pk]}, follow=True).content.decode()
+    assert "区财政局没有填报员账号,也未登记联系人和电话,请在单位目录中补充后联系。" in text
+    assert "未登记联系人。" not in text and "请电话联系" not in text
