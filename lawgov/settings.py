@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "lawgov.login_throttle.LoginThrottleMiddleware",
     "lawgov.middleware.PasswordChangeRequiredMiddleware",
     "lawgov.middleware.ChineseErrorPagesMiddleware",
+    "lawgov.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
