@@ -54,6 +54,12 @@ class OwnPasswordChangeForm(PasswordChangeForm):
     """修改密码: Django's form (its validators' reasons come in Chinese, LANGUAGE_CODE zh-hans), which also
     ends a first-login obligation (``must_change_password``) and refuses to keep the password it replaces."""
 
+    # Django's zh-hans says 你 where the site says 您.
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": "您输入的旧密码不正确\uff0c请重新输入。",
+    }
+
     def clean(self):
         cleaned = super().clean()
         password = cleaned.get("new_password2")

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import Resolver404, resolve, reverse
 
-from lawgov.views import page_not_found, server_error
+from lawgov.views import method_not_allowed, page_not_found, server_error
 
 logger = logging.getLogger("django.request")
 
@@ -90,3 +90,33 @@ class ChineseErrorPagesMiddleware:
         # Still in the developer's console, as Django would log it.
         logger.error("Internal Server Error: %s", request.path, exc_info=exception)
         return server_error(request)
+
+
+class MethodNotAllowedPageMiddleware:
+    """An address that only takes a form's POST (a task's 报送进展, 申请延期, a report's review, 退出…) answers
+    a GET with Django's empty 405, which Chromium shows as its English "HTTP ERROR 405": the person pressed
+    Enter in the address bar after a refused form, or followed an old link. Pages get ours
+    (``templates/405.html``: what the address is for and the way back), in every setup, DEBUG or not; the API
+    keeps its JSON error (DRF writes a body, and /api/ is left alone anyway).
+
+    ``GET /logout/`` from someone already signed out (the usual case: the session ended and the tab was left on
+    the address) goes to the login page instead; signed in, it is the same 405 page (退出 is a POST, from the
+    menu under the role's name).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code != 405
+            or getattr(response, "streaming", False)
+            or response.content
+            or request.path.startswith(("/api/", settings.STATIC_URL))
+        ):
+            return response
+        user = getattr(request, "user", None)
+        if request.path == reverse("logout") and not (user is not None and user.is_authenticated):
+            return redirect(resolve_url(settings.LOGIN_URL))
+        return method_not_allowed(request, response)

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "lawgov.login_throttle.LoginThrottleMiddleware",
     "lawgov.middleware.PasswordChangeRequiredMiddleware",
     "lawgov.middleware.ChineseErrorPagesMiddleware",
+    "lawgov.middleware.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -148,7 +149,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "lawgov.User"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "lawgov.passwords.ChineseUserAttributeSimilarityValidator"},
     {"NAME": "lawgov.passwords.ChineseMinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},

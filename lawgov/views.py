@@ -243,6 +243,20 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
     return render(request, "404.html", status=404)
 
 
+def method_not_allowed(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Ours in place of the empty 405 of an address that only takes a form's POST (someone pressed Enter in the
+    address bar after a refused form): what happened, in Chinese, and the way back. The status and the
+    ``Allow`` header stay."""
+    referer = request.headers.get("Referer", "")
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    page = render(request, "405.html", {"back_url": referer if referer and safe else ""}, status=405)
+    if response.has_header("Allow"):
+        page["Allow"] = response["Allow"]
+    return page
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse(

@@ -7,7 +7,7 @@ is approved) assessment results side by side.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.exceptions import EmptyResultSet
@@ -39,6 +39,17 @@ class Chart:
     # Behind each row: a task-list query string ("?status=overdue", the same filters as the task list), or
     # a path of its own ("/assessment/…") for the charts that are not about tasks.
     links: list[str]
+    # The bars stacked in each row, where one number is not the whole story (the warnings: red, yellow and
+    # blue): each ``{"column": index in a row, "name": …, "color": …}``. Empty: one bar per row.
+    series: list[dict] = field(default_factory=list)
+
+
+# The warning badges' colours (static/lawgov/app.css .badge.warning-*), for the bars that count them.
+WARNING_SERIES = [
+    {"column": 1, "name": "红色预警", "color": "#c62828"},
+    {"column": 2, "name": "黄色预警", "color": "#ffe082", "border": "#f3c340"},
+    {"column": 3, "name": "蓝色预警", "color": "#1565c0"},
+]
 
 
 @dataclass(frozen=True)
@@ -490,6 +501,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
             ["单位", "红色预警", "黄色预警", "蓝色预警"],
             [[u.name, u.rollup.red, u.rollup.yellow, u.rollup.blue] for u in warned],
             [unit_link(u, ("warning", "red"), ("warning", "yellow"), ("warning", "blue")) for u in warned],
+            series=WARNING_SERIES,
         )
     )
     overdue = sorted(

@@ -43,7 +43,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     for chart in data["charts"]:
         chart.table = _table_body(chart, task_list=task_list)
     data["charts_json"] = [
-        {"key": c.key, "title": c.title, "columns": c.columns, "rows": c.rows, "links": c.links} for c in data["charts"]
+        {"key": c.key, "title": c.title, "columns": c.columns, "rows": c.rows, "links": c.links, "series": c.series}
+        for c in data["charts"]
     ]
     data["today"] = today
     data["scope_errors"] = [e for errors in scope.errors.values() for e in errors] if status == 400 else []

@@ -20,8 +20,10 @@
     if (v.typeMismatch) { return field.type === "email" ? "请填写有效的电子邮箱。" : "格式不正确。"; }
     if (v.tooShort) { return "至少需要 " + field.minLength + " 个字符。"; }
     if (v.tooLong) { return "最多 " + field.maxLength + " 个字符。"; }
-    if (v.rangeUnderflow) { return "不能小于 " + field.min + "。"; }
-    if (v.rangeOverflow) { return "不能大于 " + field.max + "。"; }
+    // A day or a time is early or late, not small or large.
+    var when = /^(date|time|datetime-local|month|week)$/.test(field.type);
+    if (v.rangeUnderflow) { return (when ? "不能早于 " : "不能小于 ") + field.min + "。"; }
+    if (v.rangeOverflow) { return (when ? "不能晚于 " : "不能大于 ") + field.max + "。"; }
     if (v.stepMismatch) { return "请填写有效的数值。"; }
     if (v.badInput) { return field.type === "number" ? "请填写数字。" : "格式不正确。"; }
     if (v.patternMismatch) { return field.title || "格式不正确。"; }

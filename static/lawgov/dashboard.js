@@ -11,9 +11,12 @@
     data.forEach(function (chart) {
       var el = document.getElementById("chart-" + chart.key);
       if (!el || !chart.rows.length) { return; }
+      // A phone (375 px): each bar gets its label above it across the whole width instead of a 260 px column
+      // beside it, and the value axis a few ticks, so neither bars nor numbers are squeezed.
+      var narrow = el.clientWidth < 560;
       if (chart.key !== "trend") {
         // A bar per row: a long ranking (every lead unit of a district) grows instead of squeezing its bars.
-        el.style.height = Math.max(el.clientHeight, 24 * chart.rows.length + 64) + "px";
+        el.style.height = Math.max(el.clientHeight, (narrow ? 44 : 24) * chart.rows.length + 64) + "px";
       }
       var ec = echarts.init(el, null, { renderer: "svg" });
       var labels = chart.rows.map(function (r) { return String(r[0]); });
@@ -22,28 +25,49 @@
         option = {
           textStyle: { fontFamily: font },
           tooltip: { trigger: "axis" },
-          grid: { left: 48, right: 24, top: 24, bottom: 40 },
-          xAxis: { type: "category", data: labels },
-          yAxis: { type: "value", name: "完成率(%)", max: 100 },
+          grid: { left: 48, right: narrow ? 12 : 24, top: 24, bottom: 40 },
+          xAxis: { type: "category", data: labels, axisLabel: { hideOverlap: true } },
+          yAxis: { type: "value", name: "完成率(%)", max: 100, interval: narrow ? 25 : null },
           series: [{ type: "line", smooth: true, data: chart.rows.map(function (r) { return r[2]; }), areaStyle: {} }]
         };
       } else {
-        // Rate charts show 完成率 (or 报送率); ranking charts (overdue counts, assessment totals) their first number.
+        // Rate charts show 完成率 (or 报送率); ranking charts (overdue counts, assessment totals) their first
+        // number; a chart with series (the warnings) stacks its columns, coloured as the badges.
         var rate = chart.columns.indexOf("完成率(%)");
         if (rate < 0) { rate = chart.columns.indexOf("报送率(%)"); }
         var col = rate >= 0 ? rate : 1;
+        var stacks = chart.series || [];
+        var series;
+        if (stacks.length) {
+          series = stacks.map(function (s) {
+            return { type: "bar", stack: "total", name: s.name, barMaxWidth: narrow ? 14 : 18,
+                     data: chart.rows.map(function (r) { return r[s.column]; }),
+                     itemStyle: { color: s.color, borderColor: s.border || s.color, borderWidth: s.border ? 1 : 0 },
+                     label: { show: true, position: "inside", color: s.border ? "#5d4300" : "#fff",
+                              formatter: function (p) { return p.value ? String(p.value) : ""; } } };
+          });
+        } else {
+          series = [{ type: "bar", data: chart.rows.map(function (r) { return r[col]; }), barMaxWidth: narrow ? 14 : null,
+                      label: { show: true, position: "right", formatter: rate >= 0 ? "{c}%" : "{c}" },
+                      itemStyle: { color: rate >= 0 ? "#1a7f37" :
+                                   (chart.key.indexOf("assessment") === 0 ? "#1f5fa8" : "#b3261e") } }];
+        }
+        var yLabel = narrow
+          ? { inside: true, verticalAlign: "bottom", padding: [0, 0, 9, 0], color: "#1f2328",
+              width: Math.max(el.clientWidth - 24, 120), overflow: "truncate" }
+          : { width: 260, overflow: "truncate" };
         option = {
           textStyle: { fontFamily: font },
-          tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-          grid: { left: 8, right: 48, top: 16, bottom: 40, containLabel: true },
-          xAxis: { type: "value", max: rate >= 0 ? 100 : null, minInterval: 1, name: chart.columns[col],
-                   nameLocation: "middle", nameGap: 26 },
-          yAxis: { type: "category", data: labels, inverse: true,
-                   axisLabel: { width: 260, overflow: "truncate" } },
-          series: [{ type: "bar", data: chart.rows.map(function (r) { return r[col]; }),
-                     label: { show: true, position: "right", formatter: rate >= 0 ? "{c}%" : "{c}" },
-                     itemStyle: { color: rate >= 0 ? "#1a7f37" :
-                                  (chart.key.indexOf("assessment") === 0 ? "#1f5fa8" : "#b3261e") } }]
+          tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true },
+          legend: stacks.length ? { top: 0 } : undefined,
+          grid: { left: 8, right: narrow ? 36 : 48, top: stacks.length ? 36 : (narrow ? 24 : 16), bottom: 40,
+                  containLabel: !narrow },
+          xAxis: { type: "value", max: rate >= 0 && !stacks.length ? 100 : null, minInterval: 1,
+                   splitNumber: narrow ? 2 : 5, axisLabel: { hideOverlap: true },
+                   name: stacks.length ? "预警任务数" : chart.columns[col], nameLocation: "middle", nameGap: 26 },
+          yAxis: { type: "category", data: labels, inverse: true, axisTick: { show: !narrow },
+                   axisLabel: yLabel, z: 10 },
+          series: series
         };
       }
       ec.setOption(option);
