@@ -21,7 +21,7 @@ from lawgov.models import Notification, Role, User
 from plans.models import Assignment, Task
 from tasks.models import ProgressReport, ReportStatus, WarningLevel
 from tasks.selectors import silent_units
-from tasks.services import notification_send
+from tasks.services import Notice, notification_send, notifications_send_bulk
 from tasks.status import TaskStatus, status_filter
 
 # A digest lists this many tasks of a kind; the rest are counted ("另有12项").
@@ -125,21 +125,25 @@ def weekly_digests_send(*, today: dt.date) -> DigestResult:
     sent = set(
         Notification.objects.filter(key=f"weekly:reporter:{week}", user__in=reporters).values_list("user_id", flat=True)
     )
-    for user in reporters.order_by("unit_id", "pk"):
-        if user.pk in sent:
-            continue
-        if user.unit_id not in by_unit:  # one unit's digest serves all its reporters
-            by_unit[user.unit_id] = reporter_digest(user=user, today=today)
-        title, lines = by_unit[user.unit_id]
-        if notification_send(
-            user=user,
-            kind=Notification.Kind.DIGEST,
-            key=f"weekly:reporter:{week}",
-            title=f"{title}({week.replace('-W', '年第')}周)",
-            body="\n".join(lines),
-            url=url,
-        ):
-            result.reporters += 1
+
+    def notices():
+        for user in reporters.order_by("unit_id", "pk"):
+            if user.pk in sent:
+                continue
+            if user.unit_id not in by_unit:  # one unit's digest serves all its reporters
+                by_unit[user.unit_id] = reporter_digest(user=user, today=today)
+            title, lines = by_unit[user.unit_id]
+            yield Notice(
+                user=user,
+                kind=Notification.Kind.DIGEST,
+                key=f"weekly:reporter:{week}",
+                title=f"{title}({week.replace('-W', '年第')}周)",
+                body="\n".join(lines),
+                url=url,
+            )
+
+    # In bulk (a city has over a thousand reporters): one insert per chunk, email for the new ones only.
+    result.reporters = notifications_send_bulk(notices())
     for user in User.objects.filter(role=Role.LEADER, is_active=True).exclude(jurisdiction=None):
         title, lines = leader_digest(user=user, today=today)
         if notification_send(
