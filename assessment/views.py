@@ -19,7 +19,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from assessment import documents, excel, forms, scoring, selectors, services
@@ -40,6 +39,7 @@ from assessment.models import (
 from lawgov.errors import refusals_go_back_to, refused
 from lawgov.models import Role, Unit
 from lawgov.permissions import role_required
+from lawgov.security import safe_next
 from tasks.selectors import evidence_readable
 
 STAFF = (Role.LEGAL_OFFICE, Role.REPORTER, Role.LEADER)
@@ -734,10 +734,7 @@ def submission_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _back_from_return(request: HttpRequest, cycle_id: int) -> str:
     """Where the legal office goes after a return, done or refused: the page it came from, else the queue."""
-    to = request.POST.get("next") or ""
-    # Not startswith("/"): "//evil.example" and "/\\evil.example" start with one and lead off the site.
-    safe = url_has_allowed_host_and_scheme(to, allowed_hosts={request.get_host()}, require_https=request.is_secure())
-    return to if safe else reverse("assessment:queue", args=[cycle_id])
+    return safe_next(request, request.POST.get("next"), reverse("assessment:queue", args=[cycle_id]))
 
 
 @role_required(Role.LEGAL_OFFICE)

@@ -20,6 +20,7 @@ from lawgov import exporting
 from lawgov.errors import refused_with_message
 from lawgov.models import Notification, Role, Unit
 from lawgov.permissions import people_only, role_required
+from lawgov.security import safe_next
 from plans.models import Assignment, AssignmentRole, Plan, Task
 from plans.selectors import tasks_with_parts
 from tasks import excel, selectors, services, supervision
@@ -423,9 +424,7 @@ def report_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def task_sign(request: HttpRequest, pk: int) -> HttpResponse:
     """签收 a task for the reporter's own unit, from the 工作台 or the task page."""
     task = _task_for(request.user, pk)
-    back = request.POST.get("next") or f"/tasks/{task.pk}/"
-    if not back.startswith("/") or back.startswith("//"):
-        back = f"/tasks/{task.pk}/"
+    back = safe_next(request, request.POST.get("next"), f"/tasks/{task.pk}/")
     try:
         supervision.task_sign(task=task, by=request.user)
     except supervision.SupervisionError as exc:
@@ -500,9 +499,7 @@ def extension_decide(request: HttpRequest, pk: int) -> HttpResponse:
     extension = get_object_or_404(
         ExtensionRequest.objects.filter(task__in=Task.objects.editable_by(request.user)), pk=pk
     )
-    back = request.POST.get("next") or f"/tasks/{extension.task_id}/#extensions"
-    if not back.startswith("/") or back.startswith("//"):
-        back = f"/tasks/{extension.task_id}/#extensions"
+    back = safe_next(request, request.POST.get("next"), f"/tasks/{extension.task_id}/#extensions")
     action = request.POST.get("action")
     if action not in ("approve", "refuse"):
         messages.error(request, "请选择批准或不批准。")
@@ -535,9 +532,7 @@ def task_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 def task_urge(request: HttpRequest) -> HttpResponse:
     """催办 one task (from its page, optionally one unit) or a selection (from the task list)."""
     ids = [int(v) for v in request.POST.getlist("task") if v.isdigit()]
-    back = request.POST.get("next") or "/tasks/"
-    if not back.startswith("/") or back.startswith("//"):
-        back = "/tasks/"
+    back = safe_next(request, request.POST.get("next"), "/tasks/")
     tasks = list(Task.objects.editable_by(request.user).filter(pk__in=ids))
     if not ids or len(tasks) != len(set(ids)):
         messages.error(request, "请选择本辖区的任务再催办。")

@@ -159,3 +159,22 @@ def test_completed_tasks_are_not_delivered_nor_waiting_for_a_signature(client, g
     client.force_login(legal_officer)
     rows = {u.name: (u.pending, u.late) for u in client.get("/").context["office"]["unsigned"]}
     assert rows == {"区编办": (1, 1), "区财政局": (1, 1), "南村镇": (1, 1), "石楼镇": (1, 1)}
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "https://evil.example/x", "javascript:1"])
+def test_sign_and_urge_never_send_the_person_off_site(client, given, reporter, legal_officer, target):
+    """Hardening: ``next`` is read through one rule (lawgov.security.safe_next); "/\\evil.example" passed the
+    old startswith("/") check and browsers read it as another host."""
+    plan, _, _ = given
+    task = plan.tasks.order_by("position").first()
+    supervision.assignments_deliver(task_ids=[task.pk])
+    client.force_login(reporter)
+    response = client.post(f"/tasks/{task.pk}/sign/", {"next": target})
+    assert response.status_code == 302 and response["Location"] == f"/tasks/{task.pk}/"
+    assert TaskSignature.objects.get(task=task, unit=reporter.unit).signed_at is not None
+    client.force_login(legal_officer)
+    response = client.post("/tasks/urge/", {"task": [task.pk], "next": target})
+    assert response.status_code == 302 and response["Location"] == "/tasks/"
+    # A page of this site is kept.
+    response = client.post("/tasks/urge/", {"task": [task.pk], "next": f"/tasks/{task.pk}/"})
+    assert response["Location"] == f"/tasks/{task.pk}/"
