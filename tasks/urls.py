@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.task_detail, name="detail"),
     path("<int:pk>/reports/", views.report_create, name="report-create"),
     path("<int:pk>/sign/", views.task_sign, name="sign"),
+    path("sign/", views.tasks_sign, name="sign-all"),
     path("urge/", views.task_urge, name="urge"),
     path("urge/units/", views.units_urge, name="urge-units"),
     path("<int:pk>/reopen/", views.task_reopen, name="reopen"),
