@@ -605,6 +605,17 @@ def _is_requirement_title(node: Node) -> bool:
     return len(title) <= 20 and bool(_REQUIREMENT_TITLE_RE.search(title)) and not carries_units(node.own_text)
 
 
+# The phases of carrying a plan out (实施步骤: 部署阶段, 全面实施阶段 …): a closing duty wherever it stands,
+# even before the tasks (a 规划 may set out its steps between 总体要求 and 主要任务), unless it names units.
+_STEPS_TITLE_RE = re.compile(r"^(?:实施步骤|工作步骤|步骤安排|实施阶段|进度安排|时间安排|时间步骤)")
+
+
+def _is_steps(node: Node) -> bool:
+    if not _STEPS_TITLE_RE.match(_node_title(node)):
+        return False
+    return not any(carries_units(part.own_text) for part in node.walk())
+
+
 def _carries_work(node: Node) -> bool:
     """A childless node above the task level is itself a task when it says what to do, not only a title:
     it names units, has a body after its title, or runs on past a short heading."""
@@ -701,7 +712,7 @@ class _Walker:
         for node in roots:
             if _is_prose(node):
                 roles[id(node)] = "other"
-            elif _is_requirement_title(node) and seen_work:
+            elif _is_requirement_title(node) and (seen_work or _is_steps(node)):
                 roles[id(node)] = "requirements"
             else:
                 roles[id(node)] = "tasks"

@@ -1,0 +1,66 @@
+"""Weak spots found by running the importer over published plan pages (June 2026 sample of 法治政府建设
+工作安排/实施方案/规划 excerpts). Each document here is invented, in the shape of what was found."""
+
+from __future__ import annotations
+
+from plans.importing import is_group_phrase
+from plans.importing import parse_document as parse
+
+
+def test_steps_section_before_the_tasks_is_no_task():
+    """A 规划 that sets out its 实施步骤 (unnumbered phase paragraphs) between 总体要求 and 主要任务: the
+    steps are a closing duty with phases, not a task, though no work has been seen yet."""
+    document = parse(
+        "石门市法治政府建设规划(2026—2030年)\n"
+        "为推进依法行政,制定本规划。\n"
+        "一、总体要求\n"
+        "到2030年基本建成职能科学、权责法定的法治政府。\n"
+        "二、实施步骤\n"
+        "部署阶段(2026年)。制定配套方案,明确责任分工,开展宣传动员。\n"
+        "全面实施阶段(2027—2029年)。逐项推进各项任务,2029年前完成中期评估。\n"
+        "三、主要任务\n"
+        "(一)依法全面履行政府职能\n"
+        "1.厘清部门职责边界,动态调整权责清单。(牵头单位:市委编办;配合单位:市司法局)\n"
+        "2.深化行政审批制度改革,压减审批环节。(市行政审批局负责)\n"
+        "(二)完善依法行政制度体系\n"
+        "3.加强行政规范性文件备案审查。(市司法局负责)\n"
+    )
+    assert [task.path for task in document.tasks] == ["三/(一)/1", "三/(一)/2", "三/(二)/3"]
+    assert not any(task.path.startswith("二") for task in document.tasks)
+    assert any(req.path.startswith("二") for req in document.requirements)
+
+
+def test_steps_section_that_assigns_units_stays_work():
+    """A 实施步骤 heading whose items name units is read as work, as before."""
+    document = parse(
+        "石门市法治政府建设工作方案\n"
+        "一、实施步骤\n"
+        "1.制定年度任务清单。(市司法局负责,2026年3月底前)\n"
+        "2.开展中期督查。(市政府督查室负责)\n"
+        "二、主要任务\n"
+        "3.推进严格规范公正文明执法。(市司法局负责)\n"
+    )
+    assert len(document.tasks) == 3
+
+
+def test_county_direct_departments_and_bare_tiers_are_groups():
+    """县直各部门, 县属各单位 and a tier named without a place (乡镇人民政府, 街道办事处, 镇(街道)) stand for
+    many units, as 各乡镇 does; a township's own name (城关镇人民政府) is one body."""
+    document = parse(
+        "青岚县2026年度法治政府建设工作安排\n"
+        "一、依法全面履行政府职能\n"
+        "(一)推进基层综合执法。统筹乡镇执法力量,规范执法程序。\n"
+        "责任单位:县司法局、县直各部门,乡镇人民政府按职责分工分别负责。\n"
+        "(二)落实权责清单。动态调整乡镇权责清单。\n"
+        "牵头单位:县委编办\n"
+        "配合单位:县属各单位、街道办事处、城关镇人民政府\n"
+    )
+    names = [unit.name for task in document.tasks for unit in task.units]
+    for group in ("县直各部门", "乡镇人民政府", "县属各单位", "街道办事处"):
+        assert group in names, group
+        assert is_group_phrase(group), group
+    for single in ("县司法局", "县委编办", "城关镇人民政府"):
+        assert single in names, single
+        assert not is_group_phrase(single), single
+    for phrase in ("镇(街道)", "乡镇(街道)", "乡镇政府", "市属各部门", "县直各单位"):
+        assert is_group_phrase(phrase), phrase
