@@ -286,10 +286,23 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
     return index, title
 
 
+# A notice title as reposting sites print it: after its number (京政办发〔2016〕26号《…的通知》) and/or inside
+# book-title brackets of its own.
+_NUMBER_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{1,15}[〔\[(]\d{4}[〕\])]\d{1,4}号\s*")
+
+
+def _bare_notice_title(line: str) -> str:
+    line = _NUMBER_PREFIX_RE.sub("", line)
+    if line.startswith("《") and line.endswith("》") and line[1:-1].endswith("通知"):
+        line = line[1:-1]
+    return line
+
+
 def _notice_title(front: list[str]) -> tuple[int | None, str | None]:
     """A notice that prints no title line of its own for the plan it sends (关于印发《X》的通知, then the
     cover letter, then the plan's headings): the title is X from the notice title, without its brackets."""
     for index, line in enumerate(front):
+        line = _bare_notice_title(line)
         if len(line) > 120 or "印发" not in line or not line.endswith("通知"):
             continue
         for pattern in _PUBLISHED_NAME_RES[:3]:

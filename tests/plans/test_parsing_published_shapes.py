@@ -64,3 +64,49 @@ def test_county_direct_departments_and_bare_tiers_are_groups():
         assert not is_group_phrase(single), single
     for phrase in ("镇(街道)", "乡镇(街道)", "乡镇政府", "市属各部门", "县直各单位"):
         assert is_group_phrase(phrase), phrase
+
+
+def test_page_header_copied_as_table_rows_and_spaced_field_names():
+    """A site's document header pasted as table rows (发文字号 | X | 制发机构 | |) and spaced-out field
+    names (索 引 号:) are header fields: the number is read and the rows are not document text."""
+    document = parse(
+        "索 引 号 | 000123/2026-00042 | 主题分类 | 政府文件 |\n"
+        "发文字号 | 青政发〔2026〕7号 | 制发机构 | |\n"
+        "有效性 | |||\n"
+        "成文日期 | 2026-03-02 | 发布日期 | 2026-03-05 |\n"
+        "状 态:有效\n"
+        "青岚市人民政府关于印发《青岚市法治政府建设工作方案》的通知\n"
+        "各县区人民政府,市政府各部门:\n"
+        "现将《青岚市法治政府建设工作方案》印发给你们,请认真贯彻执行。\n"
+        "青岚市人民政府\n"
+        "2026年3月2日\n"
+        "青岚市法治政府建设工作方案\n"
+        "一、主要任务\n"
+        "(一)规范行政执法。推行执法全过程记录。(市司法局负责)\n"
+        "(二)加强合法性审查。(市司法局牵头,市政府办公室配合)\n"
+    )
+    assert document.doc_number == "青政发〔2026〕7号"
+    assert document.title == "青岚市法治政府建设工作方案"
+    assert len(document.tasks) == 2
+    assert "|" not in document.preamble
+    assert "状态" not in document.preamble and "状 态" not in document.preamble
+
+
+def test_notice_title_after_its_number_inside_brackets():
+    """A reposted notice whose only title is its own, printed after its number and inside 《》
+    (京政办发〔…〕…号《…关于印发〈X〉的通知》): the title is X and the number is read."""
+    document = parse(
+        "青政办发〔2026〕11号《青岚市人民政府办公厅关于印发〈青岚市2026年依法行政工作要点〉的通知》\n"
+        "青政办发〔2026〕11号\n"
+        "各县区人民政府,市政府各部门:\n"
+        "《青岚市2026年依法行政工作要点》已经市政府同意,现印发给你们。\n"
+        "青岚市人民政府办公厅\n"
+        "2026年4月8日\n"
+        "一、提升依法决策水平\n"
+        "(一)落实重大行政决策程序。(市司法局负责)\n"
+        "(二)推进政府法律顾问全覆盖。(市司法局牵头,各县区政府配合)\n"
+    )
+    assert document.title == "青岚市2026年依法行政工作要点"
+    assert document.plan_kind == "key_points"
+    assert document.doc_number == "青政办发〔2026〕11号"
+    assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
