@@ -41,7 +41,9 @@ _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
-_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单)")
+_TITLE_KEYWORDS_RE = re.compile(
+    r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单|工作规则|规定|条例)"
+)
 # The plan a notice sends, named in its title or first sentence; bracketed by 《》 or quotes or bare
 # (〈〉 and 「」 are folded into 《》 and “” by normalize). The name stops before the brackets.
 _PUBLISHED_NAME_RES = (
@@ -291,6 +293,10 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
 _NUMBER_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{1,15}[〔\[(]\d{4}[〕\])]\d{1,4}号\s*")
 
 
+# A news site's repost of a plan, with no title line: 《X》主要内容如下 / 《X》全文如下 introduces the text.
+_REPOST_LEAD_RE = re.compile(r"^《([^《》]{4,60})》(?:\(全文\))?(?:的)?(?:主要内容|全文|原文)如下")
+
+
 def _bare_notice_title(line: str) -> str:
     line = _NUMBER_PREFIX_RE.sub("", line)
     if line.startswith("《") and line.endswith("》") and line[1:-1].endswith("通知"):
@@ -302,6 +308,9 @@ def _notice_title(front: list[str]) -> tuple[int | None, str | None]:
     """A notice that prints no title line of its own for the plan it sends (关于印发《X》的通知, then the
     cover letter, then the plan's headings): the title is X from the notice title, without its brackets."""
     for index, line in enumerate(front):
+        match = _REPOST_LEAD_RE.search(line)
+        if match and _TITLE_KEYWORDS_RE.search(match.group(1)):
+            return index, match.group(1).strip()
         line = _bare_notice_title(line)
         if len(line) > 120 or "印发" not in line or not line.endswith("通知"):
             continue
@@ -608,9 +617,17 @@ def _node_title(node: Node) -> str:
     return _split_heading(node.rest)[0]
 
 
+# 充分认识加强法治政府建设的重要意义, 提高市县政府依法行政的重要性和紧迫性: why the plan matters, not work.
+_WHY_TITLE_RE = re.compile(r"(?:重要意义|重大意义|现实意义|重要性和紧迫性|重要性|紧迫性)$")
+
+
 def _is_prose(node: Node) -> bool:
     title = _node_title(node)
-    return len(title) <= 20 and bool(_PROSE_TITLE_RE.match(title)) and not _WORK_TITLE_RE.search(title)
+    if _WORK_TITLE_RE.search(title):
+        return False
+    if len(title) <= 40 and _WHY_TITLE_RE.search(title):
+        return True
+    return len(title) <= 20 and bool(_PROSE_TITLE_RE.match(title))
 
 
 def _is_requirement_title(node: Node) -> bool:

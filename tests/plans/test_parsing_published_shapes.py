@@ -110,3 +110,53 @@ def test_notice_title_after_its_number_inside_brackets():
     assert document.plan_kind == "key_points"
     assert document.doc_number == "青政办发〔2026〕11号"
     assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
+
+
+def test_news_repost_names_the_plan_in_its_lead():
+    """A news site reposting a plan prints no title line, only 《X》主要内容如下 before the text."""
+    document = parse(
+        "近日,市委、市政府印发了《青岚市法治政府建设实施方案(2026—2030年)》,要求各地认真贯彻落实。\n"
+        "《青岚市法治政府建设实施方案(2026—2030年)》主要内容如下。\n"
+        "为持续推进依法行政,制定本方案。\n"
+        "一、总体要求\n"
+        "到2030年,政府行为全面纳入法治轨道。\n"
+        "二、工作任务\n"
+        "(一)规范行政决策。严格落实重大行政决策程序。(市司法局牵头)\n"
+        "(二)深化政务公开。(市政府办公室负责)\n"
+    )
+    assert document.title == "青岚市法治政府建设实施方案(2026—2030年)"
+    assert document.plan_kind == "scheme"
+    assert document.period is not None and (document.period.start, document.period.end) == (2026, 2030)
+    assert [task.path for task in document.tasks] == ["二/(一)", "二/(二)"]
+
+
+def test_working_rules_are_no_plan():
+    """A government's 工作规则 (chapters of numbered rules, no units) is a normative document, not a plan:
+    its title is read though it names none of the plan words."""
+    document = parse(
+        "石门县人民政府工作规则\n"
+        "第一章 总则\n"
+        "一、为规范县政府工作,根据有关法律法规,制定本规则。\n"
+        "二、县政府坚持依法行政,建设人民满意的法治政府。\n"
+        "第二章 政府职能\n"
+        "三、县政府依法履行经济调节、市场监管、社会管理和公共服务职能。\n"
+        "四、县政府实行县长负责制。\n"
+    )
+    assert document.title == "石门县人民政府工作规则"
+    assert document.kind == "other"
+    assert document.tasks == []
+
+
+def test_why_it_matters_section_holds_no_tasks():
+    """一、充分认识…的重要意义 with numbered paragraphs is the plan's frame, not work; the tasks are in the
+    sections that assign units."""
+    document = parse(
+        "石门区关于加强法治政府建设的实施意见\n"
+        "一、充分认识加强法治政府建设的重要意义\n"
+        "1.提高认识。建设法治政府对于推进治理现代化具有重要意义,各部门要统一思想。\n"
+        "2.把握形势。当前依法行政工作仍有不少薄弱环节,必须高度重视。\n"
+        "二、主要任务\n"
+        "3.健全行政决策机制。(区司法局牵头,区政府办公室配合)\n"
+        "4.规范行政执法行为。(区司法局负责)\n"
+    )
+    assert [task.path for task in document.tasks] == ["二/3", "二/4"]
