@@ -278,6 +278,8 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
         name_key = _title_key(name)
         if name == title or len(name) < len(title):
             continue
+        if "《" in name or "印发" in name:
+            continue  # a notice title in its own brackets (《…印发〈X〉的通知》) cut at X's closing bracket
         if (
             name_key.endswith(key)
             or _TITLE_YEARS_END_RE.sub("", name_key).endswith(_TITLE_YEARS_END_RE.sub("", key))

@@ -160,3 +160,20 @@ def test_why_it_matters_section_holds_no_tasks():
         "4.规范行政执法行为。(区司法局负责)\n"
     )
     assert [task.path for task in document.tasks] == ["二/3", "二/4"]
+
+
+def test_notice_title_in_its_own_brackets_does_not_swallow_the_plan_title():
+    """《…办公厅印发〈X〉的通知》 above the plan's own title line X: the title is X, not the notice title cut
+    at X's closing bracket."""
+    document = parse(
+        "《中共青岚市委办公室青岚市人民政府办公室印发〈关于加强镇街法治建设的实施意见〉的通知》\n"
+        "青办发〔2026〕3号\n"
+        "各县区党委和人民政府,市直各部门:\n"
+        "《关于加强镇街法治建设的实施意见》已经市委、市政府同意,现印发给你们。\n"
+        "关于加强镇街法治建设的实施意见\n"
+        "一、主要任务\n"
+        "(一)规范镇街执法。(市司法局牵头,各县区政府负责)\n"
+    )
+    assert document.title == "关于加强镇街法治建设的实施意见"
+    assert document.doc_number == "青办发〔2026〕3号"
+    assert len(document.tasks) == 1
