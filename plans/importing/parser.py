@@ -41,6 +41,7 @@ _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
+_NOTICE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))(?:关于)?(?:印发|转发)")
 _TITLE_KEYWORDS_RE = re.compile(
     r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单|工作规则|规定|条例)"
 )
@@ -388,6 +389,15 @@ def _find_issuer(lines: list[str], date_index: int | None, meta: dict[str, str],
         return meta["issuer"]
     if title and (match := _TITLE_ISSUER_RE.match(title)):
         return match.group(1)
+    # The notice's red header: the issuing body on its own line above 关于印发…, or at the head of the notice
+    # title (青岚县人民政府办公室关于印发…的通知).
+    for index, line in enumerate(lines):
+        if "印发" not in line or len(line) > 120:
+            continue
+        if line.startswith("关于") and index > 0 and _looks_like_issuer(lines[index - 1]):
+            return lines[index - 1]
+        if match := _NOTICE_ISSUER_RE.match(_bare_notice_title(line)):
+            return match.group(1)
     return None
 
 

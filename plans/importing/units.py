@@ -91,12 +91,18 @@ _BARE_TIER_RE = re.compile(
 )
 
 
+_INNER_EACH_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}各(?:有关|相关)?[\u4e00-\u9fff]{1,5}$")
+
+
 def is_group_phrase(name: str) -> bool:
     """Whether a unit name stands for a set of units (各镇街, 区政府各部门, 区级相关部门 …) or for a role
     that some unit fills (行政决策起草和主办部门): either way not one department, so the legal office
     names the units behind it."""
     # 各 ("each") never begins the name of one body: 各县区人民政府, 各开发区管委会 stand for many.
     if name in GROUP_PHRASES or name.startswith("各"):
+        return True
+    # Nor does it stand inside one: 县直各部门, 全区经济运行各专班, 市级各有关部门 are sets of units.
+    if _INNER_EACH_RE.search(name):
         return True
     if _BARE_TIER_RE.match(name):
         return True

@@ -177,3 +177,43 @@ def test_notice_title_in_its_own_brackets_does_not_swallow_the_plan_title():
     assert document.title == "关于加强镇街法治建设的实施意见"
     assert document.doc_number == "青办发〔2026〕3号"
     assert len(document.tasks) == 1
+
+
+def test_issuer_from_the_red_header_above_the_notice_title():
+    """The notice's issuing body printed on its own line above 关于印发… (the red header) and a date with
+    no signature line: the issuer is that body."""
+    document = parse(
+        "石政办〔2026〕9号\n"
+        "石门县人民政府办公室\n"
+        "关于印发石门县2026年度法治政府建设\n"
+        "工作安排的通知\n"
+        "各乡镇人民政府,县直有关单位:\n"
+        "《石门县2026年度法治政府建设工作安排》已经县政府同意,现印发给你们。\n"
+        "2026年3月9日\n"
+        "石门县2026年度法治政府建设工作安排\n"
+        "一、依法全面履行政府职能\n"
+        "(一)推进简政放权。\n"
+        "责任单位:县行政审批局\n"
+    )
+    assert document.issuer == "石门县人民政府办公室"
+    assert document.title == "石门县2026年度法治政府建设工作安排"
+
+
+def test_issuer_at_the_head_of_a_notice_title_without_guanyu():
+    """《中共…委办公室…人民政府办公室印发〈X〉的通知》: the issuer precedes 印发 even without 关于."""
+    document = parse(
+        "《中共石门市委办公室石门市人民政府办公室印发〈石门市法治政府建设实施意见〉的通知》\n"
+        "石办发〔2026〕5号\n"
+        "石门市法治政府建设实施意见\n"
+        "一、主要任务\n"
+        "(一)规范执法。(市司法局负责)\n"
+    )
+    assert document.issuer == "中共石门市委办公室石门市人民政府办公室"
+
+
+def test_each_inside_a_name_makes_it_a_group():
+    """各 inside a name (全区经济运行各专班, 市各直属单位) stands for many units, as at its start."""
+    for phrase in ("全区经济运行各专班", "市各直属单位", "县直各部门"):
+        assert is_group_phrase(phrase), phrase
+    for name in ("县司法局", "中共石门县委", "区发改局"):
+        assert not is_group_phrase(name), name
