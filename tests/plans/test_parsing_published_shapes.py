@@ -217,3 +217,39 @@ def test_each_inside_a_name_makes_it_a_group():
         assert is_group_phrase(phrase), phrase
     for name in ("县司法局", "中共石门县委", "区发改局"):
         assert not is_group_phrase(name), name
+
+
+def test_items_under_a_measures_label_are_the_tasks():
+    """Sections that print 目标:… then a 措施: label line over numbered items: the items are the tasks (the
+    label heads a list of work; it is not a sentence introducing sub-points of one task)."""
+    document = parse(
+        "石门市依法行政五年规划\n"
+        "一、完善行政决策机制\n"
+        "目标:重大行政决策全部经过法定程序。\n"
+        "措施:\n"
+        "1.落实重大行政决策程序规定。严格公众参与和合法性审查。\n"
+        "2.建立决策后评估制度。\n"
+        "二、规范行政执法\n"
+        "目标:执法行为明显规范。\n"
+        "主要措施:\n"
+        "3.推行执法全过程记录。\n"
+        "4.统一执法文书。\n"
+    )
+    assert [task.path for task in document.tasks] == ["一/1", "一/2", "二/3", "二/4"]
+
+
+def test_a_sentence_ending_in_a_colon_still_introduces_sub_points():
+    """…主要包括: over (1)(2) stays one task with its sub-points, as before."""
+    document = parse(
+        "石门市法治政府建设工作方案\n"
+        "一、主要任务\n"
+        "(一)加强执法监督,主要包括:\n"
+        "1.开展执法案卷评查。\n"
+        "2.开展执法人员培训。\n"
+        "(市司法局负责)\n"
+        "(二)推进政务公开,主要包括:\n"
+        "1.公开权责清单。\n"
+        "2.公开执法结果。\n"
+        "(市政府办公室负责)\n"
+    )
+    assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
