@@ -41,6 +41,7 @@ _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
+_CHANNEL_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}\s*[丨|｜]\s*")
 _NOTICE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))(?:关于)?(?:印发|转发)")
 _TITLE_KEYWORDS_RE = re.compile(
     r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单|工作规则|规定|条例)"
@@ -146,6 +147,9 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
     issued, date_index = _find_issued(front, meta, signature)
     issuer = _find_issuer(front if date_index is None or date_index >= 0 else signature, date_index, meta, title)
     doc_number = _find_doc_number(front, meta)
+    if doc_number is None and title_index is not None:
+        # Printed under the title (济政字〔2021〕30号 between the title and the addressees).
+        doc_number = _find_doc_number(lines[title_index + 1 : min(first_heading, title_index + 4)], {})
     period = _find_period(title)
     if kind == PLAN:
         if doc_number is None:
@@ -270,8 +274,11 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
         index += 1
         title += front[index]
 
-    fuller: list[str] = [front[i] for i in candidates[:-1]]
-    for source in [meta.get("name", "")] + [line for line in front[:index] if "印发" in line or "《" in line]:
+    fuller: list[str] = [_CHANNEL_PREFIX_RE.sub("", front[i]) for i in candidates[:-1]]
+    sources = [meta.get("name", "")] + [line for line in front[:index] if "印发" in line or "《" in line]
+    # A page heading that repeats the title after the site's channel name (政务服务丨X, 政策文件|X).
+    sources += [_CHANNEL_PREFIX_RE.sub("", line) for line in front[:index] if _CHANNEL_PREFIX_RE.match(line)]
+    for source in sources:
         for pattern in _PUBLISHED_NAME_RES:
             fuller.extend(match.group(1) for match in pattern.finditer(source))
     key = _title_key(title)
@@ -619,7 +626,7 @@ def _merge_time_limit_lines(clauses: list[Clause]) -> list[Clause]:
 # Sections whose titles say they hold no tasks: the frame of the plan, not its work. A title that also
 # says 任务/措施/重点 (工作目标和主要任务) may hold tasks and is read like any other.
 _PROSE_TITLE_RE = re.compile(
-    r"^(?:[一-龥]{0,4}的)?(?:指导思想|总体要求|总体目标|工作目标|主要目标|基本原则|工作原则|总体思路|基本要求|"
+    r"^(?:[一-龥]{0,4}的)?(?:指导思想|总体要求|总体目标|工作目标|主要目标|目标要求|基本原则|工作原则|总体思路|基本要求|"
     r"重要意义|目的意义|编制依据|适用范围|发展基础|发展环境|面临形势|形势分析|现状|背景)"
 )
 _WORK_TITLE_RE = re.compile(r"任务|措施|重点|举措")

@@ -253,3 +253,25 @@ def test_a_sentence_ending_in_a_colon_still_introduces_sub_points():
         "(市政府办公室负责)\n"
     )
     assert [task.path for task in document.tasks] == ["一/(一)", "一/(二)"]
+
+
+def test_number_under_the_title_and_a_channel_prefixed_page_heading():
+    """The page heading repeats the title after the site's channel (政务公开丨…), the issuer stands above
+    关于…的实施意见, the number is printed under the title, and 一、目标要求 is the frame, not a task."""
+    document = parse(
+        "政策文件丨石门市人民政府关于深化镇街综合执法改革的实施意见\n"
+        "石门市人民政府\n"
+        "关于深化镇街综合执法改革的实施意见\n"
+        "石政字〔2026〕12号\n"
+        "各县区人民政府,市政府各部门:\n"
+        "为深化镇街综合执法改革,制定本意见。\n"
+        "一、目标要求\n"
+        "到2027年底,镇街综合执法体制基本完善。\n"
+        "二、主要任务\n"
+        "(一)下放执法事项。(市司法局牵头,各县区政府负责)\n"
+        "(二)充实执法力量。(市委编办负责)\n"
+    )
+    assert document.title == "石门市人民政府关于深化镇街综合执法改革的实施意见"
+    assert document.doc_number == "石政字〔2026〕12号"
+    assert document.issuer == "石门市人民政府"
+    assert [task.path for task in document.tasks] == ["二/(一)", "二/(二)"]
