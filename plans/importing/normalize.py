@@ -192,6 +192,7 @@ _HEADER_FIELDS = {
     "发布机构": "issuer",
     "发文机关": "issuer",
     "制发机构": "issuer",
+    "发文机构": "issuer",
     "有效性": "validity",
     "发文日期": "issued",
     "成文日期": "issued",
@@ -217,6 +218,27 @@ _FIELD_NAMES = "|".join(r"[ \t]*".join(name) for name in sorted(_HEADER_FIELDS, 
 _HEADER_LINE_RE = re.compile(rf"^(?:{_FIELD_NAMES})\s*:")
 _HEADER_FIELD_RE = re.compile(rf"({_FIELD_NAMES})\s*:\s*")
 _FIELD_SPACES_RE = re.compile(r"[ \t]+")
+
+
+# A header set out as a list: a bullet before the field name (• 发文字号:, - 发布日期:2021-07-19), and the value
+# on the next line when the field's own line ends at its colon. The value is taken only when it has the
+# field's form, so an empty field (主题分类:) never swallows the line after it.
+_BULLET_RE = re.compile(r"^[•·\-*]\s*(?=\S)")
+_DATE_VALUE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_NEXT_LINE_VALUE_RES = {
+    "doc_number": re.compile(r"^[\u4e00-\u9fff]{1,15}[〔\[(]\d{4}[〕\])]\d{1,4}号?$"),
+    "issued": re.compile(rf"^{_DATE_VALUE}$"),
+    "published": re.compile(rf"^{_DATE_VALUE}$"),
+    "index_number": re.compile(r"^[0-9A-Za-z][0-9A-Za-z/\-_]{5,40}$"),
+}
+
+
+def _empty_field(line: str) -> str | None:
+    """The key of a header line that is one field name and its colon, nothing after (• 发文字号:)."""
+    match = _HEADER_FIELD_RE.match(line)
+    if match and match.end() == len(line.rstrip()):
+        return _HEADER_FIELDS[_FIELD_SPACES_RE.sub("", match.group(1))]
+    return None
 
 
 def _header_pipe_fields(line: str) -> dict[str, str] | None:
@@ -323,6 +345,7 @@ def normalize_document(text: str) -> NormalizedDocument:
     traditional = has_traditional(text)
     lines: list[str] = []
     meta: dict[str, str] = {}
+    pending: str | None = None  # a header field whose value is on the next line
     for raw in text.split("\n"):
         if not raw.strip():
             continue
@@ -331,11 +354,19 @@ def normalize_document(text: str) -> NormalizedDocument:
             for key, value in pipe_fields.items():
                 meta.setdefault(key, value)
             continue
-        if _HEADER_LINE_RE.match(line):
+        bare = _BULLET_RE.sub("", line)
+        if _HEADER_LINE_RE.match(bare):
             # Read before spaces are tidied: the fields of one header line are separated by spaces only.
-            for key, value in parse_header_fields(line).items():
+            for key, value in parse_header_fields(bare).items():
                 meta.setdefault(key, value)
+            pending = _empty_field(bare)
             continue
+        if pending is not None:
+            key, pending, value = pending, None, _tidy_spaces(line)
+            field_re = _NEXT_LINE_VALUE_RES.get(key)
+            if field_re is not None and field_re.match(value):
+                meta.setdefault(key, value)
+                continue
         line = _tidy_spaces(line)
         if not line:
             continue

@@ -37,6 +37,7 @@ _CHINESE_DATE_LINE_RE = re.compile(
     r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$"
 )
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_META_DATE_RE = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})")  # 2024年04月06日, 2021/03/29
 _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?")
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
@@ -371,7 +372,7 @@ def _find_issued(front: list[str], meta: dict[str, str], signature: list[str]) -
         if found:
             return found, index
     for key in ("issued", "published"):
-        match = _ISO_DATE_RE.search(meta.get(key, ""))
+        match = _ISO_DATE_RE.search(meta.get(key, "")) or _META_DATE_RE.search(meta.get(key, ""))
         if match and (found := _date_from_match(*match.groups())):
             return found, None
     for index in range(len(signature) - 1, -1, -1):

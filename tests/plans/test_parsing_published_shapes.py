@@ -275,3 +275,27 @@ def test_number_under_the_title_and_a_channel_prefixed_page_heading():
     assert document.doc_number == "石政字〔2026〕12号"
     assert document.issuer == "石门市人民政府"
     assert [task.path for task in document.tasks] == ["二/(一)", "二/(二)"]
+
+
+def test_header_as_a_bulleted_list_with_values_on_the_next_line():
+    """A site header set out as a list: • 发文字号: with its value on the next line, an empty field
+    (• 主题分类:) that must not swallow the line after it, and dates written 2026年03月02日 09:30."""
+    document = parse(
+        "  • 索引号:\n"
+        "    000123/2026-00042\n"
+        "  • 主题分类:\n"
+        "  • 发文字号:\n"
+        "    石政发〔2026〕8号\n"
+        "  • 发文日期:\n"
+        "    2026年03月02日 09:30\n"
+        "  • 有效性:\n"
+        "石门市2026年法治政府建设工作要点\n"
+        "一、主要任务\n"
+        "(一)规范行政执法。(市司法局负责)\n"
+        "(二)深化政务公开。(市政府办公室负责)\n"
+    )
+    assert document.doc_number == "石政发〔2026〕8号"
+    assert document.issued is not None and document.issued.isoformat() == "2026-03-02"
+    assert document.title == "石门市2026年法治政府建设工作要点"
+    assert document.meta.get("index_number") == "000123/2026-00042"
+    assert len(document.tasks) == 2
