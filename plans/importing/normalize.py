@@ -191,6 +191,9 @@ _HEADER_FIELDS = {
     "索引号": "index_number",
     "发布机构": "issuer",
     "发文机关": "issuer",
+    "制发机构": "issuer",
+    "发文机构": "issuer",
+    "有效性": "validity",
     "发文日期": "issued",
     "成文日期": "issued",
     "文号": "doc_number",
@@ -210,9 +213,49 @@ _HEADER_FIELDS = {
     "访问量": "views",
     "作者": "author",
 }
-_FIELD_NAMES = "|".join(sorted(_HEADER_FIELDS, key=len, reverse=True))
+# Sites space out short field names to align them (索 引 号, 标 题): a field name may hold spaces.
+_FIELD_NAMES = "|".join(r"[ \t]*".join(name) for name in sorted(_HEADER_FIELDS, key=len, reverse=True))
 _HEADER_LINE_RE = re.compile(rf"^(?:{_FIELD_NAMES})\s*:")
 _HEADER_FIELD_RE = re.compile(rf"({_FIELD_NAMES})\s*:\s*")
+_FIELD_SPACES_RE = re.compile(r"[ \t]+")
+
+
+# A header set out as a list: a bullet before the field name (• 发文字号:, - 发布日期:2021-07-19), and the value
+# on the next line when the field's own line ends at its colon. The value is taken only when it has the
+# field's form, so an empty field (主题分类:) never swallows the line after it.
+_BULLET_RE = re.compile(r"^[•·\-*]\s*(?=\S)")
+_DATE_VALUE = r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?"
+_NEXT_LINE_VALUE_RES = {
+    "doc_number": re.compile(r"^[\u4e00-\u9fff]{1,15}[〔\[(]\d{4}[〕\])]\d{1,4}号?$"),
+    "issued": re.compile(rf"^{_DATE_VALUE}$"),
+    "published": re.compile(rf"^{_DATE_VALUE}$"),
+    "index_number": re.compile(r"^[0-9A-Za-z][0-9A-Za-z/\-_]{5,40}$"),
+}
+
+
+def _empty_field(line: str) -> str | None:
+    """The key of a header line that is one field name and its colon, nothing after (• 发文字号:)."""
+    match = _HEADER_FIELD_RE.match(line)
+    if match and match.end() == len(line.rstrip()):
+        return _HEADER_FIELDS[_FIELD_SPACES_RE.sub("", match.group(1))]
+    return None
+
+
+def _header_pipe_fields(line: str) -> dict[str, str] | None:
+    """A header copied as a table row, cells between |: ``发文字号 | X | 制发机构 | Y |`` → its fields, in
+    name/value pairs; None when the row does not begin with a header field name (a task table's row)."""
+    if "|" not in line:
+        return None
+    cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+    if _FIELD_SPACES_RE.sub("", cells[0]) not in _HEADER_FIELDS:
+        return None
+    fields: dict[str, str] = {}
+    for index in range(0, len(cells) - 1, 2):
+        name, value = _FIELD_SPACES_RE.sub("", cells[index]), cells[index + 1]
+        if name in _HEADER_FIELDS and value and _HEADER_FIELDS[name] not in fields:
+            fields[_HEADER_FIELDS[name]] = _SPACES_RE.sub(" ", value)
+    return fields
+
 
 # Patterns of a whole line or of its start (every alternative begins with ^).
 _NOISE_LINE_PATTERNS = (
@@ -274,7 +317,7 @@ def parse_header_fields(line: str) -> dict[str, str]:
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(line)
         value = _SPACES_RE.sub(" ", line[match.end() : end].strip(" ,;"))
-        key = _HEADER_FIELDS[match.group(1)]
+        key = _HEADER_FIELDS[_FIELD_SPACES_RE.sub("", match.group(1))]
         if value and key not in fields:
             fields[key] = value
     return fields
@@ -302,15 +345,28 @@ def normalize_document(text: str) -> NormalizedDocument:
     traditional = has_traditional(text)
     lines: list[str] = []
     meta: dict[str, str] = {}
+    pending: str | None = None  # a header field whose value is on the next line
     for raw in text.split("\n"):
         if not raw.strip():
             continue
         line = _canonical_characters(raw, folded=True, traditional=traditional)
-        if _HEADER_LINE_RE.match(line):
-            # Read before spaces are tidied: the fields of one header line are separated by spaces only.
-            for key, value in parse_header_fields(line).items():
+        if (pipe_fields := _header_pipe_fields(line)) is not None:
+            for key, value in pipe_fields.items():
                 meta.setdefault(key, value)
             continue
+        bare = _BULLET_RE.sub("", line)
+        if _HEADER_LINE_RE.match(bare):
+            # Read before spaces are tidied: the fields of one header line are separated by spaces only.
+            for key, value in parse_header_fields(bare).items():
+                meta.setdefault(key, value)
+            pending = _empty_field(bare)
+            continue
+        if pending is not None:
+            key, pending, value = pending, None, _tidy_spaces(line)
+            field_re = _NEXT_LINE_VALUE_RES.get(key)
+            if field_re is not None and field_re.match(value):
+                meta.setdefault(key, value)
+                continue
         line = _tidy_spaces(line)
         if not line:
             continue

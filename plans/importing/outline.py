@@ -224,6 +224,16 @@ def _names_units(node: Node, carries_units) -> bool:
     return any(carries_units(part.own_text) for part in node.walk())
 
 
+# A label line heading a list of work (措施:, 主要任务:), as sections that set 目标: then 措施: print it: the
+# items below are the section's tasks, not sub-points of one sentence that introduces them (…包括:).
+_WORK_LABEL_LINE_RE = re.compile(r"(?:^|\n)\s*(?:主要|具体|工作|重点|推进)?(?:措施|任务|举措)\s*:\s*$")
+
+
+def _introduces_sub_points(own_text: str) -> bool:
+    text = own_text.rstrip()
+    return text.endswith(":") and not _WORK_LABEL_LINE_RE.search(text)
+
+
 def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
     """The numbering style that holds the tasks: descend from the top while the level's nodes are a frame
     for a numbered level below them, stop where the level below is only sub-points of its parent.
@@ -251,7 +261,7 @@ def choose_task_style(roots: list[Node], *, carries_units) -> str | None:
         ) >= len(childless)
         if not frame:
             return style
-        introducing = sum(1 for node in parents if node.own_text.rstrip().endswith(":"))
+        introducing = sum(1 for node in parents if _introduces_sub_points(node.own_text))
         if introducing * 2 > len(parents):
             return style
         owning_units = sum(1 for node in parents if carries_units(node.own_text))

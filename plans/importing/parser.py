@@ -37,11 +37,16 @@ _CHINESE_DATE_LINE_RE = re.compile(
     r"^([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日$"
 )
 _ISO_DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_META_DATE_RE = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})")  # 2024年04月06日, 2021/03/29
 _DOC_NUMBER_RE = re.compile(r"([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?")
 _DOC_NUMBER_LINE_RE = re.compile(r"^([\u4e00-\u9fff]{1,15})[〔\[(](\d{4})[〕\])](\d{1,4})号?$")
 _ISSUER_RE = re.compile(r"(办公室|办公厅|人民政府|政府|委员会|领导小组|小组|法制办|司法局|办|局|委)$")
 _TITLE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))关于")
-_TITLE_KEYWORDS_RE = re.compile(r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单)")
+_CHANNEL_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{2,8}\s*[丨|｜]\s*")
+_NOTICE_ISSUER_RE = re.compile(r"^(.+?(?:人民政府|办公室|办公厅|委员会))(?:关于)?(?:印发|转发)")
+_TITLE_KEYWORDS_RE = re.compile(
+    r"(方案|意见|规划|安排|要点|报告|计划|纲要|办法|细则|总结|情况|任务清单|工作清单|工作规则|规定|条例)"
+)
 # The plan a notice sends, named in its title or first sentence; bracketed by 《》 or quotes or bare
 # (〈〉 and 「」 are folded into 《》 and “” by normalize). The name stops before the brackets.
 _PUBLISHED_NAME_RES = (
@@ -143,6 +148,9 @@ def parse_document(text: str, *, reference_date: date | None = None) -> ParsedDo
     issued, date_index = _find_issued(front, meta, signature)
     issuer = _find_issuer(front if date_index is None or date_index >= 0 else signature, date_index, meta, title)
     doc_number = _find_doc_number(front, meta)
+    if doc_number is None and title_index is not None:
+        # Printed under the title (济政字〔2021〕30号 between the title and the addressees).
+        doc_number = _find_doc_number(lines[title_index + 1 : min(first_heading, title_index + 4)], {})
     period = _find_period(title)
     if kind == PLAN:
         if doc_number is None:
@@ -267,8 +275,11 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
         index += 1
         title += front[index]
 
-    fuller: list[str] = [front[i] for i in candidates[:-1]]
-    for source in [meta.get("name", "")] + [line for line in front[:index] if "印发" in line or "《" in line]:
+    fuller: list[str] = [_CHANNEL_PREFIX_RE.sub("", front[i]) for i in candidates[:-1]]
+    sources = [meta.get("name", "")] + [line for line in front[:index] if "印发" in line or "《" in line]
+    # A page heading that repeats the title after the site's channel name (政务服务丨X, 政策文件|X).
+    sources += [_CHANNEL_PREFIX_RE.sub("", line) for line in front[:index] if _CHANNEL_PREFIX_RE.match(line)]
+    for source in sources:
         for pattern in _PUBLISHED_NAME_RES:
             fuller.extend(match.group(1) for match in pattern.finditer(source))
     key = _title_key(title)
@@ -276,6 +287,8 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
         name_key = _title_key(name)
         if name == title or len(name) < len(title):
             continue
+        if "《" in name or "印发" in name:
+            continue  # a notice title in its own brackets (《…印发〈X〉的通知》) cut at X's closing bracket
         if (
             name_key.endswith(key)
             or _TITLE_YEARS_END_RE.sub("", name_key).endswith(_TITLE_YEARS_END_RE.sub("", key))
@@ -286,10 +299,30 @@ def _find_title(front: list[str], meta: dict[str, str]) -> tuple[int | None, str
     return index, title
 
 
+# A notice title as reposting sites print it: after its number (京政办发〔2016〕26号《…的通知》) and/or inside
+# book-title brackets of its own.
+_NUMBER_PREFIX_RE = re.compile(r"^[\u4e00-\u9fff]{1,15}[〔\[(]\d{4}[〕\])]\d{1,4}号\s*")
+
+
+# A news site's repost of a plan, with no title line: 《X》主要内容如下 / 《X》全文如下 introduces the text.
+_REPOST_LEAD_RE = re.compile(r"^《([^《》]{4,60})》(?:\(全文\))?(?:的)?(?:主要内容|全文|原文)如下")
+
+
+def _bare_notice_title(line: str) -> str:
+    line = _NUMBER_PREFIX_RE.sub("", line)
+    if line.startswith("《") and line.endswith("》") and line[1:-1].endswith("通知"):
+        line = line[1:-1]
+    return line
+
+
 def _notice_title(front: list[str]) -> tuple[int | None, str | None]:
     """A notice that prints no title line of its own for the plan it sends (关于印发《X》的通知, then the
     cover letter, then the plan's headings): the title is X from the notice title, without its brackets."""
     for index, line in enumerate(front):
+        match = _REPOST_LEAD_RE.search(line)
+        if match and _TITLE_KEYWORDS_RE.search(match.group(1)):
+            return index, match.group(1).strip()
+        line = _bare_notice_title(line)
         if len(line) > 120 or "印发" not in line or not line.endswith("通知"):
             continue
         for pattern in _PUBLISHED_NAME_RES[:3]:
@@ -339,7 +372,7 @@ def _find_issued(front: list[str], meta: dict[str, str], signature: list[str]) -
         if found:
             return found, index
     for key in ("issued", "published"):
-        match = _ISO_DATE_RE.search(meta.get(key, ""))
+        match = _ISO_DATE_RE.search(meta.get(key, "")) or _META_DATE_RE.search(meta.get(key, ""))
         if match and (found := _date_from_match(*match.groups())):
             return found, None
     for index in range(len(signature) - 1, -1, -1):
@@ -364,6 +397,15 @@ def _find_issuer(lines: list[str], date_index: int | None, meta: dict[str, str],
         return meta["issuer"]
     if title and (match := _TITLE_ISSUER_RE.match(title)):
         return match.group(1)
+    # The notice's red header: the issuing body on its own line above 关于印发…, or at the head of the notice
+    # title (青岚县人民政府办公室关于印发…的通知).
+    for index, line in enumerate(lines):
+        if "印发" not in line or len(line) > 120:
+            continue
+        if line.startswith("关于") and index > 0 and _looks_like_issuer(lines[index - 1]):
+            return lines[index - 1]
+        if match := _NOTICE_ISSUER_RE.match(_bare_notice_title(line)):
+            return match.group(1)
     return None
 
 
@@ -585,7 +627,7 @@ def _merge_time_limit_lines(clauses: list[Clause]) -> list[Clause]:
 # Sections whose titles say they hold no tasks: the frame of the plan, not its work. A title that also
 # says 任务/措施/重点 (工作目标和主要任务) may hold tasks and is read like any other.
 _PROSE_TITLE_RE = re.compile(
-    r"^(?:[一-龥]{0,4}的)?(?:指导思想|总体要求|总体目标|工作目标|主要目标|基本原则|工作原则|总体思路|基本要求|"
+    r"^(?:[一-龥]{0,4}的)?(?:指导思想|总体要求|总体目标|工作目标|主要目标|目标要求|基本原则|工作原则|总体思路|基本要求|"
     r"重要意义|目的意义|编制依据|适用范围|发展基础|发展环境|面临形势|形势分析|现状|背景)"
 )
 _WORK_TITLE_RE = re.compile(r"任务|措施|重点|举措")
@@ -595,14 +637,33 @@ def _node_title(node: Node) -> str:
     return _split_heading(node.rest)[0]
 
 
+# 充分认识加强法治政府建设的重要意义, 提高市县政府依法行政的重要性和紧迫性: why the plan matters, not work.
+_WHY_TITLE_RE = re.compile(r"(?:重要意义|重大意义|现实意义|重要性和紧迫性|重要性|紧迫性)$")
+
+
 def _is_prose(node: Node) -> bool:
     title = _node_title(node)
-    return len(title) <= 20 and bool(_PROSE_TITLE_RE.match(title)) and not _WORK_TITLE_RE.search(title)
+    if _WORK_TITLE_RE.search(title):
+        return False
+    if len(title) <= 40 and _WHY_TITLE_RE.search(title):
+        return True
+    return len(title) <= 20 and bool(_PROSE_TITLE_RE.match(title))
 
 
 def _is_requirement_title(node: Node) -> bool:
     title = _node_title(node)
     return len(title) <= 20 and bool(_REQUIREMENT_TITLE_RE.search(title)) and not carries_units(node.own_text)
+
+
+# The phases of carrying a plan out (实施步骤: 部署阶段, 全面实施阶段 …): a closing duty wherever it stands,
+# even before the tasks (a 规划 may set out its steps between 总体要求 and 主要任务), unless it names units.
+_STEPS_TITLE_RE = re.compile(r"^(?:实施步骤|工作步骤|步骤安排|实施阶段|进度安排|时间安排|时间步骤)")
+
+
+def _is_steps(node: Node) -> bool:
+    if not _STEPS_TITLE_RE.match(_node_title(node)):
+        return False
+    return not any(carries_units(part.own_text) for part in node.walk())
 
 
 def _carries_work(node: Node) -> bool:
@@ -701,7 +762,7 @@ class _Walker:
         for node in roots:
             if _is_prose(node):
                 roles[id(node)] = "other"
-            elif _is_requirement_title(node) and seen_work:
+            elif _is_requirement_title(node) and (seen_work or _is_steps(node)):
                 roles[id(node)] = "requirements"
             else:
                 roles[id(node)] = "tasks"

@@ -68,7 +68,7 @@ GROUP_PHRASES: frozenset[str] = frozenset(
     }
 )
 _GROUP_RE = re.compile(
-    r"^(?:区政府|区级|区直|区属|市政府|市级|市直|县级|县政府)?"
+    r"^(?:区政府|区级|区直|区属|市政府|市级|市直|市属|县级|县政府|县直|县属|旗政府|旗直|旗县级|镇政府)?"
     r"(?:各有关|各相关|各|有关|相关|其他有关|其他相关)"
     r"(?:部门|单位|镇街|镇|街道|乡镇|委办局|成员单位|责任单位|职能部门|执法部门)"
 )
@@ -83,12 +83,28 @@ _ROLE_PHRASE_RE = re.compile(
 )
 
 
+# A tier of local government named without any place (乡镇人民政府, 街道办事处, 镇(街道)): every township or
+# subdistrict, as 各乡镇 is; one body's name always begins with its place (城关镇人民政府).
+_BARE_TIER_RE = re.compile(
+    r"^(?:乡镇|乡|镇|街道|街|镇街)(?:[、和及/]?\(?(?:乡镇|乡|镇|街道|街)\)?)*"
+    r"(?:人民政府|政府|党委|办事处|街道办事处)?(?:\((?:街道|街道办事处|街道办)\))?$"
+)
+
+
+_INNER_EACH_RE = re.compile(r"^[\u4e00-\u9fff]{1,8}各(?:有关|相关)?[\u4e00-\u9fff]{1,5}$")
+
+
 def is_group_phrase(name: str) -> bool:
     """Whether a unit name stands for a set of units (各镇街, 区政府各部门, 区级相关部门 …) or for a role
     that some unit fills (行政决策起草和主办部门): either way not one department, so the legal office
     names the units behind it."""
     # 各 ("each") never begins the name of one body: 各县区人民政府, 各开发区管委会 stand for many.
     if name in GROUP_PHRASES or name.startswith("各"):
+        return True
+    # Nor does it stand inside one: 县直各部门, 全区经济运行各专班, 市级各有关部门 are sets of units.
+    if _INNER_EACH_RE.search(name):
+        return True
+    if _BARE_TIER_RE.match(name):
         return True
     return bool(_GROUP_RE.match(name)) or bool(_ROLE_PHRASE_RE.search(name))
 
