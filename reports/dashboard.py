@@ -7,6 +7,7 @@ is approved) assessment results side by side.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -186,52 +187,64 @@ def lead_units(
     return _lead_units_sql(selection_sql, selection_params, names=names, pairs=pairs, period=period)
 
 
-def _ids_condition(column: str, ids: list[int]) -> tuple[str, list]:
-    """``column`` among ``ids``: one array parameter on PostgreSQL (sent as it is, nothing to parse or plan
-    per id), else the ids written into the statement as a VALUES list (only integers go in)."""
+def _ids_table(ids) -> tuple[str, list]:
+    """A subquery of the ids ("SELECT id FROM …"), sent as one JSON parameter: nothing to parse or plan per id.
+    The planner reads a set-returning function as a hundred rows, whatever the count, so it looks the ids up
+    by index one by one (a few microseconds each) rather than scanning whole tables for a long list, and the
+    estimate stays low enough not to compile the statement (JIT), which would cost more than it saves."""
+    data = json.dumps([int(pk) for pk in ids])
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(ids)]
-    values = ", ".join(f"({int(pk)})" for pk in ids)
-    return f"{column} IN (SELECT column1 FROM (VALUES {values}) AS ids)", []
+        return "SELECT value::bigint AS id FROM json_array_elements_text(%s::json)", [data]
+    return "SELECT value AS id FROM json_each(%s)", [data]
 
 
 def _lead_units_of_rows(rows: list[tuple], *, names: dict, pairs: list, period: tuple) -> list[LeadUnit]:
-    """``lead_units`` over the scope's rows as ``ScopeCounts.read`` read them: the database gives the (unit,
-    task) pairs answering, each with whether the unit reported on the task in the period (one query over the
-    scope's task ids, no aggregate to plan over them); the counts are made here from the rows' status,
-    warning and completion date, by the same rules as ``_lead_units_sql``."""
+    """``lead_units`` over the scope's rows as ``ScopeCounts.read`` read them, by the same rules as
+    ``_lead_units_sql``. One query, two kinds of row: the (unit, task) pairs answering (the assignments of the
+    scope's tasks, through the coverage), and the (unit, task) pairs reported on in the period (the reports
+    of the answering units in it, one index range per unit, rather than one look-up per pair). The counts are
+    made here, from the rows' status, warning and completion date."""
     start, end = period
     coverage = ", ".join(["(%s, %s)"] * len(pairs))
-    among, among_params = _ids_condition("c.task_id", [r[0] for r in rows])
+    tasks_sql, tasks_params = _ids_table(r[0] for r in rows)
+    # The units: a short list the planner should see in full (so that it reads each unit's index range).
+    if connection.vendor == "postgresql":
+        units_among, units_params = "r.unit_id = ANY(%s)", [sorted(names)]
+    else:
+        units_sql, units_params = _ids_table(sorted(names))
+        units_among = f"r.unit_id IN ({units_sql})"
     sql = f"""
         WITH cov(unit_id, named_id) AS (VALUES {coverage})
-        SELECT answering.unit_id, answering.task_id, EXISTS (
-                   SELECT 1 FROM {ProgressReport._meta.db_table} r
-                   WHERE r.task_id = answering.task_id AND r.unit_id = answering.unit_id AND r.deleted_at IS NULL
-                     AND r.status IN (%s, %s, %s) AND r.reported_on >= %s AND r.reported_on <= %s
-               )
-        FROM (
-            SELECT DISTINCT cov.unit_id AS unit_id, c.task_id AS task_id
-            FROM {Clause._meta.db_table} c
-            JOIN {Assignment._meta.db_table} a ON a.clause_id = c.id
-            JOIN cov ON cov.named_id = a.unit_id
-            WHERE a.deleted_at IS NULL AND a.role IN (%s, %s) AND {among}
-        ) answering
+        SELECT 1, cov.unit_id, c.task_id
+        FROM ({tasks_sql}) AS scope
+        JOIN {Clause._meta.db_table} c ON c.task_id = scope.id
+        JOIN {Assignment._meta.db_table} a ON a.clause_id = c.id
+        JOIN cov ON cov.named_id = a.unit_id
+        WHERE a.deleted_at IS NULL AND a.role IN (%s, %s)
+        UNION ALL
+        SELECT 0, r.unit_id, r.task_id
+        FROM {ProgressReport._meta.db_table} r
+        WHERE {units_among} AND r.reported_on >= %s AND r.reported_on <= %s
+          AND r.deleted_at IS NULL AND r.status IN (%s, %s, %s)
     """
     params = [
         *(n for pair in pairs for n in pair),
-        *(s.value for s in REPORTED),
+        *tasks_params,
+        *(r.value for r in ANSWERING),
+        *units_params,
         start,
         end,
-        *(r.value for r in ANSWERING),
-        *among_params,
+        *(s.value for s in REPORTED),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        answering = cursor.fetchall()
+        found = cursor.fetchall()
+    # A unit named on a task twice (itself and through 各镇街) answers for it once.
+    answering = {(unit_id, task_id) for kind, unit_id, task_id in found if kind}
+    reported = {(unit_id, task_id) for kind, unit_id, task_id in found if not kind}
     by_id = {r[0]: r for r in rows}
     units: dict[int, LeadUnit] = {}
-    for unit_id, task_id, reported in answering:
+    for unit_id, task_id in answering:
         _, _, _, _, status, level, completed_on, *_ = by_id[task_id]
         unit = units.get(unit_id)
         if unit is None:
@@ -245,7 +258,7 @@ def _lead_units_of_rows(rows: list[tuple], *, names: dict, pairs: list, period: 
         # Due a report in the period unless completed before it began; reported if the unit reported in it.
         if not (completed_on and completed_on < start):
             unit.due_report += 1
-            unit.reported += bool(reported)
+            unit.reported += (unit_id, task_id) in reported
     return list(units.values())
 
 
