@@ -7,6 +7,7 @@ is approved) assessment results side by side.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -22,7 +23,14 @@ from assessment.models import AssessmentCycle, Submission
 from lawgov.models import Unit, UnitKind, User
 from plans.models import Assignment, AssignmentRole, Clause, Plan, Task
 from reports.services.calendar import calendars_for
-from tasks.models import WAITING_FOR_REVIEW, ProgressReport, ReportStatus, WarningLevel
+from tasks.models import (
+    WAITING_FOR_REVIEW,
+    ExtensionRequest,
+    ExtensionStatus,
+    ProgressReport,
+    ReportStatus,
+    WarningLevel,
+)
 from tasks.selectors import Rollup, completion_timeliness, rollup_by, with_status
 from tasks.status import TaskStatus, status_expression, status_filter
 from tasks.years import year_bounds, year_filter
@@ -152,30 +160,15 @@ def lead_units(
 
     Three queries whatever the data (the coverage's two, then one aggregate). A task counts once per unit even
     when the unit is named on it twice (itself and through 各镇街); statuses come from tasks.status. With
-    ``rows`` (``ScopeCounts.rows``: the tasks already read with their status), the aggregate takes them as
-    they are instead of deriving them again.
+    ``rows`` (``ScopeCounts.rows``: the tasks already read with their status), the database only pairs units
+    with tasks and the counts are made from the rows (``_lead_units_of_rows``).
     """
     names, pairs = unit_coverage(jurisdictions)
     if not pairs or rows == []:
         return []
-    start = period[0]
     if rows is not None:
-        # Written into the statement, not passed as parameters: thousands of placeholders cost more to send
-        # than the numbers. Only integers and the four warning levels (a fixed set) go in.
-        levels = {level: f"'{level}'" for level in WarningLevel.values}
-        given = ", ".join(
-            f"({int(pk)}, {int(status == TaskStatus.DONE)}, {int(status == TaskStatus.OVERDUE)}, "
-            f"{levels[level or WarningLevel.NONE]}, {int(not (completed_on and completed_on < start))})"
-            for pk, _, _, _, status, level, completed_on, _ in rows
-        )
-        return _lead_units_sql(
-            f"given(id, d_done, d_overdue, d_level, d_due) AS (VALUES {given}),",
-            "SELECT * FROM given",
-            [],
-            names=names,
-            pairs=pairs,
-            period=period,
-        )
+        return _lead_units_of_rows(rows, names=names, pairs=pairs, period=period)
+    start = period[0]
     one = Value(1)
     selection = (
         tasks.order_by()
@@ -191,17 +184,92 @@ def lead_units(
         selection_sql, selection_params = selection.query.sql_with_params()
     except EmptyResultSet:  # no tasks in the scope (``pk__in=[]``)
         return []
-    return _lead_units_sql("", selection_sql, selection_params, names=names, pairs=pairs, period=period)
+    return _lead_units_sql(selection_sql, selection_params, names=names, pairs=pairs, period=period)
+
+
+def _ids_table(ids) -> tuple[str, list]:
+    """A subquery of the ids ("SELECT id FROM …"), sent as one JSON parameter: nothing to parse or plan per id.
+    The planner reads a set-returning function as a hundred rows, whatever the count, so it looks the ids up
+    by index one by one (a few microseconds each) rather than scanning whole tables for a long list, and the
+    estimate stays low enough not to compile the statement (JIT), which would cost more than it saves."""
+    data = json.dumps([int(pk) for pk in ids])
+    if connection.vendor == "postgresql":
+        return "SELECT value::bigint AS id FROM json_array_elements_text(%s::json)", [data]
+    return "SELECT value AS id FROM json_each(%s)", [data]
+
+
+def _lead_units_of_rows(rows: list[tuple], *, names: dict, pairs: list, period: tuple) -> list[LeadUnit]:
+    """``lead_units`` over the scope's rows as ``ScopeCounts.read`` read them, by the same rules as
+    ``_lead_units_sql``. One query, two kinds of row: the (unit, task) pairs answering (the assignments of the
+    scope's tasks, through the coverage), and the (unit, task) pairs reported on in the period (the reports
+    of the answering units in it, one index range per unit, rather than one look-up per pair). The counts are
+    made here, from the rows' status, warning and completion date."""
+    start, end = period
+    coverage = ", ".join(["(%s, %s)"] * len(pairs))
+    tasks_sql, tasks_params = _ids_table(r[0] for r in rows)
+    # The units: a short list the planner should see in full (so that it reads each unit's index range).
+    if connection.vendor == "postgresql":
+        units_among, units_params = "r.unit_id = ANY(%s)", [sorted(names)]
+    else:
+        units_sql, units_params = _ids_table(sorted(names))
+        units_among = f"r.unit_id IN ({units_sql})"
+    sql = f"""
+        WITH cov(unit_id, named_id) AS (VALUES {coverage})
+        SELECT 1, cov.unit_id, c.task_id
+        FROM ({tasks_sql}) AS scope
+        JOIN {Clause._meta.db_table} c ON c.task_id = scope.id
+        JOIN {Assignment._meta.db_table} a ON a.clause_id = c.id
+        JOIN cov ON cov.named_id = a.unit_id
+        WHERE a.deleted_at IS NULL AND a.role IN (%s, %s)
+        UNION ALL
+        SELECT 0, r.unit_id, r.task_id
+        FROM {ProgressReport._meta.db_table} r
+        WHERE {units_among} AND r.reported_on >= %s AND r.reported_on <= %s
+          AND r.deleted_at IS NULL AND r.status IN (%s, %s, %s)
+    """
+    params = [
+        *(n for pair in pairs for n in pair),
+        *tasks_params,
+        *(r.value for r in ANSWERING),
+        *units_params,
+        start,
+        end,
+        *(s.value for s in REPORTED),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
+    # A unit named on a task twice (itself and through 各镇街) answers for it once.
+    answering = {(unit_id, task_id) for kind, unit_id, task_id in found if kind}
+    reported = {(unit_id, task_id) for kind, unit_id, task_id in found if not kind}
+    by_id = {r[0]: r for r in rows}
+    units: dict[int, LeadUnit] = {}
+    for unit_id, task_id in answering:
+        _, _, _, _, status, level, completed_on, *_ = by_id[task_id]
+        unit = units.get(unit_id)
+        if unit is None:
+            unit = units[unit_id] = LeadUnit(unit_id=unit_id, name=names[unit_id], rollup=Rollup())
+        r = unit.rollup
+        r.total += 1
+        r.done += status == TaskStatus.DONE
+        r.overdue += status == TaskStatus.OVERDUE
+        if level in ("red", "yellow", "blue"):
+            setattr(r, level, getattr(r, level) + 1)
+        # Due a report in the period unless completed before it began; reported if the unit reported in it.
+        if not (completed_on and completed_on < start):
+            unit.due_report += 1
+            unit.reported += (unit_id, task_id) in reported
+    return list(units.values())
 
 
 def _lead_units_sql(
-    prelude: str, selection_sql: str, selection_params: list, *, names: dict, pairs: list, period: tuple
+    selection_sql: str, selection_params: list, *, names: dict, pairs: list, period: tuple
 ) -> list[LeadUnit]:
     start, end = period
     coverage = ", ".join(["(%s, %s)"] * len(pairs))
     report = ProgressReport._meta.db_table
     sql = f"""
-        WITH {prelude} cov(unit_id, named_id) AS (VALUES {coverage}),
+        WITH cov(unit_id, named_id) AS (VALUES {coverage}),
         sel AS ({selection_sql}),
         answering AS (
             SELECT DISTINCT cov.unit_id AS unit_id, c.task_id AS task_id
@@ -309,8 +377,9 @@ class ScopeCounts:
     """The scope's tasks, and what the plan, district and section charts and the trend count of them.
 
     For a scope of up to ``PINNED_MAX`` tasks, one query reads each task's plan, district, section, status
-    (the rule of tasks.status, in SQL), warning and completion date, and every count is made from those rows;
-    later queries name the tasks by id. A larger scope stays a subquery (compiled to SQL once) and each chart
+    (the rule of tasks.status, in SQL), warning, completion date, deadline and whether an extension was
+    approved, and every count is made from those rows (the completions' timeliness too); later queries name
+    the tasks by id. A larger scope stays a subquery (compiled to SQL once) and each chart
     is one GROUP BY. tests/reports/test_dashboard_scope.py runs its cases both ways.
     """
 
@@ -320,10 +389,11 @@ class ScopeCounts:
     @classmethod
     def read(cls, tasks: QuerySet[Task], *, today: dt.date) -> ScopeCounts:
         fields = ("pk", "plan_id", "plan__jurisdiction_id", "section_id", "status", "warning__level")
+        approved = ExtensionRequest.objects.filter(task=OuterRef("pk"), status=ExtensionStatus.APPROVED)
         rows = list(
             tasks.order_by()
-            .annotate(status=status_expression(today=today))
-            .values_list(*fields, "progress__completed_on", "due_on")[: PINNED_MAX + 1]
+            .annotate(status=status_expression(today=today), extended=Exists(approved))
+            .values_list(*fields, "progress__completed_on", "due_on", "extended")[: PINNED_MAX + 1]
         )
         if len(rows) <= PINNED_MAX:
             return cls(tasks=Task.objects.filter(pk__in=_id_list(r[0] for r in rows)), rows=rows)
@@ -356,6 +426,22 @@ class ScopeCounts:
             return None
         chosen = sorted((r for r in self.rows if wanted(r)), key=lambda r: (r[7] is None, r[7] or dt.date.min, r[0]))
         return Task.objects.filter(pk__in=[r[0] for r in chosen[:n]])
+
+    def timeliness(self) -> dict[str, int]:
+        """As tasks.selectors.completion_timeliness: the completed tasks finished on time, after an approved
+        extension, or late; from the rows when the scope was read (the same rule, no query)."""
+        if self.rows is None:
+            return completion_timeliness(self.tasks)
+        out = {"on_time": 0, "extended": 0, "late": 0}
+        for row in self.rows:
+            completed_on, due_on, extended = row[6], row[7], row[8]
+            if completed_on is None:
+                continue
+            if due_on is None or completed_on <= due_on:
+                out["extended" if extended else "on_time"] += 1
+            else:
+                out["late"] += 1
+        return out
 
     def completions_by_month(self) -> dict[dt.date, int]:
         if self.rows is not None:
@@ -622,7 +708,7 @@ def dashboard(*, user: User, today: dt.date, plan: Plan | None = None, year: int
         },
         "report_deadlines": deadlines,
         # Done on time, after an approved extension, or late (issue 15): the 已完成 card's breakdown.
-        "timeliness": completion_timeliness(tasks),
+        "timeliness": counts.timeliness(),
     }
 
 
