@@ -28,6 +28,12 @@ class Timing:
         )
 
 
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    """The median and the 95th percentile (nearest rank) of timings, as every benchmark prints them."""
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
 def time_call(name: str, call: Callable[[], object], *, runs: int = 30, warmup: int = 3) -> Timing:
     for _ in range(warmup):
         call()
@@ -42,9 +48,8 @@ def time_call(name: str, call: Callable[[], object], *, runs: int = 30, warmup: 
         call()
     queries = len(ctx)  # read before the log is emptied: the context reads it lazily
     reset_queries()
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
-    return Timing(name=name, median_ms=statistics.median(samples), p95_ms=p95, queries=queries)
+    median, p95 = median_p95(samples)
+    return Timing(name=name, median_ms=median, p95_ms=p95, queries=queries)
 
 
 def time_pair(

@@ -476,16 +476,23 @@ def _urge_message(request: HttpRequest, result: supervision.UrgeResult) -> None:
         messages.warning(request, "所选任务没有承办单位,未发出催办。")
 
 
+def _new_due_on(request: HttpRequest) -> dt.date | None:
+    """The extension form's new date, or None with the message said (a unit's request and the office's grant)."""
+    try:
+        return dt.date.fromisoformat(request.POST.get("new_due_on", ""))
+    except ValueError:
+        messages.error(request, "请填写延期后的时限(日期)。")
+        return None
+
+
 @role_required(Role.REPORTER)
 @require_POST
 def extension_create(request: HttpRequest, pk: int) -> HttpResponse:
     """延期申请 from the task page: a new date and a reason."""
     task = _task_for(request.user, pk)
     back = f"/tasks/{task.pk}/#extensions"
-    try:
-        new_due_on = dt.date.fromisoformat(request.POST.get("new_due_on", ""))
-    except ValueError:
-        messages.error(request, "请填写延期后的时限(日期)。")
+    new_due_on = _new_due_on(request)
+    if new_due_on is None:
         return redirect(back)
     try:
         supervision.extension_request(
@@ -503,10 +510,8 @@ def extension_grant(request: HttpRequest, pk: int) -> HttpResponse:
     """法制办直接延期 from the task page: the only way once the deadline has passed."""
     task = get_object_or_404(Task.objects.editable_by(request.user), pk=pk)
     back = f"/tasks/{task.pk}/#extensions"
-    try:
-        new_due_on = dt.date.fromisoformat(request.POST.get("new_due_on", ""))
-    except ValueError:
-        messages.error(request, "请填写延期后的时限(日期)。")
+    new_due_on = _new_due_on(request)
+    if new_due_on is None:
         return redirect(back)
     try:
         supervision.extension_grant(

@@ -32,7 +32,7 @@ from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 from lawgov.models import Role, User
 from lawgov.services import api_token_issue
 from plans.models import Assignment, Plan, Task
-from tasks.benchdata import Shape, city_build
+from tasks.benchdata import Shape, city_in_database
 from tasks.benchtiming import get_call, time_get, time_pair
 from tasks.models import ReportStatus, SweepRun
 from tasks.sweep import daily_sweep
@@ -247,11 +247,8 @@ class Command(BaseCommand):
         if connection.vendor != "postgresql":
             raise CommandError("bench_api 需要 PostgreSQL(设置 DATABASE_URL),见 make bench-api。")
         self.stdout.write(f"数据库:{connection.settings_dict['NAME']}")
-        existing = Task.objects.count()
-        if existing and existing != opts["tasks"]:
-            raise CommandError(f"数据库里已有 {existing} 项任务(不是 {opts['tasks']} 项):请用一个空的数据库。")
-        if not existing:
-            built = city_build(Shape(tasks=opts["tasks"]), log=lambda m: self.stdout.write("  " + m))
+        built = city_in_database(Shape(tasks=opts["tasks"]), log=lambda m: self.stdout.write("  " + m))
+        if built:
             self.stdout.write(
                 f"生成:{built.districts} 个区,{built.units} 个单位,{built.plans} 个规划,{built.tasks} 项任务,"
                 f"{built.assignments} 条分工,{built.reports} 条进展,用时 {built.seconds:.0f} 秒"

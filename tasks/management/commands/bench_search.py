@@ -12,7 +12,6 @@ four-character report search (the bigram and the trigram index: tasks/migrations
 
 from __future__ import annotations
 
-import statistics
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -23,18 +22,14 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from lawgov.models import Role, Unit, UnitKind, User
 from plans.models import Task
 from tasks import search as task_search
-from tasks.benchdata import Shape, city_build
+from tasks.benchdata import Shape, city_in_database
+from tasks.benchtiming import median_p95
 from tasks.models import ProgressReport
 
 BUDGET_MS = 300
 # Typical words: common in reports (会议), in task texts (复议, 法治宣传, 审批制度), a unit name (教育局),
 # evidence file names (佐证), and a word found nowhere (征收补偿).
 QUERIES = ["会议", "复议", "佐证", "教育局", "专题会议", "法治宣传", "审批制度", "征收补偿"]
-
-
-def _stats(samples: list[float]) -> tuple[float, float]:
-    ordered = sorted(samples)
-    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 class Command(BaseCommand):
@@ -50,16 +45,11 @@ class Command(BaseCommand):
         if opts["smoke"]:
             opts.update(districts=2, tasks=1_200, runs=2)
         self.stdout.write(f"数据库:{connection.vendor} {connection.settings_dict.get('NAME')}")
-        existing = Task.objects.count()
-        if existing and existing != opts["tasks"]:
-            raise CommandError(
-                f"数据库里已有 {existing} 项任务(不是 {opts['tasks']} 项):请用一个空的数据库运行基准测试。"
-            )
-        if not existing:
-            built = city_build(
-                Shape(districts=opts["districts"], tasks=opts["tasks"], evidence_every=10),
-                log=lambda m: self.stdout.write("  " + m),
-            )
+        built = city_in_database(
+            Shape(districts=opts["districts"], tasks=opts["tasks"], evidence_every=10),
+            log=lambda m: self.stdout.write("  " + m),
+        )
+        if built:
             self.stdout.write(
                 f"生成:{built.units} 个单位,{built.tasks} 项任务,{built.reports} 条进展,"
                 f"{built.evidence} 个佐证材料,用时 {built.seconds:.1f} 秒"
@@ -84,7 +74,7 @@ class Command(BaseCommand):
                         if run:
                             samples.append(elapsed)
                             queries = max(queries, len(captured))
-                    median, p95 = _stats(samples)
+                    median, p95 = median_p95(samples)
                     worst = max(worst, p95)
                     result = task_search.search(user=user, raw_query=query)
                     counts = " ".join(f"{g.label}{g.count_label}" for g in result.groups)
